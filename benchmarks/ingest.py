@@ -1,0 +1,153 @@
+"""Import speed and memory: `kpibot ingest` against plain sqlite3 executemany.
+
+Generates demo events as CSV files (one per type), then, each in a fresh SQLite database
+with kpibot's schema and in the same run:
+
+- baseline: the same rows, already parsed into tuples, inserted with sqlite3 `executemany`
+  into the same tables (same indexes), one transaction;
+- kpibot: `storage.ingest.import_stream` on the CSV files (read, validate, upsert, rollups).
+
+Prints rows per second for both and their ratio (goal: at least 0.5), then the peak memory
+of an import of about 100,000 and 1,000,000 rows, each in a fresh process (goal: within
+100 MB of each other).
+
+    python benchmarks/ingest.py [--scale 80] [--small-scale 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from storage.db import open_database
+from storage.demo import write_demo_csv
+from storage.ingest import import_stream
+from storage.readers import FileFormat
+from storage.records import RECORD_TYPES, EventType
+from storage.schema import EVENT_MODELS
+
+ZONE = ZoneInfo("Asia/Tokyo")
+TODAY = date(2026, 11, 23)
+
+
+def make_files(directory: Path, scale: float) -> dict[EventType, Path]:
+    written = write_demo_csv(directory, today=TODAY, tz=ZONE, scale=scale)
+    return {event_type: path for event_type, (path, _count) in written.items()}
+
+
+def fresh_database(directory: Path, name: str) -> str:
+    url = f"sqlite:///{directory / name}"
+    open_database(url, ZONE).engine.dispose()
+    return str(directory / name)
+
+
+def stored_rows(path: Path, event_type: EventType) -> tuple[str, list[tuple[object, ...]]]:
+    """The rows of a file as the tuples kpibot stores, parsed up front (not timed)."""
+    model = RECORD_TYPES[event_type]
+    table = EVENT_MODELS[event_type.value].__table__  # type: ignore[attr-defined]
+    columns = [column.name for column in table.columns]
+    rows = []
+    with path.open(newline="", encoding="utf-8") as handle:
+        for cells in csv.DictReader(handle):
+            cells.pop("type")
+            record = model.model_validate(
+                {k: v for k, v in cells.items() if v != ""}, context={"tz": ZONE}
+            )
+            data = dict(record.__dict__)
+            data["day"] = record.at.astimezone(ZONE).date().isoformat()
+            if event_type is EventType.TICKET:
+                responded = data["first_response_at"]
+                data["response_seconds"] = (
+                    None if responded is None else int((responded - record.at).total_seconds())
+                )
+            rows.append(
+                tuple(
+                    value.isoformat(timespec="microseconds") if hasattr(value, "hour") else value
+                    for value in (data[name] for name in columns)
+                )
+            )
+    placeholders = ", ".join("?" for _ in columns)
+    return f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})", rows
+
+
+def baseline(files: dict[EventType, Path], database: str) -> tuple[int, float]:
+    prepared = [stored_rows(path, event_type) for event_type, path in files.items()]
+    connection = sqlite3.connect(database, isolation_level=None)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    started = time.perf_counter()
+    connection.execute("BEGIN")
+    for sql, rows in prepared:
+        connection.executemany(sql, rows)
+    connection.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    connection.close()
+    return sum(len(rows) for _, rows in prepared), elapsed
+
+
+def kpibot_import(files: dict[EventType, Path], database: str) -> tuple[int, float]:
+    opened = open_database(f"sqlite:///{database}", ZONE)
+    started = time.perf_counter()
+    count = 0
+    for path in files.values():
+        with path.open("rb") as stream:
+            result = import_stream(opened, stream, FileFormat.CSV)
+        assert result.stored, result.problems[:5]
+        count += result.inserted
+    return count, time.perf_counter() - started
+
+
+def peak_memory_mb(scale: float, directory: Path) -> tuple[int, float]:
+    """Import demo files of a scale in a fresh process and return its rows and peak RSS."""
+    script = (
+        "import sys, resource; from pathlib import Path; "
+        "from benchmarks.ingest import kpibot_import, make_files, fresh_database; "
+        "d = Path(sys.argv[1]); files = make_files(d, float(sys.argv[2])); "
+        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
+        "n, _ = kpibot_import(files, fresh_database(d, 'memory.db')); "
+        "print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", script, str(directory), str(scale)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    return int(output[0]), int(output[1]) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=80.0, help="demo scale (80: ~1M rows)")
+    parser.add_argument("--small-scale", type=float, default=8.0, help="for memory (~100k)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as temp:
+        directory = Path(temp)
+        files = make_files(directory, args.scale)
+        base_rows, base_seconds = baseline(files, fresh_database(directory, "baseline.db"))
+        rows, seconds = kpibot_import(files, fresh_database(directory, "kpibot.db"))
+        print(f"rows: {rows:,} (baseline {base_rows:,})")
+        print(
+            f"sqlite3 executemany: {base_rows / base_seconds:>10,.0f} rows/s ({base_seconds:.1f} s)"
+        )
+        print(f"kpibot import:       {rows / seconds:>10,.0f} rows/s ({seconds:.1f} s)")
+        print(f"ratio: {(rows / seconds) / (base_rows / base_seconds):.2f} (goal >= 0.50)")
+    with tempfile.TemporaryDirectory() as small, tempfile.TemporaryDirectory() as large:
+        small_rows, small_mb = peak_memory_mb(args.small_scale, Path(small))
+        large_rows, large_mb = peak_memory_mb(args.scale, Path(large))
+    print(
+        f"peak memory: {small_mb:.0f} MB at {small_rows:,} rows, {large_mb:.0f} MB at {large_rows:,} rows"
+    )
+    print(f"difference: {large_mb - small_mb:.0f} MB (goal <= 100 MB)")
+
+
+if __name__ == "__main__":
+    main()

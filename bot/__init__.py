@@ -1,0 +1,1 @@
+"""Slack app, CLI and the settings that wire kpibot together."""

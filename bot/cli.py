@@ -1,0 +1,115 @@
+"""The `kpibot` command line: parsing and dispatch; each command lives in its own module."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from bot.errors import CliError
+from bot.settings import SettingsError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser for every kpibot command."""
+    from bot import cli_data, demo
+
+    parser = argparse.ArgumentParser(
+        prog="kpibot", description="KPI management for a small company, in Slack."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    db = commands.add_parser("db", help="manage the database schema")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply pending migrations").set_defaults(
+        handler=cli_data.db_upgrade
+    )
+
+    ingest = commands.add_parser(
+        "ingest", help="import CSV or JSON Lines files of events (idempotent by id)"
+    )
+    ingest.add_argument("files", nargs="+", metavar="FILE", help="CSV or JSON Lines files")
+    ingest.add_argument(
+        "--type",
+        dest="event_type",
+        choices=[kind.value for kind in cli_data.EventType],
+        help="the record type of rows without a `type` column",
+    )
+    ingest.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="store the valid rows and write the rejected ones to FILE.rejected.jsonl",
+    )
+    ingest.set_defaults(handler=cli_data.ingest)
+
+    record = commands.add_parser("record", help="store a manual measurement of a KPI")
+    record.add_argument("kpi", metavar="KPI", help="e.g. brand_search_rank")
+    record.add_argument("value", metavar="VALUE", help="the measured value")
+    record.add_argument("--at", help="when it was measured (ISO 8601 date or time; default now)")
+    record.set_defaults(handler=cli_data.record)
+
+    demo_parser = commands.add_parser(
+        "demo", help="build a demo database of the reference company and show it"
+    )
+    demo_parser.add_argument(
+        "--db",
+        default=demo.DEFAULT_DEMO_DB,
+        help=f"SQLite file to rebuild ({demo.DEFAULT_DEMO_DB})",
+    )
+    demo_parser.add_argument("--write-csv", metavar="DIR", help="also write import files here")
+    demo_parser.add_argument(
+        "--scale", type=_positive, default=1.0, help="multiply the data volume (benchmarks)"
+    )
+    demo_parser.add_argument(
+        "--today", type=_iso_date, help="the last day of data (default: today)"
+    )
+    demo_parser.set_defaults(handler=demo.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a kpibot command; return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except SettingsError as error:
+        print(f"kpibot: configuration error: {error}", file=sys.stderr)
+        return 2
+    except CliError as error:
+        print(f"kpibot: {error}", file=sys.stderr)
+        return error.code
+    except KeyboardInterrupt:
+        print("kpibot: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

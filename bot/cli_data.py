@@ -1,0 +1,157 @@
+"""Commands that change the stored data: `db upgrade`, `ingest` and `record`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+from pydantic import ValidationError
+from tqdm import tqdm
+
+from bot.errors import EXIT_USAGE, CliError
+from bot.runtime import configured_database, load_configured_catalog, measured_kpis
+from bot.settings import load_settings
+from kpi_engine.catalog import UnknownKpi
+from storage.db import create_db_engine, head_revision, upgrade
+from storage.ingest import ImportResult, import_stream, store_records
+from storage.readers import FileProblem, guess_format
+from storage.records import EventType, MeasurementRecord
+
+
+def db_upgrade(_args: argparse.Namespace) -> int:
+    """Apply pending migrations."""
+    settings = load_settings()
+    engine = create_db_engine(settings.database_url)
+    try:
+        applied = upgrade(engine)
+    finally:
+        engine.dispose()
+    state = "migrated to" if applied else "already at"
+    print(f"database {state} revision {head_revision()}")
+    return 0
+
+
+def _write_rejects(path: Path, result: ImportResult) -> Path:
+    target = path.with_name(path.name + ".rejected.jsonl")
+    with target.open("w", encoding="utf-8") as out:
+        for row in result.rejected:
+            problems = [
+                {"column": problem.column, "message": problem.message} for problem in row.problems
+            ]
+            line = {"line": row.line, "problems": problems, "row": row.cells}
+            out.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+    return target
+
+
+def _counts(result: ImportResult) -> str:
+    return (
+        f"inserted {result.inserted:,}, updated {result.updated:,}, "
+        f"unchanged {result.unchanged:,}, rejected {len(result.rejected):,}"
+    )
+
+
+def _import_one(
+    path: Path,
+    stream: IO[bytes],
+    args: argparse.Namespace,
+    known_kpis: list[str],
+    bar: tqdm[None],
+) -> ImportResult:
+    database = configured_database()
+    head = stream.peek(64) if hasattr(stream, "peek") else b""
+    return import_stream(
+        database,
+        stream,
+        guess_format(path.name, head),
+        known_kpis=known_kpis,
+        forced_type=EventType(args.event_type) if args.event_type else None,
+        skip_invalid=args.skip_invalid,
+        progress=bar.update,
+    )
+
+
+def ingest(args: argparse.Namespace) -> int:
+    """Import files, each all-or-nothing unless --skip-invalid."""
+    paths = [Path(name) for name in args.files]
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        raise CliError(f"no such file: {', '.join(missing)}", EXIT_USAGE)
+    known_kpis = measured_kpis(load_configured_catalog())
+    failed = False
+    totals = ImportResult()
+    for path in paths:
+        with (
+            path.open("rb") as stream,
+            tqdm(
+                total=path.stat().st_size,
+                unit="B",
+                unit_scale=True,
+                desc=path.name,
+                disable=None,
+                leave=False,
+                file=sys.stderr,
+            ) as bar,
+        ):
+            try:
+                result = _import_one(path, stream, args, known_kpis, bar)
+            except FileProblem as problem:
+                where = f"line {problem.line}: " if problem.line else ""
+                print(f"{path}: {where}{problem} (nothing stored)", file=sys.stderr)
+                failed = True
+                continue
+        for rejected in result.rejected:
+            for item in rejected.problems:
+                print(f"{path}: {item}", file=sys.stderr)
+        if not result.stored:
+            print(f"{path}: {len(result.rejected):,} invalid rows; nothing stored", file=sys.stderr)
+            failed = True
+            continue
+        note = ""
+        if result.rejected:
+            note = f" (rejected rows written to {_write_rejects(path, result)})"
+        print(f"{path}: {_counts(result)}{note}")
+        totals.inserted += result.inserted
+        totals.updated += result.updated
+        totals.unchanged += result.unchanged
+        totals.rejected.extend(result.rejected)
+    if len(paths) > 1:
+        print(f"total: {_counts(totals)}")
+    return 1 if failed else 0
+
+
+def record(args: argparse.Namespace) -> int:
+    """Store one manual measurement of a KPI."""
+    settings = load_settings()
+    catalog = load_configured_catalog()
+    known = measured_kpis(catalog)
+    try:
+        kpi = catalog.find(args.kpi).id
+    except UnknownKpi as error:
+        hint = f"; did you mean {', '.join(error.suggestions)}?" if error.suggestions else ""
+        raise CliError(f"unknown KPI {args.kpi!r}{hint}", EXIT_USAGE) from None
+    at = args.at if args.at is not None else datetime.now(UTC).isoformat()
+    try:
+        measurement = MeasurementRecord.model_validate(
+            {"id": "manual", "kpi": kpi, "at": at, "value": args.value},
+            context={"tz": settings.zone, "kpis": known},
+        )
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(map(str, item['loc'])) or 'value'}: "
+            f"{str(item['msg']).removeprefix('Value error, ')}"
+            for item in error.errors()
+        )
+        raise CliError(problems, EXIT_USAGE) from None
+    # One manual value per KPI and instant: recording the same date again corrects it.
+    measurement = measurement.model_copy(
+        update={"id": f"manual:{kpi}:{measurement.at.isoformat()}"}
+    )
+    outcome = store_records(configured_database(), EventType.MEASUREMENT, [measurement])
+    verb = "recorded" if outcome.inserted else "updated" if outcome.updated else "already recorded"
+    local = measurement.at.astimezone(settings.zone)
+    print(f"{verb}: {kpi} = {measurement.value:g} at {local.isoformat()}")
+    return 0

@@ -1,0 +1,1 @@
+"""Pure KPI logic: catalog, periods, targets, formulas, attainment and levels."""

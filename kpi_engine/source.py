@@ -1,0 +1,76 @@
+"""The narrow read interface the engine evaluates KPIs through; `storage` implements it.
+
+Dates are local calendar dates in the engine's time zone and ranges are half-open
+[start, end); instants are aware datetimes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+
+class Fact(StrEnum):
+    """Daily facts: per local day, a total and a count."""
+
+    REVENUE = "revenue"  # total: JPY paid; count: payments
+    REVENUE_RECURRING = "revenue_recurring"  # the same, recurring payments only
+    COST_MARKETING = "cost_marketing"  # total: JPY spent; count: cost rows
+    COST_VARIABLE = "cost_variable"
+    COST_FIXED = "cost_fixed"
+    ENROLLMENTS = "enrollments"  # count: enrollment events
+    NEW_CUSTOMERS = "new_customers"  # count: customers whose first-ever enrollment is that day
+    NEW_REFERRALS = "new_referrals"  # count: of those, first enrollment by referral
+    COMPLETIONS = "completions"  # count: completion events
+    CHURNS = "churns"  # count: churn events
+    NPS = "nps"  # total: promoters (9-10) minus detractors (0-6); count: responses with nps
+    CSAT = "csat"  # total: sum of scores; count: responses with csat
+    AI_ADOPTION = "ai_adoption"  # total: answered yes; count: answered
+    RELEASES = "releases"  # count: releases
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A sum and the number of things summed."""
+
+    total: float
+    count: int
+
+
+class KpiSource(Protocol):
+    """Aggregates over stored events, each answered without reading every row."""
+
+    def daily(self, fact: Fact, start: date, end: date) -> Tally:
+        """Sum a daily fact over the local days [start, end)."""
+        ...
+
+    def payer_months(self, start: date, end: date) -> int:
+        """Sum, over the calendar months starting in [start, end), of distinct paying customers."""
+        ...
+
+    def completion_cohort(self, first_from: date, first_until: date, before: datetime) -> Tally:
+        """Customers first enrolled on local days [first_from, first_until) (count) and how
+        many of them completed before `before` (total)."""
+        ...
+
+    def retention_cohort(self, first_from: date, first_until: date, before: datetime) -> Tally:
+        """Customers first enrolled on local days [first_from, first_until) (count) and how
+        many had no churn within six months of that enrollment, counting churns before
+        `before` only (total)."""
+        ...
+
+    def ticket_answers(self, opened_from: datetime, opened_until: datetime,
+                       within: timedelta) -> Tally:
+        """Tickets opened in [opened_from, opened_until) (count) and how many had a first
+        response at most `within` after opening (total)."""
+        ...
+
+    def downtime(self, start: datetime, end: datetime) -> timedelta:
+        """Merged downtime inside [start, end); an outage still open lasts until `end`."""
+        ...
+
+    def latest_measurement(self, kpi: str, start: datetime, end: datetime) -> float | None:
+        """The value of the latest manual measurement of a KPI taken in [start, end)."""
+        ...

@@ -1,0 +1,1 @@
+"""The database: schema, migrations, imports and the aggregate queries the engine reads."""

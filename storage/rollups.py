@@ -1,0 +1,309 @@
+"""Rollups kept up to date at import, so period aggregates never scan the whole history.
+
+After an import writes its rows, `refresh` rebuilds, inside the same transaction, the
+`daily_facts` of the days it touched, the `customers` rows of the customers it touched
+(and the new-customer facts of their old and new first days) and `monthly_payers`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
+
+from kpi_engine.periods import add_months
+from kpi_engine.source import Fact
+from storage.records import EventType
+from storage.schema import (
+    EVENT_MODELS,
+    Churn,
+    Completion,
+    Cost,
+    CustomerRollup,
+    DailyFact,
+    Enrollment,
+    MonthlyPayers,
+    Payment,
+    Release,
+    Survey,
+    Ticket,
+)
+
+CHUNK = 500
+
+
+@dataclass
+class Touched:
+    """What an import changed, so only those rollups are rebuilt."""
+
+    days: dict[EventType, tuple[date, date]] = field(default_factory=dict)
+    customers: set[str] = field(default_factory=set)
+
+    def add_day(self, event_type: EventType, day: date) -> None:
+        """Widen the touched day range of a type to include a day."""
+        low, high = self.days.get(event_type, (day, day))
+        self.days[event_type] = (min(low, day), max(high, day))
+
+
+def _one(value: ColumnElement[int] | int) -> ColumnElement[int]:
+    return literal(value) if isinstance(value, int) else value
+
+
+def _daily_queries(event_type: EventType) -> list[tuple[Fact, Select[tuple[date, float, int]]]]:
+    """The SELECT (day, total, count) that computes each fact fed by an event type."""
+
+    def sums(
+        model: type[Enrollment]
+        | type[Payment]
+        | type[Cost]
+        | type[Survey]
+        | type[Ticket]
+        | type[Completion]
+        | type[Churn]
+        | type[Release],
+        total: ColumnElement[int] | int,
+        count: ColumnElement[int] | int = 1,
+        where: ColumnElement[bool] | None = None,
+    ) -> Select[tuple[date, float, int]]:
+        query = select(model.day, func.sum(_one(total)), func.sum(_one(count))).group_by(model.day)
+        return query.where(where) if where is not None else query
+
+    flag = case((Survey.ai_adoption.is_(True), 1), else_=0)
+    net = case((Survey.nps >= 9, 1), (Survey.nps <= 6, -1), else_=0)
+    return {
+        EventType.PAYMENT: [
+            (Fact.REVENUE, sums(Payment, Payment.amount)),
+            (Fact.REVENUE_RECURRING, sums(Payment, Payment.amount, where=Payment.recurring)),
+        ],
+        EventType.COST: [
+            (Fact.COST_MARKETING, sums(Cost, Cost.amount, where=Cost.category == "marketing")),
+            (Fact.COST_VARIABLE, sums(Cost, Cost.amount, where=Cost.category == "variable")),
+            (Fact.COST_FIXED, sums(Cost, Cost.amount, where=Cost.category == "fixed")),
+        ],
+        EventType.ENROLLMENT: [(Fact.ENROLLMENTS, sums(Enrollment, 1))],
+        EventType.COMPLETION: [(Fact.COMPLETIONS, sums(Completion, 1))],
+        EventType.CHURN: [(Fact.CHURNS, sums(Churn, 1))],
+        EventType.SURVEY: [
+            (Fact.NPS, sums(Survey, net, where=Survey.nps.is_not(None))),
+            (Fact.CSAT, sums(Survey, Survey.csat, where=Survey.csat.is_not(None))),
+            (Fact.AI_ADOPTION, sums(Survey, flag, where=Survey.ai_adoption.is_not(None))),
+        ],
+        EventType.RELEASE: [(Fact.RELEASES, sums(Release, 1))],
+    }.get(event_type, [])
+
+
+def _rebuild_facts(
+    connection: Connection,
+    facts: list[tuple[Fact, Select[tuple[date, float, int]]]],
+    day_column: ColumnElement[date],
+    low: date,
+    high: date,
+) -> None:
+    for fact, query in facts:
+        connection.execute(
+            delete(DailyFact).where(DailyFact.fact == fact, DailyFact.day.between(low, high))
+        )
+        rows = connection.execute(query.where(day_column.between(low, high))).all()
+        if rows:
+            connection.execute(
+                insert(DailyFact),
+                [
+                    {"fact": fact.value, "day": day, "total": float(total), "count": int(count)}
+                    for day, total, count in rows
+                ],
+            )
+
+
+def _chunks(items: Iterable[str]) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _fill_retention_deadlines(connection: Connection, batch: list[str], zone: ZoneInfo) -> None:
+    rows = connection.execute(
+        select(CustomerRollup.customer, CustomerRollup.first_enrolled_at).where(
+            CustomerRollup.customer.in_(batch)
+        )
+    ).all()
+    if rows:
+        connection.execute(
+            update(CustomerRollup)
+            .where(CustomerRollup.customer == bindparam("key"))
+            .values(retention_deadline=bindparam("deadline")),
+            [
+                {"key": row.customer, "deadline": months_later(row.first_enrolled_at, 6, zone)}
+                for row in rows
+            ],
+        )
+
+
+def months_later(moment: datetime, months: int, zone: ZoneInfo) -> datetime:
+    """The same local wall time a number of calendar months later (clamped to month end)."""
+    local = moment.astimezone(zone)
+    shifted = add_months(local.date(), months)
+    return datetime.combine(shifted, local.time(), tzinfo=zone).astimezone(UTC)
+
+
+def _rebuild_customers(
+    connection: Connection, customers: set[str], zone: ZoneInfo
+) -> tuple[date, date] | None:
+    """Recompute the customers rollup for some customers; return the first days it moved."""
+    moved: set[date] = set()
+    earliest = select(Enrollment).alias("earliest")
+    for batch in _chunks(sorted(customers)):
+        moved.update(
+            connection.scalars(
+                select(CustomerRollup.first_day).where(CustomerRollup.customer.in_(batch))
+            )
+        )
+        connection.execute(delete(CustomerRollup).where(CustomerRollup.customer.in_(batch)))
+        first_id = (
+            select(earliest.c.id)
+            .where(earliest.c.customer == Enrollment.customer)
+            .order_by(earliest.c.at, earliest.c.id)
+            .limit(1)
+            .scalar_subquery()
+        )
+        completed = (
+            select(func.min(Completion.at))
+            .where(Completion.customer == Enrollment.customer, Completion.at >= Enrollment.at)
+            .scalar_subquery()
+        )
+        churned = (
+            select(func.min(Churn.at))
+            .where(Churn.customer == Enrollment.customer, Churn.at >= Enrollment.at)
+            .scalar_subquery()
+        )
+        rows = select(
+            Enrollment.customer,
+            Enrollment.at,
+            Enrollment.day,
+            Enrollment.channel,
+            completed,
+            churned,
+        ).where(Enrollment.customer.in_(batch), Enrollment.id == first_id)
+        connection.execute(
+            insert(CustomerRollup).from_select(
+                [
+                    "customer",
+                    "first_enrolled_at",
+                    "first_day",
+                    "first_channel",
+                    "first_completed_at",
+                    "first_churned_at",
+                ],
+                rows,
+            )
+        )
+        _fill_retention_deadlines(connection, batch, zone)
+        moved.update(
+            connection.scalars(
+                select(CustomerRollup.first_day).where(CustomerRollup.customer.in_(batch))
+            )
+        )
+    return (min(moved), max(moved)) if moved else None
+
+
+def _rebuild_new_customer_facts(connection: Connection, low: date, high: date) -> None:
+    referral = case((CustomerRollup.first_channel == "referral", 1), else_=0)
+    facts: list[tuple[Fact, Select[tuple[date, float, int]]]] = [
+        (
+            Fact.NEW_CUSTOMERS,
+            select(CustomerRollup.first_day, func.count(), func.count()).group_by(
+                CustomerRollup.first_day
+            ),
+        ),
+        (
+            Fact.NEW_REFERRALS,
+            select(CustomerRollup.first_day, func.sum(referral), func.sum(referral)).group_by(
+                CustomerRollup.first_day
+            ),
+        ),
+    ]
+    _rebuild_facts(connection, facts, CustomerRollup.first_day, low, high)
+
+
+def _month_starts(low: date, high: date) -> Iterator[date]:
+    month = low.replace(day=1)
+    while month <= high:
+        yield month
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _rebuild_monthly_payers(connection: Connection, low: date, high: date) -> None:
+    for month in _month_starts(low, high):
+        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        connection.execute(delete(MonthlyPayers).where(MonthlyPayers.month == month))
+        payers = connection.scalar(
+            select(func.count(func.distinct(Payment.customer))).where(
+                Payment.day >= month, Payment.day < following
+            )
+        )
+        if payers:
+            connection.execute(insert(MonthlyPayers).values(month=month, payers=payers))
+
+
+def refresh(connection: Connection, touched: Touched, zone: ZoneInfo) -> None:
+    """Rebuild every rollup an import's changes can have moved."""
+    for event_type, (low, high) in touched.days.items():
+        model = EVENT_MODELS[event_type.value]
+        _rebuild_facts(connection, _daily_queries(event_type), model.day, low, high)  # type: ignore[attr-defined]
+        if event_type is EventType.PAYMENT:
+            _rebuild_monthly_payers(connection, low, high)
+    if touched.customers:
+        moved = _rebuild_customers(connection, touched.customers, zone)
+        if moved is not None:
+            _rebuild_new_customer_facts(connection, *moved)
+
+
+def rebuild_local_days(connection: Connection, zone: ZoneInfo) -> None:
+    """Recompute every `day` column for a new time zone, then every rollup."""
+    touched = Touched()
+    for name, model in EVENT_MODELS.items():
+        table = model.__table__  # type: ignore[attr-defined]
+        last = ""
+        while True:
+            rows = connection.execute(
+                select(table.c.id, table.c.at)
+                .where(table.c.id > last)
+                .order_by(table.c.id)
+                .limit(5_000)
+            ).all()
+            if not rows:
+                break
+            updates = [{"key": row.id, "new_day": row.at.astimezone(zone).date()} for row in rows]
+            connection.execute(
+                update(table)
+                .where(table.c.id == bindparam("key"))
+                .values(day=bindparam("new_day")),
+                updates,
+            )
+            for item in updates:
+                touched.add_day(EventType(name), item["new_day"])
+            last = rows[-1].id
+    connection.execute(delete(CustomerRollup))
+    connection.execute(delete(DailyFact))
+    connection.execute(delete(MonthlyPayers))
+    touched.customers = set(connection.scalars(select(Enrollment.customer).distinct()))
+    refresh(connection, touched, zone)

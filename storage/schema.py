@@ -1,0 +1,268 @@
+"""Typed SQLAlchemy models: one table per event type, plus rollups kept up to date at import.
+
+Every event row carries `day`, its local calendar date in the time zone recorded in `meta`,
+so that period aggregates group and filter on an indexed date on SQLite and PostgreSQL
+alike. The rollup tables (`daily_facts`, `customers`, `monthly_payers`) let the engine
+answer any period from a few hundred rows, whatever the size of the history.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes stored in UTC, handed back aware, on every backend.
+
+    PostgreSQL keeps a timestamptz. SQLite has no time type: it keeps fixed-width ISO text
+    (`2026-10-31T15:30:00.000000+00:00`), whose text order is time order, so range
+    filters and indexes work on it directly.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(32))
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.isoformat(timespec="microseconds") if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class LocalDate(TypeDecorator[date]):
+    """A calendar date; ISO text on SQLite (cheap to write in bulk), DATE elsewhere."""
+
+    impl = Date()
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(10))
+        return dialect.type_descriptor(Date())
+
+    def process_bind_param(self, value: date | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return value.isoformat() if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> date | None:
+        if isinstance(value, str):
+            return date.fromisoformat(value)
+        return value  # type: ignore[no-any-return]
+
+
+EventId = Annotated[str, mapped_column(String(200), primary_key=True)]
+Timestamp = Annotated[datetime, mapped_column(UTCDateTime())]
+LocalDay = Annotated[date, mapped_column(LocalDate())]
+Customer = Annotated[str, mapped_column(String(200))]
+Yen = Annotated[int, mapped_column(BigInteger())]
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Meta(Base):
+    """Facts about the stored data itself, such as the time zone its `day` columns use."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text())
+
+
+class Enrollment(Base):
+    __tablename__ = "enrollments"
+    id: Mapped[EventId]
+    customer: Mapped[Customer]
+    at: Mapped[Timestamp]
+    day: Mapped[LocalDay]
+    channel: Mapped[str] = mapped_column(String(100))
+    __table_args__ = (Index(None, "customer", "at"), Index(None, "day"))
+
+
+class Completion(Base):
+    __tablename__ = "completions"
+    id: Mapped[EventId]
+    customer: Mapped[Customer]
+    at: Mapped[Timestamp]
+    day: Mapped[LocalDay]
+    __table_args__ = (Index(None, "customer", "at"), Index(None, "day"))
+
+
+class Churn(Base):
+    __tablename__ = "churns"
+    id: Mapped[EventId]
+    customer: Mapped[Customer]
+    at: Mapped[Timestamp]
+    day: Mapped[LocalDay]
+    __table_args__ = (Index(None, "customer", "at"), Index(None, "day"))
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+    id: Mapped[EventId]
+    customer: Mapped[Customer]
+    at: Mapped[Timestamp]
+    day: Mapped[LocalDay]
+    amount: Mapped[Yen]
+    recurring: Mapped[bool] = mapped_column(Boolean())
+    __table_args__ = (Index(None, "day", "customer"),)
+
+
+class Cost(Base):
+    __tablename__ = "costs"
+    id: Mapped[EventId]
+    at: Mapped[Timestamp]
+    day: Mapped[LocalDay]
+    amount: Mapped[Yen]
+    category: Mapped[str] = mapped_column(String(20))
+    __table_args__ = (Index(None, "day"),)
+
+
+class Survey(Base):
+    __tablename__ = "surveys"
+    id: Mapped[EventId]
+    customer: Mapped[Customer]
+    at: Mapped[Timestamp]
+    day: Mapped[LocalDay]
+    nps: Mapped[int | None] = mapped_column(SmallInteger())
+    csat: Mapped[int | None] = mapped_column(SmallInteger())
+    ai_adoption: Mapped[bool | None] = mapped_column(Boolean())
+    __table_args__ = (Index(None, "day"),)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    id: Mapped[EventId]
+    at: Mapped[Timestamp]
+    day: Mapped[LocalDay]
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Derived at import so the answer-rate rollups need no dialect-specific date arithmetic.
+    response_seconds: Mapped[int | None] = mapped_column(BigInteger())
+    __table_args__ = (Index(None, "at", "response_seconds"),)
+
+
+class Downtime(Base):
+    __tablename__ = "downtimes"
+    id: Mapped[EventId]
+    at: Mapped[Timestamp]
+    day: Mapped[LocalDay]
+    # NULL while the outage is still going on.
+    until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    __table_args__ = (Index(None, "at"),)
+
+
+class Release(Base):
+    __tablename__ = "releases"
+    id: Mapped[EventId]
+    at: Mapped[Timestamp]
+    day: Mapped[LocalDay]
+    title: Mapped[str] = mapped_column(String(500))
+    __table_args__ = (Index(None, "day"),)
+
+
+class Measurement(Base):
+    __tablename__ = "measurements"
+    id: Mapped[EventId]
+    kpi: Mapped[str] = mapped_column(String(100))
+    at: Mapped[Timestamp]
+    day: Mapped[LocalDay]
+    value: Mapped[float] = mapped_column(Float())
+    __table_args__ = (Index(None, "kpi", "at"),)
+
+
+class CustomerRollup(Base):
+    """Per customer, the first enrollment and the first completion and churn after it."""
+
+    __tablename__ = "customers"
+    customer: Mapped[str] = mapped_column(String(200), primary_key=True)
+    first_enrolled_at: Mapped[Timestamp]
+    first_day: Mapped[LocalDay]
+    first_channel: Mapped[str] = mapped_column(String(100))
+    first_completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    first_churned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Six calendar months after the first enrollment, in local time: the retention window.
+    retention_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    __table_args__ = (
+        Index(None, "first_enrolled_at", "first_completed_at"),
+        Index(None, "first_day"),
+    )
+
+
+class DailyFact(Base):
+    """Per local day and fact, a total and a count, rebuilt for the days an import touches."""
+
+    __tablename__ = "daily_facts"
+    fact: Mapped[str] = mapped_column(String(40), primary_key=True)
+    day: Mapped[date] = mapped_column(LocalDate(), primary_key=True)
+    total: Mapped[float] = mapped_column(Float())
+    count: Mapped[int] = mapped_column(Integer())
+
+
+class MonthlyPayers(Base):
+    """Distinct paying customers per local calendar month (keyed by its first day)."""
+
+    __tablename__ = "monthly_payers"
+    month: Mapped[date] = mapped_column(LocalDate(), primary_key=True)
+    payers: Mapped[int] = mapped_column(Integer())
+
+
+EVENT_MODELS: dict[str, type[Base]] = {
+    "enrollment": Enrollment,
+    "completion": Completion,
+    "churn": Churn,
+    "payment": Payment,
+    "cost": Cost,
+    "survey": Survey,
+    "ticket": Ticket,
+    "downtime": Downtime,
+    "release": Release,
+    "measurement": Measurement,
+}
+
+
+def columns_of(model: type[Base]) -> list[str]:
+    """The column names of a model's table, in table order."""
+    table: Any = model.__table__
+    return [column.name for column in table.columns]

@@ -1,0 +1,353 @@
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kpi_engine.catalog import (
+    Catalog,
+    CatalogError,
+    Judge,
+    KpiDefinition,
+    Level,
+    RuleCondition,
+    Tier,
+    UnknownKpi,
+    load_catalog,
+)
+
+DOCUMENT_IDS = [
+    "brand_search_rank",
+    "market_share",
+    "cumulative_students",
+    "annual_revenue",
+    "mrr",
+    "revenue_growth_yoy",
+    "gross_margin",
+    "new_customers",
+    "cac",
+    "ltv",
+    "ltv_cac",
+    "completion_rate",
+    "uptime",
+    "support_response_24h",
+    "support_response_48h",
+    "content_updates",
+    "team_productivity",
+    "nps",
+    "csat",
+    "retention_6m",
+    "ai_adoption_rate",
+    "referral_rate",
+]
+
+# Written as escapes: full-width letters look like ASCII ones in most editors.
+FULLWIDTH_N = "\uff2e"
+FULLWIDTH_NPS = "\uff2e\uff30\uff33"
+
+A_KPI = """
+  - id: {id}
+    name: {{ja: {name}, en: {name}}}
+    aliases: [{aliases}]
+    tier: customer
+    unit: point
+    direction: higher
+    period: month
+    update_frequency: monthly
+    method: {{ja: 測定, en: measured}}
+    calculation: {{ja: 計算, en: computed}}
+    judge: ratio
+    targets:
+      - {{value: {value}, start: 2025-01-01}}
+"""
+
+
+def catalog_text(*kpis: str, rules: str = "[]") -> str:
+    return (
+        "document_date: 2025-01-05\n"
+        "phases:\n"
+        "  - {id: phase1, name: {ja: 基盤構築期, en: Foundation},"
+        " start: 2025-01-01, end: 2025-06-30}\n"
+        "kpis:" + "".join(kpis) + f"\nrules: {rules}\n"
+    )
+
+
+def a_kpi(kpi_id: str, *, name: str = "", aliases: str = "", value: str = "1") -> str:
+    return A_KPI.format(id=kpi_id, name=name or kpi_id, aliases=aliases, value=value)
+
+
+def write(tmp_path: Path, text: str, name: str = "catalog.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(path)
+    return caught.value.problems
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def test_shipped_catalog_has_every_kpi_of_the_document_in_order(catalog: Catalog) -> None:
+    assert [kpi.id for kpi in catalog.kpis] == DOCUMENT_IDS
+
+
+def test_every_shipped_kpi_has_a_target_from_2025_01_01_onwards(catalog: Catalog) -> None:
+    for kpi in catalog.kpis:
+        assert kpi.targets, kpi.id
+        assert kpi.targets[0].start <= date(2025, 1, 1), kpi.id
+
+
+def test_shipped_catalog_dates_the_document_and_its_three_phases(catalog: Catalog) -> None:
+    assert catalog.document_date == date(2025, 1, 5)
+    assert [(p.start, p.end) for p in catalog.phases] == [
+        (date(2025, 1, 1), date(2025, 6, 30)),
+        (date(2025, 7, 1), date(2026, 6, 30)),
+        (date(2026, 7, 1), date(2027, 6, 30)),
+    ]
+
+
+def test_shipped_catalog_groups_kpis_by_the_documents_four_tiers(catalog: Catalog) -> None:
+    tiers = catalog.by_tier()
+
+    assert list(tiers) == [Tier.STRATEGIC, Tier.BUSINESS, Tier.OPERATIONAL, Tier.CUSTOMER]
+    assert [len(kpis) for kpis in tiers.values()] == [4, 7, 6, 5]
+    assert [kpi.id for kpi in tiers[Tier.CUSTOMER]] == DOCUMENT_IDS[-5:]
+
+
+def test_shipped_catalog_judges_flows_pro_rated_and_stocks_on_a_line(catalog: Catalog) -> None:
+    judges = {kpi.id: kpi.judge for kpi in catalog.kpis}
+
+    assert [k for k, j in judges.items() if j is Judge.PRORATED] == [
+        "mrr",
+        "new_customers",
+        "content_updates",
+    ]
+    assert [k for k, j in judges.items() if j is Judge.LINE] == [
+        "market_share",
+        "cumulative_students",
+        "annual_revenue",
+    ]
+    assert [k for k, j in judges.items() if j is Judge.GROWTH] == [
+        "revenue_growth_yoy",
+        "team_productivity",
+    ]
+
+
+def test_shipped_catalog_holds_the_documents_four_alert_rules(catalog: Catalog) -> None:
+    rules = [(r.kpi, r.condition, r.threshold, r.level) for r in catalog.rules]
+
+    assert rules == [
+        ("mrr", RuleCondition.ATTAINMENT_BELOW, 80, Level.ORANGE),
+        ("nps", RuleCondition.VALUE_AT_MOST, 50, Level.RED),
+        ("uptime", RuleCondition.VALUE_AT_MOST, 98, Level.RED),
+        ("support_response_48h", RuleCondition.VALUE_BELOW, 80, Level.ORANGE),
+    ]
+
+
+def test_rules_for_a_kpi_returns_only_its_rules(catalog: Catalog) -> None:
+    assert [rule.id for rule in catalog.rules_for("uptime")] == ["uptime_at_most_98"]
+    assert catalog.rules_for("csat") == []
+
+
+def test_minimum_samples_follow_the_kinds_of_data(catalog: Catalog) -> None:
+    samples = {kpi.id: kpi.min_sample for kpi in catalog.kpis if kpi.min_sample}
+
+    assert samples == {
+        "completion_rate": 10,
+        "support_response_24h": 5,
+        "support_response_48h": 5,
+        "nps": 10,
+        "csat": 5,
+        "retention_6m": 10,
+        "ai_adoption_rate": 10,
+        "referral_rate": 10,
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "kpi_id"),
+    [
+        (FULLWIDTH_NPS, "nps"),
+        ("nps", "nps"),
+        ("N P S", "nps"),
+        ("顧客満足度", "csat"),
+        ("LTV/CAC", "ltv_cac"),
+        ("ltv/cac", "ltv_cac"),
+        ("LTV/CAC比率", "ltv_cac"),
+        ("MRR", "mrr"),
+        ("月次売上", "mrr"),
+        ("稼働率", "uptime"),
+        ("Support-Response_24H", "support_response_24h"),
+    ],
+)
+def test_find_matches_ids_names_and_aliases_whatever_the_case_and_width(
+    catalog: Catalog, query: str, kpi_id: str
+) -> None:
+    assert catalog.find(query).id == kpi_id
+
+
+def test_find_suggests_close_kpis_for_a_typo(catalog: Catalog) -> None:
+    with pytest.raises(UnknownKpi) as caught:
+        catalog.find("npx")
+
+    assert caught.value.query == "npx"
+    assert caught.value.suggestions[0] == "nps"
+    assert len(caught.value.suggestions) <= 3
+    assert len(set(caught.value.suggestions)) == len(caught.value.suggestions)
+
+
+def test_get_takes_exact_ids_only_and_suggests_otherwise(catalog: Catalog) -> None:
+    assert catalog.get("cac").id == "cac"
+    with pytest.raises(UnknownKpi) as caught:
+        catalog.get("CAC ")
+    assert "cac" in caught.value.suggestions
+
+
+def test_find_with_nothing_close_suggests_nothing(catalog: Catalog) -> None:
+    with pytest.raises(UnknownKpi) as caught:
+        catalog.find("zzzzzzzzzzzz")
+    assert caught.value.suggestions == []
+
+
+def test_localized_text_follows_the_locale(catalog: Catalog) -> None:
+    name = catalog.get("csat").name
+
+    assert name.in_locale("ja-JP") == "顧客満足度"
+    assert name.in_locale("en-US") == "Customer satisfaction (CSAT)"
+
+
+def test_a_valid_custom_catalog_loads_with_its_restrictions(tmp_path: Path) -> None:
+    kpi = a_kpi("nps") + "    restricted: {channels: [C123], users: [U1, U2]}\n"
+    catalog = load_catalog(write(tmp_path, catalog_text(kpi)))
+
+    restricted = catalog.get("nps").restricted
+    assert restricted is not None
+    assert restricted.channels == ["C123"]
+    assert restricted.users == ["U1", "U2"]
+
+
+def test_a_broken_catalog_lists_every_problem_with_its_location(tmp_path: Path) -> None:
+    text = catalog_text(
+        a_kpi("nps"),
+        a_kpi("nps", name="NPS again"),
+        a_kpi("csat", value="lots"),
+        rules="[{id: r1, kpi: revenue, level: red, condition: value_below, threshold: 1,"
+        " message: {ja: 売上, en: revenue}}]",
+    )
+
+    problems = problems_of(write(tmp_path, text))
+
+    assert problems == [
+        "kpis[2].targets[0].value: Input should be a valid number (got 'lots')",
+        "kpis[1].id: duplicate id 'nps' (also kpis[0])",
+        "rules[0].kpi: unknown KPI 'revenue'",
+    ]
+
+
+def test_a_catalog_error_reads_as_a_list(tmp_path: Path) -> None:
+    path = write(tmp_path, catalog_text(a_kpi("nps"), a_kpi("nps")))
+
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(path)
+
+    assert str(caught.value) == (
+        f"{path} is not a valid KPI catalog (1 problem):\n"
+        "  - kpis[1].id: duplicate id 'nps' (also kpis[0])"
+    )
+
+
+def test_a_yaml_syntax_error_names_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "document_date: 2025-01-05\nkpis:\n  - id: [nps\n", "broken.yaml")
+
+    [problem] = problems_of(path)
+
+    assert problem.startswith("line 4, column 1: YAML syntax error")
+
+
+def test_a_missing_file_is_a_catalog_error(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path / "nowhere.yaml")
+
+    assert problem == "cannot read the file: No such file or directory"
+
+
+def test_a_file_that_is_not_a_mapping_is_a_catalog_error(tmp_path: Path) -> None:
+    [problem] = problems_of(write(tmp_path, "- just\n- a list\n"))
+
+    assert "mapping" in problem
+
+
+def test_an_alias_naming_two_kpis_is_a_problem(tmp_path: Path) -> None:
+    text = catalog_text(a_kpi("nps"), a_kpi("csat", aliases=FULLWIDTH_N + "_P-S"))
+
+    assert problems_of(write(tmp_path, text)) == [
+        f"kpis[1].aliases[0]: '{FULLWIDTH_N}_P-S' already names kpis[0] (nps)"
+    ]
+
+
+def test_targets_out_of_order_and_a_line_without_due_are_problems(tmp_path: Path) -> None:
+    kpi = a_kpi("cumulative", value="50").replace("judge: ratio", "judge: line")
+    kpi += "      - {value: 10, start: 2024-12-01, due: 2025-06-30}\n"
+
+    [problem] = problems_of(write(tmp_path, catalog_text(kpi)))
+
+    assert problem == (
+        "kpis[0].targets: targets[1] starts 2024-12-01, not after targets[0] (2025-01-01):"
+        " targets go in order of start, one per start date;"
+        " targets[0] has no due date, which judge 'line' needs"
+    )
+
+
+def test_a_due_date_before_the_start_and_an_unknown_phase_are_problems(tmp_path: Path) -> None:
+    early_due = a_kpi("nps").replace(
+        "{value: 1, start: 2025-01-01}", "{value: 1, start: 2025-01-01, due: 2024-12-31}"
+    )
+    unknown_phase = a_kpi("csat") + "      - {value: 2, start: 2025-07-01, phase: phase9}\n"
+
+    assert problems_of(write(tmp_path, catalog_text(early_due, unknown_phase))) == [
+        "kpis[0].targets[0]: due 2024-12-31 is before start 2025-01-01",
+        "kpis[1].targets[1].phase: unknown phase 'phase9' (phases are: phase1)",
+    ]
+
+
+def test_an_alert_rule_must_raise_an_alerting_level(tmp_path: Path) -> None:
+    rules = (
+        "[{id: r1, kpi: nps, level: green, condition: value_below, threshold: 1,"
+        " message: {ja: x, en: x}}]"
+    )
+
+    assert problems_of(write(tmp_path, catalog_text(a_kpi("nps"), rules=rules))) == [
+        "rules[0]: level must be one of yellow, orange, red, not green"
+    ]
+
+
+def test_a_boolean_is_not_a_target_value(tmp_path: Path) -> None:
+    [problem] = problems_of(write(tmp_path, catalog_text(a_kpi("nps", value="yes"))))
+
+    assert problem == "kpis[0].targets[0].value: Input should be a valid number (got True)"
+
+
+def test_a_catalog_built_in_code_is_checked_too() -> None:
+    kpi = KpiDefinition.model_validate(
+        {
+            "id": "nps",
+            "name": {"ja": "NPS", "en": "NPS"},
+            "tier": "customer",
+            "unit": "point",
+            "direction": "higher",
+            "period": "month",
+            "update_frequency": "monthly",
+            "method": {"ja": "m", "en": "m"},
+            "calculation": {"ja": "c", "en": "c"},
+            "judge": "ratio",
+        }
+    )
+
+    with pytest.raises(CatalogError) as caught:
+        Catalog(document_date=date(2025, 1, 5), phases=[], kpis=[kpi, kpi])
+
+    assert caught.value.problems == ["kpis[1].id: duplicate id 'nps' (also kpis[0])"]
