@@ -1,0 +1,154 @@
+"""Evaluating KPIs: values per period, the target in force, attainment and level.
+
+`evaluate_all` is the one call the CLI, `/kpi`, reports and alerts share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from kpi_engine.catalog import AlertRule, Catalog, KpiDefinition
+from kpi_engine.formulas import Reading, Window, formula_for, window
+from kpi_engine.levels import Judge, Level, attainment, band, fired_rules, most_severe
+from kpi_engine.periods import ONE_DAY, Span, elapsed_share, history, same_period_last_year
+from kpi_engine.source import KpiSource
+from kpi_engine.targets import judged_target, target_in_force
+
+HISTORY_PERIODS = 12
+
+
+class Basis(StrEnum):
+    """Which period a level was judged on."""
+
+    CURRENT = "current"
+    PREVIOUS = "previous"
+
+
+@dataclass(frozen=True)
+class PeriodValue:
+    """A KPI's value over a period: first and last local day (inclusive) and sample size."""
+
+    start: date
+    end: date
+    value: float | None
+    n: int | None
+
+
+@dataclass(frozen=True)
+class TargetInForce:
+    """The target a level was judged against."""
+
+    value: float
+    due: date | None
+    phase: str | None
+    judged: float  # the figure actually compared: pro-rated, or on the straight line
+
+
+@dataclass(frozen=True)
+class KpiState:
+    """Everything known about a KPI at a moment."""
+
+    kpi: KpiDefinition
+    as_of: datetime
+    current: PeriodValue
+    previous: PeriodValue
+    last_year: PeriodValue
+    history: list[PeriodValue]
+    target: TargetInForce | None
+    attainment: float | None
+    level: Level
+    basis: Basis | None
+    rule: AlertRule | None
+    projection: float | None
+
+
+def _period_value(w: Window, reading: Reading) -> PeriodValue:
+    return PeriodValue(w.span.start, w.until - ONE_DAY, reading.value, reading.n)
+
+
+def _sufficient(kpi: KpiDefinition, reading: Reading) -> bool:
+    return reading.value is not None and (reading.n is None or reading.n >= kpi.min_sample)
+
+
+class _Evaluator:
+    def __init__(self, source: KpiSource, as_of: datetime, zone: ZoneInfo) -> None:
+        self.source = source
+        self.as_of = as_of
+        self.zone = zone
+        self.as_of_day = (as_of - timedelta(microseconds=1)).astimezone(zone).date()
+
+    def read(self, kpi: KpiDefinition, span: Span) -> tuple[Window, Reading]:
+        w = window(span, self.as_of, self.zone)
+        return w, formula_for(kpi.id)(self.source, w, kpi)
+
+    def start_value(self, kpi: KpiDefinition, start: date) -> float | None:
+        # The value when a target started: the period ending the day before, complete.
+        day_before = start - ONE_DAY
+        span = history(kpi.period, day_before, 1)[0]
+        w = window(span, datetime.combine(start, datetime.min.time(), tzinfo=self.zone), self.zone)
+        return formula_for(kpi.id)(self.source, w, kpi).value
+
+    def evaluate(self, kpi: KpiDefinition, rules: list[AlertRule]) -> KpiState:
+        spans = history(kpi.period, self.as_of_day, HISTORY_PERIODS)
+        readings = [self.read(kpi, span) for span in spans]
+        (current_window, current), (previous_window, previous) = readings[-1], readings[-2]
+        last_year_window, last_year = self.read(kpi, same_period_last_year(kpi.period, spans[-1]))
+        state = dict(
+            kpi=kpi,
+            as_of=self.as_of,
+            current=_period_value(current_window, current),
+            previous=_period_value(previous_window, previous),
+            last_year=_period_value(last_year_window, last_year),
+            history=[_period_value(w, reading) for w, reading in readings],
+            projection=self._projection(kpi, current_window, current),
+        )
+        if _sufficient(kpi, current):
+            basis, w, reading = Basis.CURRENT, current_window, current
+        elif _sufficient(kpi, previous):
+            basis, w, reading = Basis.PREVIOUS, previous_window, previous
+        else:
+            seen_any = current.value is not None or previous.value is not None
+            level = Level.INSUFFICIENT_DATA if seen_any else Level.NO_DATA
+            return KpiState(
+                **state, target=None, attainment=None, level=level, basis=None, rule=None
+            )
+        judged_day = w.until - ONE_DAY
+        target = target_in_force(kpi, judged_day)
+        percent: float | None = None
+        in_force: TargetInForce | None = None
+        if target is not None and reading.value is not None:
+            start_value = self.start_value(kpi, target.start) if kpi.judge is Judge.LINE else None
+            figure = judged_target(kpi, target, w.span, judged_day, start_value)
+            in_force = TargetInForce(target.value, target.due, target.phase, figure)
+            percent = attainment(reading.value, figure, kpi.direction, kpi.judge)
+        banded = band(percent) if percent is not None else Level.NO_DATA
+        fired = fired_rules(rules, reading.value, percent)
+        level = most_severe(banded, *(rule.level for rule in fired))
+        rule = max(fired, key=lambda fired_rule: fired_rule.level.severity, default=None)
+        return KpiState(
+            **state, target=in_force, attainment=percent, level=level, basis=basis, rule=rule
+        )
+
+    def _projection(self, kpi: KpiDefinition, w: Window, reading: Reading) -> float | None:
+        if kpi.judge is not Judge.PRORATED or reading.value is None:
+            return None
+        share = elapsed_share(w.span, w.until - ONE_DAY)
+        return reading.value / share if share > 0 else None
+
+
+def evaluate(
+    kpi: KpiDefinition, catalog: Catalog, source: KpiSource, as_of: datetime, zone: ZoneInfo
+) -> KpiState:
+    """Evaluate one KPI at a moment."""
+    return _Evaluator(source, as_of, zone).evaluate(kpi, catalog.rules_for(kpi.id))
+
+
+def evaluate_all(
+    catalog: Catalog, source: KpiSource, as_of: datetime, zone: ZoneInfo
+) -> list[KpiState]:
+    """Evaluate every KPI of the catalog at a moment, in catalog order."""
+    evaluator = _Evaluator(source, as_of, zone)
+    return [evaluator.evaluate(kpi, catalog.rules_for(kpi.id)) for kpi in catalog.kpis]
