@@ -33,7 +33,7 @@ def _positive(text: str) -> float:
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser for every kpibot command."""
-    from bot import cli_data, demo
+    from bot import cli_data, cli_report, demo
 
     parser = argparse.ArgumentParser(
         prog="kpibot", description="KPI management for a small company, in Slack."
@@ -69,6 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument("value", metavar="VALUE", help="the measured value")
     record.add_argument("--at", help="when it was measured (ISO 8601 date or time; default now)")
     record.set_defaults(handler=cli_data.record)
+
+    for name, summary in (("show", "one KPI's value, target and level"),
+                          ("status", "every KPI's level, grouped by tier")):
+        report = commands.add_parser(name, help=summary)
+        if name == "show":
+            report.add_argument("kpi", metavar="KPI", help="id, name or alias (e.g. nps, 顧客満足度)")
+        report.add_argument("--at", type=_iso_date, help="as of the end of this day (default: now)")
+        report.add_argument("--json", action="store_true", help="machine-readable output")
+        report.set_defaults(handler=cli_report.show if name == "show" else cli_report.status)
 
     demo_parser = commands.add_parser(
         "demo", help="build a demo database of the reference company and show it"

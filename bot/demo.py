@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from bot.cli_report import as_of_moment, evaluate_states, status_text
 from bot.runtime import load_configured_catalog, measured_kpis
 from bot.settings import load_settings
 from storage.db import open_database
@@ -59,5 +60,12 @@ def run(args: argparse.Namespace) -> int:
         written = write_demo_csv(Path(args.write_csv), today=today, tz=zone, scale=args.scale)
         for event_type, (file, count) in written.items():
             print(f"wrote {file} ({count:,} {event_type.value} rows)")
+    catalog = load_configured_catalog()
+    moment = as_of_moment(settings, today)
+    states = evaluate_states(database, catalog, settings, moment)
+    print()
+    print(f"KPI status as of the end of {today}:" if settings.locale == "en"
+          else f"{today} 終了時点のKPIステータス:")
+    print(status_text(states, settings.locale))
     database.engine.dispose()
     return 0

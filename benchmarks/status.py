@@ -1,0 +1,89 @@
+"""`kpibot status` speed against data volume, and `show nps` at 1,000,000 events.
+
+Builds demo databases of about 10,000, 100,000 and 1,000,000 events (SQLite), then times
+the evaluation of every KPI (what `kpibot status` does after start-up) on each, median of
+several runs, and prints each figure with its ratio to the 10,000-event one (goal: the
+1,000,000 figure at most 2x). Then the median of a single `show nps` at 1,000,000 events
+(goal: well inside a slash command's 3 s).
+
+    python benchmarks/status.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from datetime import date, datetime, time as clock, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from kpi_engine.catalog import load_catalog
+from kpi_engine.evaluate import evaluate, evaluate_all
+from storage.db import Database, open_database
+from storage.demo import demo_rows, demo_types
+from storage.ingest import import_rows
+from storage.readers import RawRow
+from storage.source import SqlKpiSource
+
+ZONE = ZoneInfo("Asia/Tokyo")
+TODAY = date(2026, 11, 23)
+ROWS_PER_SCALE = 13_431  # demo rows at scale 1 for TODAY
+AS_OF = datetime.combine(TODAY + timedelta(days=1), clock(), tzinfo=ZONE)
+
+
+def build(directory: Path, events: int) -> tuple[Database, int]:
+    database = open_database(f"sqlite:///{directory / f'{events}.db'}", ZONE)
+    scale = events / ROWS_PER_SCALE
+    total = 0
+    for event_type in demo_types():
+        rows = (
+            RawRow(line, {"type": event_type.value, **cells})
+            for line, cells in enumerate(demo_rows(event_type, today=TODAY, tz=ZONE, scale=scale))
+        )
+        result = import_rows(database, rows)
+        total += result.inserted
+    return database, total
+
+
+def timed(function: object, runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()  # type: ignore[operator]
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    args = parser.parse_args()
+    catalog = load_catalog()
+    nps = catalog.get("nps")
+    figures: list[tuple[int, float]] = []
+    with tempfile.TemporaryDirectory() as temp:
+        for events in (int(size) for size in args.sizes.split(",")):
+            database, loaded = build(Path(temp), events)
+
+            def status(database: Database = database) -> None:
+                with database.read() as connection:
+                    evaluate_all(catalog, SqlKpiSource(connection), AS_OF, ZONE)
+
+            def show_nps(database: Database = database) -> None:
+                with database.read() as connection:
+                    evaluate(nps, catalog, SqlKpiSource(connection), AS_OF, ZONE)
+
+            seconds = timed(status, args.runs)
+            figures.append((loaded, seconds))
+            ratio = seconds / figures[0][1]
+            print(f"status at {loaded:>9,} events: {seconds * 1000:8.1f} ms  ({ratio:.2f}x)")
+            last_show = timed(show_nps, args.runs)
+        print(f"show nps at {figures[-1][0]:,} events: median {last_show * 1000:.1f} ms")
+    print(f"1M/10k ratio: {figures[-1][1] / figures[0][1]:.2f} (goal <= 2.0)")
+
+
+if __name__ == "__main__":
+    main()
