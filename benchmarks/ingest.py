@@ -144,7 +144,8 @@ def main() -> None:
         small_rows, small_mb = peak_memory_mb(args.small_scale, Path(small))
         large_rows, large_mb = peak_memory_mb(args.scale, Path(large))
     print(
-        f"peak memory: {small_mb:.0f} MB at {small_rows:,} rows, {large_mb:.0f} MB at {large_rows:,} rows"
+        f"peak memory: {small_mb:.0f} MB at {small_rows:,} rows, "
+        f"{large_mb:.0f} MB at {large_rows:,} rows"
     )
     print(f"difference: {large_mb - small_mb:.0f} MB (goal <= 100 MB)")
 

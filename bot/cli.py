@@ -10,6 +10,7 @@ from datetime import date
 
 from bot.errors import CliError
 from bot.settings import SettingsError
+from storage.records import EventType
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -54,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--type",
         dest="event_type",
-        choices=[kind.value for kind in cli_data.EventType],
+        choices=[kind.value for kind in EventType],
         help="the record type of rows without a `type` column",
     )
     ingest.add_argument(
@@ -70,11 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument("--at", help="when it was measured (ISO 8601 date or time; default now)")
     record.set_defaults(handler=cli_data.record)
 
-    for name, summary in (("show", "one KPI's value, target and level"),
-                          ("status", "every KPI's level, grouped by tier")):
+    for name, summary in (
+        ("show", "one KPI's value, target and level"),
+        ("status", "every KPI's level, grouped by tier"),
+    ):
         report = commands.add_parser(name, help=summary)
         if name == "show":
-            report.add_argument("kpi", metavar="KPI", help="id, name or alias (e.g. nps, 顧客満足度)")
+            report.add_argument(
+                "kpi", metavar="KPI", help="id, name or alias (e.g. nps, 顧客満足度)"
+            )
         report.add_argument("--at", type=_iso_date, help="as of the end of this day (default: now)")
         report.add_argument("--json", action="store_true", help="machine-readable output")
         report.set_defaults(handler=cli_report.show if name == "show" else cli_report.status)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
@@ -59,7 +60,7 @@ def _import_one(
     stream: IO[bytes],
     args: argparse.Namespace,
     known_kpis: list[str],
-    bar: tqdm[None],
+    progress: Callable[[int], object],
 ) -> ImportResult:
     database = configured_database()
     head = stream.peek(64) if hasattr(stream, "peek") else b""
@@ -70,7 +71,7 @@ def _import_one(
         known_kpis=known_kpis,
         forced_type=EventType(args.event_type) if args.event_type else None,
         skip_invalid=args.skip_invalid,
-        progress=bar.update,
+        progress=progress,
     )
 
 
@@ -97,7 +98,7 @@ def ingest(args: argparse.Namespace) -> int:
             ) as bar,
         ):
             try:
-                result = _import_one(path, stream, args, known_kpis, bar)
+                result = _import_one(path, stream, args, known_kpis, bar.update)
             except FileProblem as problem:
                 where = f"line {problem.line}: " if problem.line else ""
                 print(f"{path}: {where}{problem} (nothing stored)", file=sys.stderr)

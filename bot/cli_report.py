@@ -17,10 +17,18 @@ from storage.db import Database
 from storage.source import SqlKpiSource
 
 TIER_TITLES = {
-    "ja": {"strategic": "戦略KPI", "business": "事業KPI", "operational": "運営KPI",
-           "customer": "顧客KPI"},
-    "en": {"strategic": "Strategic", "business": "Business", "operational": "Operational",
-           "customer": "Customer"},
+    "ja": {
+        "strategic": "戦略KPI",
+        "business": "事業KPI",
+        "operational": "運営KPI",
+        "customer": "顧客KPI",
+    },
+    "en": {
+        "strategic": "Strategic",
+        "business": "Business",
+        "operational": "Operational",
+        "customer": "Customer",
+    },
 }
 
 
@@ -53,8 +61,9 @@ def status_text(states: list[KpiState], locale: str) -> str:
     lines: list[str] = []
     for tier, title in TIER_TITLES[locale].items():
         lines.append(f"*{title}*" if lines else title)
-        lines.extend(f"  {status_line(state, locale)}" for state in states
-                     if state.kpi.tier.value == tier)
+        lines.extend(
+            f"  {status_line(state, locale)}" for state in states if state.kpi.tier.value == tier
+        )
     return "\n".join(line.strip("*") for line in lines)
 
 
@@ -64,8 +73,7 @@ def detail_text(state: KpiState, locale: str) -> str:
     ja = locale == "ja"
     target = state.target
     lines = [
-        f"{state.level.emoji} {kpi.name.in_locale(locale)} ({kpi.id}): "
-        f"{state.level.label(locale)}",
+        f"{state.level.emoji} {kpi.name.in_locale(locale)} ({kpi.id}): {state.level.label(locale)}",
         f"  {'今期' if ja else 'current'} {state.current.start}〜{state.current.end}: "
         f"{format_value(state.current.value, unit, locale)} (n={state.current.n})",
         f"  {'前期' if ja else 'previous'} {state.previous.start}〜{state.previous.end}: "
@@ -81,11 +89,15 @@ def detail_text(state: KpiState, locale: str) -> str:
             f"{'期限' if ja else 'due'} {due}); "
             f"{'判定基準' if ja else 'judged against'} {format_value(target.judged, unit, locale)}"
         )
-    lines.append(f"  {'達成率' if ja else 'attainment'}: {format_attainment(state.attainment)}"
-                 + (f" ({'判定' if ja else 'basis'}: {state.basis.value})" if state.basis else ""))
+    lines.append(
+        f"  {'達成率' if ja else 'attainment'}: {format_attainment(state.attainment)}"
+        + (f" ({'判定' if ja else 'basis'}: {state.basis.value})" if state.basis else "")
+    )
     if state.projection is not None:
-        lines.append(f"  {'期末見込み' if ja else 'projected'}: "
-                     f"{format_value(state.projection, unit, locale)}")
+        lines.append(
+            f"  {'期末見込み' if ja else 'projected'}: "
+            f"{format_value(state.projection, unit, locale)}"
+        )
     if state.rule is not None:
         lines.append(f"  {'アラート' if ja else 'alert'}: {state.rule.message.in_locale(locale)}")
     lines.append(f"  {'測定方法' if ja else 'method'}: {kpi.method.in_locale(locale)}")
@@ -99,8 +111,9 @@ def show(args: argparse.Namespace) -> int:
     kpi = find_kpi(catalog, args.kpi)
     database = configured_database()
     with database.read() as connection:
-        state = evaluate(kpi, catalog, SqlKpiSource(connection),
-                         as_of_moment(settings, args.at), settings.zone)
+        state = evaluate(
+            kpi, catalog, SqlKpiSource(connection), as_of_moment(settings, args.at), settings.zone
+        )
     if args.json:
         print(json.dumps(state_as_dict(state, settings.locale), ensure_ascii=False, indent=2))
     else:
@@ -111,8 +124,9 @@ def show(args: argparse.Namespace) -> int:
 def status(args: argparse.Namespace) -> int:
     """Print every KPI's state."""
     settings = load_settings()
-    states = evaluate_states(configured_database(), load_configured_catalog(), settings,
-                             as_of_moment(settings, args.at))
+    states = evaluate_states(
+        configured_database(), load_configured_catalog(), settings, as_of_moment(settings, args.at)
+    )
     if args.json:
         payload = [state_as_dict(state, settings.locale) for state in states]
         print(json.dumps(payload, ensure_ascii=False, indent=2))

@@ -47,10 +47,8 @@ def run(args: argparse.Namespace) -> int:
                 demo_rows(event_type, today=today, tz=zone, scale=args.scale), start=2
             )
         )
-        with tqdm(desc=event_type.value, unit=" rows", disable=None, leave=False) as bar:
-            result = import_rows(
-                database, (bar.update(1) or row for row in rows), known_kpis=known_kpis
-            )
+        with tqdm(rows, desc=event_type.value, unit=" rows", disable=None, leave=False) as bar:
+            result = import_rows(database, bar, known_kpis=known_kpis)
         if not result.stored:
             raise SystemExit(f"demo data for {event_type} did not validate: {result.problems[:3]}")
         total += result.inserted
@@ -64,8 +62,11 @@ def run(args: argparse.Namespace) -> int:
     moment = as_of_moment(settings, today)
     states = evaluate_states(database, catalog, settings, moment)
     print()
-    print(f"KPI status as of the end of {today}:" if settings.locale == "en"
-          else f"{today} 終了時点のKPIステータス:")
+    print(
+        f"KPI status as of the end of {today}:"
+        if settings.locale == "en"
+        else f"{today} 終了時点のKPIステータス:"
+    )
     print(status_text(states, settings.locale))
     database.engine.dispose()
     return 0

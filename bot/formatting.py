@@ -7,7 +7,7 @@ import math
 from kpi_engine.catalog import Unit
 from kpi_engine.evaluate import Basis, KpiState
 
-NO_VALUE = "–"
+NO_VALUE = "-"
 
 
 def format_value(value: float | None, unit: Unit, locale: str) -> str:

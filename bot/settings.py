@@ -67,7 +67,9 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Asia/Tokyo)")
+            raise ValueError(
+                f"unknown time zone {name!r} (use an IANA name such as Asia/Tokyo)"
+            ) from None
         return name
 
     @field_validator("catalog")

@@ -65,6 +65,15 @@ class KpiState:
     projection: float | None
 
 
+@dataclass(frozen=True)
+class _Verdict:
+    level: Level
+    target: TargetInForce | None = None
+    attainment: float | None = None
+    basis: Basis | None = None
+    rule: AlertRule | None = None
+
+
 def _period_value(w: Window, reading: Reading) -> PeriodValue:
     return PeriodValue(w.span.start, w.until - ONE_DAY, reading.value, reading.n)
 
@@ -96,7 +105,8 @@ class _Evaluator:
         readings = [self.read(kpi, span) for span in spans]
         (current_window, current), (previous_window, previous) = readings[-1], readings[-2]
         last_year_window, last_year = self.read(kpi, same_period_last_year(kpi.period, spans[-1]))
-        state = dict(
+        verdict = self._judge(kpi, rules, (current_window, current), (previous_window, previous))
+        return KpiState(
             kpi=kpi,
             as_of=self.as_of,
             current=_period_value(current_window, current),
@@ -104,17 +114,27 @@ class _Evaluator:
             last_year=_period_value(last_year_window, last_year),
             history=[_period_value(w, reading) for w, reading in readings],
             projection=self._projection(kpi, current_window, current),
+            target=verdict.target,
+            attainment=verdict.attainment,
+            level=verdict.level,
+            basis=verdict.basis,
+            rule=verdict.rule,
         )
-        if _sufficient(kpi, current):
-            basis, w, reading = Basis.CURRENT, current_window, current
-        elif _sufficient(kpi, previous):
-            basis, w, reading = Basis.PREVIOUS, previous_window, previous
+
+    def _judge(
+        self,
+        kpi: KpiDefinition,
+        rules: list[AlertRule],
+        current: tuple[Window, Reading],
+        previous: tuple[Window, Reading],
+    ) -> _Verdict:
+        if _sufficient(kpi, current[1]):
+            basis, (w, reading) = Basis.CURRENT, current
+        elif _sufficient(kpi, previous[1]):
+            basis, (w, reading) = Basis.PREVIOUS, previous
         else:
-            seen_any = current.value is not None or previous.value is not None
-            level = Level.INSUFFICIENT_DATA if seen_any else Level.NO_DATA
-            return KpiState(
-                **state, target=None, attainment=None, level=level, basis=None, rule=None
-            )
+            seen_any = current[1].value is not None or previous[1].value is not None
+            return _Verdict(Level.INSUFFICIENT_DATA if seen_any else Level.NO_DATA)
         judged_day = w.until - ONE_DAY
         target = target_in_force(kpi, judged_day)
         percent: float | None = None
@@ -126,10 +146,12 @@ class _Evaluator:
             percent = attainment(reading.value, figure, kpi.direction, kpi.judge)
         banded = band(percent) if percent is not None else Level.NO_DATA
         fired = fired_rules(rules, reading.value, percent)
-        level = most_severe(banded, *(rule.level for rule in fired))
-        rule = max(fired, key=lambda fired_rule: fired_rule.level.severity, default=None)
-        return KpiState(
-            **state, target=in_force, attainment=percent, level=level, basis=basis, rule=rule
+        return _Verdict(
+            level=most_severe(banded, *(rule.level for rule in fired)),
+            target=in_force,
+            attainment=percent,
+            basis=basis,
+            rule=max(fired, key=lambda fired_rule: fired_rule.level.severity, default=None),
         )
 
     def _projection(self, kpi: KpiDefinition, w: Window, reading: Reading) -> float | None:

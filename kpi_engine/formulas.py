@@ -149,7 +149,7 @@ def cac(source: KpiSource, w: Window, _kpi: KpiDefinition) -> Reading:
 
 
 def ltv(source: KpiSource, w: Window, kpi: KpiDefinition) -> Reading:
-    """Monthly revenue per paying customer × average lifetime in months.
+    """Monthly revenue per paying customer x average lifetime in months.
 
     Revenue per payer over the three complete months before the one the window ends in;
     lifetime = 1 / the pooled monthly churn rate (churns / customers active at each month's
@@ -205,7 +205,7 @@ def retention_6m(source: KpiSource, w: Window, _kpi: KpiDefinition) -> Reading:
 
 
 def uptime(source: KpiSource, w: Window, _kpi: KpiDefinition) -> Reading:
-    """(elapsed time − merged downtime) / elapsed time, %."""
+    """(elapsed time - merged downtime) / elapsed time, %."""
     length = w.end - w.start
     if length <= timedelta(0):
         return Reading(None, None)

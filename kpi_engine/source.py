@@ -61,8 +61,9 @@ class KpiSource(Protocol):
         `before` only (total)."""
         ...
 
-    def ticket_answers(self, opened_from: datetime, opened_until: datetime,
-                       within: timedelta) -> Tally:
+    def ticket_answers(
+        self, opened_from: datetime, opened_until: datetime, within: timedelta
+    ) -> Tally:
         """Tickets opened in [opened_from, opened_until) (count) and how many had a first
         response at most `within` after opening (total)."""
         ...

@@ -44,9 +44,11 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A connection in one transaction that takes the write lock at its start."""
-        with self.engine.connect().execution_options(kpibot_write=True) as connection:
-            with connection.begin():
-                yield connection
+        with (
+            self.engine.connect().execution_options(kpibot_write=True) as connection,
+            connection.begin(),
+        ):
+            yield connection
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -127,15 +129,17 @@ def upgrade(engine: Engine) -> bool:
     with engine.connect() as connection:
         if current_revision(connection) == head:
             return False
-    with engine.connect().execution_options(kpibot_write=True) as connection:
-        with connection.begin():
-            if connection.dialect.name == "postgresql":
-                connection.execute(
-                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
-                )
-            if current_revision(connection) == head:
-                return False
-            command.upgrade(_alembic_config(connection), "head")
+    with (
+        engine.connect().execution_options(kpibot_write=True) as connection,
+        connection.begin(),
+    ):
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
+            )
+        if current_revision(connection) == head:
+            return False
+        command.upgrade(_alembic_config(connection), "head")
     return True
 
 

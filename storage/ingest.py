@@ -139,7 +139,8 @@ def validate_row(
 
 @cache
 def _list_adapter(event_type: EventType) -> TypeAdapter[list[Record]]:
-    return TypeAdapter(list[RECORD_TYPES[event_type]])  # type: ignore[index]
+    model: Any = RECORD_TYPES[event_type]
+    return TypeAdapter(list[model])
 
 
 def validate_batch(
@@ -224,7 +225,7 @@ class _Table:
     """
 
     def __init__(self, connection: Connection, event_type: EventType, zone: ZoneInfo) -> None:
-        table = EVENT_MODELS[event_type.value].__table__  # type: ignore[attr-defined]
+        table: Any = EVENT_MODELS[event_type.value].__table__
         dialect = connection.dialect
         self.connection = connection
         self.event_type = event_type
@@ -447,7 +448,7 @@ def import_stream(
     known_kpis: Sequence[str] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> ImportResult:
     """Import one CSV or JSON Lines stream: committed whole, or not at all."""
     return import_rows(

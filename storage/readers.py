@@ -53,7 +53,7 @@ def guess_format(name: str, head: bytes) -> FileFormat:
 
 
 def _decoded_lines(
-    stream: IO[bytes], progress: Callable[[int], None] | None
+    stream: IO[bytes], progress: Callable[[int], object] | None
 ) -> Iterator[tuple[int, str]]:
     for number, raw in enumerate(stream, start=1):
         if progress is not None:
@@ -73,7 +73,7 @@ def _decoded_lines(
 class _Progress(io.RawIOBase):
     """A raw stream that reports how many bytes were read."""
 
-    def __init__(self, stream: IO[bytes], progress: Callable[[int], None] | None) -> None:
+    def __init__(self, stream: IO[bytes], progress: Callable[[int], object] | None) -> None:
         self.stream = stream
         self.progress = progress
 
@@ -100,7 +100,9 @@ def _first_undecodable_line(stream: IO[bytes]) -> FileProblem:
     return FileProblem("the file is not UTF-8; save it as UTF-8 (Excel: 'CSV UTF-8')")
 
 
-def read_csv(stream: IO[bytes], progress: Callable[[int], None] | None = None) -> Iterator[RawRow]:
+def read_csv(
+    stream: IO[bytes], progress: Callable[[int], object] | None = None
+) -> Iterator[RawRow]:
     """Yield the data rows of a CSV file whose first row names the columns."""
     # Decoding in C, chunk by chunk, is several times faster than line by line; on a bad
     # byte we go back and find its line.
@@ -136,7 +138,7 @@ def read_csv(stream: IO[bytes], progress: Callable[[int], None] | None = None) -
 
 
 def read_jsonl(
-    stream: IO[bytes], progress: Callable[[int], None] | None = None
+    stream: IO[bytes], progress: Callable[[int], object] | None = None
 ) -> Iterator[RawRow]:
     """Yield one row per non-blank line of a JSON Lines file (each line a JSON object)."""
     for number, text in _decoded_lines(stream, progress):
@@ -154,7 +156,7 @@ def read_jsonl(
 
 
 def read_rows(
-    stream: IO[bytes], file_format: FileFormat, progress: Callable[[int], None] | None = None
+    stream: IO[bytes], file_format: FileFormat, progress: Callable[[int], object] | None = None
 ) -> Iterator[RawRow]:
     """Yield the rows of a CSV or JSON Lines stream."""
     reader = read_csv if file_format is FileFormat.CSV else read_jsonl

@@ -51,7 +51,10 @@ def parse_local_datetime(value: Any, info: ValidationInfo) -> datetime:
     if parsed.tzinfo is None:
         zone: tzinfo = (info.context or {}).get("tz", UTC)
         parsed = parsed.replace(tzinfo=zone)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{value!r} is out of the supported range of times") from None
 
 
 Timestamp = Annotated[datetime, PlainValidator(parse_local_datetime)]

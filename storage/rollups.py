@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     Select,
     bindparam,
@@ -41,10 +41,11 @@ from storage.schema import (
     Payment,
     Release,
     Survey,
-    Ticket,
 )
 
 CHUNK = 500
+# A SELECT of (day, total, count); SQLAlchemy's row typing cannot follow these builders.
+DailySelect = Select[Any, Any, Any]
 
 
 @dataclass
@@ -60,26 +61,14 @@ class Touched:
         self.days[event_type] = (min(low, day), max(high, day))
 
 
-def _one(value: ColumnElement[int] | int) -> ColumnElement[int]:
+def _one(value: Any) -> Any:
     return literal(value) if isinstance(value, int) else value
 
 
-def _daily_queries(event_type: EventType) -> list[tuple[Fact, Select[tuple[date, float, int]]]]:
+def _daily_queries(event_type: EventType) -> list[tuple[Fact, DailySelect]]:
     """The SELECT (day, total, count) that computes each fact fed by an event type."""
 
-    def sums(
-        model: type[Enrollment]
-        | type[Payment]
-        | type[Cost]
-        | type[Survey]
-        | type[Ticket]
-        | type[Completion]
-        | type[Churn]
-        | type[Release],
-        total: ColumnElement[int] | int,
-        count: ColumnElement[int] | int = 1,
-        where: ColumnElement[bool] | None = None,
-    ) -> Select[tuple[date, float, int]]:
+    def sums(model: Any, total: Any, count: Any = 1, where: Any = None) -> DailySelect:
         query = select(model.day, func.sum(_one(total)), func.sum(_one(count))).group_by(model.day)
         return query.where(where) if where is not None else query
 
@@ -109,8 +98,8 @@ def _daily_queries(event_type: EventType) -> list[tuple[Fact, Select[tuple[date,
 
 def _rebuild_facts(
     connection: Connection,
-    facts: list[tuple[Fact, Select[tuple[date, float, int]]]],
-    day_column: ColumnElement[date],
+    facts: list[tuple[Fact, DailySelect]],
+    day_column: Any,
     low: date,
     high: date,
 ) -> None:
@@ -227,7 +216,7 @@ def _rebuild_customers(
 
 def _rebuild_new_customer_facts(connection: Connection, low: date, high: date) -> None:
     referral = case((CustomerRollup.first_channel == "referral", 1), else_=0)
-    facts: list[tuple[Fact, Select[tuple[date, float, int]]]] = [
+    facts: list[tuple[Fact, DailySelect]] = [
         (
             Fact.NEW_CUSTOMERS,
             select(CustomerRollup.first_day, func.count(), func.count()).group_by(
@@ -281,7 +270,7 @@ def rebuild_local_days(connection: Connection, zone: ZoneInfo) -> None:
     """Recompute every `day` column for a new time zone, then every rollup."""
     touched = Touched()
     for name, model in EVENT_MODELS.items():
-        table = model.__table__  # type: ignore[attr-defined]
+        table: Any = model.__table__
         last = ""
         while True:
             rows = connection.execute(

@@ -16,8 +16,8 @@ class SqlKpiSource:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def _tally(self, total: object, count: object) -> Tally:
-        return Tally(float(total or 0), int(count or 0))  # type: ignore[arg-type]
+    def _tally(self, total: float | None, count: int | None) -> Tally:
+        return Tally(float(total or 0), int(count or 0))
 
     def daily(self, fact: Fact, start: date, end: date) -> Tally:
         """Sum a daily fact over the local days [start, end)."""
@@ -48,7 +48,7 @@ class SqlKpiSource:
         return self._tally(*row)
 
     def retention_cohort(self, first_from: date, first_until: date, before: datetime) -> Tally:
-        """Customers first enrolled in [first_from, first_until) and those not churned in 6 months."""
+        """Customers first enrolled in [first_from, first_until) and those kept six months."""
         churned = and_(
             CustomerRollup.first_churned_at.is_not(None),
             CustomerRollup.first_churned_at < CustomerRollup.retention_deadline,

@@ -28,9 +28,9 @@ REQUIRE_POSTGRES = os.environ.get("KPIBOT_TEST_REQUIRE_POSTGRES") == "1"
 def _no_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     # A developer's own KPIBOT_* variables or .env must not leak into tests.
     for name in list(os.environ):
-        if name.startswith(("KPIBOT_", "SLACK_")) or name == "DATABASE_URL":
-            if not name.startswith("KPIBOT_TEST_"):
-                monkeypatch.delenv(name)
+        ours = name.startswith(("KPIBOT_", "SLACK_")) or name == "DATABASE_URL"
+        if ours and not name.startswith("KPIBOT_TEST_"):
+            monkeypatch.delenv(name)
 
 
 def _postgres_schema_url() -> Iterator[str]:
