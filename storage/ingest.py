@@ -94,6 +94,8 @@ def _explain(error: dict[str, Any], event_type: EventType) -> str:
     kind = error["type"]
     if kind == "missing":
         return f"required for {event_type} but empty or missing"
+    if kind == "string_pattern_mismatch":
+        return "contains a NUL character (\\x00), which cannot be stored"
     if kind == "extra_forbidden":
         return f"not a column of {event_type} (its columns: {', '.join(fields_of(event_type))})"
     message = str(error["msg"]).removeprefix("Value error, ")

@@ -34,6 +34,11 @@ class EventType(StrEnum):
     MEASUREMENT = "measurement"
 
 
+# Far enough from datetime's limits that converting to any local zone cannot overflow.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
+
 def parse_local_datetime(value: Any, info: ValidationInfo) -> datetime:
     """Parse an ISO 8601 date or datetime; read it in the context's zone when it has no offset."""
     if isinstance(value, datetime):
@@ -52,13 +57,20 @@ def parse_local_datetime(value: Any, info: ValidationInfo) -> datetime:
         zone: tzinfo = (info.context or {}).get("tz", UTC)
         parsed = parsed.replace(tzinfo=zone)
     try:
-        return parsed.astimezone(UTC)
+        moment = parsed.astimezone(UTC)
     except OverflowError:
-        raise ValueError(f"{value!r} is out of the supported range of times") from None
+        moment = None
+    if moment is None or not EARLIEST <= moment <= LATEST:
+        raise ValueError(f"{value!r} is out of the supported range of times")
+    return moment
 
 
 Timestamp = Annotated[datetime, PlainValidator(parse_local_datetime)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# PostgreSQL cannot store NUL in text; refusing it here keeps both backends alike.
+NO_NUL = r"^[^\x00]*$"
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_NUL)
+]
 Yen = Annotated[int, Field(ge=0, le=10**15)]
 
 
@@ -77,7 +89,10 @@ class CustomerRecord(Record):
 
 class EnrollmentRecord(CustomerRecord):
     channel: Annotated[
-        str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=100)
+        str,
+        StringConstraints(
+            strip_whitespace=True, to_lower=True, min_length=1, max_length=100, pattern=NO_NUL
+        ),
     ]
 
 
@@ -132,11 +147,15 @@ class DowntimeRecord(Record):
 
 
 class ReleaseRecord(Record):
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    title: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500, pattern=NO_NUL)
+    ]
 
 
 class MeasurementRecord(Record):
-    kpi: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    kpi: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_NUL)
+    ]
     value: Annotated[float, Field(allow_inf_nan=False)]
 
     @model_validator(mode="after")

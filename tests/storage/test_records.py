@@ -82,14 +82,11 @@ def test_a_number_is_not_a_time() -> None:
     assert locations(error) == [("at",)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a local time whose UTC instant falls outside datetime's range raises "
-    "OverflowError from parse_local_datetime instead of a ValidationError",
-)
-def test_a_time_outside_the_representable_range_is_refused() -> None:
-    with pytest.raises(ValidationError):
-        payment("0001-01-01")
+@pytest.mark.parametrize("text", ["0001-01-01", "0001-01-01 08:59"])
+def test_a_local_time_before_the_first_utc_instant_is_refused(text: str) -> None:
+    with pytest.raises(ValidationError, match="out of the supported range of times") as error:
+        payment(text)
+    assert locations(error) == [("at",)]
 
 
 def test_cells_are_stripped_and_the_channel_lowercased() -> None:

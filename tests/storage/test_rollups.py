@@ -1,0 +1,247 @@
+"""The rollups an import keeps up to date: customers, daily facts and monthly payers."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from storage.db import Database
+from storage.ingest import import_rows
+from storage.readers import RawRow
+from storage.rollups import months_later
+from storage.schema import CustomerRollup, DailyFact, MonthlyPayers
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+def store(database: Database, *rows: dict[str, Any]) -> None:
+    result = import_rows(database, [RawRow(line, row) for line, row in enumerate(rows, start=2)])
+    assert result.stored, [str(problem) for problem in result.problems]
+
+
+def enrollment(key: str, at: str, customer: str, channel: str = "ads") -> dict[str, Any]:
+    return {"type": "enrollment", "id": key, "at": at, "customer": customer, "channel": channel}
+
+
+def event(kind: str, key: str, at: str, customer: str) -> dict[str, Any]:
+    return {"type": kind, "id": key, "at": at, "customer": customer}
+
+
+def payment(key: str, at: str, customer: str, amount: int, recurring: bool = True) -> dict[str, Any]:
+    return {
+        "type": "payment",
+        "id": key,
+        "at": at,
+        "customer": customer,
+        "amount": amount,
+        "recurring": recurring,
+    }
+
+
+def facts(database: Database, fact: str) -> dict[date, tuple[float, int]]:
+    """A fact's (total, count) per local day."""
+    with database.read() as connection:
+        rows = connection.execute(
+            select(DailyFact.day, DailyFact.total, DailyFact.count).where(DailyFact.fact == fact)
+        ).all()
+    return {day: (total, count) for day, total, count in rows}
+
+
+def customers(database: Database) -> dict[str, CustomerRollup]:
+    with database.sessions() as session:
+        return {row.customer: row for row in session.scalars(select(CustomerRollup))}
+
+
+def payers(database: Database) -> dict[date, int]:
+    with database.read() as connection:
+        rows = connection.execute(select(MonthlyPayers.month, MonthlyPayers.payers)).all()
+    return {month: count for month, count in rows}
+
+
+def tokyo(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=TOKYO).astimezone(UTC)  # type: ignore[misc]
+
+
+def test_a_customer_is_first_enrolled_then_completes_and_churns_after_it(
+    database: Database,
+) -> None:
+    store(
+        database,
+        enrollment("e2", "2026-09-10 09:00", "c1", "referral"),
+        enrollment("e1", "2026-08-31 10:00", "c1", "ADS"),
+        event("completion", "k0", "2026-08-01", "c1"),
+        event("completion", "k2", "2026-11-01", "c1"),
+        event("completion", "k1", "2026-10-01", "c1"),
+        event("churn", "x1", "2027-01-15 12:00", "c1"),
+    )
+    (rollup,) = customers(database).values()
+    assert rollup.customer == "c1"
+    assert rollup.first_enrolled_at == tokyo(2026, 8, 31, 10)
+    assert rollup.first_day == date(2026, 8, 31)
+    assert rollup.first_channel == "ads"
+    assert rollup.first_completed_at == tokyo(2026, 10, 1)
+    assert rollup.first_churned_at == tokyo(2027, 1, 15, 12)
+    assert rollup.retention_deadline == tokyo(2027, 2, 28, 10)
+
+
+def test_a_completion_imported_later_reaches_the_customer(database: Database) -> None:
+    store(database, enrollment("e1", "2026-09-01", "c1"))
+    assert customers(database)["c1"].first_completed_at is None
+    store(database, event("completion", "k1", "2026-10-01 12:00", "c1"))
+    assert customers(database)["c1"].first_completed_at == tokyo(2026, 10, 1, 12)
+
+
+def test_an_earlier_enrollment_imported_later_moves_the_customers_first_day(
+    database: Database,
+) -> None:
+    store(database, enrollment("e1", "2026-09-10", "c1", "ads"))
+    assert facts(database, "new_customers") == {date(2026, 9, 10): (1, 1)}
+
+    store(database, enrollment("e0", "2026-09-01", "c1", "referral"))
+
+    assert customers(database)["c1"].first_day == date(2026, 9, 1)
+    assert facts(database, "new_customers") == {date(2026, 9, 1): (1, 1)}
+    assert facts(database, "new_referrals") == {date(2026, 9, 1): (1, 1)}
+    assert facts(database, "enrollments") == {
+        date(2026, 9, 1): (1, 1),
+        date(2026, 9, 10): (1, 1),
+    }
+
+
+def test_a_customer_counts_as_new_once_however_often_they_enroll(database: Database) -> None:
+    store(
+        database,
+        enrollment("e1", "2026-09-01 10:00", "c1"),
+        enrollment("e2", "2026-09-01 11:00", "c1"),
+        enrollment("e3", "2026-09-01 12:00", "c2", "referral"),
+        enrollment("e4", "2026-09-02", "c2"),
+    )
+    assert facts(database, "new_customers") == {date(2026, 9, 1): (2, 2)}
+    assert facts(database, "new_referrals") == {date(2026, 9, 1): (1, 1)}
+    assert facts(database, "enrollments") == {
+        date(2026, 9, 1): (3, 3),
+        date(2026, 9, 2): (1, 1),
+    }
+
+
+def test_an_enrollment_given_to_another_customer_moves_the_rollup(database: Database) -> None:
+    store(database, enrollment("e1", "2026-09-01", "c1"))
+    store(database, enrollment("e1", "2026-09-01", "c2"))
+    assert list(customers(database)) == ["c2"]
+    assert facts(database, "new_customers") == {date(2026, 9, 1): (1, 1)}
+
+
+def test_a_changed_amount_changes_the_days_revenue(database: Database) -> None:
+    store(database, payment("p1", "2026-10-15", "c1", 1000), payment("p2", "2026-10-15", "c2", 1))
+    store(database, payment("p1", "2026-10-15", "c1", 2500))
+    assert facts(database, "revenue") == {date(2026, 10, 15): (2501, 2)}
+
+
+def test_a_payment_moved_to_another_day_takes_its_revenue_and_payer_month_along(
+    database: Database,
+) -> None:
+    store(
+        database,
+        payment("p1", "2026-10-31 23:00", "c1", 1000),
+        payment("p2", "2026-10-15", "c2", 500),
+    )
+    assert facts(database, "revenue") == {
+        date(2026, 10, 15): (500, 1),
+        date(2026, 10, 31): (1000, 1),
+    }
+    assert payers(database) == {date(2026, 10, 1): 2}
+
+    store(database, payment("p1", "2026-11-01 00:30", "c1", 1000))
+
+    assert facts(database, "revenue") == {
+        date(2026, 10, 15): (500, 1),
+        date(2026, 11, 1): (1000, 1),
+    }
+    assert payers(database) == {date(2026, 10, 1): 1, date(2026, 11, 1): 1}
+
+
+def test_recurring_revenue_counts_only_recurring_payments(database: Database) -> None:
+    store(
+        database,
+        payment("p1", "2026-10-01", "c1", 29_800, recurring=False),
+        payment("p2", "2026-10-01", "c1", 4_380),
+        payment("p3", "2026-10-01", "c2", 4_380),
+    )
+    assert facts(database, "revenue") == {date(2026, 10, 1): (38_560, 3)}
+    assert facts(database, "revenue_recurring") == {date(2026, 10, 1): (8_760, 2)}
+
+
+def test_monthly_payers_counts_each_paying_customer_once_a_month(database: Database) -> None:
+    store(
+        database,
+        payment("p1", "2026-10-01", "c1", 1),
+        payment("p2", "2026-10-20", "c1", 1),
+        payment("p3", "2026-10-31 23:59", "c2", 1),
+        payment("p4", "2026-12-01", "c1", 1),
+    )
+    assert payers(database) == {date(2026, 10, 1): 2, date(2026, 12, 1): 1}
+
+
+def test_costs_are_summed_per_category(database: Database) -> None:
+    def cost(key: str, amount: int, category: str) -> dict[str, Any]:
+        return {"type": "cost", "id": key, "at": "2026-10-01", "amount": amount, "category": category}
+
+    store(
+        database,
+        cost("o1", 10_000, "marketing"),
+        cost("o2", 5_000, "marketing"),
+        cost("o3", 700, "variable"),
+        cost("o4", 90_000, "fixed"),
+    )
+    day = date(2026, 10, 1)
+    assert facts(database, "cost_marketing") == {day: (15_000, 2)}
+    assert facts(database, "cost_variable") == {day: (700, 1)}
+    assert facts(database, "cost_fixed") == {day: (90_000, 1)}
+
+
+def test_completions_churns_and_releases_are_counted_per_day(database: Database) -> None:
+    store(
+        database,
+        event("completion", "k1", "2026-10-01", "c1"),
+        event("completion", "k2", "2026-10-01", "c2"),
+        event("churn", "x1", "2026-10-02", "c1"),
+        {"type": "release", "id": "r1", "at": "2026-10-03", "title": "v1"},
+    )
+    assert facts(database, "completions") == {date(2026, 10, 1): (2, 2)}
+    assert facts(database, "churns") == {date(2026, 10, 2): (1, 1)}
+    assert facts(database, "releases") == {date(2026, 10, 3): (1, 1)}
+
+
+def test_each_survey_answer_feeds_only_its_own_fact(database: Database) -> None:
+    def survey(key: str, **answers: Any) -> dict[str, Any]:
+        return {**event("survey", key, "2026-10-01", "c1"), **answers}
+
+    store(database, survey("s1", nps=10), survey("s2", csat=3), survey("s3", ai_adoption="no"))
+    day = date(2026, 10, 1)
+    assert facts(database, "nps") == {day: (1, 1)}
+    assert facts(database, "csat") == {day: (3, 1)}
+    assert facts(database, "ai_adoption") == {day: (0, 1)}
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        (datetime(2026, 8, 31, 10, 0, tzinfo=TOKYO), datetime(2027, 2, 28, 10, 0, tzinfo=TOKYO)),
+        (datetime(2027, 8, 31, 23, 30, tzinfo=TOKYO), datetime(2028, 2, 29, 23, 30, tzinfo=TOKYO)),
+        (datetime(2026, 1, 15, 0, 0, tzinfo=TOKYO), datetime(2026, 7, 15, 0, 0, tzinfo=TOKYO)),
+    ],
+)
+def test_six_months_later_is_the_same_local_time_clamped_to_the_month_end(
+    start: datetime, expected: datetime
+) -> None:
+    assert months_later(start.astimezone(UTC), 6, TOKYO) == expected
+
+
+def test_six_months_later_keeps_the_local_wall_time_across_daylight_saving() -> None:
+    new_york = ZoneInfo("America/New_York")
+    start = datetime(2026, 1, 10, 9, 0, tzinfo=new_york)
+    assert months_later(start, 6, new_york) == datetime(2026, 7, 10, 9, 0, tzinfo=new_york)

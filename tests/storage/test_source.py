@@ -1,0 +1,287 @@
+"""The engine's read interface answered from the database, checked against hand-computed sums."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kpi_engine.source import Fact, Tally
+from storage.db import Database
+from storage.ingest import import_rows
+from storage.readers import RawRow
+from storage.source import SqlKpiSource
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+KPIS = ["brand_search_rank", "market_share", "team_productivity"]
+DAY = timedelta(days=1)
+HOUR = timedelta(hours=1)
+
+
+def store(database: Database, *rows: dict[str, Any]) -> None:
+    result = import_rows(
+        database,
+        [RawRow(line, row) for line, row in enumerate(rows, start=2)],
+        known_kpis=KPIS,
+    )
+    assert result.stored, [str(problem) for problem in result.problems]
+
+
+def at(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=TOKYO)  # type: ignore[misc]
+
+
+def survey(key: str, **answers: Any) -> dict[str, Any]:
+    return {"type": "survey", "id": key, "at": "2026-11-02", "customer": key, **answers}
+
+
+def payment(key: str, when: str, customer: str, amount: int = 100) -> dict[str, Any]:
+    return {
+        "type": "payment",
+        "id": key,
+        "at": when,
+        "customer": customer,
+        "amount": amount,
+        "recurring": True,
+    }
+
+
+def enrollment(key: str, when: str) -> dict[str, Any]:
+    return {"type": "enrollment", "id": key, "at": when, "customer": key, "channel": "ads"}
+
+
+def later(kind: str, key: str, when: str, customer: str) -> dict[str, Any]:
+    return {"type": kind, "id": key, "at": when, "customer": customer}
+
+
+def ticket(key: str, opened: datetime, answered: datetime | None) -> dict[str, Any]:
+    row = {"type": "ticket", "id": key, "at": opened.isoformat()}
+    if answered is not None:
+        row["first_response_at"] = answered.isoformat()
+    return row
+
+
+def outage(key: str, start: datetime, end: datetime | None) -> dict[str, Any]:
+    row = {"type": "downtime", "id": key, "at": start.isoformat()}
+    if end is not None:
+        row["until"] = end.isoformat()
+    return row
+
+
+def measurement(key: str, kpi: str, when: str, value: float) -> dict[str, Any]:
+    return {"type": "measurement", "id": key, "at": when, "kpi": kpi, "value": value}
+
+
+def test_an_empty_database_answers_zero_everywhere(database: Database) -> None:
+    start, end = at(2026, 11, 1), at(2026, 12, 1)
+    with database.read() as connection:
+        source = SqlKpiSource(connection)
+        assert source.daily(Fact.REVENUE, date(2026, 11, 1), date(2026, 12, 1)) == Tally(0, 0)
+        assert source.payer_months(date(2026, 1, 1), date(2027, 1, 1)) == 0
+        assert source.completion_cohort(date(2026, 1, 1), date(2027, 1, 1), end) == Tally(0, 0)
+        assert source.retention_cohort(date(2026, 1, 1), date(2027, 1, 1), end) == Tally(0, 0)
+        assert source.ticket_answers(start, end, 24 * HOUR) == Tally(0, 0)
+        assert source.downtime(start, end) == timedelta(0)
+        assert source.latest_measurement("brand_search_rank", start, end) is None
+
+
+def test_nps_totals_promoters_minus_detractors(database: Database) -> None:
+    store(database, *(survey(f"s{n}", nps=score) for n, score in enumerate([10, 9, 8, 7, 6, 0])))
+    with database.read() as connection:
+        tally = SqlKpiSource(connection).daily(Fact.NPS, date(2026, 11, 1), date(2026, 12, 1))
+    assert tally == Tally(0, 6)
+
+
+def test_nps_of_promoters_only_is_their_count(database: Database) -> None:
+    store(database, survey("s1", nps=9), survey("s2", nps=10), survey("s3", nps=7))
+    with database.read() as connection:
+        tally = SqlKpiSource(connection).daily(Fact.NPS, date(2026, 11, 1), date(2026, 12, 1))
+    assert tally == Tally(2, 3)
+
+
+def test_csat_sums_the_scores_of_those_who_gave_one(database: Database) -> None:
+    store(
+        database,
+        survey("s1", csat=5),
+        survey("s2", csat=4),
+        survey("s3", csat=4, nps=9),
+        survey("s4", csat=1),
+        survey("s5", nps=3),
+    )
+    with database.read() as connection:
+        tally = SqlKpiSource(connection).daily(Fact.CSAT, date(2026, 11, 1), date(2026, 12, 1))
+    assert tally == Tally(14, 4)
+
+
+def test_ai_adoption_counts_yes_among_those_who_answered(database: Database) -> None:
+    store(
+        database,
+        survey("s1", ai_adoption="yes"),
+        survey("s2", ai_adoption="true"),
+        survey("s3", ai_adoption="no"),
+        survey("s4", csat=3),
+    )
+    with database.read() as connection:
+        tally = SqlKpiSource(connection).daily(
+            Fact.AI_ADOPTION, date(2026, 11, 1), date(2026, 12, 1)
+        )
+    assert tally == Tally(2, 3)
+
+
+def test_daily_sums_the_local_days_from_start_up_to_not_including_end(
+    database: Database,
+) -> None:
+    store(
+        database,
+        payment("p1", "2026-10-31T14:59:59Z", "c1", 1),
+        payment("p2", "2026-10-31T15:00:00Z", "c1", 20),
+        payment("p3", "2026-11-01 23:59", "c1", 300),
+        payment("p4", "2026-11-02", "c1", 4000),
+    )
+    with database.read() as connection:
+        tally = SqlKpiSource(connection).daily(Fact.REVENUE, date(2026, 11, 1), date(2026, 11, 2))
+    assert tally == Tally(320, 2)
+
+
+def test_payer_months_sums_distinct_payers_of_the_months_starting_in_range(
+    database: Database,
+) -> None:
+    store(
+        database,
+        payment("p1", "2026-10-01", "c1"),
+        payment("p2", "2026-10-15", "c1"),
+        payment("p3", "2026-10-20", "c2"),
+        payment("p4", "2026-11-05", "c1"),
+        payment("p5", "2026-12-01", "c3"),
+    )
+    with database.read() as connection:
+        source = SqlKpiSource(connection)
+        assert source.payer_months(date(2026, 10, 1), date(2026, 12, 1)) == 3
+        assert source.payer_months(date(2026, 10, 1), date(2026, 11, 1)) == 2
+        assert source.payer_months(date(2026, 10, 2), date(2027, 1, 1)) == 2
+
+
+def test_completion_cohort_counts_completions_before_the_cutoff(database: Database) -> None:
+    store(
+        database,
+        enrollment("a", "2026-09-01"),
+        enrollment("b", "2026-09-15"),
+        enrollment("c", "2026-09-30 23:59"),
+        enrollment("d", "2026-10-01"),
+        later("completion", "ka", "2026-10-01", "a"),
+        later("completion", "kb", "2026-12-01", "b"),
+        later("completion", "kd", "2026-10-10", "d"),
+    )
+    with database.read() as connection:
+        source = SqlKpiSource(connection)
+        september = (date(2026, 9, 1), date(2026, 10, 1))
+        assert source.completion_cohort(*september, at(2026, 11, 1)) == Tally(1, 3)
+        assert source.completion_cohort(*september, at(2027, 1, 1)) == Tally(2, 3)
+        assert source.completion_cohort(*september, at(2026, 10, 1)) == Tally(0, 3)
+
+
+def test_retention_cohort_counts_those_without_a_churn_within_six_months(
+    database: Database,
+) -> None:
+    store(
+        database,
+        enrollment("a", "2026-03-31 10:00"),  # deadline 2026-09-30 10:00
+        later("churn", "xa", "2026-09-30 09:59", "a"),  # inside: churned
+        enrollment("b", "2026-03-10"),
+        later("churn", "xb", "2026-09-11", "b"),  # after the deadline: retained
+        enrollment("c", "2026-03-20"),  # never churned: retained
+        enrollment("d", "2026-03-01"),
+        later("churn", "xd", "2026-05-01", "d"),  # churned, unless the cutoff is earlier
+        enrollment("e", "2026-03-05 10:00"),
+        later("churn", "xe", "2026-09-05 10:00", "e"),  # exactly six months: outside
+        enrollment("f", "2026-04-01"),  # another cohort
+        later("churn", "xf", "2026-04-02", "f"),
+    )
+    march = (date(2026, 3, 1), date(2026, 4, 1))
+    with database.read() as connection:
+        source = SqlKpiSource(connection)
+        assert source.retention_cohort(*march, at(2026, 10, 1)) == Tally(3, 5)
+        assert source.retention_cohort(*march, at(2026, 4, 30)) == Tally(5, 5)
+
+
+def test_ticket_answers_counts_those_answered_within_the_limit_inclusive(
+    database: Database,
+) -> None:
+    start, end = at(2026, 11, 1), at(2026, 11, 8)
+    opened = at(2026, 11, 2, 9)
+    store(
+        database,
+        ticket("fast", opened, opened + HOUR),
+        ticket("exactly", opened, opened + 24 * HOUR),
+        ticket("late", opened, opened + 24 * HOUR + timedelta(seconds=1)),
+        ticket("never", opened, None),
+        ticket("before", start - timedelta(seconds=1), start),
+        ticket("first", start, start + HOUR),
+        ticket("after", end, end + HOUR),
+    )
+    with database.read() as connection:
+        assert SqlKpiSource(connection).ticket_answers(start, end, 24 * HOUR) == Tally(3, 5)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="response_seconds is int(total_seconds()), truncating: an answer 24 h 0.5 s "
+    "after opening is stored as 86400 s and counted as within 24 h",
+)
+def test_an_answer_half_a_second_late_is_not_within_the_limit(database: Database) -> None:
+    opened = at(2026, 11, 2, 9)
+    store(database, ticket("t1", opened, opened + 24 * HOUR + timedelta(milliseconds=500)))
+    with database.read() as connection:
+        tally = SqlKpiSource(connection).ticket_answers(at(2026, 11, 1), at(2026, 11, 8), 24 * HOUR)
+    assert tally == Tally(0, 1)
+
+
+def test_downtime_merges_overlaps_clips_to_the_range_and_runs_open_outages_to_its_end(
+    database: Database,
+) -> None:
+    start, end = at(2026, 11, 1), at(2026, 11, 2)
+    store(
+        database,
+        outage("straddles-start", at(2026, 10, 31, 23), at(2026, 11, 1, 1)),  # 1 h inside
+        outage("b", at(2026, 11, 1, 10), at(2026, 11, 1, 12)),
+        outage("inside-b", at(2026, 11, 1, 11), at(2026, 11, 1, 11, 30)),
+        outage("extends-b", at(2026, 11, 1, 11, 30), at(2026, 11, 1, 13)),  # b..13:00 = 3 h
+        outage("open", at(2026, 11, 1, 23), None),  # 1 h to the end of the range
+        outage("outside", at(2026, 11, 2, 5), at(2026, 11, 2, 6)),
+        outage("ended-before", at(2026, 10, 31, 1), at(2026, 10, 31, 2)),
+    )
+    with database.read() as connection:
+        assert SqlKpiSource(connection).downtime(start, end) == 5 * HOUR
+
+
+def test_an_outage_open_since_before_the_range_covers_all_of_it(database: Database) -> None:
+    store(
+        database,
+        outage("open", at(2026, 10, 30), None),
+        outage("inside", at(2026, 11, 1, 3), at(2026, 11, 1, 4)),
+    )
+    with database.read() as connection:
+        assert SqlKpiSource(connection).downtime(at(2026, 11, 1), at(2026, 11, 2)) == 24 * HOUR
+
+
+def test_latest_measurement_is_the_latest_of_that_kpi_in_range(database: Database) -> None:
+    store(
+        database,
+        measurement("m1", "brand_search_rank", "2026-11-05", 5),
+        measurement("m2", "brand_search_rank", "2026-11-20", 4),
+        measurement("m3", "brand_search_rank", "2026-12-01", 3),
+        measurement("m4", "market_share", "2026-11-25", 9),
+        measurement("m5", "brand_search_rank", "2026-10-31 23:59", 7),
+    )
+    start, end = at(2026, 11, 1), at(2026, 12, 1)
+    with database.read() as connection:
+        source = SqlKpiSource(connection)
+        assert source.latest_measurement("brand_search_rank", start, end) == 4.0
+        assert source.latest_measurement("market_share", start, end) == 9.0
+        assert source.latest_measurement("team_productivity", start, end) is None
+        assert (
+            source.latest_measurement("brand_search_rank", at(2026, 11, 6), at(2026, 11, 20))
+            is None
+        )
