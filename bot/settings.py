@@ -101,7 +101,8 @@ def load_settings() -> Settings:
         problems = []
         for item in error.errors():
             field = str(item["loc"][0]) if item["loc"] else "?"
-            name = _ENV_NAMES.get(field, f"KPIBOT_{field.upper()}")
+            # Fields read through an alias report the alias (the variable) itself.
+            name = field if field.isupper() else _ENV_NAMES.get(field, f"KPIBOT_{field.upper()}")
             message = str(item["msg"]).removeprefix("Value error, ")
             problems.append(f"{name}: {message}")
         raise SettingsError("; ".join(problems)) from None

@@ -165,6 +165,11 @@ def _align_time_zone(database: Database) -> None:
     from storage.rollups import rebuild_local_days
 
     with database.write() as connection:
+        if connection.dialect.name == "postgresql":
+            # Two processes starting together must not both insert the row.
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
+            )
         stored = connection.scalar(select(Meta.value).where(Meta.key == "timezone"))
         if stored == database.zone.key:
             return

@@ -8,6 +8,7 @@ size; the ids seen so far live in a temporary table, not in Python.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -257,7 +258,8 @@ class _Table:
         if self.event_type is EventType.TICKET:
             responded = data["first_response_at"]
             data["response_seconds"] = (
-                None if responded is None else int((responded - at).total_seconds())
+                # Rounded up: 24 h and half a second is not "within 24 h".
+                None if responded is None else math.ceil((responded - at).total_seconds())
             )
         return tuple(
             value if process is None or value is None else process(value)

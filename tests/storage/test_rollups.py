@@ -31,7 +31,9 @@ def event(kind: str, key: str, at: str, customer: str) -> dict[str, Any]:
     return {"type": kind, "id": key, "at": at, "customer": customer}
 
 
-def payment(key: str, at: str, customer: str, amount: int, recurring: bool = True) -> dict[str, Any]:
+def payment(
+    key: str, at: str, customer: str, amount: int, recurring: bool = True
+) -> dict[str, Any]:
     return {
         "type": "payment",
         "id": key,
@@ -62,8 +64,8 @@ def payers(database: Database) -> dict[date, int]:
     return {month: count for month, count in rows}
 
 
-def tokyo(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=TOKYO).astimezone(UTC)  # type: ignore[misc]
+def tokyo(year: int, month: int, day: int, hour: int = 0) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=TOKYO).astimezone(UTC)
 
 
 def test_a_customer_is_first_enrolled_then_completes_and_churns_after_it(
@@ -188,7 +190,13 @@ def test_monthly_payers_counts_each_paying_customer_once_a_month(database: Datab
 
 def test_costs_are_summed_per_category(database: Database) -> None:
     def cost(key: str, amount: int, category: str) -> dict[str, Any]:
-        return {"type": "cost", "id": key, "at": "2026-10-01", "amount": amount, "category": category}
+        return {
+            "type": "cost",
+            "id": key,
+            "at": "2026-10-01",
+            "amount": amount,
+            "category": category,
+        }
 
     store(
         database,
