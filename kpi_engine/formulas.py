@@ -120,7 +120,10 @@ def referral_rate(source: KpiSource, w: Window, _kpi: KpiDefinition) -> Reading:
 def revenue_growth_yoy(source: KpiSource, w: Window, _kpi: KpiDefinition) -> Reading:
     """% change of revenue on the same days a year earlier."""
     now = _daily(source, Fact.REVENUE, w)
-    before = source.daily(Fact.REVENUE, add_months(w.span.start, -12), add_months(w.until, -12))
+    # Shift the last day included, not the exclusive end: 2028-02-29 as an end would clamp
+    # to 2027-02-28 and lose that day.
+    last_year_until = add_months(w.until - ONE_DAY, -12) + ONE_DAY
+    before = source.daily(Fact.REVENUE, add_months(w.span.start, -12), last_year_until)
     if before.total <= 0:
         return Reading(None, now.count)
     return Reading((now.total - before.total) / before.total * 100, now.count)

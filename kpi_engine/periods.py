@@ -7,8 +7,9 @@ The kinds of period:
 
 * day, week (ISO: Monday to Sunday), month and quarter (calendar quarters) tile the calendar.
 * trailing_12m is the twelve months ending with a day: for 2025-03-15 it is
-  [2024-03-16, 2025-03-16). The same day-of-month a year earlier is clamped to the month's
-  end, so the window ending 2024-02-29 starts 2023-03-01.
+  [2024-03-16, 2025-03-16): it starts twelve months before the day after, so a window
+  ending on a month's last day starts on a 1st (2025-02-28 gives [2024-03-01, 2025-03-01)),
+  and no day is in two consecutive month-end windows.
 * cumulative is everything up to and including a day: [date.min, day + 1).
 
 Trailing and cumulative periods overlap, so "the previous one" is a month-end snapshot:
@@ -85,7 +86,9 @@ def span_containing(kind: PeriodKind, day: date) -> Span:
             first = date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
             return Span(first, add_months(first, 3))
         case PeriodKind.TRAILING_12M:
-            return Span(add_months(day, -12) + ONE_DAY, day + ONE_DAY)
+            # Twelve months back from the day after: a window ending on a month's last day
+            # starts on the 1st, so no day (29 February included) is in two windows.
+            return Span(add_months(day + ONE_DAY, -12), day + ONE_DAY)
         case PeriodKind.CUMULATIVE:
             return Span(date.min, day + ONE_DAY)
 

@@ -167,11 +167,6 @@ def test_last_february_holds_the_leap_day_a_year_on(database: Database) -> None:
     assert annual.current.value == 290_000
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the trailing 12 months ending 2029-02-28 start on 2028-02-29 (366 days), so the "
-    "leap day is counted in both month-end snapshots, Feb 2028 and Feb 2029",
-)
 def test_twelve_months_ending_february_28_after_a_leap_year_start_on_march_1(
     database: Database,
 ) -> None:
@@ -183,11 +178,6 @@ def test_twelve_months_ending_february_28_after_a_leap_year_start_on_march_1(
     assert state.current.value is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="revenue_growth_yoy moves the exclusive end 2028-02-29 back a year with clamping, "
-    "to 2027-02-28, so the year-earlier window loses 2027-02-28",
-)
 def test_growth_at_the_end_of_february_28_in_a_leap_year_compares_all_of_last_february(
     database: Database,
 ) -> None:

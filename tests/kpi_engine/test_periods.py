@@ -37,7 +37,7 @@ def span(start: str, end: str) -> Span:
         (PeriodKind.QUARTER, "2025-12-01", span("2025-10-01", "2026-01-01")),
         (PeriodKind.TRAILING_12M, "2025-03-15", span("2024-03-16", "2025-03-16")),
         (PeriodKind.TRAILING_12M, "2024-02-29", span("2023-03-01", "2024-03-01")),
-        (PeriodKind.TRAILING_12M, "2025-02-28", span("2024-02-29", "2025-03-01")),
+        (PeriodKind.TRAILING_12M, "2025-02-28", span("2024-03-01", "2025-03-01")),
         (PeriodKind.CUMULATIVE, "2025-03-15", Span(date.min, date(2025, 3, 16))),
     ],
 )
@@ -71,12 +71,12 @@ def test_a_trailing_year_is_365_or_366_days(day: date) -> None:
         (
             PeriodKind.TRAILING_12M,
             span("2024-03-16", "2025-03-16"),
-            span("2024-02-29", "2025-03-01"),
+            span("2024-03-01", "2025-03-01"),
         ),
         (
             PeriodKind.TRAILING_12M,
             span("2024-04-01", "2025-04-01"),
-            span("2024-02-29", "2025-03-01"),
+            span("2024-03-01", "2025-03-01"),
         ),
         (
             PeriodKind.CUMULATIVE,
