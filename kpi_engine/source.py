@@ -75,3 +75,11 @@ class KpiSource(Protocol):
     def latest_measurement(self, kpi: str, start: datetime, end: datetime) -> float | None:
         """The value of the latest manual measurement of a KPI taken in [start, end)."""
         ...
+
+    def open_tickets(self, before: datetime) -> int:
+        """Tickets opened before `before` without a first response by then."""
+        ...
+
+    def open_downtime_since(self, before: datetime) -> datetime | None:
+        """The start of the earliest outage begun before `before` and not over by then."""
+        ...

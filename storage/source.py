@@ -99,3 +99,17 @@ class SqlKpiSource:
             .order_by(Measurement.at.desc(), Measurement.id.desc())
             .limit(1)
         )
+
+    def open_tickets(self, before: datetime) -> int:
+        """Tickets opened before `before` without a first response by then."""
+        unanswered = or_(Ticket.first_response_at.is_(None), Ticket.first_response_at >= before)
+        count = self.connection.scalar(select(func.count()).where(Ticket.at < before, unanswered))
+        return int(count or 0)
+
+    def open_downtime_since(self, before: datetime) -> datetime | None:
+        """The start of the earliest outage begun before `before` and not over by then."""
+        return self.connection.scalar(
+            select(func.min(Downtime.at)).where(
+                Downtime.at < before, or_(Downtime.until.is_(None), Downtime.until > before)
+            )
+        )

@@ -1,0 +1,61 @@
+"""The document's realtime dashboard (リアルタイムダッシュボード) as data.
+
+Daily sales and sign-ups, system status, support status and learning progress, read at a
+moment; the KPI levels come from `evaluate_all`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from kpi_engine.catalog import Catalog
+from kpi_engine.formulas import uptime, window
+from kpi_engine.periods import PeriodKind, span_containing
+from kpi_engine.source import Fact, KpiSource
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """What the dashboard shows at `as_of` (local `day`)."""
+
+    as_of: datetime
+    day: date
+    revenue_today: float
+    payments_today: int
+    enrollments_today: int
+    new_customers_today: int
+    uptime_today: float | None
+    uptime_month: float | None
+    open_downtime_since: datetime | None
+    open_tickets: int
+    active_students: int
+
+
+def dashboard(catalog: Catalog, source: KpiSource, as_of: datetime, zone: ZoneInfo) -> Dashboard:
+    """Read the dashboard's figures at a moment."""
+    day = (as_of - timedelta(microseconds=1)).astimezone(zone).date()
+    tomorrow = day + timedelta(days=1)
+    revenue = source.daily(Fact.REVENUE, day, tomorrow)
+    uptime_kpi = catalog.get("uptime")
+
+    def uptime_over(kind: PeriodKind) -> float | None:
+        return uptime(source, window(span_containing(kind, day), as_of, zone), uptime_kpi).value
+
+    enrolled = source.daily(Fact.NEW_CUSTOMERS, date.min, tomorrow).count
+    churned = source.daily(Fact.CHURNS, date.min, tomorrow).count
+    return Dashboard(
+        as_of=as_of,
+        day=day,
+        revenue_today=revenue.total,
+        payments_today=revenue.count,
+        enrollments_today=source.daily(Fact.ENROLLMENTS, day, tomorrow).count,
+        new_customers_today=source.daily(Fact.NEW_CUSTOMERS, day, tomorrow).count,
+        uptime_today=uptime_over(PeriodKind.DAY),
+        uptime_month=uptime_over(PeriodKind.MONTH),
+        open_downtime_since=source.open_downtime_since(as_of),
+        open_tickets=source.open_tickets(as_of),
+        # Customers ever enrolled minus churns: those still learning or subscribed.
+        active_students=max(enrolled - churned, 0),
+    )
