@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -120,6 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as error:
         print(f"kpibot: {error}", file=sys.stderr)
         return error.code
+    except BrokenPipeError:
+        # The reader went away (`kpibot status | head`): not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("kpibot: interrupted", file=sys.stderr)
         return 130

@@ -6,12 +6,14 @@ import argparse
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
 from tqdm import tqdm
 
 from bot.cli_report import as_of_moment, evaluate_states, status_text
+from bot.errors import EXIT_USAGE, CliError
 from bot.runtime import load_configured_catalog, measured_kpis
 from bot.settings import load_settings
-from storage.db import open_database
+from storage.db import is_demo_file, mark_as_demo, open_database
 from storage.demo import demo_rows, demo_types, write_demo_csv
 from storage.ingest import import_rows
 from storage.readers import RawRow
@@ -24,16 +26,36 @@ def _remove_database(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+def _refuse_to_replace(path: Path, configured_url: str) -> None:
+    # The demo deletes its file first: make sure that is never someone's real data.
+    if path.resolve() == Path("kpibot.db").resolve():
+        raise CliError("kpibot demo never touches kpibot.db; choose another --db", EXIT_USAGE)
+    configured = make_url(configured_url)
+    configured_file = configured.database if configured.get_backend_name() == "sqlite" else None
+    if configured_file and Path(configured_file).resolve() == path.resolve():
+        raise CliError(
+            f"{path} is the configured database (KPIBOT_DATABASE_URL); "
+            "kpibot demo never replaces it: choose another --db",
+            EXIT_USAGE,
+        )
+    if path.exists() and not is_demo_file(path):
+        raise CliError(
+            f"{path} exists and is not a kpibot demo database; "
+            "choose another --db or remove it yourself",
+            EXIT_USAGE,
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     """Rebuild the demo database, optionally write import files, and print a summary."""
     settings = load_settings()
     zone = settings.zone
     today = args.today or datetime.now(zone).date()
     path = Path(args.db)
-    if path.resolve() == Path("kpibot.db").resolve():
-        raise SystemExit("kpibot demo never touches kpibot.db; choose another --db")
+    _refuse_to_replace(path, settings.database_url)
     _remove_database(path)
     database = open_database(f"sqlite:///{path}", zone)
+    mark_as_demo(database)
     known_kpis = measured_kpis(load_configured_catalog())
     print(
         f"Building {path} with demo data from 2025-01-01 to {today} ({zone.key}), "

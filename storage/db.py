@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -184,3 +185,25 @@ def _align_time_zone(database: Database) -> None:
         connection.execute(
             Meta.__table__.insert().values(key="timezone", value=database.zone.key)  # type: ignore[attr-defined]
         )
+
+
+DEMO_MARK = "demo"
+
+
+def mark_as_demo(database: Database) -> None:
+    """Record that a database holds generated demo data, which `kpibot demo` may rebuild."""
+    with database.write() as connection:
+        connection.execute(Meta.__table__.delete().where(Meta.key == DEMO_MARK))  # type: ignore[attr-defined]
+        connection.execute(Meta.__table__.insert().values(key=DEMO_MARK, value="true"))  # type: ignore[attr-defined]
+
+
+def is_demo_file(path: Path) -> bool:
+    """Whether a SQLite file is a database `mark_as_demo` marked (read-only look)."""
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+            row = connection.execute(
+                "SELECT value FROM meta WHERE key = ?", (DEMO_MARK,)
+            ).fetchone()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] == "true"

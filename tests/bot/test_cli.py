@@ -79,6 +79,32 @@ def test_demo_refuses_to_rebuild_kpibot_db(tmp_path: Path) -> None:
     assert not (tmp_path / "kpibot.db").exists()
 
 
+def test_demo_refuses_to_replace_a_file_that_is_not_a_demo_database(tmp_path: Path) -> None:
+    precious = tmp_path / "precious.db"
+    precious.write_bytes(b"someone's data")
+    finished = kpibot("demo", "--db", "precious.db", "--scale", "0.2", cwd=tmp_path)
+    assert finished.returncode == 2
+    assert "is not a kpibot demo database" in finished.stderr
+    assert precious.read_bytes() == b"someone's data"
+
+
+def test_demo_refuses_to_replace_the_configured_database(tmp_path: Path) -> None:
+    configured = f"sqlite:///{tmp_path / 'mine.db'}"
+    finished = kpibot(
+        "demo", "--db", "mine.db", "--scale", "0.2", cwd=tmp_path, database=configured
+    )
+    assert finished.returncode == 2
+    assert "is the configured database" in finished.stderr
+    assert not (tmp_path / "mine.db").exists()
+
+
+def test_demo_rebuilds_its_own_database_on_every_run(tmp_path: Path) -> None:
+    for _ in range(2):
+        finished = kpibot("demo", "--today", "2026-11-23", "--scale", "0.2", cwd=tmp_path)
+        assert finished.returncode == 0, finished.stderr
+    assert "紹介・口コミ率" in finished.stdout
+
+
 def test_ingest_of_a_bad_file_exits_1_naming_every_problem_and_stores_nothing(
     tmp_path: Path, data_url: str
 ) -> None:
