@@ -106,20 +106,26 @@ def kpibot_import(files: dict[EventType, Path], database: str) -> tuple[int, flo
 
 
 def peak_memory_mb(scale: float, directory: Path) -> tuple[int, float]:
-    """Import demo files of a scale in a fresh process and return its rows and peak RSS."""
+    """Import demo files of a scale in a fresh process and return its rows and peak RSS.
+
+    The files are written by this process first, so the figure is the import's alone.
+    """
+    make_files(directory, scale)
     script = (
         "import sys, resource; from pathlib import Path; "
-        "from benchmarks.ingest import kpibot_import, make_files, fresh_database; "
-        "d = Path(sys.argv[1]); files = make_files(d, float(sys.argv[2])); "
-        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
+        "from benchmarks.ingest import kpibot_import, fresh_database; "
+        "from storage.records import EventType; "
+        "d = Path(sys.argv[1]); "
+        "files = {t: d / f'{t.value}.csv' for t in EventType}; "
         "n, _ = kpibot_import(files, fresh_database(d, 'memory.db')); "
         "print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
     output = subprocess.run(
-        [sys.executable, "-c", script, str(directory), str(scale)],
+        [sys.executable, "-c", script, str(directory)],
         check=True,
         capture_output=True,
         text=True,
+        cwd=Path(__file__).resolve().parent.parent,
     ).stdout.split()
     return int(output[0]), int(output[1]) / 1024
 

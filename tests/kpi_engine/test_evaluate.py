@@ -8,60 +8,30 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, date, datetime
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from kpi_engine.catalog import Catalog, load_catalog
-from kpi_engine.evaluate import Basis, KpiState, evaluate, evaluate_all
+from kpi_engine.catalog import Catalog
+from kpi_engine.evaluate import Basis, KpiState, evaluate_all
 from kpi_engine.levels import Level
 from storage.db import Database
-from storage.ingest import import_rows
-from storage.readers import RawRow
 from storage.source import SqlKpiSource
-
-TOKYO = ZoneInfo("Asia/Tokyo")
-AS_OF = datetime(2026, 11, 24, tzinfo=TOKYO)  # the end of 2026-11-23
-CATALOG = load_catalog()
-
-Row = dict[str, Any]
-
-
-def store(database: Database, *rows: Row) -> None:
-    result = import_rows(database, [RawRow(line, row) for line, row in enumerate(rows, start=2)])
-    assert result.stored, [str(problem) for problem in result.problems]
-
-
-def evaluated(
-    database: Database, kpi_id: str, as_of: datetime = AS_OF, catalog: Catalog = CATALOG
-) -> KpiState:
-    with database.read() as connection:
-        return evaluate(catalog.get(kpi_id), catalog, SqlKpiSource(connection), as_of, TOKYO)
+from tests.kpi_engine.events import (
+    AS_OF,
+    CATALOG,
+    TOKYO,
+    Row,
+    enrollment,
+    evaluated,
+    payment,
+    store,
+    survey,
+)
 
 
 def everything(database: Database, as_of: datetime = AS_OF) -> list[KpiState]:
     with database.read() as connection:
         return evaluate_all(CATALOG, SqlKpiSource(connection), as_of, TOKYO)
-
-
-def payment(id: str, at: str, amount: int, customer: str = "c1") -> Row:
-    return {
-        "type": "payment",
-        "id": id,
-        "at": at,
-        "customer": customer,
-        "amount": amount,
-        "recurring": True,
-    }
-
-
-def enrollment(id: str, at: str, customer: str) -> Row:
-    return {"type": "enrollment", "id": id, "at": at, "customer": customer, "channel": "ad"}
-
-
-def survey(id: str, at: str, **answers: Any) -> Row:
-    return {"type": "survey", "id": id, "at": at, "customer": f"s-{id}", **answers}
 
 
 def nps_surveys(prefix: str, at: str, scores: list[int]) -> list[Row]:
