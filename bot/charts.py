@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from bot.i18n import Text, t, unit_label
 from kpi_engine.catalog import KpiDefinition, Unit
 from kpi_engine.evaluate import Basis, KpiState, PeriodValue
 from kpi_engine.levels import Judge, Level, attainment, band
@@ -39,20 +40,6 @@ LEVEL_COLOURS = {
 }
 ACTUAL_COLOUR = "#1f5fa8"  # the line, and points whose level is unknown
 TARGET_COLOUR = "#555555"
-
-_WORDS = {
-    "ja": {"actual": "実績", "target": "目標", "period": "期間"},
-    "en": {"actual": "actual", "target": "target", "period": "period"},
-}
-_UNIT_WORDS = {
-    Unit.COUNT: ("件数・人数", "count"),
-    Unit.JPY: ("円", "JPY"),
-    Unit.PERCENT: ("%", "%"),
-    Unit.POINT: ("ポイント", "points"),
-    Unit.SCORE: ("スコア", "score"),
-    Unit.RATIO: ("倍率", "ratio"),
-    Unit.RANK: ("順位", "rank"),
-}
 
 _RENDER_LOCK = threading.Lock()
 
@@ -89,7 +76,6 @@ def render_kpi_chart(state: KpiState, locale: str) -> bytes:
 
 def _draw(axes: Axes, state: KpiState, locale: str) -> None:
     kpi, history = state.kpi, state.history
-    words = _WORDS["ja" if _japanese(locale) else "en"]
     font = FontProperties(family=FONT_FAMILY)
     xs = list(range(len(history)))
     values = [math.nan if p.value is None else p.value for p in history]
@@ -102,7 +88,14 @@ def _draw(axes: Axes, state: KpiState, locale: str) -> None:
     ]
     if shown:
         # NaN breaks the line: a period without a value is a gap.
-        axes.plot(xs, values, color=ACTUAL_COLOUR, linewidth=2, label=words["actual"], zorder=2)
+        axes.plot(
+            xs,
+            values,
+            color=ACTUAL_COLOUR,
+            linewidth=2,
+            label=t(locale, Text.CHART_ACTUAL),
+            zorder=2,
+        )
         px, py, colours = zip(*shown, strict=True)
         axes.scatter(px, py, c=list(colours), s=45, zorder=3, edgecolors="white")
     segments = _target_segments(targets)
@@ -114,7 +107,7 @@ def _draw(axes: Axes, state: KpiState, locale: str) -> None:
             colors=TARGET_COLOUR,
             linestyles="dashed",
             linewidth=1.5,
-            label=words["target"],
+            label=t(locale, Text.CHART_TARGET),
             zorder=1,
         )
     if not shown:
@@ -135,11 +128,10 @@ def _draw(axes: Axes, state: KpiState, locale: str) -> None:
     axes.set_xlim(-0.6, max(len(history) - 0.4, 0.6))
     axes.tick_params(labelfontfamily=FONT_FAMILY, labelsize=9)
     name, level = kpi.name.in_locale(locale), state.level.label(locale)
-    title = f"{name}【{level}】" if _japanese(locale) else f"{name} — {level}"
+    title = t(locale, Text.CHART_TITLE, name=name, level=level)
     axes.set_title(title, fontproperties=font, fontsize=13)
-    axes.set_xlabel(words["period"], fontproperties=font)
-    unit_ja, unit_en = _UNIT_WORDS[kpi.unit]
-    axes.set_ylabel(unit_ja if _japanese(locale) else unit_en, fontproperties=font)
+    axes.set_xlabel(t(locale, Text.CHART_PERIOD), fontproperties=font)
+    axes.set_ylabel(unit_label(kpi.unit, locale), fontproperties=font)
     axes.grid(axis="y", color="#e0e0e0", linewidth=0.8)
     axes.spines[["top", "right"]].set_visible(False)
     if shown or segments:

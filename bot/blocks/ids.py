@@ -1,0 +1,33 @@
+"""Action and block ids shared by the builders and the listeners that handle them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ActionId(StrEnum):
+    """The `action_id` of interactive elements; listeners match on these."""
+
+    SHOW_KPI = "kpi_show"  # a button whose value is a KPI id
+    SHOW_STATUS = "kpi_status"
+
+
+class BlockId(StrEnum):
+    """The `block_id` prefixes of blocks; rows append `.` and the KPI id to stay unique."""
+
+    KPI_ROW = "kpi_row"
+    SUGGESTION = "kpi_suggestion"
+    HOME_KPI = "home_kpi"
+
+
+def block_ids(prefix: BlockId, keys: list[str]) -> list[str]:
+    """Return one block id per key, `prefix.key`, made unique by a counter when keys repeat."""
+    # Slack rejects a message or view with two equal block ids; a list may name a KPI twice.
+    seen: dict[str, int] = {}
+    ids = []
+    for key in keys:
+        base = f"{prefix}.{key}"[:200]
+        count = seen.get(base, 0)
+        seen[base] = count + 1
+        ids.append(base if count == 0 else f"{base}.{count}")
+    return ids
