@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 22:28:11.339445
+Create Date: 2026-11-23 23:12:07.731814
 """
 
 from collections.abc import Sequence
@@ -25,7 +25,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=200), nullable=False),
         sa.Column("customer", sa.String(length=200), nullable=False),
         sa.Column("at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("day", storage.schema.LocalDate(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_churns")),
     )
     with op.batch_alter_table("churns", schema=None) as batch_op:
@@ -37,7 +37,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=200), nullable=False),
         sa.Column("customer", sa.String(length=200), nullable=False),
         sa.Column("at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("day", storage.schema.LocalDate(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_completions")),
     )
     with op.batch_alter_table("completions", schema=None) as batch_op:
@@ -50,7 +50,7 @@ def upgrade() -> None:
         "costs",
         sa.Column("id", sa.String(length=200), nullable=False),
         sa.Column("at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("day", storage.schema.LocalDate(), nullable=False),
         sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("category", sa.String(length=20), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_costs")),
@@ -62,7 +62,7 @@ def upgrade() -> None:
         "customers",
         sa.Column("customer", sa.String(length=200), nullable=False),
         sa.Column("first_enrolled_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("first_day", sa.Date(), nullable=False),
+        sa.Column("first_day", storage.schema.LocalDate(), nullable=False),
         sa.Column("first_channel", sa.String(length=100), nullable=False),
         sa.Column("first_completed_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
         sa.Column("first_churned_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
@@ -70,17 +70,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("customer", name=op.f("pk_customers")),
     )
     with op.batch_alter_table("customers", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_customers_first_day"), ["first_day"], unique=False)
         batch_op.create_index(
-            batch_op.f("ix_customers_first_enrolled_at_first_completed_at"),
-            ["first_enrolled_at", "first_completed_at"],
+            "ix_customers_cohorts",
+            ["first_day", "first_completed_at", "first_churned_at", "retention_deadline"],
             unique=False,
         )
 
     op.create_table(
         "daily_facts",
         sa.Column("fact", sa.String(length=40), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("day", storage.schema.LocalDate(), nullable=False),
         sa.Column("total", sa.Float(), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("fact", "day", name=op.f("pk_daily_facts")),
@@ -89,7 +88,7 @@ def upgrade() -> None:
         "downtimes",
         sa.Column("id", sa.String(length=200), nullable=False),
         sa.Column("at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("day", storage.schema.LocalDate(), nullable=False),
         sa.Column("until", storage.schema.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_downtimes")),
     )
@@ -101,7 +100,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=200), nullable=False),
         sa.Column("customer", sa.String(length=200), nullable=False),
         sa.Column("at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("day", storage.schema.LocalDate(), nullable=False),
         sa.Column("channel", sa.String(length=100), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_enrollments")),
     )
@@ -116,7 +115,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=200), nullable=False),
         sa.Column("kpi", sa.String(length=100), nullable=False),
         sa.Column("at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("day", storage.schema.LocalDate(), nullable=False),
         sa.Column("value", sa.Float(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_measurements")),
     )
@@ -131,7 +130,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "monthly_payers",
-        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("month", storage.schema.LocalDate(), nullable=False),
         sa.Column("payers", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("month", name=op.f("pk_monthly_payers")),
     )
@@ -140,7 +139,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=200), nullable=False),
         sa.Column("customer", sa.String(length=200), nullable=False),
         sa.Column("at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("day", storage.schema.LocalDate(), nullable=False),
         sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("recurring", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
@@ -154,7 +153,7 @@ def upgrade() -> None:
         "releases",
         sa.Column("id", sa.String(length=200), nullable=False),
         sa.Column("at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("day", storage.schema.LocalDate(), nullable=False),
         sa.Column("title", sa.String(length=500), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_releases")),
     )
@@ -166,7 +165,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=200), nullable=False),
         sa.Column("customer", sa.String(length=200), nullable=False),
         sa.Column("at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("day", storage.schema.LocalDate(), nullable=False),
         sa.Column("nps", sa.SmallInteger(), nullable=True),
         sa.Column("csat", sa.SmallInteger(), nullable=True),
         sa.Column("ai_adoption", sa.Boolean(), nullable=True),
@@ -179,7 +178,7 @@ def upgrade() -> None:
         "tickets",
         sa.Column("id", sa.String(length=200), nullable=False),
         sa.Column("at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("day", storage.schema.LocalDate(), nullable=False),
         sa.Column("first_response_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
         sa.Column("response_seconds", sa.BigInteger(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tickets")),
@@ -227,8 +226,7 @@ def downgrade() -> None:
     op.drop_table("downtimes")
     op.drop_table("daily_facts")
     with op.batch_alter_table("customers", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_customers_first_enrolled_at_first_completed_at"))
-        batch_op.drop_index(batch_op.f("ix_customers_first_day"))
+        batch_op.drop_index("ix_customers_cohorts")
 
     op.drop_table("customers")
     with op.batch_alter_table("costs", schema=None) as batch_op:
