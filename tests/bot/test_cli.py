@@ -237,3 +237,27 @@ def test_db_upgrade_migrates_then_says_the_database_is_up_to_date(
     assert first.returncode == second.returncode == 0, first.stderr + second.stderr
     assert first.stdout.strip() == f"database migrated to revision {head_revision()}"
     assert second.stdout.strip() == f"database already at revision {head_revision()}"
+
+
+def test_a_broken_catalog_stops_kpibot_at_start_listing_every_problem(tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(
+        "document_date: 2025-01-05\n"
+        "phases: []\n"
+        "kpis:\n"
+        "  - id: nps\n"
+        "    tier: nowhere\n"
+        "rules:\n"
+        "  - {id: r, kpi: unknown_kpi, level: red, condition: value_below, threshold: x,\n"
+        "     message: {ja: あ, en: a}}\n",
+        encoding="utf-8",
+    )
+    environment = {**os.environ, "KPIBOT_CATALOG": str(catalog)}
+    finished = subprocess.run(
+        [str(KPIBOT), "status"], cwd=tmp_path, env=environment, capture_output=True, text=True
+    )
+    assert finished.returncode == 2
+    assert "Traceback" not in finished.stderr
+    assert "KPIBOT_CATALOG" in finished.stderr
+    assert "tier" in finished.stderr
+    assert "threshold" in finished.stderr
