@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from itertools import islice
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from pydantic import TypeAdapter, ValidationError
@@ -67,15 +67,23 @@ class ImportResult:
         return [problem for row in self.rejected for problem in row.problems]
 
 
-@dataclass(frozen=True)
-class Valid:
+class Valid(NamedTuple):
+    """A row that validated: where it was and what it holds."""
+
     line: int
     event_type: EventType
     record: Record
 
 
+# Type names as they may appear in a cell, looked up once per row on the hot path.
+_TYPE_NAMES = {kind.value: kind for kind in EventType}
+
+
 def _type_problem(raw: RawRow, forced: EventType | None) -> EventType | RowProblem:
     named = raw.cells.get("type")
+    event_type = _TYPE_NAMES.get(named) if isinstance(named, str) else None
+    if event_type is not None and (forced is None or event_type is forced):
+        return event_type
     named = named.strip().lower() if isinstance(named, str) else named
     if named in (None, ""):
         if forced is None:
@@ -252,20 +260,21 @@ class _Table:
 
     def row(self, record: Record) -> tuple[Any, ...]:
         """The driver-level values of a record in column order, derived columns included."""
-        data = dict(record.__dict__)
+        data = record.__dict__
         at = data["at"]
-        data["day"] = at.astimezone(self.zone).date()
+        derived = {"day": at.astimezone(self.zone).date()}
         if self.event_type is EventType.TICKET:
             responded = data["first_response_at"]
-            data["response_seconds"] = (
+            derived["response_seconds"] = (
                 # Rounded up: 24 h and half a second is not "within 24 h".
                 None if responded is None else math.ceil((responded - at).total_seconds())
             )
+        values = [data[name] if name in data else derived[name] for name in self.columns]
         return tuple(
-            value if process is None or value is None else process(value)
-            for value, process in zip(
-                [data[name] for name in self.columns], self.processors, strict=True
-            )
+            [
+                value if process is None or value is None else process(value)
+                for value, process in zip(values, self.processors, strict=True)
+            ]
         )
 
     def existing(self, ids: list[str]) -> dict[str, tuple[Any, ...]]:
