@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from bot.errors import CliError
+from bot.errors import EXIT_USAGE, CliError
 from bot.settings import SettingsError
 from storage.records import EventType
 
@@ -101,7 +101,65 @@ def build_parser() -> argparse.ArgumentParser:
         "--today", type=_iso_date, help="the last day of data (default: today)"
     )
     demo_parser.set_defaults(handler=demo.run)
+
+    serve = commands.add_parser(
+        "serve", help="run the Slack app over HTTP (gunicorn) on $PORT, with the ingestion API"
+    )
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (0.0.0.0)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: $PORT or 3000)")
+    serve.set_defaults(handler=run_serve)
+    socket = commands.add_parser(
+        "socket", help="run the Slack app over Socket Mode (no public URL; needs SLACK_APP_TOKEN)"
+    )
+    socket.set_defaults(handler=run_socket)
     return parser
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """`kpibot serve`: the Slack app, health check and ingestion API under gunicorn."""
+    from bot.app import MissingCredentials, require_credentials
+    from bot.runtime import configured_database, load_configured_catalog
+    from bot.services import build_services
+    from bot.settings import load_settings
+    from bot.web import create_web_app, run_server, server_options
+
+    settings = load_settings()
+    try:
+        require_credentials(settings)
+    except MissingCredentials as error:
+        raise CliError(f"cannot start the Slack app: {error}", EXIT_USAGE) from None
+    # Fail here, once, on a bad catalog or database (and migrate it) rather than in every
+    # worker; the workers open their own connections after the fork.
+    load_configured_catalog()
+    configured_database().engine.dispose()
+    port = args.port if args.port is not None else settings.port
+    print(f"kpibot: serving Slack on http://{args.host}:{port}/slack/events", file=sys.stderr)
+    run_server(
+        lambda: create_web_app(build_services(settings)),
+        server_options(settings, host=args.host, port=port, verbose=args.verbose),
+    )
+    return 0
+
+
+def run_socket(_args: argparse.Namespace) -> int:
+    """`kpibot socket`: the same Slack app over Socket Mode."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.app import MissingCredentials, build_app, require_credentials
+    from bot.services import build_services
+    from bot.settings import load_settings
+
+    settings = load_settings()
+    try:
+        require_credentials(settings, socket_mode=True)
+    except MissingCredentials as error:
+        raise CliError(f"cannot start the Slack app: {error}", EXIT_USAGE) from None
+    assert settings.slack_app_token is not None  # checked just above
+    services = build_services(settings)
+    app = build_app(settings, services=services)
+    handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    handler.start()  # type: ignore[no-untyped-call]
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

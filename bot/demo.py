@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import html
+import textwrap
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from tqdm import tqdm
 
+from bot.blocks.message import Message
 from bot.cli_report import as_of_moment, evaluate_states, status_text
 from bot.errors import EXIT_USAGE, CliError
 from bot.runtime import load_configured_catalog, measured_kpis
-from bot.settings import load_settings
-from storage.db import is_demo_file, mark_as_demo, open_database
+from bot.services import Services
+from bot.settings import Settings, load_settings
+from bot.slack_client import build_web_client
+from kpi_engine.catalog import Catalog
+from storage.db import Database, is_demo_file, mark_as_demo, open_database
 from storage.demo import demo_rows, demo_types, write_demo_csv
 from storage.ingest import import_rows
 from storage.readers import RawRow
@@ -90,5 +96,65 @@ def run(args: argparse.Namespace) -> int:
         else f"{today} 終了時点のKPIステータス:"
     )
     print(status_text(states, settings.locale))
+    _print_slack_answers(settings, database, catalog, moment)
     database.engine.dispose()
     return 0
+
+
+def _print_slack_answers(
+    settings: Settings, database: Database, catalog: Catalog, moment: datetime
+) -> None:
+    """Show `/kpi nps` and `/kpi status` as a Slack user would read them."""
+    services = Services(
+        settings=settings,
+        database=database,
+        catalog=catalog,
+        client=build_web_client(settings),
+        clock=lambda: moment,
+    )
+    for command in ("nps", "status"):
+        reply = services.reply(command, user_id="U0DEMO", channel_id="C0DEMO")
+        if reply.message is None:
+            continue
+        print()
+        print(
+            f"What Slack shows for /kpi {command}:"
+            if settings.locale == "en"
+            else f"Slack で /kpi {command} と打つと:"
+        )
+        print(textwrap.indent(plain_text(reply.message), "  "))
+
+
+_MARKUP = str.maketrans("", "", "*`")
+
+
+def _plain(text: str) -> str:
+    return html.unescape(text.translate(_MARKUP))
+
+
+def _field(text: str) -> str:
+    label, _, value = _plain(text).partition("\n")
+    return f"{label}: {value.replace(chr(10), ' / ')}" if value else label
+
+
+def plain_text(message: Message) -> str:
+    """Render a message's blocks as the plain text a reader sees (markup dropped)."""
+    lines: list[str] = []
+    for block in message.blocks:
+        data = block.to_dict()
+        kind = data.get("type")
+        if kind == "header":
+            lines.append(_plain(data["text"]["text"]))
+        elif kind == "section":
+            if "text" in data:
+                accessory = data.get("accessory") or {}
+                button = f"  [{accessory['text']['text']}]" if "text" in accessory else ""
+                lines.append(_plain(data["text"]["text"]) + button)
+            lines.extend(_field(field["text"]) for field in data.get("fields", []))
+        elif kind == "context":
+            lines.append("  ·  ".join(_plain(item.get("text", "")) for item in data["elements"]))
+        elif kind == "actions":
+            lines.append(" ".join(f"[{item['text']['text']}]" for item in data["elements"]))
+        elif kind == "divider":
+            lines.append("-" * 20)
+    return "\n".join(lines) if lines else message.text

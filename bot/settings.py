@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///kpibot.db"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_API_MAX_BYTES = 10 * 1024 * 1024
+# Slack user ids: U… for most users, W… on Enterprise Grid.
+_SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
 class SettingsError(Exception):
@@ -49,6 +54,15 @@ class Settings(BaseSettings):
         default=None, validation_alias="SLACK_SIGNING_SECRET"
     )
     slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default=DEFAULT_SLACK_API_URL, validation_alias="SLACK_API_URL")
+
+    # Comma-separated Slack user ids, not JSON: `KPIBOT_ADMINS=U012AB3CD,U045EF6GH`.
+    admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    api_token: SecretStr | None = None
+    api_max_bytes: int = Field(default=DEFAULT_API_MAX_BYTES, gt=0)
+    port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
+    web_workers: int = Field(default=2, ge=1, le=64)
+    web_threads: int = Field(default=8, ge=1, le=256)
 
     @field_validator("database_url")
     @classmethod
@@ -79,6 +93,40 @@ class Settings(BaseSettings):
             raise ValueError(f"no such file: {path}")
         return path
 
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("admins")
+    @classmethod
+    def _slack_user_ids(cls, ids: list[str]) -> list[str]:
+        bad = [item for item in ids if not _SLACK_USER_ID.match(item)]
+        if bad:
+            raise ValueError(
+                f"not Slack user ids: {', '.join(map(repr, bad))} (write ids such as "
+                "U012AB3CD, comma-separated; a profile's ⋮ menu has 'Copy member ID')"
+            )
+        return ids
+
+    @field_validator("api_token", "slack_bot_token", "slack_signing_secret", "slack_app_token")
+    @classmethod
+    def _empty_is_unset(cls, secret: SecretStr | None) -> SecretStr | None:
+        # `KPIBOT_API_TOKEN=` in a .env file means "off", not "the empty token".
+        if secret is not None and not secret.get_secret_value().strip():
+            return None
+        return secret
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _web_api_url(cls, url: str) -> str:
+        url = url.strip()
+        if not url.startswith(("https://", "http://")):
+            raise ValueError(f"must be an http(s) URL such as {DEFAULT_SLACK_API_URL}")
+        return url if url.endswith("/") else url + "/"
+
     @property
     def zone(self) -> ZoneInfo:
         """The configured time zone as a tzinfo."""
@@ -90,6 +138,8 @@ _ENV_NAMES = {
     "slack_bot_token": "SLACK_BOT_TOKEN",
     "slack_signing_secret": "SLACK_SIGNING_SECRET",
     "slack_app_token": "SLACK_APP_TOKEN",
+    "slack_api_url": "SLACK_API_URL",
+    "port": "PORT",
 }
 
 

@@ -1,0 +1,278 @@
+"""The `/kpi` grammar: the text after the command, parsed into one of a few commands.
+
+    /kpi                         help (also `help`, `ヘルプ`)
+    /kpi status [LEVEL]          every KPI (also `一覧`, `ステータス`); LEVEL filters:
+                                 red|orange|yellow|green, 赤|橙|オレンジ|黄|緑, 緊急|警戒|注意|順調
+    /kpi KPI                     one KPI (id, Japanese or English name, alias)
+    /kpi KPI chart               its history as a chart (also `グラフ`)
+    /kpi KPI share               the answer posted in the channel (also `共有`)
+    /kpi record KPI VALUE [DATE] a manual measurement (also `記録`); DATE is YYYY-MM-DD
+
+Text is NFKC-normalised (full-width letters, digits and spaces work) and split on
+whitespace. A KPI name may itself contain spaces or slashes (`LTV/CAC`, `ltv cac`): the
+longest leading phrase that names a KPI wins. `parse` never raises: whatever the input, it
+returns a command, at worst `UsageError` or `UnknownKpi`.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import unicodedata
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kpi_engine.catalog import Catalog, normalise
+from kpi_engine.catalog import UnknownKpi as UnknownKpiError
+from kpi_engine.levels import Level
+
+MAX_TEXT = 3000
+# What an unknown-KPI answer repeats of the user's text, and what difflib compares.
+MAX_QUERY = 100
+
+HELP_WORDS = frozenset({"help", "ヘルプ", "使い方", "?"})
+STATUS_WORDS = frozenset({"status", "一覧", "ステータス"})
+RECORD_WORDS = frozenset({"record", "記録"})
+LEVEL_WORDS: dict[str, Level] = {
+    **dict.fromkeys(("red", "赤", "赤色", "緊急"), Level.RED),
+    **dict.fromkeys(("orange", "橙", "橙色", "オレンジ", "警戒"), Level.ORANGE),
+    **dict.fromkeys(("yellow", "黄", "黄色", "注意"), Level.YELLOW),
+    **dict.fromkeys(("green", "緑", "緑色", "順調"), Level.GREEN),
+}
+
+
+class KpiAction(StrEnum):
+    """What to do with one KPI."""
+
+    DETAIL = "detail"
+    CHART = "chart"
+    SHARE = "share"
+
+
+ACTION_WORDS: dict[str, KpiAction] = {
+    "chart": KpiAction.CHART,
+    "graph": KpiAction.CHART,
+    "グラフ": KpiAction.CHART,
+    "share": KpiAction.SHARE,
+    "共有": KpiAction.SHARE,
+}
+# Japanese is written without spaces: `NPSグラフ`, `NPSのグラフ`.
+_JOINED_ACTIONS = ("グラフ", "共有")
+
+
+class Problem(StrEnum):
+    """Why a command could not be understood."""
+
+    TOO_LONG = "too_long"
+    RECORD_USAGE = "record_usage"  # `record` without a KPI and a value
+    BAD_VALUE = "bad_value"  # the value is not a number
+    BAD_DATE = "bad_date"  # the date is not a real YYYY-MM-DD date
+    BAD_LEVEL = "bad_level"  # `status` followed by something that is not a level
+    EXTRA_WORDS = "extra_words"  # `help`/`status LEVEL` followed by more words
+
+
+class _Command(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Help(_Command):
+    """Show how to use `/kpi`."""
+
+    kind: Literal["help"] = "help"
+
+
+class Status(_Command):
+    """Every KPI, grouped by tier; only those at `level` when given."""
+
+    kind: Literal["status"] = "status"
+    level: Level | None = None
+
+
+class ShowKpi(_Command):
+    """One KPI: its detail, its chart, or its detail posted in the channel."""
+
+    kind: Literal["kpi"] = "kpi"
+    kpi: str
+    action: KpiAction = KpiAction.DETAIL
+
+
+class Record(_Command):
+    """A manual measurement of a KPI, at the start of `day` (today when None)."""
+
+    kind: Literal["record"] = "record"
+    kpi: str
+    value: float
+    day: date | None = None
+
+
+class UnknownKpi(_Command):
+    """No KPI matches `query`; `suggestions` are the closest KPI ids."""
+
+    kind: Literal["unknown_kpi"] = "unknown_kpi"
+    query: str
+    suggestions: list[str] = Field(default_factory=list)
+
+
+class UsageError(_Command):
+    """The text is not a `/kpi` command; `word` is the offending word, if any."""
+
+    kind: Literal["usage"] = "usage"
+    problem: Problem
+    word: str = ""
+
+
+Command = Annotated[
+    Help | Status | ShowKpi | Record | UnknownKpi | UsageError, Field(discriminator="kind")
+]
+
+_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_UNITS = ("%", "pt", "位", "円", "¥")
+
+
+def clean(text: str) -> str:
+    """Undo Slack's escaping, NFKC-normalise and collapse whitespace."""
+    text = html.unescape(text) if "&" in text else text
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+class Grammar:
+    """Parses `/kpi` text against one catalog's KPI names."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._names: dict[str, str] = {}
+        for kpi in catalog.kpis:
+            for name in (kpi.id, kpi.name.ja, kpi.name.en, *kpi.aliases):
+                self._names.setdefault(normalise(name), kpi.id)
+        self._longest = max((len(name) for name in self._names), default=0)
+
+    def parse(self, text: str) -> Command:
+        """Parse the text after `/kpi`; never raises."""
+        if len(text) > MAX_TEXT:
+            return UsageError(problem=Problem.TOO_LONG)
+        words = clean(text).split(" ") if text.strip() else []
+        if not words or words == [""]:
+            return Help()
+        head = words[0].casefold()
+        if head in HELP_WORDS:
+            return Help() if len(words) == 1 else UsageError(problem=Problem.EXTRA_WORDS)
+        if head in STATUS_WORDS:
+            return self._status(words[1:])
+        if head in RECORD_WORDS:
+            return self._record(words[1:])
+        return self._kpi(words)
+
+    def lookup(self, phrase: str) -> str | None:
+        """The id of the KPI a phrase names, or None."""
+        return self._names.get(normalise(phrase))
+
+    def _status(self, rest: list[str]) -> Command:
+        if not rest:
+            return Status()
+        if len(rest) > 1:
+            return UsageError(problem=Problem.EXTRA_WORDS, word=_shorten(" ".join(rest)))
+        level = LEVEL_WORDS.get(rest[0].casefold())
+        if level is None:
+            return UsageError(problem=Problem.BAD_LEVEL, word=_shorten(rest[0]))
+        return Status(level=level)
+
+    def _kpi(self, words: list[str]) -> Command:
+        words = _split_joined_action(words)
+        matched = self._longest_prefix(words)
+        if matched is None:
+            return self._unknown(" ".join(words))
+        kpi_id, used = matched
+        rest = words[used:]
+        if not rest:
+            return ShowKpi(kpi=kpi_id)
+        action = ACTION_WORDS.get(rest[0].casefold()) if len(rest) == 1 else None
+        if action is None:
+            # `/kpi nps foo`: the KPI is clear, the rest is not; offer the KPI.
+            return UnknownKpi(query=_shorten(" ".join(words)), suggestions=[kpi_id])
+        return ShowKpi(kpi=kpi_id, action=action)
+
+    def _record(self, rest: list[str]) -> Command:
+        day: date | None = None
+        if len(rest) >= 3 and _DATE.match(rest[-1]):
+            parsed = _parse_date(rest[-1])
+            if parsed is None:
+                return UsageError(problem=Problem.BAD_DATE, word=_shorten(rest[-1]))
+            day, rest = parsed, rest[:-1]
+        if len(rest) < 2:
+            return UsageError(problem=Problem.RECORD_USAGE)
+        value = _parse_number(rest[-1])
+        if value is None:
+            return UsageError(problem=Problem.BAD_VALUE, word=_shorten(rest[-1]))
+        phrase = " ".join(rest[:-1])
+        kpi_id = self.lookup(phrase) if len(normalise(phrase)) <= self._longest else None
+        if kpi_id is None:
+            return self._unknown(phrase)
+        return Record(kpi=kpi_id, value=value, day=day)
+
+    def _longest_prefix(self, words: list[str]) -> tuple[str, int] | None:
+        # Only phrases no longer than the longest name can match: a 3,000-character input
+        # costs a handful of dictionary look-ups, not thousands.
+        size = 0
+        candidates = 0
+        for word in words:
+            size += len(normalise(word))
+            if size > self._longest:
+                break
+            candidates += 1
+        for used in range(candidates, 0, -1):
+            kpi_id = self.lookup(" ".join(words[:used]))
+            if kpi_id is not None:
+                return kpi_id, used
+        return None
+
+    def _unknown(self, query: str) -> UnknownKpi:
+        query = _shorten(query)
+        try:
+            self.catalog.find(query)
+        except UnknownKpiError as error:
+            return UnknownKpi(query=query, suggestions=error.suggestions)
+        # Unreachable in practice (the look-up above failed); keep a sane answer anyway.
+        return UnknownKpi(query=query)
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= MAX_QUERY else text[: MAX_QUERY - 1] + "…"
+
+
+def _split_joined_action(words: list[str]) -> list[str]:
+    last = words[-1]
+    for suffix in _JOINED_ACTIONS:
+        if last.endswith(suffix) and last != suffix:
+            stem = last.removesuffix(suffix).removesuffix("の")
+            return [*words[:-1], stem, suffix] if stem else [*words[:-1], suffix]
+    return words
+
+
+def _parse_date(text: str) -> date | None:
+    match = _DATE.match(text)
+    if match is None:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def _parse_number(text: str) -> float | None:
+    cleaned = text.replace(",", "").replace("\u2212", "-")  # the minus sign
+    for unit in _UNITS:
+        cleaned = cleaned.removeprefix(unit).removesuffix(unit)
+    if not _NUMBER.match(cleaned):
+        return None
+    value = float(cleaned)
+    return value if math.isfinite(value) else None
+
+
+def parse(text: str, catalog: Catalog) -> Command:
+    """Parse `/kpi` text against a catalog (builds a `Grammar`; reuse one when you can)."""
+    return Grammar(catalog).parse(text)

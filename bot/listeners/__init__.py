@@ -1,0 +1,19 @@
+"""Bolt listeners grouped by Slack surface; each module has `register(app)`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import BoltContext
+
+from bot.services import Services
+
+SERVICES = "services"
+
+
+def services_of(context: BoltContext | dict[str, Any]) -> Services:
+    """The services the middleware put into a request's context."""
+    services = context.get(SERVICES)
+    if not isinstance(services, Services):
+        raise RuntimeError("kpibot services are missing from the Bolt context")
+    return services

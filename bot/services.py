@@ -1,0 +1,226 @@
+"""What the Slack listeners work with: settings, database, catalog, clock and Web API client.
+
+`Services` is built once per process and injected into every listener's `context` by a
+Bolt middleware (`bot.app`). Its methods are the `/kpi` use cases: each parses, checks
+access, calls one engine or storage function and renders a `Message`. They know nothing of
+Slack's transport, so `kpibot demo` and the tests call them directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from enum import StrEnum
+from functools import partial
+from typing import Any
+
+from pydantic import ValidationError
+from slack_sdk import WebClient
+from slack_sdk.models.views import View
+
+from bot.access import can_post, can_record, can_see
+from bot.blocks.home import home_view
+from bot.blocks.kpi import (
+    chart_pending_message,
+    help_message,
+    kpi_message,
+    not_admin_message,
+    record_confirmation,
+    restricted_message,
+    status_message,
+    unknown_kpi_message,
+)
+from bot.blocks.message import Message
+from bot.grammar import (
+    Command,
+    Grammar,
+    Help,
+    KpiAction,
+    Record,
+    ShowKpi,
+    Status,
+    UnknownKpi,
+    UsageError,
+)
+from bot.runtime import configured_database, load_configured_catalog, measured_kpis
+from bot.settings import Settings, load_settings
+from bot.slack_client import build_web_client
+from kpi_engine.catalog import Catalog, KpiDefinition
+from kpi_engine.dashboard import Dashboard, dashboard
+from kpi_engine.evaluate import KpiState, evaluate, evaluate_all
+from storage.db import Database
+from storage.ingest import store_records
+from storage.records import EventType, MeasurementRecord
+from storage.source import SqlKpiSource
+
+
+class Delivery(StrEnum):
+    """How a `/kpi` answer reaches the user."""
+
+    EPHEMERAL = "ephemeral"  # in the ack, visible to the asker only
+    CHART = "chart"  # a pending note in the ack; the chart is uploaded after it
+    SHARE = "share"  # an empty ack; the answer is posted in the channel after it
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The answer to one `/kpi` command: what to ack with, and what follows the ack."""
+
+    message: Message | None
+    delivery: Delivery = Delivery.EPHEMERAL
+    kpi: KpiDefinition | None = None
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A manual measurement as stored."""
+
+    at: datetime
+    updated: bool
+
+
+@dataclass(frozen=True, eq=False)
+class Services:
+    """The process-wide objects a listener needs; built once, shared by every thread."""
+
+    settings: Settings
+    database: Database
+    catalog: Catalog
+    client: WebClient
+    clock: Callable[[], datetime]
+    grammar: Grammar = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "grammar", Grammar(self.catalog))
+
+    # Bolt deep-copies a request's context for its lazy listeners; these objects (a
+    # connection pool, an HTTP client) are shared on purpose, never copied.
+    def __copy__(self) -> Services:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Services:
+        return self
+
+    @property
+    def locale(self) -> str:
+        """The language of every answer."""
+        return self.settings.locale
+
+    def now(self) -> datetime:
+        """The moment to evaluate at."""
+        return self.clock()
+
+    def state(self, kpi: KpiDefinition) -> KpiState:
+        """Evaluate one KPI now."""
+        with self.database.read() as connection:
+            return evaluate(
+                kpi, self.catalog, SqlKpiSource(connection), self.now(), self.settings.zone
+            )
+
+    def states(self) -> list[KpiState]:
+        """Evaluate every KPI now, on one snapshot."""
+        with self.database.read() as connection:
+            return evaluate_all(
+                self.catalog, SqlKpiSource(connection), self.now(), self.settings.zone
+            )
+
+    def board_and_states(self) -> tuple[Dashboard, list[KpiState]]:
+        """The dashboard figures and every KPI's state, on one snapshot."""
+        moment, zone = self.now(), self.settings.zone
+        with self.database.read() as connection:
+            source = SqlKpiSource(connection)
+            return (
+                dashboard(self.catalog, source, moment, zone),
+                evaluate_all(self.catalog, source, moment, zone),
+            )
+
+    def reply(self, text: str, *, user_id: str, channel_id: str) -> Reply:
+        """Answer the text of a `/kpi` command from a user in a channel."""
+        return self.answer(self.grammar.parse(text), user_id=user_id, channel_id=channel_id)
+
+    def answer(self, command: Command, *, user_id: str, channel_id: str) -> Reply:
+        """Answer a parsed `/kpi` command."""
+        locale = self.locale
+        match command:
+            case Help() | UsageError():
+                return Reply(help_message(locale))
+            case Status(level=level):
+                visible = [
+                    state
+                    for state in self.states()
+                    if can_see(state.kpi, user_id=user_id, channel_id=channel_id)
+                ]
+                return Reply(status_message(visible, locale, level))
+            case UnknownKpi(query=query, suggestions=suggestions):
+                kpis = [self.catalog.get(kpi_id) for kpi_id in suggestions]
+                return Reply(unknown_kpi_message(query, kpis, locale))
+            case ShowKpi(kpi=kpi_id, action=action):
+                return self._show(self.catalog.get(kpi_id), action, user_id, channel_id)
+            case Record():
+                return self._record(command, user_id)
+
+    def detail(self, kpi: KpiDefinition, *, user_id: str, channel_id: str | None) -> Message:
+        """One KPI's detail for one user, or the note that it is restricted."""
+        if not can_see(kpi, user_id=user_id, channel_id=channel_id):
+            return restricted_message(kpi, self.locale)
+        return kpi_message(self.state(kpi), self.locale)
+
+    def home(self, user_id: str) -> View:
+        """The App Home of one user: the dashboard and the KPIs they may see."""
+        board, states = self.board_and_states()
+        visible = [
+            state for state in states if can_see(state.kpi, user_id=user_id, channel_id=None)
+        ]
+        return home_view(board, visible, self.locale)
+
+    def _show(self, kpi: KpiDefinition, action: KpiAction, user_id: str, channel_id: str) -> Reply:
+        if action is KpiAction.DETAIL:
+            return Reply(self.detail(kpi, user_id=user_id, channel_id=channel_id), kpi=kpi)
+        if not can_post(kpi, channel_id=channel_id):
+            return Reply(restricted_message(kpi, self.locale), kpi=kpi)
+        if action is KpiAction.CHART:
+            return Reply(chart_pending_message(kpi, self.locale), Delivery.CHART, kpi)
+        return Reply(None, Delivery.SHARE, kpi)
+
+    def _record(self, command: Record, user_id: str) -> Reply:
+        admins = self.settings.admins
+        if not can_record(user_id, admins):
+            return Reply(not_admin_message(list(admins), self.locale))
+        kpi = self.catalog.get(command.kpi)
+        if kpi.id not in measured_kpis(self.catalog):
+            return Reply(help_message(self.locale))
+        try:
+            stored = self.record(kpi, command.value, command.day)
+        except ValidationError:
+            # Only a date outside the supported range gets here: the grammar checked the rest.
+            return Reply(help_message(self.locale))
+        message = record_confirmation(kpi, command.value, stored.at, stored.updated, self.locale)
+        return Reply(message, kpi=kpi)
+
+    def record(self, kpi: KpiDefinition, value: float, day: date | None = None) -> Stored:
+        """Store a manual measurement at the start of `day` (local), or now."""
+        zone = self.settings.zone
+        at = datetime.combine(day, time(), tzinfo=zone) if day is not None else self.now()
+        measurement = MeasurementRecord.model_validate(
+            {"id": "manual", "kpi": kpi.id, "at": at.isoformat(), "value": value},
+            context={"tz": zone, "kpis": measured_kpis(self.catalog)},
+        )
+        # One manual value per KPI and instant, as `kpibot record`: the same day corrects it.
+        measurement = measurement.model_copy(
+            update={"id": f"manual:{kpi.id}:{measurement.at.isoformat()}"}
+        )
+        outcome = store_records(self.database, EventType.MEASUREMENT, [measurement])
+        return Stored(at=measurement.at.astimezone(zone), updated=not outcome.inserted)
+
+
+def build_services(settings: Settings | None = None) -> Services:
+    """Build the services of this process from the settings (the environment by default)."""
+    settings = settings or load_settings()
+    return Services(
+        settings=settings,
+        database=configured_database(),
+        catalog=load_configured_catalog(),
+        client=build_web_client(settings),
+        clock=partial(datetime.now, settings.zone),
+    )

@@ -1,0 +1,324 @@
+"""The Slack app end to end: signed HTTP requests to the app on a loopback port.
+
+The engine runs on a real demo database (built once per session, copied for each test so
+that writes stay in their test); the Web API and every `response_url` point at
+`MockWebApi`; and any socket to a non-loopback address fails the test.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import shutil
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+import pytest
+from slack_sdk.signature import SignatureVerifier
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from bot.runtime import measured_kpis
+from bot.services import Services
+from bot.settings import Settings
+from bot.slack_client import build_web_client
+from bot.web import create_web_app
+from kpi_engine.catalog import Catalog, load_catalog
+from storage.db import open_database
+from storage.demo import demo_rows, demo_types
+from storage.ingest import import_rows
+from storage.readers import RawRow
+from tests.bot.slack.mock_web_api import MockWebApi
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+TODAY = date(2026, 11, 23)
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=TOKYO)
+DEMO_SCALE = 0.3
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+API_TOKEN = "test-api-token"
+ADMIN = "U0ADMIN"
+MEMBER = "U0MEMBER"
+CHANNEL = "C0GENERAL"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "", None})
+
+
+def _is_loopback(address: object) -> bool:
+    if isinstance(address, str | bytes):
+        return True  # a Unix socket path: local by definition
+    if not isinstance(address, tuple) or not address:
+        return False
+    host = address[0].decode() if isinstance(address[0], bytes) else address[0]
+    return host in LOOPBACK_HOSTS or str(host).startswith("127.")
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any connection, or name look-up, that would leave this machine."""
+    original_connect = socket.socket.connect
+    original_getaddrinfo = socket.getaddrinfo
+
+    def connect(self: socket.socket, address: Any) -> None:
+        if not _is_loopback(address):
+            raise AssertionError(f"a test tried to reach the network: {address!r}")
+        original_connect(self, address)
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name not in LOOPBACK_HOSTS and not str(name).startswith("127."):
+            raise AssertionError(f"a test tried to look up a network name: {host!r}")
+        return original_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def build_demo_database(path: Path, *, scale: float, today: date = TODAY) -> int:
+    """Fill a SQLite file with the demo company's data; return the number of events."""
+    database = open_database(f"sqlite:///{path}", TOKYO)
+    known = measured_kpis(load_catalog())
+    total = 0
+    try:
+        for event_type in demo_types():
+            rows = (
+                RawRow(line, {"type": event_type.value, **cells})
+                for line, cells in enumerate(
+                    demo_rows(event_type, today=today, tz=TOKYO, scale=scale), start=2
+                )
+            )
+            total += import_rows(database, rows, known_kpis=known).inserted
+    finally:
+        database.engine.dispose()
+    return total
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database at scale 0.3, built once per session; tests use copies."""
+    path = tmp_path_factory.mktemp("demo") / "kpibot-demo.db"
+    build_demo_database(path, scale=DEMO_SCALE)
+    return path
+
+
+@pytest.fixture
+def demo_url(demo_file: Path, tmp_path: Path) -> str:
+    """A SQLite URL of this test's own copy of the demo database."""
+    copy = tmp_path / "kpibot.db"
+    for suffix in ("", "-wal"):
+        source = Path(f"{demo_file}{suffix}")
+        if source.exists():
+            shutil.copyfile(source, Path(f"{copy}{suffix}"))
+    return f"sqlite:///{copy}"
+
+
+@pytest.fixture(scope="session")
+def _mock_server() -> Iterator[MockWebApi]:
+    mock = MockWebApi().start()
+    try:
+        yield mock
+    finally:
+        mock.stop()
+
+
+@pytest.fixture
+def slack_api(_mock_server: MockWebApi) -> MockWebApi:
+    """The mock Web API, with no calls recorded and no failures switched on."""
+    _mock_server.reset()
+    return _mock_server
+
+
+def make_settings(database_url: str, slack_api: MockWebApi, **overrides: Any) -> Settings:
+    """Settings for a test: the mock Web API, one admin, the API on."""
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": slack_api.api_url,
+        "admins": [ADMIN],
+        "api_token": API_TOKEN,
+        "api_max_bytes": 64 * 1024,
+    }
+    values.update(overrides)
+    return Settings.model_validate(values)
+
+
+def make_services(settings: Settings, *, catalog: Catalog | None = None) -> Services:
+    """Services on the settings' database with the clock fixed at NOW."""
+    database = open_database(settings.database_url, settings.zone)
+    return Services(
+        settings=settings,
+        database=database,
+        catalog=catalog or load_catalog(),
+        client=build_web_client(settings),
+        clock=lambda: NOW,
+    )
+
+
+@pytest.fixture
+def settings(demo_url: str, slack_api: MockWebApi) -> Settings:
+    return make_settings(demo_url, slack_api)
+
+
+@pytest.fixture
+def services(settings: Settings) -> Iterator[Services]:
+    made = make_services(settings)
+    try:
+        yield made
+    finally:
+        made.database.engine.dispose()
+
+
+@dataclass
+class Answer:
+    """An HTTP response: status, headers and body (parsed when it is JSON)."""
+
+    status: int
+    headers: dict[str, str]
+    raw: bytes
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.raw)
+
+    @property
+    def text(self) -> str:
+        return self.raw.decode("utf-8")
+
+
+def sign(
+    body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = None
+) -> dict[str, str]:
+    """The headers Slack sends with a request body: timestamp and v0 signature."""
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
+    assert signature is not None
+    return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature}
+
+
+class SlackAppServer:
+    """The web app on a loopback port, and helpers to send it what Slack would."""
+
+    def __init__(self, url: str, slack_api: MockWebApi) -> None:
+        self.url = url
+        self.slack_api = slack_api
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | str = b"",
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
+        host, port = self.url.removeprefix("http://").split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        try:
+            data = body.encode() if isinstance(body, str) else body
+            connection.request(method, path, body=data, headers=headers or {})
+            response = connection.getresponse()
+            return Answer(response.status, dict(response.getheaders()), response.read())
+        finally:
+            connection.close()
+
+    def post_signed(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        secret: str = SIGNING_SECRET,
+        timestamp: int | None = None,
+    ) -> Answer:
+        headers = {"Content-Type": content_type, **sign(body, secret=secret, timestamp=timestamp)}
+        return self.request("POST", "/slack/events", body, headers)
+
+    def command_body(
+        self, text: str, *, user: str = MEMBER, channel: str = CHANNEL, response_url: str = ""
+    ) -> str:
+        return urlencode(
+            {
+                "token": "legacy-verification-token",
+                "team_id": "T0TEST",
+                "team_domain": "kpibot-test",
+                "channel_id": channel,
+                "channel_name": "general",
+                "user_id": user,
+                "user_name": "someone",
+                "command": "/kpi",
+                "text": text,
+                "api_app_id": "A0KPIBOT",
+                "response_url": response_url or self.slack_api.response_url(),
+                "trigger_id": f"1.{uuid.uuid4().hex}",
+            }
+        )
+
+    def command(
+        self,
+        text: str,
+        *,
+        user: str = MEMBER,
+        channel: str = CHANNEL,
+        secret: str = SIGNING_SECRET,
+        timestamp: int | None = None,
+    ) -> Answer:
+        """Send `/kpi text` as Slack does, signed."""
+        body = self.command_body(text, user=user, channel=channel)
+        return self.post_signed(
+            body, "application/x-www-form-urlencoded", secret=secret, timestamp=timestamp
+        )
+
+    def action(self, payload: dict[str, Any]) -> Answer:
+        """Send an interactivity payload (a button press), signed."""
+        body = urlencode({"payload": json.dumps(payload)})
+        return self.post_signed(body, "application/x-www-form-urlencoded")
+
+    def event(self, event: dict[str, Any]) -> Answer:
+        """Send an Events API callback, signed."""
+        body = json.dumps(
+            {
+                "token": "legacy-verification-token",
+                "team_id": "T0TEST",
+                "api_app_id": "A0KPIBOT",
+                "event": event,
+                "type": "event_callback",
+                "event_id": f"Ev{uuid.uuid4().hex[:10].upper()}",
+                "event_time": int(time.time()),
+            }
+        )
+        return self.post_signed(body, "application/json")
+
+
+def serve_in_thread(app: Any) -> tuple[BaseWSGIServer, threading.Thread]:
+    """Serve a WSGI app on a free loopback port from a thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, thread
+
+
+@pytest.fixture
+def start_app(slack_api: MockWebApi) -> Iterator[Callable[[Services], SlackAppServer]]:
+    """Start the web app of some services; every server started is stopped at the end."""
+    servers: list[BaseWSGIServer] = []
+
+    def start(services: Services) -> SlackAppServer:
+        server, _ = serve_in_thread(create_web_app(services))
+        servers.append(server)
+        return SlackAppServer(f"http://127.0.0.1:{server.server_port}", slack_api)
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def app(services: Services, start_app: Callable[[Services], SlackAppServer]) -> SlackAppServer:
+    """The web app on the demo data, as a signed-request client."""
+    return start_app(services)
