@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import html
 import textwrap
 from datetime import datetime
 from pathlib import Path
@@ -11,8 +10,8 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from tqdm import tqdm
 
-from bot.blocks.message import Message
-from bot.cli_report import as_of_moment, evaluate_states, status_text
+from bot.blocks.plain import plain_text
+from bot.cli_report import as_of_moment
 from bot.errors import EXIT_USAGE, CliError
 from bot.runtime import load_configured_catalog, measured_kpis
 from bot.services import Services
@@ -86,17 +85,10 @@ def run(args: argparse.Namespace) -> int:
         written = write_demo_csv(Path(args.write_csv), today=today, tz=zone, scale=args.scale)
         for event_type, (file, count) in written.items():
             print(f"wrote {file} ({count:,} {event_type.value} rows)")
-    catalog = load_configured_catalog()
-    moment = as_of_moment(settings, today)
-    states = evaluate_states(database, catalog, settings, moment)
-    print()
-    print(
-        f"KPI status as of the end of {today}:"
-        if settings.locale == "en"
-        else f"{today} 終了時点のKPIステータス:"
+    # The answers end with `/kpi status`: every KPI's level, the demo's status table.
+    _print_slack_answers(
+        settings, database, load_configured_catalog(), as_of_moment(settings, today)
     )
-    print(status_text(states, settings.locale))
-    _print_slack_answers(settings, database, catalog, moment)
     database.engine.dispose()
     return 0
 
@@ -123,38 +115,3 @@ def _print_slack_answers(
             else f"Slack で /kpi {command} と打つと:"
         )
         print(textwrap.indent(plain_text(reply.message), "  "))
-
-
-_MARKUP = str.maketrans("", "", "*`")
-
-
-def _plain(text: str) -> str:
-    return html.unescape(text.translate(_MARKUP))
-
-
-def _field(text: str) -> str:
-    label, _, value = _plain(text).partition("\n")
-    return f"{label}: {value.replace(chr(10), ' / ')}" if value else label
-
-
-def plain_text(message: Message) -> str:
-    """Render a message's blocks as the plain text a reader sees (markup dropped)."""
-    lines: list[str] = []
-    for block in message.blocks:
-        data = block.to_dict()
-        kind = data.get("type")
-        if kind == "header":
-            lines.append(_plain(data["text"]["text"]))
-        elif kind == "section":
-            if "text" in data:
-                accessory = data.get("accessory") or {}
-                button = f"  [{accessory['text']['text']}]" if "text" in accessory else ""
-                lines.append(_plain(data["text"]["text"]) + button)
-            lines.extend(_field(field["text"]) for field in data.get("fields", []))
-        elif kind == "context":
-            lines.append("  ·  ".join(_plain(item.get("text", "")) for item in data["elements"]))
-        elif kind == "actions":
-            lines.append(" ".join(f"[{item['text']['text']}]" for item in data["elements"]))
-        elif kind == "divider":
-            lines.append("-" * 20)
-    return "\n".join(lines) if lines else message.text

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 from kpi_engine.catalog import Unit
-from kpi_engine.evaluate import Basis, KpiState
 
 NO_VALUE = "-"
 
@@ -34,22 +33,3 @@ def format_attainment(percent: float | None) -> str:
     if percent is None:
         return NO_VALUE
     return "∞ %" if math.isinf(percent) else f"{percent:,.1f} %"
-
-
-def status_line(state: KpiState, locale: str) -> str:
-    """One line of a status table: level, name, value, target and attainment."""
-    unit = state.kpi.unit
-    shown = state.previous if state.basis is Basis.PREVIOUS else state.current
-    target_word = "目標" if locale == "ja" else "target"
-    target = NO_VALUE
-    if state.target is not None:
-        target = format_value(state.target.value, unit, locale)
-        if not math.isclose(state.target.judged, state.target.value):
-            # Pro-rated or on the straight line to a due date: say what was compared.
-            now_word = "現時点" if locale == "ja" else "now"
-            target += f" ({now_word} {format_value(state.target.judged, unit, locale)})"
-    return (
-        f"{state.level.emoji} {state.kpi.name.in_locale(locale)}: "
-        f"{format_value(shown.value, unit, locale)} / {target_word} {target} "
-        f"({format_attainment(state.attainment)}) {state.level.label(locale)}"
-    )
