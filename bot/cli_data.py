@@ -18,9 +18,9 @@ from bot.runtime import configured_database, load_configured_catalog, measured_k
 from bot.settings import load_settings
 from kpi_engine.catalog import UnknownKpi
 from storage.db import create_db_engine, head_revision, upgrade
-from storage.ingest import ImportResult, import_stream, store_records
+from storage.ingest import ImportResult, import_stream, record_measurement
 from storage.readers import FileProblem, guess_format
-from storage.records import EventType, MeasurementRecord
+from storage.records import EventType
 
 
 def db_upgrade(_args: argparse.Namespace) -> int:
@@ -134,11 +134,10 @@ def record(args: argparse.Namespace) -> int:
     except UnknownKpi as error:
         hint = f"; did you mean {', '.join(error.suggestions)}?" if error.suggestions else ""
         raise CliError(f"unknown KPI {args.kpi!r}{hint}", EXIT_USAGE) from None
-    at = args.at if args.at is not None else datetime.now(UTC).isoformat()
+    at = args.at if args.at is not None else datetime.now(UTC)
     try:
-        measurement = MeasurementRecord.model_validate(
-            {"id": "manual", "kpi": kpi, "at": at, "value": args.value},
-            context={"tz": settings.zone, "kpis": known},
+        stored = record_measurement(
+            configured_database(), kpi=kpi, value=args.value, at=at, known_kpis=known
         )
     except ValidationError as error:
         problems = "; ".join(
@@ -147,12 +146,7 @@ def record(args: argparse.Namespace) -> int:
             for item in error.errors()
         )
         raise CliError(problems, EXIT_USAGE) from None
-    # One manual value per KPI and instant: recording the same date again corrects it.
-    measurement = measurement.model_copy(
-        update={"id": f"manual:{kpi}:{measurement.at.isoformat()}"}
-    )
-    outcome = store_records(configured_database(), EventType.MEASUREMENT, [measurement])
-    verb = "recorded" if outcome.inserted else "updated" if outcome.updated else "already recorded"
-    local = measurement.at.astimezone(settings.zone)
-    print(f"{verb}: {kpi} = {measurement.value:g} at {local.isoformat()}")
+    verb = "recorded" if stored.inserted else "updated" if stored.updated else "already recorded"
+    local = stored.record.at.astimezone(settings.zone)
+    print(f"{verb}: {kpi} = {stored.record.value:g} at {local.isoformat()}")
     return 0

@@ -160,7 +160,9 @@ class Grammar:
             return Help()
         head = words[0].casefold()
         if head in HELP_WORDS:
-            return Help() if len(words) == 1 else UsageError(problem=Problem.EXTRA_WORDS)
+            if len(words) == 1:
+                return Help()
+            return UsageError(problem=Problem.EXTRA_WORDS, word=_shorten(" ".join(words[1:])))
         if head in STATUS_WORDS:
             return self._status(words[1:])
         if head in RECORD_WORDS:
@@ -174,11 +176,12 @@ class Grammar:
     def _status(self, rest: list[str]) -> Command:
         if not rest:
             return Status()
-        if len(rest) > 1:
-            return UsageError(problem=Problem.EXTRA_WORDS, word=_shorten(" ".join(rest)))
         level = LEVEL_WORDS.get(rest[0].casefold())
         if level is None:
             return UsageError(problem=Problem.BAD_LEVEL, word=_shorten(rest[0]))
+        if len(rest) > 1:
+            # `word` is what the user should remove: the words after the level.
+            return UsageError(problem=Problem.EXTRA_WORDS, word=_shorten(" ".join(rest[1:])))
         return Status(level=level)
 
     def _kpi(self, words: list[str]) -> Command:

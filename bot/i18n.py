@@ -91,6 +91,14 @@ class Text(StrEnum):
     RECORD_STORED = "record_stored"
     RECORD_UPDATED = "record_updated"
     RECORD_INVALID = "record_invalid"
+    NOT_RECORDABLE = "not_recordable"
+    # Usage errors: one per `bot.grammar.Problem`
+    USAGE_TOO_LONG = "usage_too_long"
+    USAGE_RECORD = "usage_record"
+    USAGE_BAD_VALUE = "usage_bad_value"
+    USAGE_BAD_DATE = "usage_bad_date"
+    USAGE_BAD_LEVEL = "usage_bad_level"
+    USAGE_EXTRA_WORDS = "usage_extra_words"
     ERROR = "error"
     ERROR_REFERENCE = "error_reference"
     INVITE_BOT = "invite_bot"
@@ -217,6 +225,28 @@ _JA: dict[Text, str] = {
     Text.RECORD_STORED: "✅ *{name}* に {value} を記録しました（{at}）。",
     Text.RECORD_UPDATED: "✅ *{name}* の {at} の値を {value} に更新しました。",
     Text.RECORD_INVALID: "記録できませんでした:",
+    Text.NOT_RECORDABLE: (
+        "*{name}* は kpibot がデータから計算するKPIのため、値を記録できません。\n"
+        "記録できるKPI: {names}"
+    ),
+    Text.USAGE_TOO_LONG: "入力が長すぎます。{limit}文字以内で入力してください。",
+    Text.USAGE_RECORD: (
+        "記録するには `/kpi record KPI名 値 [YYYY-MM-DD]` の形で入力してください。"
+    ),
+    Text.USAGE_BAD_VALUE: "値「{word}」は数値ではありません。数値で入力してください（例: `4.2`）。",
+    Text.USAGE_BAD_DATE: (
+        "「{word}」は正しい日付ではありません。"
+        "YYYY-MM-DD の形で入力してください（例: `2026-11-20`）。"
+    ),
+    Text.USAGE_BAD_LEVEL: (
+        "「{word}」はレベルとして指定できません。"
+        "red / orange / yellow / green（赤 / 橙 / 黄 / 緑、緊急 / 警戒 / 注意 / 順調）"
+        "のいずれかを指定してください。"
+    ),
+    Text.USAGE_EXTRA_WORDS: (
+        "`help` や `status レベル` の後ろに余分な語「{word}」があります。"
+        "取り除いてもう一度お試しください。"
+    ),
     Text.ERROR: (
         "⚠️ 申し訳ありません。処理中に問題が発生しました。しばらくしてからもう一度お試しください。"
     ),
@@ -337,6 +367,23 @@ _EN: dict[Text, str] = {
     Text.RECORD_STORED: "✅ Recorded {value} for *{name}* ({at}).",
     Text.RECORD_UPDATED: "✅ Updated *{name}* for {at} to {value}.",
     Text.RECORD_INVALID: "Nothing was recorded:",
+    Text.NOT_RECORDABLE: (
+        "*{name}* is computed by kpibot from its data, so it cannot be recorded.\n"
+        "KPIs you can record: {names}"
+    ),
+    Text.USAGE_TOO_LONG: "That text is too long. Please keep it within {limit} characters.",
+    Text.USAGE_RECORD: "To record a value, please write `/kpi record KPI-name value [YYYY-MM-DD]`.",
+    Text.USAGE_BAD_VALUE: (
+        "The value “{word}” is not a number. Please enter a number, such as `4.2`."
+    ),
+    Text.USAGE_BAD_DATE: (
+        "“{word}” is not a valid date. Please write it as YYYY-MM-DD, such as `2026-11-20`."
+    ),
+    Text.USAGE_BAD_LEVEL: "“{word}” is not a level. Please use red, orange, yellow or green.",
+    Text.USAGE_EXTRA_WORDS: (
+        "There are extra words after `help` or `status LEVEL`: “{word}”."
+        " Please remove them and try again."
+    ),
     Text.ERROR: "⚠️ Sorry, something went wrong. Please try again in a moment.",
     Text.ERROR_REFERENCE: "Reference: `{reference}`",
     Text.INVITE_BOT: "kpibot is not in this channel. Run `/invite @kpibot`, then try again.",

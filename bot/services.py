@@ -26,10 +26,12 @@ from bot.blocks.kpi import (
     help_message,
     kpi_message,
     not_admin_message,
+    not_recordable_message,
     record_confirmation,
     restricted_message,
     status_message,
     unknown_kpi_message,
+    usage_message,
 )
 from bot.blocks.message import Message
 from bot.grammar import (
@@ -37,6 +39,7 @@ from bot.grammar import (
     Grammar,
     Help,
     KpiAction,
+    Problem,
     Record,
     ShowKpi,
     Status,
@@ -50,8 +53,7 @@ from kpi_engine.catalog import Catalog, KpiDefinition
 from kpi_engine.dashboard import Dashboard, dashboard
 from kpi_engine.evaluate import KpiState, evaluate, evaluate_all
 from storage.db import Database
-from storage.ingest import store_records
-from storage.records import EventType, MeasurementRecord
+from storage.ingest import record_measurement
 from storage.source import SqlKpiSource
 
 
@@ -143,8 +145,10 @@ class Services:
         """Answer a parsed `/kpi` command."""
         locale = self.locale
         match command:
-            case Help() | UsageError():
+            case Help():
                 return Reply(help_message(locale))
+            case UsageError(problem=problem, word=word):
+                return Reply(usage_message(problem, word, locale))
             case Status(level=level):
                 visible = [
                     state
@@ -188,13 +192,16 @@ class Services:
         if not can_record(user_id, admins):
             return Reply(not_admin_message(list(admins), self.locale))
         kpi = self.catalog.get(command.kpi)
-        if kpi.id not in measured_kpis(self.catalog):
-            return Reply(help_message(self.locale))
+        measured = measured_kpis(self.catalog)
+        if kpi.id not in measured:
+            recordable = [self.catalog.get(kpi_id) for kpi_id in measured]
+            return Reply(not_recordable_message(kpi, recordable, self.locale), kpi=kpi)
         try:
             stored = self.record(kpi, command.value, command.day)
         except ValidationError:
             # Only a date outside the supported range gets here: the grammar checked the rest.
-            return Reply(help_message(self.locale))
+            day = command.day.isoformat() if command.day else ""
+            return Reply(usage_message(Problem.BAD_DATE, day, self.locale))
         message = record_confirmation(kpi, command.value, stored.at, stored.updated, self.locale)
         return Reply(message, kpi=kpi)
 
@@ -202,16 +209,10 @@ class Services:
         """Store a manual measurement at the start of `day` (local), or now."""
         zone = self.settings.zone
         at = datetime.combine(day, time(), tzinfo=zone) if day is not None else self.now()
-        measurement = MeasurementRecord.model_validate(
-            {"id": "manual", "kpi": kpi.id, "at": at.isoformat(), "value": value},
-            context={"tz": zone, "kpis": measured_kpis(self.catalog)},
+        stored = record_measurement(
+            self.database, kpi=kpi.id, value=value, at=at, known_kpis=measured_kpis(self.catalog)
         )
-        # One manual value per KPI and instant, as `kpibot record`: the same day corrects it.
-        measurement = measurement.model_copy(
-            update={"id": f"manual:{kpi.id}:{measurement.at.isoformat()}"}
-        )
-        outcome = store_records(self.database, EventType.MEASUREMENT, [measurement])
-        return Stored(at=measurement.at.astimezone(zone), updated=not outcome.inserted)
+        return Stored(at=stored.record.at.astimezone(zone), updated=not stored.inserted)
 
 
 def build_services(settings: Settings | None = None) -> Services:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from itertools import islice
 from typing import IO, Any, NamedTuple
@@ -22,7 +22,7 @@ from sqlalchemy import BigInteger, Column, Connection, MetaData, String, Table
 
 from storage.db import Database
 from storage.readers import FileFormat, FileProblem, RawRow, read_rows
-from storage.records import RECORD_TYPES, EventType, Record, fields_of
+from storage.records import RECORD_TYPES, EventType, MeasurementRecord, Record, fields_of
 from storage.rollups import Touched, refresh
 from storage.schema import EVENT_MODELS
 
@@ -484,3 +484,39 @@ def store_records(
         writer.finish()
     result.stored = True
     return result
+
+
+@dataclass(frozen=True)
+class RecordedMeasurement:
+    """A manual measurement as stored: new, replacing another value, or already there."""
+
+    record: MeasurementRecord
+    inserted: bool
+    updated: bool
+
+
+def record_measurement(
+    database: Database,
+    *,
+    kpi: str,
+    value: object,
+    at: str | datetime,
+    known_kpis: Sequence[str],
+) -> RecordedMeasurement:
+    """Validate and store one manual measurement (raises pydantic's ValidationError).
+
+    There is one manual value per KPI and instant: recording the same KPI at the same time
+    again (a date means its local midnight) replaces the value.
+    """
+    moment = at.isoformat() if isinstance(at, datetime) else at
+    measurement = MeasurementRecord.model_validate(
+        {"id": "manual", "kpi": kpi, "at": moment, "value": value},
+        context={"tz": database.zone, "kpis": list(known_kpis)},
+    )
+    measurement = measurement.model_copy(
+        update={"id": f"manual:{kpi}:{measurement.at.isoformat()}"}
+    )
+    outcome = store_records(database, EventType.MEASUREMENT, [measurement])
+    return RecordedMeasurement(
+        measurement, inserted=outcome.inserted > 0, updated=outcome.updated > 0
+    )

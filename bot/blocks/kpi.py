@@ -20,6 +20,7 @@ from bot.blocks.limits import (
 )
 from bot.blocks.message import EMPTY, Message, context, fallback, header, plain, section
 from bot.formatting import NO_VALUE, format_attainment, format_value
+from bot.grammar import MAX_TEXT, Problem
 from bot.i18n import Text, frequency_label, normalize_locale, t, tier_title
 from kpi_engine.catalog import KpiDefinition, Tier, Unit
 from kpi_engine.evaluate import Basis, KpiState, PeriodValue
@@ -41,6 +42,14 @@ _PROBLEM_LIMIT = 300
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 _VS_PREVIOUS = {False: Text.KPI_VS_PREVIOUS, True: Text.KPI_PROJECTED_VS_PREVIOUS}
 _VS_LAST_YEAR = {False: Text.KPI_VS_LAST_YEAR, True: Text.KPI_PROJECTED_VS_LAST_YEAR}
+_USAGE = {
+    Problem.TOO_LONG: Text.USAGE_TOO_LONG,
+    Problem.RECORD_USAGE: Text.USAGE_RECORD,
+    Problem.BAD_VALUE: Text.USAGE_BAD_VALUE,
+    Problem.BAD_DATE: Text.USAGE_BAD_DATE,
+    Problem.BAD_LEVEL: Text.USAGE_BAD_LEVEL,
+    Problem.EXTRA_WORDS: Text.USAGE_EXTRA_WORDS,
+}
 
 
 def sparkline(values: list[float | None]) -> str:
@@ -350,15 +359,25 @@ def status_message(states: list[KpiState], locale: str, level: Level | None = No
     return Message(text=fallback(text), blocks=blocks)
 
 
+def _help_blocks(locale: str) -> list[Block]:
+    return [section(t(locale, Text.HELP_COMMANDS)), context(t(locale, Text.HELP_PRIVACY))]
+
+
 def help_message(locale: str) -> Message:
     """Build the answer to `/kpi help` and to an empty `/kpi`."""
     title = t(locale, Text.HELP_TITLE)
-    blocks: list[Block] = [
-        header(title),
-        section(t(locale, Text.HELP_COMMANDS)),
-        context(t(locale, Text.HELP_PRIVACY)),
-    ]
-    return Message(text=fallback(title), blocks=blocks)
+    return Message(text=fallback(title), blocks=[header(title), *_help_blocks(locale)])
+
+
+def _user_text(text: str) -> str:
+    """Return words the user typed, cut to a readable length and escaped for mrkdwn."""
+    return escape(truncate(text.strip(), _QUERY_LIMIT))
+
+
+def usage_message(problem: Problem, word: str, locale: str) -> Message:
+    """Build the answer to a malformed `/kpi`: what is wrong with it, then the commands."""
+    line = t(locale, _USAGE[problem], word=_user_text(word) or EMPTY, limit=f"{MAX_TEXT:,}")
+    return Message(text=fallback(line), blocks=[section(line), *_help_blocks(locale)])
 
 
 def kpi_button(kpi: KpiDefinition, locale: str, label: str | None = None) -> ButtonElement:
@@ -376,7 +395,7 @@ def unknown_kpi_message(query: str, suggestions: list[KpiDefinition], locale: st
     # One section per suggestion, the button its accessory: `action_id`s must be unique
     # within a block, and every suggestion's button shares ActionId.SHOW_KPI.
     offered = suggestions[: MESSAGE_BLOCKS - 2]
-    question = t(locale, Text.UNKNOWN_KPI, query=escape(truncate(query.strip(), _QUERY_LIMIT)))
+    question = t(locale, Text.UNKNOWN_KPI, query=_user_text(query))
     blocks: list[Block] = [section(question)]
     if offered:
         blocks.append(section(t(locale, Text.UNKNOWN_SUGGEST)))
@@ -436,6 +455,17 @@ def record_confirmation(
             at=_day_or_moment(at),
         )
     )
+
+
+def not_recordable_message(
+    kpi: KpiDefinition, recordable: list[KpiDefinition], locale: str
+) -> Message:
+    """Build the refusal to record a KPI kpibot computes, naming the KPIs that can be recorded."""
+    locale = normalize_locale(locale)
+    names = t(locale, Text.SEPARATOR).join(
+        f"{kpi_name(other, locale)} `{escape(other.id)}`" for other in recordable
+    )
+    return _single(t(locale, Text.NOT_RECORDABLE, name=kpi_name(kpi, locale), names=names or EMPTY))
 
 
 def record_invalid_message(problems: list[str], locale: str) -> Message:

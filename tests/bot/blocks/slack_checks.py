@@ -31,13 +31,17 @@ from bot.blocks.kpi import (
     invite_bot_message,
     kpi_message,
     not_admin_message,
+    not_recordable_message,
     record_confirmation,
     record_invalid_message,
     restricted_message,
     status_message,
     unknown_kpi_message,
+    usage_message,
 )
 from bot.blocks.message import Message
+from bot.grammar import MAX_TEXT, Problem
+from bot.runtime import measured_kpis
 from kpi_engine.catalog import Catalog, KpiDefinition, Localized, load_catalog
 from kpi_engine.dashboard import Dashboard, dashboard
 from kpi_engine.evaluate import KpiState, evaluate_all
@@ -288,6 +292,26 @@ def every_message(demo: Demo, locale: str) -> dict[str, Message]:
     )
     messages["record invalid"] = record_invalid_message(
         ["value: not a number (got 'abc')", "<script> & more"], locale
+    )
+    # What the grammar hands over, and worse: an empty word, markup, a whole 3,000+ characters.
+    words = {
+        "empty": "",
+        "plain": "abc",
+        "markup": "<!channel> & <@U0123> *bold*",
+        "huge": "<&>" * (MAX_TEXT // 3 + 1),
+    }
+    messages |= {
+        f"usage {problem}, {kind} word": usage_message(problem, word, locale)
+        for problem in Problem
+        for kind, word in words.items()
+    }
+    recordable = [demo.catalog.get(kpi_id) for kpi_id in measured_kpis(demo.catalog)]
+    messages["not recordable"] = not_recordable_message(demo.catalog.get("nps"), recordable, locale)
+    messages["not recordable, hostile names"] = not_recordable_message(
+        edges["hostile_name"].kpi, [edges["hostile_name"].kpi] * 200, locale
+    )
+    messages["not recordable, nothing recordable"] = not_recordable_message(
+        demo.catalog.get("nps"), [], locale
     )
     messages["error"] = error_message("a1b2c3d4", locale)
     messages["invite"] = invite_bot_message(locale)

@@ -22,13 +22,16 @@ from bot.blocks.kpi import (
     invite_bot_message,
     kpi_message,
     not_admin_message,
+    not_recordable_message,
     record_confirmation,
     record_invalid_message,
     sparkline,
     status_message,
     unknown_kpi_message,
+    usage_message,
 )
 from bot.blocks.limits import MESSAGE_BLOCKS, escape, truncate
+from bot.grammar import Problem
 from bot.i18n import tier_title
 from kpi_engine.catalog import Localized, Tier, Unit, load_catalog
 from kpi_engine.evaluate import Basis, KpiState, PeriodValue, TargetInForce
@@ -242,6 +245,71 @@ def test_an_invalid_record_lists_every_problem_escaped_and_bounded() -> None:
     assert "Nothing was recorded:\n• value: &lt;oops&gt; &amp; more" in all_text(payload)
     many = check_message(record_invalid_message([f"row {i}: bad" for i in range(500)], "ja"))
     assert "ほか 480 件" in all_text(many)
+
+
+@pytest.mark.parametrize(
+    ("problem", "word", "ja", "en"),
+    [
+        (
+            Problem.TOO_LONG,
+            "",
+            "入力が長すぎます。3,000文字以内",
+            "too long. Please keep it within 3,000",
+        ),
+        (Problem.RECORD_USAGE, "", "`/kpi record KPI名 値 [YYYY-MM-DD]`", "`/kpi record KPI-name"),
+        (
+            Problem.BAD_VALUE,
+            "abc",
+            "値「abc」は数値ではありません",
+            "The value “abc” is not a number",
+        ),
+        (
+            Problem.BAD_DATE,
+            "2026-13-01",
+            "「2026-13-01」は正しい日付ではありません",
+            "not a valid date",
+        ),
+        (
+            Problem.BAD_LEVEL,
+            "purple",
+            "「purple」はレベルとして指定できません",
+            "“purple” is not a level",
+        ),
+        (Problem.EXTRA_WORDS, "me", "余分な語「me」があります", "extra words after `help`"),
+    ],
+)
+def test_a_usage_error_says_what_is_wrong_then_shows_the_commands(
+    problem: Problem, word: str, ja: str, en: str
+) -> None:
+    for locale, expected in (("ja", ja), ("en", en)):
+        payload = check_message(usage_message(problem, word, locale))
+        assert expected in payload["text"]
+        assert blocks_of(payload)[0]["text"]["text"] == payload["text"]
+        # The commands are help's own blocks, not a copy of them.
+        assert blocks_of(payload)[1:] == blocks_of(help_message(locale).as_payload())[1:]
+
+
+def test_a_usage_error_escapes_and_shortens_what_the_user_typed() -> None:
+    payload = check_message(usage_message(Problem.BAD_LEVEL, "<!channel>&" * 300, "en"))
+    assert payload["text"].startswith("“&lt;!channel&gt;&amp;")
+    assert len(payload["text"]) < 600
+    assert "<!channel>" not in all_text(payload)
+
+
+def test_a_computed_kpi_is_refused_naming_the_kpis_that_can_be_recorded() -> None:
+    recordable = [CATALOG.get("brand_search_rank"), CATALOG.get("market_share")]
+    ja = check_message(not_recordable_message(CATALOG.get("nps"), recordable, "ja"))
+    assert ja["text"] == (
+        "*ネットプロモータースコア（NPS）* は kpibot がデータから計算するKPIのため、"
+        "値を記録できません。\n"
+        "記録できるKPI: ブランド認知度（検索順位） `brand_search_rank`、市場シェア `market_share`"
+    )
+    en = check_message(not_recordable_message(CATALOG.get("nps"), recordable, "en"))
+    assert en["text"] == (
+        "*Net Promoter Score (NPS)* is computed by kpibot from its data, so it cannot be"
+        " recorded.\nKPIs you can record: Brand awareness (search rank) `brand_search_rank`,"
+        " Market share `market_share`"
+    )
 
 
 def test_an_error_is_a_short_apology_with_its_reference_and_nothing_else() -> None:

@@ -8,7 +8,7 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -135,22 +135,24 @@ def test_full_width_input_means_the_same_as_half_width(text: str, expected: Any)
 
 
 @pytest.mark.parametrize(
-    ("text", "problem"),
+    ("text", "problem", "word"),
     [
-        ("status purple", Problem.BAD_LEVEL),
-        ("status red green", Problem.EXTRA_WORDS),
-        ("help me", Problem.EXTRA_WORDS),
-        ("record", Problem.RECORD_USAGE),
-        ("record market_share", Problem.RECORD_USAGE),
-        ("record market_share lots", Problem.BAD_VALUE),
-        ("record market_share 3 2026-02-30", Problem.BAD_DATE),
-        ("x" * (MAX_TEXT + 1), Problem.TOO_LONG),
+        ("status purple", Problem.BAD_LEVEL, "purple"),
+        ("status purple green", Problem.BAD_LEVEL, "purple"),
+        ("status red green", Problem.EXTRA_WORDS, "green"),
+        ("help me", Problem.EXTRA_WORDS, "me"),
+        ("ヘルプ して ください", Problem.EXTRA_WORDS, "して ください"),
+        ("record", Problem.RECORD_USAGE, ""),
+        ("record market_share", Problem.RECORD_USAGE, ""),
+        ("record market_share lots", Problem.BAD_VALUE, "lots"),
+        ("record market_share 3 2026-02-30", Problem.BAD_DATE, "2026-02-30"),
+        ("x" * (MAX_TEXT + 1), Problem.TOO_LONG, ""),
     ],
 )
-def test_malformed_commands_name_their_problem(text: str, problem: Problem) -> None:
-    parsed = GRAMMAR.parse(text)
-    assert isinstance(parsed, UsageError)
-    assert parsed.problem is problem
+def test_malformed_commands_name_their_problem_and_the_offending_words(
+    text: str, problem: Problem, word: str
+) -> None:
+    assert GRAMMAR.parse(text) == UsageError(problem=problem, word=word)
 
 
 def test_an_unknown_kpi_suggests_the_closest_ones() -> None:
@@ -260,7 +262,9 @@ def test_slack_escaping_in_the_text_is_undone_and_user_text_is_escaped_again(
 
 @pytest.mark.parametrize("size", [MAX_TEXT, MAX_TEXT + 1])
 def test_a_3000_character_input_gets_a_readable_answer(app: SlackAppServer, size: int) -> None:
-    body = ephemeral(app.command("売上" * (size // 2)))
+    text = ("売上" * size)[:size]
+    assert len(text) == size
+    body = ephemeral(app.command(text))
     assert len(body["text"]) < 500
 
 
@@ -304,6 +308,94 @@ def test_a_computed_kpi_cannot_be_recorded(app: SlackAppServer, services: Servic
     body = ephemeral(app.command("record nps 80", user=ADMIN))
     assert "✅" not in body["text"]
     assert measurements(services.settings.database_url) == []
+
+
+@pytest.fixture(params=["ja", "en"])
+def localized(
+    request: pytest.FixtureRequest,
+    demo_url: str,
+    slack_api: MockWebApi,
+    start_app: Callable[[Services], SlackAppServer],
+) -> Iterator[tuple[Services, SlackAppServer]]:
+    """The services and app answering in Japanese, then in English."""
+    services = make_services(make_settings(demo_url, slack_api, locale=request.param))
+    try:
+        yield services, start_app(services)
+    finally:
+        services.database.engine.dispose()
+
+
+# What each malformed command is told, in each locale; every answer then shows the commands.
+REFUSALS: list[tuple[str, dict[str, str]]] = [
+    (
+        "record nps 80",
+        {
+            "ja": "*ネットプロモータースコア（NPS）* は kpibot がデータから計算するKPIのため、"
+            "値を記録できません。\n記録できるKPI: ブランド認知度（検索順位） `brand_search_rank`、",
+            "en": "*Net Promoter Score (NPS)* is computed by kpibot from its data, so it cannot"
+            " be recorded.\nKPIs you can record: Brand awareness (search rank)"
+            " `brand_search_rank`, ",
+        },
+    ),
+    (
+        "record brand_search_rank abc",
+        {
+            "ja": "値「abc」は数値ではありません。",
+            "en": "The value “abc” is not a number.",
+        },
+    ),
+    (
+        "record brand_search_rank 3 2026-13-01",
+        {
+            "ja": "「2026-13-01」は正しい日付ではありません。YYYY-MM-DD の形で",
+            "en": "“2026-13-01” is not a valid date. Please write it as YYYY-MM-DD",
+        },
+    ),
+    (  # a real date, but outside the range the database keeps
+        "record brand_search_rank 3 1899-12-31",
+        {
+            "ja": "「1899-12-31」は正しい日付ではありません。",
+            "en": "“1899-12-31” is not a valid date.",
+        },
+    ),
+    (
+        "status purple",
+        {
+            "ja": "「purple」はレベルとして指定できません。",
+            "en": "“purple” is not a level. Please use red, orange, yellow or green.",
+        },
+    ),
+    (
+        "help me",
+        {
+            "ja": "`help` や `status レベル` の後ろに余分な語「me」があります。",
+            "en": "There are extra words after `help` or `status LEVEL`: “me”.",
+        },
+    ),
+    (
+        "x" * (MAX_TEXT + 1),
+        {
+            "ja": "入力が長すぎます。3,000文字以内で入力してください。",
+            "en": "That text is too long. Please keep it within 3,000 characters.",
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REFUSALS, ids=[text[:40] for text, _ in REFUSALS])
+def test_a_malformed_command_is_told_exactly_what_is_wrong(
+    localized: tuple[Services, SlackAppServer], text: str, expected: dict[str, str]
+) -> None:
+    services, app = localized
+    body = ephemeral(app.command(text, user=ADMIN))
+    assert body["text"].startswith(expected[services.locale])
+    assert body["blocks"][0]["text"]["text"].startswith(expected[services.locale])
+    assert len(body["text"]) < 500
+    assert measurements(services.settings.database_url) == []
+    if not text.startswith("record nps"):
+        assert "/kpi status" in shown(body)  # then the commands, as `/kpi help` shows them
+    if services.locale == "en":
+        assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", shown(body))
 
 
 # Restricted KPIs.
