@@ -11,7 +11,7 @@ Prints rows per second for both and their ratio (goal: at least 0.5), then the p
 of an import of about 100,000 and 1,000,000 rows, each in a fresh process (goal: within
 100 MB of each other).
 
-    python benchmarks/ingest.py [--scale 80] [--small-scale 8]
+    python -m benchmarks.ingest [--scale 80] [--small-scale 8]
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from storage.db import open_database
@@ -52,7 +53,7 @@ def fresh_database(directory: Path, name: str) -> str:
 def stored_rows(path: Path, event_type: EventType) -> tuple[str, list[tuple[object, ...]]]:
     """The rows of a file as the tuples kpibot stores, parsed up front (not timed)."""
     model = RECORD_TYPES[event_type]
-    table = EVENT_MODELS[event_type.value].__table__  # type: ignore[attr-defined]
+    table: Any = EVENT_MODELS[event_type.value].__table__
     columns = [column.name for column in table.columns]
     rows = []
     with path.open(newline="", encoding="utf-8") as handle:

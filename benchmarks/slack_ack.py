@@ -10,7 +10,7 @@ options), a minimal Bolt app that acks `/kpi` with a fixed text. The Web API bot
 * bursts of 20 concurrent `/kpi KPI` requests, one per KPI (goal: no ack over 1 s);
 * for information, the median of `/kpi status` (every KPI).
 
-    python benchmarks/slack_ack.py [--events 1000000] [--runs 200] [--db PATH]
+    python -m benchmarks.slack_ack [--events 1000000] [--runs 200] [--db PATH]
 
 Only loopback addresses are used; every loop is bounded and the servers are stopped at
 the end.
@@ -33,16 +33,16 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from slack_sdk.signature import SignatureVerifier
 
-ZONE = ZoneInfo("Asia/Tokyo")
+from benchmarks.demo_data import ZONE, build_database, scale_for
+
 SECRET = "benchmark-signing-secret"
 TOKEN = "xoxb-benchmark"
 KPIBOT = Path(sys.executable).with_name("kpibot")
@@ -69,51 +69,6 @@ CONCURRENT_KPIS = [
     "brand_search_rank",
 ]
 FIXED_TEXT = "kpibot benchmark: fixed answer"
-
-
-def scale_for(events: int) -> float:
-    """The demo scale that yields about this many events up to today.
-
-    Some demo volumes do not grow with the scale (outages, releases, monthly costs), so the
-    count is fitted as a line through scales 1 and 2.
-    """
-    from storage.demo import demo_rows, demo_types
-
-    today = datetime.now(ZONE).date()
-
-    def count(scale: float) -> int:
-        return sum(
-            sum(1 for _ in demo_rows(event_type, today=today, tz=ZONE, scale=scale))
-            for event_type in demo_types()
-        )
-
-    at_one, at_two = count(1.0), count(2.0)
-    return (events - (2 * at_one - at_two)) / (at_two - at_one)
-
-
-def build_database(path: Path, scale: float) -> int:
-    """Fill a SQLite file with the demo company's events; return how many."""
-    from bot.runtime import measured_kpis
-    from kpi_engine.catalog import load_catalog
-    from storage.db import open_database
-    from storage.demo import demo_rows, demo_types
-    from storage.ingest import import_rows
-    from storage.readers import RawRow
-
-    today = datetime.now(ZONE).date()
-    database = open_database(f"sqlite:///{path}", ZONE)
-    known = measured_kpis(load_catalog())
-    total = 0
-    for event_type in demo_types():
-        rows = (
-            RawRow(line, {"type": event_type.value, **cells})
-            for line, cells in enumerate(
-                demo_rows(event_type, today=today, tz=ZONE, scale=scale), start=2
-            )
-        )
-        total += import_rows(database, rows, known_kpis=known).inserted
-    database.engine.dispose()
-    return total
 
 
 class _WebApi(BaseHTTPRequestHandler):
@@ -195,7 +150,9 @@ def wait_until_up(port: int, process: subprocess.Popen[bytes], path: str) -> Non
 
 @contextmanager
 def running(command: list[str], environment: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL)
+    # From the repository root, so `-m benchmarks.…` resolves.
+    root = Path(__file__).resolve().parent.parent
+    process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, cwd=root)
     try:
         yield process
     finally:
@@ -305,8 +262,10 @@ def main() -> None:
         path = args.db or Path(temp) / "kpibot-bench.db"
         if not path.exists():
             started = time.perf_counter()
-            scale = scale_for(args.events)
-            events = build_database(path, scale)
+            # The server answers as of now, so the data runs up to today.
+            today = datetime.now(ZONE).date()
+            scale = scale_for(args.events, today)
+            events = build_database(path, scale, today)
             print(
                 f"built {path} with {events:,} events (demo scale {scale:.1f}) "
                 f"in {time.perf_counter() - started:.0f} s"
@@ -326,7 +285,13 @@ def main() -> None:
             "SLACK_API_URL": f"http://127.0.0.1:{web_api.server_port}/api/",
         }
         kpibot = [str(KPIBOT), "serve", "--host", "127.0.0.1", "--port", str(kpibot_port)]
-        minimal = [sys.executable, __file__, "--serve-minimal", str(minimal_port)]
+        minimal = [
+            sys.executable,
+            "-m",
+            "benchmarks.slack_ack",
+            "--serve-minimal",
+            str(minimal_port),
+        ]
         try:
             with (
                 running(kpibot, environment) as kpibot_process,
@@ -336,7 +301,7 @@ def main() -> None:
                     f"kpibot serve and the minimal app: gunicorn gthread, "
                     f"{os.environ.get('KPIBOT_WEB_WORKERS', '2')} workers x "
                     f"{os.environ.get('KPIBOT_WEB_THREADS', '8')} threads, "
-                    f"as of {date.today()}"
+                    f"as of {datetime.now(ZONE):%Y-%m-%d %H:%M}"
                 )
                 wait_until_up(kpibot_port, kpibot_process, "/healthz")
                 wait_until_up(minimal_port, minimal_process, "/healthz")

@@ -6,7 +6,7 @@ several runs, and prints each figure with its ratio to the 10,000-event one (goa
 1,000,000 figure at most 2x). Then the median of a single `show nps` at 1,000,000 events
 (goal: well inside a slash command's 3 s).
 
-    python benchmarks/status.py [--runs 5]
+    python -m benchmarks.status [--runs 5]
 """
 
 from __future__ import annotations
@@ -15,37 +15,23 @@ import argparse
 import statistics
 import tempfile
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from benchmarks.demo_data import TODAY, ZONE, build_database, scale_for
 from kpi_engine.catalog import load_catalog
 from kpi_engine.evaluate import evaluate, evaluate_all
 from storage.db import Database, open_database
-from storage.demo import demo_rows, demo_types
-from storage.ingest import import_rows
-from storage.readers import RawRow
 from storage.source import SqlKpiSource
 
-ZONE = ZoneInfo("Asia/Tokyo")
-TODAY = date(2026, 11, 23)
-ROWS_PER_SCALE = 13_431  # demo rows at scale 1 for TODAY
 AS_OF = datetime.combine(TODAY + timedelta(days=1), clock(), tzinfo=ZONE)
 
 
 def build(directory: Path, events: int) -> tuple[Database, int]:
-    database = open_database(f"sqlite:///{directory / f'{events}.db'}", ZONE)
-    scale = events / ROWS_PER_SCALE
-    total = 0
-    for event_type in demo_types():
-        rows = (
-            RawRow(line, {"type": event_type.value, **cells})
-            for line, cells in enumerate(demo_rows(event_type, today=TODAY, tz=ZONE, scale=scale))
-        )
-        result = import_rows(database, rows)
-        total += result.inserted
-    return database, total
+    path = directory / f"{events}.db"
+    loaded = build_database(path, scale_for(events))
+    return open_database(f"sqlite:///{path}", ZONE), loaded
 
 
 def timed(function: object, runs: int) -> float:
