@@ -113,13 +113,15 @@ def peak_memory_mb(scale: float, directory: Path) -> tuple[int, float]:
     """
     make_files(directory, scale)
     script = (
-        "import sys, resource; from pathlib import Path; "
+        "import sys; from pathlib import Path; "
         "from benchmarks.ingest import kpibot_import, fresh_database; "
         "from storage.records import EventType; "
         "d = Path(sys.argv[1]); "
         "files = {t: d / f'{t.value}.csv' for t in EventType}; "
         "n, _ = kpibot_import(files, fresh_database(d, 'memory.db')); "
-        "print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        # VmHWM, not ru_maxrss: the latter keeps the forking parent's size across exec.
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0]; "
+        "print(n, hwm.split()[1])"
     )
     output = subprocess.run(
         [sys.executable, "-c", script, str(directory)],
