@@ -10,9 +10,11 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from tqdm import tqdm
 
+from bot.blocks.message import Message
 from bot.blocks.plain import plain_text
 from bot.cli_report import as_of_moment
 from bot.errors import EXIT_USAGE, CliError
+from bot.grammar import Status
 from bot.runtime import load_configured_catalog, measured_kpis
 from bot.services import Services
 from bot.settings import Settings, load_settings
@@ -104,14 +106,22 @@ def _print_slack_answers(
         client=build_web_client(settings),
         clock=lambda: moment,
     )
-    for command in ("nps", "status"):
-        reply = services.reply(command, user_id="U0DEMO", channel_id="C0DEMO")
-        if reply.message is None:
+    user_id, channel_id = "U0DEMO", "C0DEMO"
+    for text in ("nps", "status"):
+        command = services.grammar.parse(text)
+        if isinstance(command, Status):
+            # In Slack a pending note comes first; this is the list that replaces it.
+            message: Message | None = services.status(
+                command.level, user_id=user_id, channel_id=channel_id
+            )
+        else:
+            message = services.answer(command, user_id=user_id, channel_id=channel_id).message
+        if message is None:
             continue
         print()
         print(
-            f"What Slack shows for /kpi {command}:"
+            f"What Slack shows for /kpi {text}:"
             if settings.locale == "en"
-            else f"Slack で /kpi {command} と打つと:"
+            else f"Slack で /kpi {text} と打つと:"
         )
-        print(textwrap.indent(plain_text(reply.message), "  "))
+        print(textwrap.indent(plain_text(message), "  "))

@@ -103,6 +103,7 @@ class Text(StrEnum):
     ERROR_REFERENCE = "error_reference"
     INVITE_BOT = "invite_bot"
     CHART_PENDING = "chart_pending"
+    STATUS_PENDING = "status_pending"
     # App Home
     HOME_TITLE = "home_title"
     HOME_SALES = "home_sales"
@@ -256,6 +257,7 @@ _JA: dict[Text, str] = {
         "`/invite @kpibot` を実行してから、もう一度お試しください。"
     ),
     Text.CHART_PENDING: "📈 *{name}* のグラフを作成しています…",
+    Text.STATUS_PENDING: "⏳ 全KPIを集計しています…",
     Text.HOME_TITLE: "KPIダッシュボード",
     Text.HOME_SALES: "💴 *本日の売上・新規登録*",
     Text.HOME_REVENUE: "売上",
@@ -388,6 +390,7 @@ _EN: dict[Text, str] = {
     Text.ERROR_REFERENCE: "Reference: `{reference}`",
     Text.INVITE_BOT: "kpibot is not in this channel. Run `/invite @kpibot`, then try again.",
     Text.CHART_PENDING: "📈 Drawing the chart for *{name}*…",
+    Text.STATUS_PENDING: "⏳ Gathering every KPI…",
     Text.HOME_TITLE: "KPI dashboard",
     Text.HOME_SALES: "💴 *Today's sales and sign-ups*",
     Text.HOME_REVENUE: "Revenue",

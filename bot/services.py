@@ -30,6 +30,7 @@ from bot.blocks.kpi import (
     record_confirmation,
     restricted_message,
     status_message,
+    status_pending_message,
     unknown_kpi_message,
     usage_message,
 )
@@ -52,6 +53,7 @@ from bot.slack_client import build_web_client
 from kpi_engine.catalog import Catalog, KpiDefinition
 from kpi_engine.dashboard import Dashboard, dashboard
 from kpi_engine.evaluate import KpiState, evaluate, evaluate_all
+from kpi_engine.levels import Level
 from storage.db import Database
 from storage.ingest import record_measurement
 from storage.source import SqlKpiSource
@@ -63,6 +65,7 @@ class Delivery(StrEnum):
     EPHEMERAL = "ephemeral"  # in the ack, visible to the asker only
     CHART = "chart"  # a pending note in the ack; the chart is uploaded after it
     SHARE = "share"  # an empty ack; the answer is posted in the channel after it
+    STATUS = "status"  # a pending note in the ack; `Services.status` replaces it after it
 
 
 @dataclass(frozen=True)
@@ -149,13 +152,9 @@ class Services:
                 return Reply(help_message(locale))
             case UsageError(problem=problem, word=word):
                 return Reply(usage_message(problem, word, locale))
-            case Status(level=level):
-                visible = [
-                    state
-                    for state in self.states()
-                    if can_see(state.kpi, user_id=user_id, channel_id=channel_id)
-                ]
-                return Reply(status_message(visible, locale, level))
+            case Status():
+                # Evaluating every KPI takes too long for the ack: the list follows it.
+                return Reply(status_pending_message(locale), Delivery.STATUS)
             case UnknownKpi(query=query, suggestions=suggestions):
                 kpis = [self.catalog.get(kpi_id) for kpi_id in suggestions]
                 return Reply(unknown_kpi_message(query, kpis, locale))
@@ -169,6 +168,15 @@ class Services:
         if not can_see(kpi, user_id=user_id, channel_id=channel_id):
             return restricted_message(kpi, self.locale)
         return kpi_message(self.state(kpi), self.locale)
+
+    def status(self, level: Level | None, *, user_id: str, channel_id: str | None) -> Message:
+        """Every KPI the user may see here (or those at `level`), grouped by tier."""
+        visible = [
+            state
+            for state in self.states()
+            if can_see(state.kpi, user_id=user_id, channel_id=channel_id)
+        ]
+        return status_message(visible, self.locale, level)
 
     def home(self, user_id: str) -> View:
         """The App Home of one user: the dashboard and the KPIs they may see."""

@@ -497,3 +497,8 @@ def invite_bot_message(locale: str) -> Message:
 def chart_pending_message(kpi: KpiDefinition, locale: str) -> Message:
     """Build the interim answer to `/kpi <kpi> chart` while the chart is drawn."""
     return _single(t(locale, Text.CHART_PENDING, name=kpi_name(kpi, locale)))
+
+
+def status_pending_message(locale: str) -> Message:
+    """Build the interim answer to `/kpi status` while every KPI is evaluated."""
+    return _single(t(locale, Text.STATUS_PENDING))

@@ -14,9 +14,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.access import can_see
 from bot.blocks.ids import ActionId
-from bot.blocks.kpi import status_message
 from bot.blocks.message import Message
 from bot.grammar import LEVEL_WORDS
 from bot.listeners import services_of
@@ -66,12 +64,7 @@ def show_status(
     user_id = body["user"]["id"]
     channel_id = None if _from_home(body) else (body.get("channel") or {}).get("id")
     level = LEVEL_WORDS.get(str(action.get("value") or "").casefold())
-    states = [
-        state
-        for state in services.states()
-        if can_see(state.kpi, user_id=user_id, channel_id=channel_id)
-    ]
-    _send(status_message(states, services.locale, level), body, client, respond)
+    _send(services.status(level, user_id=user_id, channel_id=channel_id), body, client, respond)
 
 
 def register(app: App) -> None:

@@ -1,8 +1,11 @@
-"""`/kpi`: the answer comes in the ack; charts and shared answers follow it.
+"""`/kpi`: quick answers come in the ack; status, charts and shared answers follow it.
 
-Evaluating one KPI takes milliseconds, so text answers are computed before `ack()` and sent
-as its body (ephemeral). Rendering and uploading a chart, and posting in the channel, take
-longer and need the Web API: a lazy listener does them after the ack.
+Evaluating one KPI takes milliseconds, so its detail and the other short answers are
+computed before `ack()` and sent as its body (ephemeral). Anything slower runs after the
+ack, in a lazy listener: `/kpi status` evaluates every KPI (hundreds of milliseconds on a
+large database), so the ack is a short pending note that the status list then replaces
+through the `response_url`; rendering and uploading a chart, and posting in the channel,
+also need the Web API.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from slack_sdk import WebClient
 from bot.access import can_post
 from bot.blocks.kpi import kpi_message
 from bot.charts import render_kpi_chart
-from bot.grammar import KpiAction, ShowKpi
+from bot.grammar import KpiAction, ShowKpi, Status
 from bot.listeners import services_of
 from bot.listeners.errors import answer_errors
 from bot.slack_client import slack_errors
@@ -25,7 +28,7 @@ COMMAND = "/kpi"
 
 
 def acknowledge(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
-    """Answer `/kpi` in the ack itself (or ack empty when a follow-up will answer)."""
+    """Answer `/kpi` in the ack itself, or ack with a pending note (or empty) for a follow-up."""
     reply = services_of(context).reply(
         command.get("text") or "",
         user_id=command.get("user_id") or "",
@@ -41,13 +44,20 @@ def acknowledge(ack: Ack, command: dict[str, Any], context: BoltContext) -> None
 def follow_up(
     body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
-    """After the ack: upload a chart, or post a shared answer, when the command asked."""
+    """After the ack: send the status list, upload a chart, or post a shared answer."""
     services = services_of(context)
     command = services.grammar.parse(body.get("text") or "")
+    channel_id = body.get("channel_id") or ""
+    if isinstance(command, Status):
+        status = services.status(
+            command.level, user_id=body.get("user_id") or "", channel_id=channel_id
+        )
+        # In place of the "gathering every KPI…" note.
+        respond(replace_original=True, response_type="ephemeral", **status.as_payload())
+        return
     if not isinstance(command, ShowKpi) or command.action is KpiAction.DETAIL:
         return
     kpi = services.catalog.get(command.kpi)
-    channel_id = body.get("channel_id") or ""
     if not can_post(kpi, channel_id=channel_id):
         return  # the ack already said the KPI is restricted here
     state = services.state(kpi)

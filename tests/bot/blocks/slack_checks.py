@@ -36,6 +36,7 @@ from bot.blocks.kpi import (
     record_invalid_message,
     restricted_message,
     status_message,
+    status_pending_message,
     unknown_kpi_message,
     usage_message,
 )
@@ -316,6 +317,7 @@ def every_message(demo: Demo, locale: str) -> dict[str, Message]:
     messages["error"] = error_message("a1b2c3d4", locale)
     messages["invite"] = invite_bot_message(locale)
     messages["chart pending"] = chart_pending_message(edges["hostile_name"].kpi, locale)
+    messages["status pending"] = status_pending_message(locale)
     return messages
 
 

@@ -27,6 +27,7 @@ from bot.blocks.kpi import (
     record_invalid_message,
     sparkline,
     status_message,
+    status_pending_message,
     unknown_kpi_message,
     usage_message,
 )
@@ -322,6 +323,18 @@ def test_an_error_is_a_short_apology_with_its_reference_and_nothing_else() -> No
 def test_the_invite_answer_tells_the_user_to_invite_the_bot() -> None:
     assert "`/invite @kpibot`" in check_message(invite_bot_message("ja"))["text"]
     assert "`/invite @kpibot`" in check_message(invite_bot_message("en"))["text"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "note"), [("ja", "⏳ 全KPIを集計しています…"), ("en", "⏳ Gathering every KPI…")]
+)
+def test_the_status_pending_note_is_one_short_section_in_each_locale(
+    locale: str, note: str
+) -> None:
+    assert check_message(status_pending_message(locale)) == {
+        "text": note,
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": note}}],
+    }
 
 
 def test_help_in_japanese_is_exactly_the_golden_payload() -> None:

@@ -266,9 +266,10 @@ class SlackAppServer:
         channel: str = CHANNEL,
         secret: str = SIGNING_SECRET,
         timestamp: int | None = None,
+        response_url: str = "",
     ) -> Answer:
-        """Send `/kpi text` as Slack does, signed."""
-        body = self.command_body(text, user=user, channel=channel)
+        """Send `/kpi text` as Slack does, signed (with a fresh response_url unless given)."""
+        body = self.command_body(text, user=user, channel=channel, response_url=response_url)
         return self.post_signed(
             body, "application/x-www-form-urlencoded", secret=secret, timestamp=timestamp
         )

@@ -108,6 +108,12 @@ class MockWebApi:
                 self._lock.wait(left)
             return list(self.calls)
 
+    def wait_for_response(self, response_url: str, timeout: float = 10.0) -> Call:
+        """Wait for the first request to one `response_url` (from `response_url()`)."""
+        path = response_url.removeprefix(self.url)
+        calls = self.wait_for(lambda calls: any(call.path == path for call in calls), timeout)
+        return next(call for call in calls if call.path == path)
+
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length) if length else b""

@@ -8,6 +8,7 @@ import json
 import logging
 import re
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from bot.blocks.kpi import status_pending_message
 from bot.grammar import (
     MAX_TEXT,
     Grammar,
@@ -65,6 +67,37 @@ def ephemeral(answer: Answer) -> dict[str, Any]:
 def shown(body: dict[str, Any]) -> str:
     """Everything a user reads in a message: the fallback and the blocks' text."""
     return str(body["text"]) + "\n" + json.dumps(body["blocks"], ensure_ascii=False)
+
+
+def pending_status(locale: str = "ja") -> dict[str, Any]:
+    """The ack of `/kpi status`: a short note, while every KPI is evaluated after it."""
+    return {"response_type": "ephemeral", **status_pending_message(locale).as_payload()}
+
+
+def replacement(app: SlackAppServer, response_url: str) -> dict[str, Any]:
+    """What a follow-up sent to a response_url, checked to replace the note, ephemeral."""
+    answer: dict[str, Any] = app.slack_api.wait_for_response(response_url).body
+    assert answer["replace_original"] is True
+    assert answer["response_type"] == "ephemeral"
+    assert answer["text"].strip()
+    assert 0 < len(answer["blocks"]) <= MESSAGE_BLOCKS
+    assert "Traceback" not in json.dumps(answer)
+    return answer
+
+
+def status_answer(
+    app: SlackAppServer,
+    text: str = "status",
+    *,
+    user: str = MEMBER,
+    channel: str = CHANNEL,
+    locale: str = "ja",
+) -> dict[str, Any]:
+    """Send `/kpi status …`: check the ack is the pending note; return the list replacing it."""
+    response_url = app.slack_api.response_url()
+    answer = app.command(text, user=user, channel=channel, response_url=response_url)
+    assert ephemeral(answer) == pending_status(locale)
+    return replacement(app, response_url)
 
 
 # The grammar, form by form, in Japanese and English.
@@ -215,8 +248,7 @@ def test_full_width_input_gets_the_same_answer(app: SlackAppServer) -> None:
 
 @pytest.mark.parametrize("text", ["status", "一覧", "ステータス"])
 def test_status_lists_every_kpi_by_tier(app: SlackAppServer, text: str) -> None:
-    body = ephemeral(app.command(text))
-    shown_text = shown(body)
+    shown_text = shown(status_answer(app, text))
     for tier in ("戦略KPI", "事業KPI", "運営KPI", "顧客KPI"):
         assert tier in shown_text
     for kpi in load_catalog().kpis:
@@ -225,7 +257,7 @@ def test_status_lists_every_kpi_by_tier(app: SlackAppServer, text: str) -> None:
 
 @pytest.mark.parametrize("text", ["status red", "一覧 赤", "ステータス 緊急"])
 def test_status_with_a_level_lists_only_that_level(app: SlackAppServer, text: str) -> None:
-    body = ephemeral(app.command(text))
+    body = status_answer(app, text)
     lines = [
         line
         for block in body["blocks"]
@@ -235,6 +267,41 @@ def test_status_with_a_level_lists_only_that_level(app: SlackAppServer, text: st
     ]
     assert lines
     assert all(line.startswith("🔴") for line in lines)
+
+
+def test_status_acks_with_a_note_before_evaluating_any_kpi(
+    app: SlackAppServer, slack_api: MockWebApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    acked = threading.Event()
+    evaluated_after_the_ack: list[bool] = []
+    states = Services.states
+
+    def states_once_acked(self: Services) -> Any:
+        evaluated_after_the_ack.append(acked.wait(timeout=10))
+        return states(self)
+
+    monkeypatch.setattr(Services, "states", states_once_acked)
+    response_url = slack_api.response_url()
+    body = ephemeral(app.command("status", response_url=response_url))
+    acked.set()
+    assert body == pending_status()
+    assert "全KPIを集計しています" in body["text"]
+    assert "NPS" not in shown(body)
+    answer = replacement(app, response_url)
+    assert "NPS" in shown(answer)
+    assert evaluated_after_the_ack == [True]
+
+
+def test_status_in_each_locale_notes_then_answers_in_that_locale(
+    localized: tuple[Services, SlackAppServer],
+) -> None:
+    services, app = localized
+    text = shown(status_answer(app, "status", locale=services.locale))
+    if services.locale == "en":
+        assert "Strategic" in text and "Net Promoter Score (NPS)" in text
+        assert not re.search(r"[\u3040-\u30ff]", text), "no kana in an English answer"
+    else:
+        assert "戦略KPI" in text and "ネットプロモータースコア（NPS）" in text
 
 
 @pytest.mark.parametrize("text", ["", "help", "ヘルプ"])
@@ -443,8 +510,9 @@ def test_a_restricted_kpi_shows_to_its_users_and_in_its_channels(
 def test_status_leaves_out_restricted_kpis_the_user_may_not_see(
     restricted_app: SlackAppServer,
 ) -> None:
-    assert "NPS" not in shown(ephemeral(restricted_app.command("status", user=MEMBER)))
-    assert "NPS" in shown(ephemeral(restricted_app.command("status", user=BOSS)))
+    assert "NPS" not in shown(status_answer(restricted_app, user=MEMBER))
+    assert "NPS" in shown(status_answer(restricted_app, user=BOSS))
+    assert "NPS" in shown(status_answer(restricted_app, user=MEMBER, channel=SECRET_CHANNEL))
 
 
 def test_a_restricted_kpi_is_not_shared_where_the_channel_may_not_see_it(
@@ -546,6 +614,28 @@ def test_an_error_after_the_ack_is_answered_through_the_response_url(
     assert re.search(r"`[0-9a-f]{8}`", json.dumps(answer, ensure_ascii=False))
 
 
+def test_an_error_evaluating_the_status_is_answered_after_the_note(
+    app: SlackAppServer,
+    slack_api: MockWebApi,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("secret internals at 0xdeadbeef")
+
+    monkeypatch.setattr(Services, "states", broken)
+    response_url = slack_api.response_url()
+    with caplog.at_level(logging.ERROR, logger="kpibot.slack"):
+        assert ephemeral(app.command("status", response_url=response_url)) == pending_status()
+        answer = slack_api.wait_for_response(response_url).body
+    assert answer["response_type"] == "ephemeral"
+    text = json.dumps(answer, ensure_ascii=False)
+    assert "0xdeadbeef" not in text and "Traceback" not in text
+    reference = re.search(r"`([0-9a-f]{8})`", text)
+    assert reference is not None
+    assert any(reference.group(1) in record.getMessage() for record in caplog.records)
+
+
 # Whatever the text, a readable answer.
 
 
@@ -591,10 +681,13 @@ def test_an_error_after_the_ack_is_answered_through_the_response_url(
     )
 )
 def test_any_text_gets_a_200_and_a_readable_answer(app: SlackAppServer, text: str) -> None:
-    answer = app.command(text)
+    response_url = app.slack_api.response_url()
+    answer = app.command(text, response_url=response_url)
     assert answer.status == 200
     assert "Traceback" not in answer.text
     if answer.raw:  # share acks empty: its answer is the post that follows
         body = answer.json
         assert body["text"].strip()
         assert len(body["blocks"]) <= MESSAGE_BLOCKS
+        if body == pending_status():  # status: its answer replaces the note
+            replacement(app, response_url)
