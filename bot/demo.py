@@ -7,7 +7,6 @@ import textwrap
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
 from tqdm import tqdm
 
 from bot.blocks.message import Message
@@ -20,7 +19,7 @@ from bot.services import Services
 from bot.settings import Settings, load_settings
 from bot.slack_client import build_web_client
 from kpi_engine.catalog import Catalog
-from storage.db import Database, is_demo_file, mark_as_demo, open_database
+from storage.db import Database, is_demo_file, mark_as_demo, open_database, sqlite_file
 from storage.demo import demo_rows, demo_types, write_demo_csv
 from storage.ingest import import_rows
 from storage.readers import RawRow
@@ -37,9 +36,8 @@ def _refuse_to_replace(path: Path, configured_url: str) -> None:
     # The demo deletes its file first: make sure that is never someone's real data.
     if path.resolve() == Path("kpibot.db").resolve():
         raise CliError("kpibot demo never touches kpibot.db; choose another --db", EXIT_USAGE)
-    configured = make_url(configured_url)
-    configured_file = configured.database if configured.get_backend_name() == "sqlite" else None
-    if configured_file and Path(configured_file).resolve() == path.resolve():
+    configured_file = sqlite_file(configured_url)
+    if configured_file is not None and configured_file.resolve() == path.resolve():
         raise CliError(
             f"{path} is the configured database (KPIBOT_DATABASE_URL); "
             "kpibot demo never replaces it: choose another --db",

@@ -93,8 +93,9 @@ def create_db_engine(url: str) -> Engine:
     except ArgumentError:
         raise DatabaseError(f"not a database URL: {url!r}") from None
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        file = sqlite_file(url)
+        if file is not None:
+            file.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed)
         _configure_sqlite(engine)
         return engine
@@ -207,3 +208,11 @@ def is_demo_file(path: Path) -> bool:
     except sqlite3.Error:
         return False
     return row is not None and row[0] == "true"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names; None for other databases and in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
