@@ -22,10 +22,10 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bot.i18n import Text, t, unit_label
 from kpi_engine.catalog import KpiDefinition, Unit
-from kpi_engine.evaluate import Basis, KpiState, PeriodValue
-from kpi_engine.levels import Judge, Level, attainment, band
-from kpi_engine.periods import ONE_DAY, PeriodKind, Span
-from kpi_engine.targets import judged_target, target_in_force
+from kpi_engine.evaluate import KpiState, PeriodValue
+from kpi_engine.levels import Level
+from kpi_engine.periods import PeriodKind
+from kpi_engine.targets import target_in_force
 
 WIDTH_INCHES = 8.0
 HEIGHT_INCHES = 4.0
@@ -157,34 +157,8 @@ def _target_segments(targets: list[float | None]) -> list[tuple[int, int, float]
 
 
 def _colours(state: KpiState) -> list[str]:
-    """One colour per history period: its level band, or the line colour where unknown."""
-    judged = state.previous if state.basis is Basis.PREVIOUS else state.current
-    colours = []
-    for period in state.history:
-        if state.basis is not None and (period.start, period.end) == (judged.start, judged.end):
-            level: Level | None = state.level  # the evaluation's own verdict, rules included
-        elif period == state.current:
-            level = None  # possibly incomplete: judging it needs the moment's pro-rating
-        else:
-            level = _complete_period_level(state.kpi, period)
-        colours.append(ACTUAL_COLOUR if level is None else LEVEL_COLOURS.get(level, ACTUAL_COLOUR))
-    return colours
-
-
-def _complete_period_level(kpi: KpiDefinition, period: PeriodValue) -> Level | None:
-    # A straight-line target needs the value when the target started, which only the data
-    # source knows: such periods keep the plain colour.
-    if period.value is None or kpi.judge is Judge.LINE:
-        return None
-    if period.n is not None and period.n < kpi.min_sample:
-        return None
-    target = target_in_force(kpi, period.end)
-    if target is None:
-        return None
-    span = Span(period.start, period.end + ONE_DAY)
-    figure = judged_target(kpi, target, span, period.end, None)
-    percent = attainment(period.value, figure, kpi.direction, kpi.judge)
-    return None if percent is None else band(percent)
+    """One colour per history period: its level, or the line colour without one."""
+    return [LEVEL_COLOURS.get(period.level, ACTUAL_COLOUR) for period in state.history]
 
 
 def _period_label(kind: PeriodKind, period: PeriodValue) -> str:

@@ -35,6 +35,8 @@ class PeriodValue:
     end: date
     value: float | None
     n: int | None
+    # The period's own level (band and rules), judged as if it were the basis; for charts.
+    level: Level = Level.NO_DATA
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,8 @@ class _Verdict:
     rule: AlertRule | None = None
 
 
-def _period_value(w: Window, reading: Reading) -> PeriodValue:
-    return PeriodValue(w.span.start, w.until - ONE_DAY, reading.value, reading.n)
+def _period_value(w: Window, reading: Reading, level: Level = Level.NO_DATA) -> PeriodValue:
+    return PeriodValue(w.span.start, w.until - ONE_DAY, reading.value, reading.n, level)
 
 
 def _sufficient(kpi: KpiDefinition, reading: Reading) -> bool:
@@ -88,13 +90,20 @@ class _Evaluator:
         self.as_of = as_of
         self.zone = zone
         self.as_of_day = (as_of - timedelta(microseconds=1)).astimezone(zone).date()
+        self.start_values: dict[tuple[str, date], float | None] = {}
 
     def read(self, kpi: KpiDefinition, span: Span) -> tuple[Window, Reading]:
         w = window(span, self.as_of, self.zone)
         return w, formula_for(kpi.id)(self.source, w, kpi)
 
     def start_value(self, kpi: KpiDefinition, start: date) -> float | None:
-        # The value when a target started: the period ending the day before, complete.
+        """The value when a target started: the period ending the day before, complete."""
+        key = (kpi.id, start)
+        if key not in self.start_values:
+            self.start_values[key] = self._value_before(kpi, start)
+        return self.start_values[key]
+
+    def _value_before(self, kpi: KpiDefinition, start: date) -> float | None:
         day_before = start - ONE_DAY
         span = history(kpi.period, day_before, 1)[0]
         w = window(span, datetime.combine(start, datetime.min.time(), tzinfo=self.zone), self.zone)
@@ -105,14 +114,28 @@ class _Evaluator:
         readings = [self.read(kpi, span) for span in spans]
         (current_window, current), (previous_window, previous) = readings[-1], readings[-2]
         last_year_window, last_year = self.read(kpi, same_period_last_year(kpi.period, spans[-1]))
-        verdict = self._judge(kpi, rules, (current_window, current), (previous_window, previous))
+        if _sufficient(kpi, current):
+            verdict = self._verdict(kpi, rules, current_window, current, Basis.CURRENT)
+        elif _sufficient(kpi, previous):
+            verdict = self._verdict(kpi, rules, previous_window, previous, Basis.PREVIOUS)
+        else:
+            seen_any = current.value is not None or previous.value is not None
+            verdict = _Verdict(Level.INSUFFICIENT_DATA if seen_any else Level.NO_DATA)
+        history_values = [
+            _period_value(w, reading, self._level(kpi, rules, w, reading))
+            for w, reading in readings
+        ]
         return KpiState(
             kpi=kpi,
             as_of=self.as_of,
-            current=_period_value(current_window, current),
-            previous=_period_value(previous_window, previous),
-            last_year=_period_value(last_year_window, last_year),
-            history=[_period_value(w, reading) for w, reading in readings],
+            current=history_values[-1],
+            previous=history_values[-2],
+            last_year=_period_value(
+                last_year_window,
+                last_year,
+                self._level(kpi, rules, last_year_window, last_year),
+            ),
+            history=history_values,
             projection=self._projection(kpi, current_window, current),
             target=verdict.target,
             attainment=verdict.attainment,
@@ -121,20 +144,21 @@ class _Evaluator:
             rule=verdict.rule,
         )
 
-    def _judge(
+    def _level(
+        self, kpi: KpiDefinition, rules: list[AlertRule], w: Window, reading: Reading
+    ) -> Level:
+        if not _sufficient(kpi, reading):
+            return Level.NO_DATA if reading.value is None else Level.INSUFFICIENT_DATA
+        return self._verdict(kpi, rules, w, reading, Basis.CURRENT).level
+
+    def _verdict(
         self,
         kpi: KpiDefinition,
         rules: list[AlertRule],
-        current: tuple[Window, Reading],
-        previous: tuple[Window, Reading],
+        w: Window,
+        reading: Reading,
+        basis: Basis,
     ) -> _Verdict:
-        if _sufficient(kpi, current[1]):
-            basis, (w, reading) = Basis.CURRENT, current
-        elif _sufficient(kpi, previous[1]):
-            basis, (w, reading) = Basis.PREVIOUS, previous
-        else:
-            seen_any = current[1].value is not None or previous[1].value is not None
-            return _Verdict(Level.INSUFFICIENT_DATA if seen_any else Level.NO_DATA)
         judged_day = w.until - ONE_DAY
         target = target_in_force(kpi, judged_day)
         percent: float | None = None

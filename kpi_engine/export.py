@@ -13,12 +13,13 @@ def _finite(value: float | None) -> float | None:
 
 
 def period_as_dict(period: PeriodValue) -> dict[str, Any]:
-    """A period's value, sample size and first and last local day (inclusive)."""
+    """A period's value, sample size, first and last local day (inclusive) and own level."""
     return {
         "value": _finite(period.value),
         "n": period.n,
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
+        "level": period.level.value,
     }
 
 

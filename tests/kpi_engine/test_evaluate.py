@@ -444,3 +444,22 @@ def test_evaluate_all_gives_one_state_per_kpi_in_catalog_order(database: Databas
     assert all(len(state.history) == 12 for state in states)
     mrr = next(state for state in states if state.kpi.id == "mrr")
     assert mrr == evaluated(database, "mrr")
+
+
+def test_each_history_period_carries_its_own_level(database: Database) -> None:
+    # October: 4,000,000 of the 8,000,000 Phase 3 target = 50 % -> red (and the 80 % rule);
+    # September: 7,600,000 = 95 % -> green; November has no payment yet.
+    store(
+        database,
+        payment("oct", "2026-10-15 12:00", 4_000_000),
+        payment("sep", "2026-09-15 12:00", 7_600_000),
+    )
+    state = evaluated(database, "mrr")
+    september, october, november = state.history[-3:]
+    assert (september.level, october.level, november.level) == (
+        Level.GREEN,
+        Level.RED,
+        Level.NO_DATA,
+    )
+    assert state.previous.level is Level.RED
+    assert state.level is Level.RED  # judged on the previous month, as the current has no data

@@ -433,14 +433,16 @@ def _periods(draw: st.DrawFn) -> PeriodValue:
     start = draw(st.one_of(st.just(date.min), _DAYS))
     end = max(start, draw(_DAYS))
     n = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=10**12)))
-    return PeriodValue(start, end, draw(_NUMBERS), n)
+    level = draw(st.sampled_from(list(Level)))
+    return PeriodValue(start, end, draw(_NUMBERS), n, level)
 
 
 @st.composite
 def _states(draw: st.DrawFn) -> KpiState:
     kpi = draw(st.sampled_from(CATALOG.kpis))
     if draw(st.booleans()):
-        name = draw(st.text(min_size=1, max_size=400))
+        # A catalog name has visible text (Localized strips and refuses blank names).
+        name = draw(st.text(min_size=1, max_size=400).filter(lambda text: text.strip()))
         kpi = kpi.model_copy(update={"name": Localized(ja=name, en=name)})
     finite = st.floats(allow_nan=False, allow_infinity=False)
     target = draw(
