@@ -25,6 +25,12 @@ def _from_home(body: dict[str, Any]) -> bool:
     return (body.get("container") or {}).get("type") == "view"
 
 
+def _asker(body: dict[str, Any]) -> tuple[str, str | None]:
+    """Who pressed the button, and in which channel (None in the App Home)."""
+    channel_id = None if _from_home(body) else (body.get("channel") or {}).get("id")
+    return body["user"]["id"], channel_id
+
+
 def _send(message: Message, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
     if _from_home(body) or not respond.response_url:
         with slack_errors():
@@ -45,8 +51,8 @@ def show_kpi(
     ack()
     services = services_of(context)
     kpi = services.catalog.get(str(action.get("value") or ""))
-    channel_id = None if _from_home(body) else (body.get("channel") or {}).get("id")
-    message = services.detail(kpi, user_id=body["user"]["id"], channel_id=channel_id)
+    user_id, channel_id = _asker(body)
+    message = services.detail(kpi, user_id=user_id, channel_id=channel_id)
     _send(message, body, client, respond)
 
 
@@ -61,8 +67,7 @@ def show_status(
     """The status button: every KPI the user may see, at a level when the value names one."""
     ack()
     services = services_of(context)
-    user_id = body["user"]["id"]
-    channel_id = None if _from_home(body) else (body.get("channel") or {}).get("id")
+    user_id, channel_id = _asker(body)
     level = LEVEL_WORDS.get(str(action.get("value") or "").casefold())
     _send(services.status(level, user_id=user_id, channel_id=channel_id), body, client, respond)
 
