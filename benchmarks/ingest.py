@@ -5,7 +5,8 @@ with kpibot's schema and in the same run:
 
 - baseline: the same rows, already parsed into tuples, inserted with sqlite3 `executemany`
   into the same tables (same indexes), one transaction;
-- kpibot: `storage.ingest.import_stream` on the CSV files (read, validate, upsert, rollups).
+- kpibot: `storage.ingest.import_file` on the CSV files (read, validate, upsert, rollups),
+  as `kpibot ingest` runs it.
 
 Prints rows per second for both and their ratio (goal: at least 0.5), then the peak memory
 of an import of about 100,000 and 1,000,000 rows, each in a fresh process (goal: within
@@ -17,7 +18,6 @@ of an import of about 100,000 and 1,000,000 rows, each in a fresh process (goal:
 from __future__ import annotations
 
 import argparse
-import csv
 import sqlite3
 import subprocess
 import sys
@@ -30,9 +30,10 @@ from zoneinfo import ZoneInfo
 
 from storage.db import open_database
 from storage.demo import write_demo_csv
-from storage.ingest import import_stream
+from storage.ingest import import_file
+from storage.prepare import PrepareOptions, prepare_stream
 from storage.readers import FileFormat
-from storage.records import RECORD_TYPES, EventType
+from storage.records import EventType
 from storage.schema import EVENT_MODELS
 
 ZONE = ZoneInfo("Asia/Tokyo")
@@ -50,37 +51,24 @@ def fresh_database(directory: Path, name: str) -> str:
     return str(directory / name)
 
 
-def stored_rows(path: Path, event_type: EventType) -> tuple[str, list[tuple[object, ...]]]:
-    """The rows of a file as the tuples kpibot stores, parsed up front (not timed)."""
-    model = RECORD_TYPES[event_type]
-    table: Any = EVENT_MODELS[event_type.value].__table__
+def stored_rows(path: Path) -> tuple[str, list[tuple[object, ...]]]:
+    """The rows of a file as the tuples kpibot stores, prepared up front (not timed)."""
+    options = PrepareOptions(driver="sqlite", zone=ZONE)
+    with path.open("rb") as stream:
+        groups = [
+            group
+            for prepared in prepare_stream(stream, FileFormat.CSV, options)
+            for group in prepared.groups
+        ]
+    table: Any = EVENT_MODELS[groups[0].event_type.value].__table__
     columns = [column.name for column in table.columns]
-    rows = []
-    with path.open(newline="", encoding="utf-8") as handle:
-        for cells in csv.DictReader(handle):
-            cells.pop("type")
-            record = model.model_validate(
-                {k: v for k, v in cells.items() if v != ""}, context={"tz": ZONE}
-            )
-            data = dict(record.__dict__)
-            data["day"] = record.at.astimezone(ZONE).date().isoformat()
-            if event_type is EventType.TICKET:
-                responded = data["first_response_at"]
-                data["response_seconds"] = (
-                    None if responded is None else int((responded - record.at).total_seconds())
-                )
-            rows.append(
-                tuple(
-                    value.isoformat(timespec="microseconds") if hasattr(value, "hour") else value
-                    for value in (data[name] for name in columns)
-                )
-            )
     placeholders = ", ".join("?" for _ in columns)
-    return f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})", rows
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})"
+    return sql, [row for group in groups for row in group.rows]
 
 
 def baseline(files: dict[EventType, Path], database: str) -> tuple[int, float]:
-    prepared = [stored_rows(path, event_type) for event_type, path in files.items()]
+    prepared = [stored_rows(path) for path in files.values()]
     connection = sqlite3.connect(database, isolation_level=None)
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = NORMAL")
@@ -99,8 +87,7 @@ def kpibot_import(files: dict[EventType, Path], database: str) -> tuple[int, flo
     started = time.perf_counter()
     count = 0
     for path in files.values():
-        with path.open("rb") as stream:
-            result = import_stream(opened, stream, FileFormat.CSV)
+        result = import_file(opened, path, FileFormat.CSV)
         assert result.stored, result.problems[:5]
         count += result.inserted
     return count, time.perf_counter() - started

@@ -8,7 +8,6 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
 
 from pydantic import ValidationError
 from tqdm import tqdm
@@ -18,7 +17,7 @@ from bot.runtime import configured_database, load_configured_catalog, measured_k
 from bot.settings import load_settings
 from kpi_engine.catalog import UnknownKpi
 from storage.db import create_db_engine, head_revision, upgrade
-from storage.ingest import ImportResult, import_stream, record_measurement
+from storage.ingest import ImportResult, import_file, record_measurement
 from storage.readers import FileProblem, guess_format
 from storage.records import EventType
 
@@ -57,16 +56,16 @@ def _counts(result: ImportResult) -> str:
 
 def _import_one(
     path: Path,
-    stream: IO[bytes],
     args: argparse.Namespace,
     known_kpis: list[str],
     progress: Callable[[int], object],
 ) -> ImportResult:
     database = configured_database()
-    head = stream.peek(64) if hasattr(stream, "peek") else b""
-    return import_stream(
+    with path.open("rb") as stream:
+        head = stream.read(64)
+    return import_file(
         database,
-        stream,
+        path,
         guess_format(path.name, head),
         known_kpis=known_kpis,
         forced_type=EventType(args.event_type) if args.event_type else None,
@@ -82,23 +81,23 @@ def ingest(args: argparse.Namespace) -> int:
     if missing:
         raise CliError(f"no such file: {', '.join(missing)}", EXIT_USAGE)
     known_kpis = measured_kpis(load_configured_catalog())
+    # tqdm's monitor thread would make this process multi-threaded, and large files are
+    # prepared by a forked worker only from a single-threaded process.
+    tqdm.monitor_interval = 0
     failed = False
     totals = ImportResult()
     for path in paths:
-        with (
-            path.open("rb") as stream,
-            tqdm(
-                total=path.stat().st_size,
-                unit="B",
-                unit_scale=True,
-                desc=path.name,
-                disable=None,
-                leave=False,
-                file=sys.stderr,
-            ) as bar,
-        ):
+        with tqdm(
+            total=path.stat().st_size,
+            unit="B",
+            unit_scale=True,
+            desc=path.name,
+            disable=None,
+            leave=False,
+            file=sys.stderr,
+        ) as bar:
             try:
-                result = _import_one(path, stream, args, known_kpis, bar.update)
+                result = _import_one(path, args, known_kpis, bar.update)
             except FileProblem as problem:
                 where = f"line {problem.line}: " if problem.line else ""
                 print(f"{path}: {where}{problem} (nothing stored)", file=sys.stderr)
@@ -147,6 +146,6 @@ def record(args: argparse.Namespace) -> int:
         )
         raise CliError(problems, EXIT_USAGE) from None
     verb = "recorded" if stored.inserted else "updated" if stored.updated else "already recorded"
-    local = stored.record.at.astimezone(settings.zone)
-    print(f"{verb}: {kpi} = {stored.record.value:g} at {local.isoformat()}")
+    local = stored.record["at"].astimezone(settings.zone)
+    print(f"{verb}: {kpi} = {stored.record['value']:g} at {local.isoformat()}")
     return 0

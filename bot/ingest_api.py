@@ -21,7 +21,8 @@ from typing import IO, Any
 
 from bot.runtime import measured_kpis
 from bot.services import Services
-from storage.ingest import ImportResult, RowProblem, import_rows
+from storage.ingest import ImportResult, import_rows
+from storage.prepare import RowProblem
 from storage.readers import BOM, FileProblem, RawRow, read_jsonl
 from storage.records import EventType
 

@@ -220,7 +220,7 @@ class Services:
         stored = record_measurement(
             self.database, kpi=kpi.id, value=value, at=at, known_kpis=measured_kpis(self.catalog)
         )
-        return Stored(at=stored.record.at.astimezone(zone), updated=not stored.inserted)
+        return Stored(at=stored.record["at"].astimezone(zone), updated=not stored.inserted)
 
 
 def build_services(settings: Settings | None = None) -> Services:

@@ -10,9 +10,8 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 BOM = b"\xef\xbb\xbf"
 MAX_CELL = 100_000
@@ -31,8 +30,7 @@ class FileProblem(Exception):
         self.line = line
 
 
-@dataclass(frozen=True, slots=True)
-class RawRow:
+class RawRow(NamedTuple):
     """One data row as read: its starting line and its cells (or the reason it is unreadable)."""
 
     line: int

@@ -4,21 +4,31 @@ Times accept ISO 8601 dates or datetimes (a space instead of `T` too); a value w
 offset is local time in the zone passed as validation context `{"tz": ZoneInfo}`.
 """
 
-from __future__ import annotations
-
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from functools import cache
+from typing import (
+    Annotated,
+    Any,
+    Literal,
+    NotRequired,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 
 from pydantic import (
-    BaseModel,
+    AfterValidator,
     ConfigDict,
     Field,
     PlainValidator,
     StringConstraints,
+    TypeAdapter,
     ValidationInfo,
-    model_validator,
+    with_config,
 )
+from typing_extensions import TypedDict
 
 
 class EventType(StrEnum):
@@ -74,19 +84,25 @@ Text = Annotated[
 Yen = Annotated[int, Field(ge=0, le=10**15)]
 
 
-class Record(BaseModel):
-    """Fields every record has: a stable id (per type) and when it happened."""
+# TypedDicts rather than models: an import validates millions of rows, and pydantic builds
+# plain dicts in Rust several microseconds per row faster than model instances.
+_RECORD_CONFIG = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+@with_config(_RECORD_CONFIG)
+class Record(TypedDict):
+    """Fields every record has: a stable id (per type) and when it happened."""
 
     id: Text
     at: Timestamp
 
 
+@with_config(_RECORD_CONFIG)
 class CustomerRecord(Record):
     customer: Text
 
 
+@with_config(_RECORD_CONFIG)
 class EnrollmentRecord(CustomerRecord):
     channel: Annotated[
         str,
@@ -96,74 +112,87 @@ class EnrollmentRecord(CustomerRecord):
     ]
 
 
+@with_config(_RECORD_CONFIG)
 class CompletionRecord(CustomerRecord):
     pass
 
 
+@with_config(_RECORD_CONFIG)
 class ChurnRecord(CustomerRecord):
     pass
 
 
+@with_config(_RECORD_CONFIG)
 class PaymentRecord(CustomerRecord):
     amount: Yen
     recurring: bool
 
 
+@with_config(_RECORD_CONFIG)
 class CostRecord(Record):
     amount: Yen
     category: Literal["marketing", "variable", "fixed"]
 
 
+@with_config(_RECORD_CONFIG)
 class SurveyRecord(CustomerRecord):
-    nps: Annotated[int, Field(ge=0, le=10)] | None = None
-    csat: Annotated[int, Field(ge=1, le=5)] | None = None
-    ai_adoption: bool | None = None
-
-    @model_validator(mode="after")
-    def _answers_something(self) -> SurveyRecord:
-        if self.nps is None and self.csat is None and self.ai_adoption is None:
-            raise ValueError("a survey needs at least one of nps, csat, ai_adoption")
-        return self
+    nps: NotRequired[Annotated[int, Field(ge=0, le=10)]]
+    csat: NotRequired[Annotated[int, Field(ge=1, le=5)]]
+    ai_adoption: NotRequired[bool]
 
 
+def _answers_something(survey: SurveyRecord, _context: dict[str, Any]) -> SurveyRecord:
+    if not survey.keys() & {"nps", "csat", "ai_adoption"}:
+        raise ValueError("a survey needs at least one of nps, csat, ai_adoption")
+    return survey
+
+
+@with_config(_RECORD_CONFIG)
 class TicketRecord(Record):
-    first_response_at: Timestamp | None = None
-
-    @model_validator(mode="after")
-    def _response_after_opening(self) -> TicketRecord:
-        if self.first_response_at is not None and self.first_response_at < self.at:
-            raise ValueError("first_response_at is before at (the ticket was opened)")
-        return self
+    first_response_at: NotRequired[Timestamp]
 
 
+def _response_after_opening(ticket: TicketRecord, _context: dict[str, Any]) -> TicketRecord:
+    responded = ticket.get("first_response_at")
+    if responded is not None and responded < ticket["at"]:
+        raise ValueError("first_response_at is before at (the ticket was opened)")
+    return ticket
+
+
+@with_config(_RECORD_CONFIG)
 class DowntimeRecord(Record):
-    until: Timestamp | None = None
-
-    @model_validator(mode="after")
-    def _ends_after_start(self) -> DowntimeRecord:
-        if self.until is not None and self.until <= self.at:
-            raise ValueError("until must be after at (the downtime's start)")
-        return self
+    until: NotRequired[Timestamp]
 
 
+def _ends_after_start(downtime: DowntimeRecord, _context: dict[str, Any]) -> DowntimeRecord:
+    until = downtime.get("until")
+    if until is not None and until <= downtime["at"]:
+        raise ValueError("until must be after at (the downtime's start)")
+    return downtime
+
+
+@with_config(_RECORD_CONFIG)
 class ReleaseRecord(Record):
     title: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500, pattern=NO_NUL)
     ]
 
 
+@with_config(_RECORD_CONFIG)
 class MeasurementRecord(Record):
     kpi: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_NUL)
     ]
     value: Annotated[float, Field(allow_inf_nan=False)]
 
-    @model_validator(mode="after")
-    def _known_kpi(self, info: ValidationInfo) -> MeasurementRecord:
-        known = (info.context or {}).get("kpis")
-        if known is not None and self.kpi not in known:
-            raise ValueError(f"unknown KPI {self.kpi!r}; measured KPIs are: {', '.join(known)}")
-        return self
+
+def _known_kpi(measurement: MeasurementRecord, context: dict[str, Any]) -> MeasurementRecord:
+    known = context.get("kpis")
+    if known is not None and measurement["kpi"] not in known:
+        raise ValueError(
+            f"unknown KPI {measurement['kpi']!r}; measured KPIs are: {', '.join(known)}"
+        )
+    return measurement
 
 
 RECORD_TYPES: dict[EventType, type[Record]] = {
@@ -179,13 +208,66 @@ RECORD_TYPES: dict[EventType, type[Record]] = {
     EventType.MEASUREMENT: MeasurementRecord,
 }
 
+RecordCheck = Callable[[Any, dict[str, Any]], Any]
+# Checks across the fields of a record, run after its fields validated, with the
+# validation context; they raise ValueError.
+RECORD_CHECKS: dict[EventType, RecordCheck] = {
+    EventType.SURVEY: _answers_something,
+    EventType.TICKET: _response_after_opening,
+    EventType.DOWNTIME: _ends_after_start,
+    EventType.MEASUREMENT: _known_kpi,
+}
+
+
+def _validated_type(event_type: EventType) -> Any:
+    record_type: Any = RECORD_TYPES[event_type]
+    check = RECORD_CHECKS.get(event_type)
+    if check is None:
+        return record_type
+
+    def validate(record: Record, info: ValidationInfo) -> Record:
+        return check(record, info.context or {})  # type: ignore[no-any-return]
+
+    return Annotated[record_type, AfterValidator(validate)]
+
+
+@cache
+def record_adapter(event_type: EventType) -> TypeAdapter[Record]:
+    """Validates one record of a type; pass the context `{"tz": zone, "kpis": [...]}`."""
+    return TypeAdapter(_validated_type(event_type))
+
+
+def validate_record(
+    event_type: EventType,
+    cells: dict[str, Any],
+    *,
+    zone: tzinfo = UTC,
+    kpis: Sequence[str] | None = None,
+) -> Record:
+    """One record from its cells, or pydantic's ValidationError saying what is wrong."""
+    context = {"tz": zone, "kpis": list(kpis) if kpis is not None else None}
+    return record_adapter(event_type).validate_python(cells, context=context)
+
+
+@cache
+def column_adapter(event_type: EventType, name: str) -> TypeAdapter[list[Any]]:
+    """Validates a whole column of a type's field at once; None stands for an empty cell.
+
+    The field's own type and the records' config, so a column validates exactly as the
+    same cells would in their records (the checks across fields aside).
+    """
+    hint = get_type_hints(RECORD_TYPES[event_type], include_extras=True)[name]
+    if get_origin(hint) is NotRequired:
+        (hint,) = get_args(hint)
+    return TypeAdapter(list[hint | None], config=_RECORD_CONFIG)  # type: ignore[valid-type]
+
 
 def fields_of(event_type: EventType) -> list[str]:
     """The column names an import file uses for a type, in documentation order."""
-    return list(RECORD_TYPES[event_type].model_fields)
+    return list(RECORD_TYPES[event_type].__annotations__)
 
 
 def required_fields_of(event_type: EventType) -> list[str]:
     """The columns a row of this type must fill."""
-    model = RECORD_TYPES[event_type]
-    return [name for name, field in model.model_fields.items() if field.is_required()]
+    required: frozenset[str] = RECORD_TYPES[event_type].__required_keys__  # type: ignore[attr-defined]
+    return [name for name in fields_of(event_type) if name in required]

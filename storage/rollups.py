@@ -41,6 +41,8 @@ from storage.schema import (
     Payment,
     Release,
     Survey,
+    driver_insert,
+    driver_rows,
 )
 
 CHUNK = 500
@@ -53,7 +55,10 @@ class Touched:
     """What an import changed, so only those rollups are rebuilt."""
 
     days: dict[EventType, tuple[date, date]] = field(default_factory=dict)
+    # Customers whose enrollments changed: their whole rollup row is rebuilt.
     customers: set[str] = field(default_factory=set)
+    # Customers whose completions or churns changed: only those dates are looked up again.
+    outcomes: set[str] = field(default_factory=set)
 
     def add_day(self, event_type: EventType, day: date) -> None:
         """Widen the touched day range of a type to include a day."""
@@ -129,29 +134,26 @@ def _chunks(items: Iterable[str]) -> Iterator[list[str]]:
         yield batch
 
 
-def _fill_retention_deadlines(connection: Connection, batch: list[str], zone: ZoneInfo) -> None:
-    rows = connection.execute(
-        select(CustomerRollup.customer, CustomerRollup.first_enrolled_at).where(
-            CustomerRollup.customer.in_(batch)
-        )
-    ).all()
-    if rows:
-        connection.execute(
-            update(CustomerRollup)
-            .where(CustomerRollup.customer == bindparam("key"))
-            .values(retention_deadline=bindparam("deadline")),
-            [
-                {"key": row.customer, "deadline": months_later(row.first_enrolled_at, 6, zone)}
-                for row in rows
-            ],
-        )
-
-
 def months_later(moment: datetime, months: int, zone: ZoneInfo) -> datetime:
     """The same local wall time a number of calendar months later (clamped to month end)."""
     local = moment.astimezone(zone)
     shifted = add_months(local.date(), months)
     return datetime.combine(shifted, local.time(), tzinfo=zone).astimezone(UTC)
+
+
+def _completed_and_churned(customer: Any, enrolled: Any) -> tuple[Any, Any]:
+    """Correlated subqueries: a customer's first completion and first churn since enrolling."""
+    completed = (
+        select(func.min(Completion.at))
+        .where(Completion.customer == customer, Completion.at >= enrolled)
+        .scalar_subquery()
+    )
+    churned = (
+        select(func.min(Churn.at))
+        .where(Churn.customer == customer, Churn.at >= enrolled)
+        .scalar_subquery()
+    )
+    return completed, churned
 
 
 def _rebuild_customers(
@@ -160,58 +162,58 @@ def _rebuild_customers(
     """Recompute the customers rollup for some customers; return the first days it moved."""
     moved: set[date] = set()
     earliest = select(Enrollment).alias("earliest")
+    first_id = (
+        select(earliest.c.id)
+        .where(earliest.c.customer == Enrollment.customer)
+        .order_by(earliest.c.at, earliest.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    completed, churned = _completed_and_churned(Enrollment.customer, Enrollment.at)
+    table: Any = CustomerRollup.__table__
     for batch in _chunks(sorted(customers)):
         moved.update(
             connection.scalars(
-                select(CustomerRollup.first_day).where(CustomerRollup.customer.in_(batch))
+                delete(CustomerRollup)
+                .where(CustomerRollup.customer.in_(batch))
+                .returning(CustomerRollup.first_day)
             )
         )
-        connection.execute(delete(CustomerRollup).where(CustomerRollup.customer.in_(batch)))
-        first_id = (
-            select(earliest.c.id)
-            .where(earliest.c.customer == Enrollment.customer)
-            .order_by(earliest.c.at, earliest.c.id)
-            .limit(1)
-            .scalar_subquery()
+        firsts = connection.execute(
+            select(
+                Enrollment.customer,
+                Enrollment.at,
+                Enrollment.day,
+                Enrollment.channel,
+                completed,
+                churned,
+            ).where(Enrollment.customer.in_(batch), Enrollment.id == first_id)
+        ).all()
+        if not firsts:
+            continue
+        columns: list[list[Any]] = [list(values) for values in zip(*firsts, strict=True)]
+        # The retention window is in calendar months of local time, which SQL cannot say
+        # alike on SQLite and PostgreSQL: computed here, written with the row.
+        columns.append([months_later(at, 6, zone) for at in columns[1]])
+        connection.exec_driver_sql(
+            driver_insert(table, connection.dialect),
+            driver_rows(table, connection.dialect, columns),
         )
-        completed = (
-            select(func.min(Completion.at))
-            .where(Completion.customer == Enrollment.customer, Completion.at >= Enrollment.at)
-            .scalar_subquery()
-        )
-        churned = (
-            select(func.min(Churn.at))
-            .where(Churn.customer == Enrollment.customer, Churn.at >= Enrollment.at)
-            .scalar_subquery()
-        )
-        rows = select(
-            Enrollment.customer,
-            Enrollment.at,
-            Enrollment.day,
-            Enrollment.channel,
-            completed,
-            churned,
-        ).where(Enrollment.customer.in_(batch), Enrollment.id == first_id)
-        connection.execute(
-            insert(CustomerRollup).from_select(
-                [
-                    "customer",
-                    "first_enrolled_at",
-                    "first_day",
-                    "first_channel",
-                    "first_completed_at",
-                    "first_churned_at",
-                ],
-                rows,
-            )
-        )
-        _fill_retention_deadlines(connection, batch, zone)
-        moved.update(
-            connection.scalars(
-                select(CustomerRollup.first_day).where(CustomerRollup.customer.in_(batch))
-            )
-        )
+        moved.update(columns[2])
     return (min(moved), max(moved)) if moved else None
+
+
+def _refresh_outcomes(connection: Connection, customers: set[str]) -> None:
+    """Look up again the first completion and churn of customers whose outcomes changed."""
+    completed, churned = _completed_and_churned(
+        CustomerRollup.customer, CustomerRollup.first_enrolled_at
+    )
+    for batch in _chunks(sorted(customers)):
+        connection.execute(
+            update(CustomerRollup)
+            .where(CustomerRollup.customer.in_(batch))
+            .values(first_completed_at=completed, first_churned_at=churned)
+        )
 
 
 def _rebuild_new_customer_facts(connection: Connection, low: date, high: date) -> None:
@@ -260,6 +262,8 @@ def refresh(connection: Connection, touched: Touched, zone: ZoneInfo) -> None:
         _rebuild_facts(connection, _daily_queries(event_type), model.day, low, high)  # type: ignore[attr-defined]
         if event_type is EventType.PAYMENT:
             _rebuild_monthly_payers(connection, low, high)
+    if touched.outcomes - touched.customers:
+        _refresh_outcomes(connection, touched.outcomes - touched.customers)
     if touched.customers:
         moved = _rebuild_customers(connection, touched.customers, zone)
         if moved is not None:

@@ -8,9 +8,11 @@ answer any period from a few hundred rows, whatever the size of the history.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -28,6 +30,75 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
+
+BulkProcessor = Callable[[list[Any]], list[Any]]
+# pydantic-core writes ISO 8601 in Rust, several times faster than datetime.isoformat.
+_iso_times: TypeAdapter[list[datetime | None]] = TypeAdapter(list[datetime | None])
+_iso_dates: TypeAdapter[list[date | None]] = TypeAdapter(list[date | None])
+
+
+def _utc_texts(moments: list[datetime | None]) -> list[str | None]:
+    """Fixed-width UTC ISO texts, as `UTCDateTime` stores them on SQLite, for many values."""
+    for moment in moments:
+        if moment is not None and moment.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+    texts = _iso_times.dump_python(
+        [None if moment is None else moment.astimezone(UTC) for moment in moments], mode="json"
+    )
+    return [None if text is None else _fixed_width(text) for text in texts]
+
+
+def _date_texts(days: list[date | None]) -> list[str | None]:
+    """ISO dates, as `LocalDate` stores them on SQLite, for many values."""
+    texts: list[str | None] = _iso_dates.dump_python(days, mode="json")
+    return texts
+
+
+def column_processor(column: Any, dialect: Dialect) -> BulkProcessor | None:
+    """SQLAlchemy's bind processing of a column, applied to a list of values at once."""
+    bulk = getattr(column.type, "bulk_bind_processor", None)
+    if bulk is not None:
+        processor: BulkProcessor | None = bulk(dialect)
+        return processor
+    each = column.type.dialect_impl(dialect).bind_processor(dialect)
+    if each is None:
+        return None
+    return lambda values: [None if value is None else each(value) for value in values]
+
+
+def driver_rows(table: Any, dialect: Dialect, columns: list[list[Any]]) -> list[tuple[Any, ...]]:
+    """Rows for a driver-level `executemany`, from a table's columns of Python values.
+
+    The values are bound as SQLAlchemy would bind them, column by column: over thousands of
+    rows, several times faster than binding each value on its own.
+    """
+    processed = [
+        values if process is None else process(values)
+        for values, process in zip(
+            columns, (column_processor(column, dialect) for column in table.columns), strict=True
+        )
+    ]
+    return list(zip(*processed, strict=True))
+
+
+def driver_insert(table: Any, dialect: Dialect) -> str:
+    """The driver-level INSERT of every column of a table, for `exec_driver_sql`."""
+    names = [column.name for column in table.columns]
+    return (
+        f"INSERT INTO {table.name} ({', '.join(names)}) "
+        f"VALUES ({', '.join(driver_marks(dialect, len(names)))})"
+    )
+
+
+def driver_marks(dialect: Dialect, count: int) -> list[str]:
+    """Parameter placeholders in the driver's own style."""
+    return ["?" if dialect.paramstyle == "qmark" else "%s"] * count
+
+
+def _fixed_width(text: str) -> str:
+    # pydantic writes UTC as `Z` and leaves out a zero fraction; the stored form has both.
+    clock = text[:-1] if text.endswith("Z") else text.removesuffix("+00:00")
+    return f"{clock}+00:00" if len(clock) == 26 else f"{clock}.000000+00:00"
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -54,6 +125,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         value = value.astimezone(UTC)
         return value.isoformat(timespec="microseconds") if dialect.name == "sqlite" else value
 
+    def bulk_bind_processor(self, dialect: Dialect) -> BulkProcessor | None:
+        """`process_bind_param` over a column of values at once (the import's hot path)."""
+        if dialect.name != "sqlite":
+            return None
+        return _utc_texts
+
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
@@ -76,6 +153,12 @@ class LocalDate(TypeDecorator[date]):
         if value is None:
             return None
         return value.isoformat() if dialect.name == "sqlite" else value
+
+    def bulk_bind_processor(self, dialect: Dialect) -> BulkProcessor | None:
+        """`process_bind_param` over a column of values at once (the import's hot path)."""
+        if dialect.name != "sqlite":
+            return None
+        return _date_texts
 
     def process_result_value(self, value: Any, dialect: Dialect) -> date | None:
         if isinstance(value, str):

@@ -13,7 +13,7 @@ import pytest
 
 from storage import demo
 from storage.demo import DEMO_START, MEASURED_KPIS, demo_rows, demo_types, write_demo_csv
-from storage.records import RECORD_TYPES, EventType, fields_of
+from storage.records import EventType, fields_of, validate_record
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 TODAY = date(2026, 11, 23)
@@ -36,9 +36,8 @@ def in_month(rows: Iterable[dict[str, str]], month: str) -> list[dict[str, str]]
 
 
 def validate(event_type: EventType, row: dict[str, str], tz: ZoneInfo) -> None:
-    RECORD_TYPES[event_type].model_validate(
-        {k: v for k, v in row.items() if v != ""},
-        context={"tz": tz, "kpis": list(MEASURED_KPIS)},
+    validate_record(
+        event_type, {k: v for k, v in row.items() if v != ""}, zone=tz, kpis=MEASURED_KPIS
     )
 
 

@@ -1,0 +1,148 @@
+"""Reading, validating and converting a large import file in a worker process.
+
+Validation and conversion cost more per row than the database writes, and Python runs
+one of them at a time per process. A worker process prepares the next batch while the
+importing process writes the one before, so a large import keeps two cores busy.
+
+The worker runs at most a few batches ahead of the writer: when the writer falls behind,
+the worker waits, so memory stays flat in the file size.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from storage.prepare import Prepared, PrepareOptions, prepare_stream
+from storage.readers import FileFormat, FileProblem
+
+# Below this size a file is prepared in the importing process: a worker pays off only
+# once preparing takes longer than starting it and handing batches over.
+WORKER_MIN_BYTES = 1024 * 1024
+
+
+def worker_helps(path: Path) -> bool:
+    """Whether preparing this file in a worker process will make its import faster."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (
+        (cores or 1) > 1
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+        and path.stat().st_size >= WORKER_MIN_BYTES
+    )
+
+
+class ImportWorkerError(RuntimeError):
+    """The worker process failed for a reason other than the file's content."""
+
+
+@dataclass(frozen=True)
+class _Finished:
+    pass
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    message: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class _Crashed:
+    details: str
+
+
+# Batches the worker may run ahead of the writer. One would do if both kept an even pace;
+# they do not (a lookup or a page flush makes one batch slower), and a worker that waits
+# to hand over its batch is a core idle.
+_AHEAD = 4
+
+_Message = Prepared | _Finished | _Unreadable | _Crashed
+
+
+def _forward(outbox: queue.Queue[_Message], sender: Connection) -> None:
+    """Send what the worker prepared; the pipe blocks this thread, not the preparing one."""
+    try:
+        while True:
+            message = outbox.get()
+            sender.send(message)
+            if not isinstance(message, Prepared):
+                return
+    except OSError:
+        return  # the importing process stopped listening; it ends this process too
+    finally:
+        sender.close()
+
+
+def _work(sender: Connection, path: str, file_format: FileFormat, options: PrepareOptions) -> None:
+    # Ctrl-C reaches the whole process group; the importing process decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # What this process imported lives as long as it does: keep collections off it.
+    gc.freeze()
+    outbox: queue.Queue[_Message] = queue.Queue(maxsize=_AHEAD)
+    forwarder = threading.Thread(target=_forward, args=(outbox, sender), daemon=True)
+    forwarder.start()
+    try:
+        with open(path, "rb") as stream:
+            for prepared in prepare_stream(stream, file_format, options):
+                outbox.put(prepared)
+        outbox.put(_Finished())
+    except FileProblem as problem:
+        outbox.put(_Unreadable(str(problem), problem.line))
+    except BaseException:  # reported to the importing process, which raises
+        outbox.put(_Crashed(traceback.format_exc()))
+    forwarder.join()
+
+
+def prepared_in_worker(
+    path: Path, file_format: FileFormat, options: PrepareOptions
+) -> Iterator[Prepared]:
+    """The prepared batches of a file, read and validated by a worker process.
+
+    Raises FileProblem as reading in this process would; the worker stops when the
+    caller stops iterating, however that happens.
+    """
+    # Forked, not spawned: the child starts in milliseconds with everything imported and
+    # needs no importable main module. `worker_helps` keeps this to single-threaded
+    # processes, where forking is safe.
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    worker = context.Process(
+        target=_work,
+        args=(sender, str(path), file_format, options),
+        name="kpibot-import-worker",
+        daemon=True,
+    )
+    worker.start()
+    sender.close()
+    try:
+        while True:
+            try:
+                message = receiver.recv()
+            except (EOFError, OSError):  # OSError: it died in the middle of a message
+                worker.join(timeout=5)
+                raise ImportWorkerError(
+                    f"the import worker stopped unexpectedly (exit code {worker.exitcode})"
+                ) from None
+            if isinstance(message, Prepared):
+                yield message
+            elif isinstance(message, _Finished):
+                return
+            elif isinstance(message, _Unreadable):
+                raise FileProblem(message.message, line=message.line)
+            else:
+                raise ImportWorkerError(f"the import worker failed:\n{message.details}")
+    finally:
+        receiver.close()
+        if worker.is_alive():
+            worker.terminate()
+        worker.join()
