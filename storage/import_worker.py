@@ -10,6 +10,7 @@ the worker waits, so memory stays flat in the file size.
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import multiprocessing
 import os
@@ -103,6 +104,14 @@ def _work(sender: Connection, path: str, file_format: FileFormat, options: Prepa
     forwarder.join()
 
 
+def _widen(pipe: Connection) -> None:
+    """Let the pipe hold a couple of batches (Linux), so handing one over never waits."""
+    try:
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (AttributeError, OSError):
+        pass  # a smaller pipe only costs some overlap
+
+
 def prepared_in_worker(
     path: Path, file_format: FileFormat, options: PrepareOptions
 ) -> Iterator[Prepared]:
@@ -116,6 +125,7 @@ def prepared_in_worker(
     # processes, where forking is safe.
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
+    _widen(receiver)
     worker = context.Process(
         target=_work,
         args=(sender, str(path), file_format, options),

@@ -108,12 +108,13 @@ class _Table:
         dialect = connection.dialect
         self.connection = connection
         self.converter = converter
+        self.name: str = table.name
         (mark,) = driver_marks(dialect, 1)
         columns = converter.columns
-        if connection.dialect.name == "sqlite":
+        self.on_sqlite = dialect.name == "sqlite"
+        if self.on_sqlite:
             # Rowids only grow while BEGIN IMMEDIATE keeps other writers out.
-            before = connection.exec_driver_sql(f"SELECT max(rowid) FROM {table.name}").scalar()
-            self.written_here = f"rowid > {int(before or 0)}"
+            self.written_here = f"rowid > {self._last_rowid()}"
         else:
             # No savepoints in an import, so every row it writes carries its transaction id.
             self.written_here = "xmin = pg_current_xact_id()::xid"
@@ -122,14 +123,36 @@ class _Table:
         assignments = ", ".join(f"{name} = {mark}" for name in columns[1:])
         self.update_sql = f"UPDATE {table.name} SET {assignments} WHERE id = {mark}"
 
-    def existing(self, ids: list[str]) -> dict[str, tuple[tuple[Any, ...], bool]]:
+    def _last_rowid(self) -> int:
+        last = self.connection.exec_driver_sql(f"SELECT max(rowid) FROM {self.name}").scalar()
+        return int(last or 0)
+
+    def existing(self, ids: list[str], where: str = "") -> dict[str, tuple[tuple[Any, ...], bool]]:
         """The stored rows among some ids, each with whether this import wrote it."""
         marks = driver_marks(self.connection.dialect, len(ids))
-        sql = self.select_sql + f"WHERE id IN ({', '.join(marks)})"
+        sql = self.select_sql + f"WHERE id IN ({', '.join(marks)}){where}"
         return {
             row[0]: (tuple(row[:-1]), bool(row[-1]))
             for row in self.connection.exec_driver_sql(sql, tuple(ids))
         }
+
+    def insert_new(self, rows: list[tuple[Any, ...]]) -> dict[str, tuple[tuple[Any, ...], bool]]:
+        """Insert the rows whose ids are not stored yet; return the stored rows of the others.
+
+        On SQLite the insert goes first and skips stored ids: a batch of new rows, the
+        usual case, then costs no lookup at all.
+        """
+        if not self.on_sqlite:
+            stored = self.existing([row[0] for row in rows])
+            self.insert([row for row in rows if row[0] not in stored])
+            return stored
+        before = self._last_rowid()
+        inserted = self.connection.exec_driver_sql(
+            self.insert_sql + " ON CONFLICT (id) DO NOTHING", rows
+        ).rowcount
+        if inserted == len(rows):
+            return {}
+        return self.existing([row[0] for row in rows], where=f" AND rowid <= {before}")
 
     def insert(self, rows: list[tuple[Any, ...]]) -> None:
         """Insert rows in one executemany."""
@@ -171,27 +194,21 @@ class _Writer:
                 first = firsts.setdefault(row[0], (line, row))
                 if first[1] is not row:
                     self._repeated(table, line, row, earlier=first[1])
-        stored = table.existing(list(firsts))
+        rows = [row for _, row in firsts.values()]
+        stored = table.insert_new(rows)
+        inserted = [row for row in rows if row[0] not in stored] if stored else rows
+        self.result.inserted += len(inserted)
+        self._touch(table.converter, inserted)
         if not stored:
-            # The usual case of a new batch: nothing to compare.
-            inserts = [row for _, row in firsts.values()]
-            table.insert(inserts)
-            self.result.inserted += len(inserts)
-            self._touch(table.converter, inserts)
             return
         met_before = self.seen_before.among(
             group.event_type, [key for key, (_, here) in stored.items() if not here]
         )
-        inserts = []
         updates: list[tuple[Any, ...]] = []
         replaced: list[tuple[Any, ...]] = []
         first_meetings: list[str] = []
-        for key, (line, row) in firsts.items():
-            found = stored.get(key)
-            if found is None:
-                inserts.append(row)
-                continue
-            old, written_here = found
+        for key, (old, written_here) in stored.items():
+            line, row = firsts[key]
             if written_here or key in met_before:
                 self._repeated(table, line, row, earlier=old)
                 continue
@@ -202,11 +219,9 @@ class _Writer:
                 updates.append(row)
                 replaced.append(old)
         self.seen_before.add(group.event_type, first_meetings)
-        table.insert(inserts)
         table.update(updates)
-        self.result.inserted += len(inserts)
         self.result.updated += len(updates)
-        self._touch(table.converter, inserts + updates + replaced)
+        self._touch(table.converter, updates + replaced)
 
     def _repeated(
         self, table: _Table, line: int, row: tuple[Any, ...], earlier: tuple[Any, ...]

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import random
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from storage.db import Database
 from storage.ingest import import_rows
+from storage.prepare import BATCH
 from storage.readers import RawRow
-from storage.rollups import months_later
+from storage.rollups import months_later, rebuild_local_days
 from storage.schema import CustomerRollup, DailyFact, MonthlyPayers
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -253,3 +257,55 @@ def test_six_months_later_keeps_the_local_wall_time_across_daylight_saving() -> 
     new_york = ZoneInfo("America/New_York")
     start = datetime(2026, 1, 10, 9, 0, tzinfo=new_york)
     assert months_later(start, 6, new_york) == datetime(2026, 7, 10, 9, 0, tzinfo=new_york)
+
+
+def rollup_tables(database: Database) -> dict[str, list[tuple[Any, ...]]]:
+    tables: dict[str, Any] = {
+        "facts": DailyFact.__table__,
+        "customers": CustomerRollup.__table__,
+        "payers": MonthlyPayers.__table__,
+    }
+    with database.read() as connection:
+        return {
+            name: sorted(tuple(row) for row in connection.execute(select(table)))
+            for name, table in tables.items()
+        }
+
+
+def generated_events(seed: int, count: int) -> list[dict[str, Any]]:
+    """Events of every customer-related type over a year, in a seeded random order."""
+    chooser = random.Random(seed)
+    rows: list[dict[str, Any]] = []
+    for n in range(count):
+        day = date(2026, 1, 1) + timedelta(days=chooser.randrange(330))
+        at = f"{day.isoformat()} {chooser.randrange(24):02d}:{chooser.randrange(60):02d}"
+        customer = f"c{chooser.randrange(count // 4 + 1)}"
+        kind = chooser.choice(["enrollment", "completion", "churn", "payment", "payment"])
+        if kind == "payment":
+            rows.append(payment(f"p{n}", at, customer, chooser.randrange(1, 9000)))
+        elif kind == "enrollment":
+            rows.append(enrollment(f"e{n}", at, customer, chooser.choice(["ads", "referral"])))
+        else:
+            rows.append(event(kind, f"{kind[:2]}{n}", at, customer))
+    return rows
+
+
+@settings(
+    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.integers(min_value=0, max_value=10**6))
+def test_after_any_imports_the_rollups_equal_a_full_recompute(
+    database: Database, seed: int
+) -> None:
+    events = generated_events(seed, BATCH + 700)
+    chooser = random.Random(seed)
+    for start in range(0, len(events), 2_000):
+        # Some rows again, some of them changed, so updates move rollups too.
+        again = [dict(row) for row in chooser.sample(events[:start], min(start, 50))]
+        for row in again[::2]:
+            row["at"] = f"2026-12-{chooser.randrange(1, 28):02d} 12:00"
+        store(database, *again, *events[start : start + 2_000])
+    kept = rollup_tables(database)
+    with database.write() as connection:
+        rebuild_local_days(connection, database.zone)
+    assert rollup_tables(database) == kept
