@@ -10,6 +10,7 @@ the worker waits, so memory stays flat in the file size.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import gc
 import multiprocessing
@@ -106,10 +107,9 @@ def _work(sender: Connection, path: str, file_format: FileFormat, options: Prepa
 
 def _widen(pipe: Connection) -> None:
     """Let the pipe hold a couple of batches (Linux), so handing one over never waits."""
-    try:
+    # Elsewhere, or refused, a smaller pipe only costs some overlap.
+    with contextlib.suppress(AttributeError, OSError):
         fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
-    except (AttributeError, OSError):
-        pass  # a smaller pipe only costs some overlap
 
 
 def prepared_in_worker(

@@ -171,17 +171,24 @@ class _Writer:
         self.options = options
         self.result = result
         self.seen_before = _SeenBefore(connection)
-        self.touched = Touched()
+        self.pending = Touched()  # rollups to rebuild, not settled yet
+        self.touched = Touched()  # by the batch being written
         self.tables: dict[EventType, _Table] = {}
 
     def write(self, groups: list[TypedRows]) -> None:
-        """Store converted rows; refuse those whose id came earlier with other content."""
+        """Store converted rows; refuse those whose id came earlier with other content.
+
+        Then rebuild the rollups the import has settled, while a worker process prepares
+        the next batch, rather than all of them at the end.
+        """
+        self.touched = Touched()
         for group in groups:
             table = self.tables.get(group.event_type)
             if table is None:
                 converter = row_converter(group.event_type, self.options.driver, self.options.zone)
                 table = self.tables[group.event_type] = _Table(self.connection, converter)
             self._write_group(table, group)
+        refresh(self.connection, self.pending.take_settled(self.touched), self.options.zone)
 
     def _write_group(self, table: _Table, group: TypedRows) -> None:
         ids = [row[0] for row in group.rows]
@@ -240,16 +247,16 @@ class _Writer:
         for day in {row[converter.day_index] for row in rows}:
             self.touched.add_day(converter.event_type, converter.as_date(day))
         if converter.customer_index is not None:
-            touched = (
-                self.touched.customers
-                if converter.event_type is EventType.ENROLLMENT
-                else self.touched.outcomes
-            )
+            touched = {
+                EventType.ENROLLMENT: self.touched.customers,
+                EventType.COMPLETION: self.touched.completions,
+                EventType.CHURN: self.touched.churns,
+            }[converter.event_type]
             touched.update(row[converter.customer_index] for row in rows)
 
     def finish(self) -> None:
         """Bring the rollups up to date and drop the scratch table."""
-        refresh(self.connection, self.touched, self.options.zone)
+        refresh(self.connection, self.pending, self.options.zone)
         self.seen_before.close()
 
 

@@ -24,10 +24,10 @@ from storage.records import (
     RECORD_CHECKS,
     EventType,
     Record,
-    column_adapter,
     fields_of,
     record_adapter,
     required_fields_of,
+    validate_column,
 )
 from storage.schema import EVENT_MODELS, driver_rows
 
@@ -171,13 +171,11 @@ def _checked_by_column(
     required = set(required_fields_of(event_type))
     columns: dict[str, list[Any]] = {}
     for name in names:
-        values = [None if value == "" else value for value in (raw.cells.get(name) for raw in rows)]
+        values = [None if (value := raw.cells.get(name)) == "" else value for raw in rows]
         if None in values and name in required:
             return None
         try:
-            columns[name] = column_adapter(event_type, name).validate_python(
-                values, context=context
-            )
+            columns[name] = validate_column(event_type, name, values, context)
         except ValidationError:
             return None
     check = RECORD_CHECKS.get(event_type)
@@ -199,6 +197,16 @@ def validate_batch(
     """Validate a batch, a column at a time per type while every row is valid."""
     by_type: dict[EventType, list[RawRow]] = {}
     rejected: list[Rejected] = []
+    named = raws[0].cells.get("type") if raws else None
+    only = _TYPE_NAMES.get(named) if isinstance(named, str) else None
+    if named in (None, "") or (forced is not None and only is not forced):
+        only = forced if named in (None, "") else None
+    if only is not None and all(
+        raw.cells.get("type") == named and raw.unreadable is None for raw in raws
+    ):
+        # Rows of one type, named exactly alike: nothing to sort out row by row.
+        by_type[only] = raws
+        raws = []
     for raw in raws:
         kind = _type_problem(raw, forced) if raw.unreadable is None else None
         if isinstance(kind, EventType):

@@ -49,8 +49,9 @@ EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
-def parse_local_datetime(value: Any, info: ValidationInfo) -> datetime:
-    """Parse an ISO 8601 date or datetime; read it in the context's zone when it has no offset."""
+def read_time(value: Any, zone: tzinfo) -> datetime:
+    """An ISO 8601 date or datetime as a UTC instant; without an offset it is local time in
+    `zone`. Raises ValueError saying what is wrong."""
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, str):
@@ -64,7 +65,6 @@ def parse_local_datetime(value: Any, info: ValidationInfo) -> datetime:
     else:
         raise ValueError("must be an ISO 8601 date or datetime string")
     if parsed.tzinfo is None:
-        zone: tzinfo = (info.context or {}).get("tz", UTC)
         parsed = parsed.replace(tzinfo=zone)
     try:
         moment = parsed.astimezone(UTC)
@@ -75,7 +75,23 @@ def parse_local_datetime(value: Any, info: ValidationInfo) -> datetime:
     return moment
 
 
+def parse_local_datetime(value: Any, info: ValidationInfo) -> datetime:
+    """`read_time` in the zone of the validation context (UTC without one)."""
+    return read_time(value, (info.context or {}).get("tz", UTC))
+
+
 Timestamp = Annotated[datetime, PlainValidator(parse_local_datetime)]
+
+
+def _times(values: list[Any], zone: tzinfo) -> list[datetime | None] | None:
+    """A column of times, read as `Timestamp` reads each, without a pydantic call per
+    value; None if any is wrong (the caller then lets pydantic word the errors)."""
+    try:
+        return [None if value is None else read_time(value, zone) for value in values]
+    except ValueError:
+        return None
+
+
 # PostgreSQL cannot store NUL in text; refusing it here keeps both backends alike.
 NO_NUL = r"^[^\x00]*$"
 Text = Annotated[
@@ -250,16 +266,33 @@ def validate_record(
 
 
 @cache
-def column_adapter(event_type: EventType, name: str) -> TypeAdapter[list[Any]]:
-    """Validates a whole column of a type's field at once; None stands for an empty cell.
-
-    The field's own type and the records' config, so a column validates exactly as the
-    same cells would in their records (the checks across fields aside).
-    """
+def _field_type(event_type: EventType, name: str) -> Any:
     hint = get_type_hints(RECORD_TYPES[event_type], include_extras=True)[name]
     if get_origin(hint) is NotRequired:
         (hint,) = get_args(hint)
-    return TypeAdapter(list[hint | None], config=_RECORD_CONFIG)  # type: ignore[valid-type]
+    return hint
+
+
+@cache
+def _column_adapter(event_type: EventType, name: str) -> TypeAdapter[list[Any]]:
+    field_type = _field_type(event_type, name)
+    return TypeAdapter(list[field_type | None], config=_RECORD_CONFIG)  # type: ignore[valid-type]
+
+
+def validate_column(
+    event_type: EventType, name: str, values: list[Any], context: dict[str, Any]
+) -> list[Any]:
+    """A whole column of a type's field at once; None stands for an empty cell.
+
+    The field's own type and the records' config, so a column validates exactly as the
+    same cells would in their records (the checks across fields aside). Raises pydantic's
+    ValidationError.
+    """
+    if _field_type(event_type, name) == Timestamp:
+        moments = _times(values, context.get("tz") or UTC)
+        if moments is not None:
+            return moments
+    return _column_adapter(event_type, name).validate_python(values, context=context)
 
 
 def fields_of(event_type: EventType) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -57,13 +57,47 @@ class Touched:
     days: dict[EventType, tuple[date, date]] = field(default_factory=dict)
     # Customers whose enrollments changed: their whole rollup row is rebuilt.
     customers: set[str] = field(default_factory=set)
-    # Customers whose completions or churns changed: only those dates are looked up again.
-    outcomes: set[str] = field(default_factory=set)
+    # Customers whose completions, or churns, changed: only that date is looked up again.
+    completions: set[str] = field(default_factory=set)
+    churns: set[str] = field(default_factory=set)
 
     def add_day(self, event_type: EventType, day: date) -> None:
         """Widen the touched day range of a type to include a day."""
         low, high = self.days.get(event_type, (day, day))
         self.days[event_type] = (min(low, day), max(high, day))
+
+    def take_settled(self, batch: Touched) -> Touched:
+        """Take out what the batches after this one will probably not touch again; add this
+        batch's touches to what stays.
+
+        Imports usually come in time order, so the days before the month a batch starts in
+        are settled, and so are the customers this batch no longer touches. Rebuilding
+        them while the import goes on is safe: whatever a later batch touches again is
+        pending again and rebuilt after it.
+        """
+        settled = Touched()
+        starts = [low for low, _ in batch.days.values()]
+        if starts:
+            cut = min(starts).replace(day=1)
+            for event_type, (low, high) in list(self.days.items()):
+                if low >= cut:
+                    continue
+                settled.days[event_type] = (low, min(high, cut - timedelta(days=1)))
+                if high >= cut:
+                    self.days[event_type] = (cut, high)
+                else:
+                    del self.days[event_type]
+        # What stays pending of a customer set is what this batch touched again.
+        settled.customers, self.customers = self.customers - batch.customers, batch.customers
+        settled.completions, self.completions = (
+            self.completions - batch.completions,
+            batch.completions,
+        )
+        settled.churns, self.churns = self.churns - batch.churns, batch.churns
+        for event_type, (low, high) in batch.days.items():
+            self.add_day(event_type, low)
+            self.add_day(event_type, high)
+        return settled
 
 
 def _one(value: Any) -> Any:
@@ -141,19 +175,13 @@ def months_later(moment: datetime, months: int, zone: ZoneInfo) -> datetime:
     return datetime.combine(shifted, local.time(), tzinfo=zone).astimezone(UTC)
 
 
-def _completed_and_churned(customer: Any, enrolled: Any) -> tuple[Any, Any]:
-    """Correlated subqueries: a customer's first completion and first churn since enrolling."""
-    completed = (
-        select(func.min(Completion.at))
-        .where(Completion.customer == customer, Completion.at >= enrolled)
+def _first_since(model: Any, customer: Any, enrolled: Any) -> Any:
+    """Correlated subquery: a customer's first completion (or churn) since enrolling."""
+    return (
+        select(func.min(model.at))
+        .where(model.customer == customer, model.at >= enrolled)
         .scalar_subquery()
     )
-    churned = (
-        select(func.min(Churn.at))
-        .where(Churn.customer == customer, Churn.at >= enrolled)
-        .scalar_subquery()
-    )
-    return completed, churned
 
 
 def _rebuild_customers(
@@ -169,7 +197,8 @@ def _rebuild_customers(
         .limit(1)
         .scalar_subquery()
     )
-    completed, churned = _completed_and_churned(Enrollment.customer, Enrollment.at)
+    completed = _first_since(Completion, Enrollment.customer, Enrollment.at)
+    churned = _first_since(Churn, Enrollment.customer, Enrollment.at)
     table: Any = CustomerRollup.__table__
     for batch in _chunks(sorted(customers)):
         moved.update(
@@ -203,16 +232,12 @@ def _rebuild_customers(
     return (min(moved), max(moved)) if moved else None
 
 
-def _refresh_outcomes(connection: Connection, customers: set[str]) -> None:
-    """Look up again the first completion and churn of customers whose outcomes changed."""
-    completed, churned = _completed_and_churned(
-        CustomerRollup.customer, CustomerRollup.first_enrolled_at
-    )
+def _refresh_first(connection: Connection, model: Any, column: Any, customers: set[str]) -> None:
+    """Look up again the first completion (or churn) of customers whose ones changed."""
+    first = _first_since(model, CustomerRollup.customer, CustomerRollup.first_enrolled_at)
     for batch in _chunks(sorted(customers)):
         connection.execute(
-            update(CustomerRollup)
-            .where(CustomerRollup.customer.in_(batch))
-            .values(first_completed_at=completed, first_churned_at=churned)
+            update(CustomerRollup).where(CustomerRollup.customer.in_(batch)).values({column: first})
         )
 
 
@@ -262,8 +287,18 @@ def refresh(connection: Connection, touched: Touched, zone: ZoneInfo) -> None:
         _rebuild_facts(connection, _daily_queries(event_type), model.day, low, high)  # type: ignore[attr-defined]
         if event_type is EventType.PAYMENT:
             _rebuild_monthly_payers(connection, low, high)
-    if touched.outcomes - touched.customers:
-        _refresh_outcomes(connection, touched.outcomes - touched.customers)
+    # A rebuilt customer's row has both dates already.
+    if touched.completions - touched.customers:
+        _refresh_first(
+            connection,
+            Completion,
+            CustomerRollup.first_completed_at,
+            touched.completions - touched.customers,
+        )
+    if touched.churns - touched.customers:
+        _refresh_first(
+            connection, Churn, CustomerRollup.first_churned_at, touched.churns - touched.customers
+        )
     if touched.customers:
         moved = _rebuild_customers(connection, touched.customers, zone)
         if moved is not None:

@@ -43,7 +43,11 @@ def _utc_texts(moments: list[datetime | None]) -> list[str | None]:
         if moment is not None and moment.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
     texts = _iso_times.dump_python(
-        [None if moment is None else moment.astimezone(UTC) for moment in moments], mode="json"
+        [
+            moment if moment is None or moment.tzinfo is UTC else moment.astimezone(UTC)
+            for moment in moments
+        ],
+        mode="json",
     )
     return [None if text is None else _fixed_width(text) for text in texts]
 

@@ -138,19 +138,32 @@ def test_a_worker_that_fails_is_reported_and_nothing_is_stored(
 def test_a_worker_that_dies_is_reported_and_nothing_is_stored(
     database: Database, tmp_path: Path
 ) -> None:
-    path = write(tmp_path / "mixed.csv", mixed_rows(BATCH * 4))
+    # A FIFO keeps the worker waiting for more of the file, alive until it is killed.
+    path = tmp_path / "fifo.csv"
+    os.mkfifo(path)
+    killed = threading.Event()
+
+    def feed() -> None:
+        with path.open("w", encoding="utf-8") as fifo:
+            fifo.write(mixed_rows(BATCH * 2))
+            fifo.flush()
+            killed.wait(timeout=30)
 
     def kill_the_worker(_size: int) -> None:
-        for child in _children():
-            os.kill(child, signal.SIGKILL)
+        for child in multiprocessing.active_children():
+            if child.pid:
+                os.kill(child.pid, signal.SIGKILL)
+        killed.set()
 
-    with pytest.raises(ImportWorkerError, match="stopped unexpectedly"):
-        run(database, path, worker=True, progress=kill_the_worker)
+    feeder = threading.Thread(target=feed)
+    feeder.start()
+    try:
+        with pytest.raises(ImportWorkerError, match="stopped unexpectedly"):
+            run(database, path, worker=True, progress=kill_the_worker)
+    finally:
+        killed.set()
+        feeder.join()
     assert everything(database)["payment"] == []
-
-
-def _children() -> list[int]:
-    return [child.pid for child in multiprocessing.active_children() if child.pid]
 
 
 def test_progress_counts_every_byte_of_the_file(database: Database, tmp_path: Path) -> None:

@@ -17,14 +17,18 @@ from storage.records import (
     SurveyRecord,
     fields_of,
     required_fields_of,
+    validate_column,
     validate_record,
 )
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
+CELLS = {"id": "p1", "customer": "c1", "amount": "4380", "recurring": "true"}
+
+
 def payment(at: Any, **changes: Any) -> PaymentRecord:
-    cells = {"id": "p1", "at": at, "customer": "c1", "amount": "4380", "recurring": "true"}
+    cells = {**CELLS, "at": at}
     return validate_record(EventType.PAYMENT, {**cells, **changes}, zone=TOKYO)  # type: ignore[return-value]
 
 
@@ -187,3 +191,56 @@ def test_fields_of_a_type_are_its_import_columns_in_order() -> None:
 def test_required_fields_leave_out_the_optional_ones() -> None:
     assert required_fields_of(EventType.SURVEY) == ["id", "at", "customer"]
     assert required_fields_of(EventType.DOWNTIME) == ["id", "at"]
+
+
+TIME_FORMATS = [
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%d %H:%M:%S.%f%z",
+]
+
+
+def written(moment: datetime, form: str) -> str:
+    text = moment.strftime(form)
+    if form.endswith("%z") and moment.tzinfo is not None:
+        text = text[:-2] + ":" + text[-2:]  # +0900 as +09:00, as ISO 8601 writes it
+    return text.replace("+00:00", "Z") if moment.microsecond % 2 else text
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.datetimes(
+                min_value=datetime(1900, 1, 2),
+                max_value=datetime(8999, 12, 30),
+                timezones=st.one_of(st.none(), st.timezones()),
+            ),
+            st.sampled_from(TIME_FORMATS),
+        ),
+        max_size=30,
+    ),
+    st.sampled_from([TOKYO, ZoneInfo("America/New_York"), UTC]),
+)
+def test_a_column_of_times_reads_as_each_time_alone(
+    moments: list[tuple[datetime, str]], zone: ZoneInfo
+) -> None:
+    # Plain ISO 8601 columns take a faster path than single cells: same answers.
+    texts: list[Any] = [written(moment, form) for moment, form in moments]
+    one_by_one: list[Any] = []
+    for text in texts:
+        try:
+            one_by_one.append(
+                validate_record(EventType.PAYMENT, {**CELLS, "at": text}, zone=zone)["at"]
+            )
+        except ValidationError:
+            one_by_one.append(ValidationError)
+    try:
+        column: list[Any] = validate_column(EventType.PAYMENT, "at", texts, {"tz": zone})
+    except ValidationError:
+        assert ValidationError in one_by_one
+    else:
+        assert column == one_by_one
+        assert [moment.utcoffset() for moment in column] == [UTC.utcoffset(None)] * len(column)
