@@ -123,7 +123,8 @@ def read_csv(
         start = reader.line_num + 1
         for cells in reader:
             if len(cells) == width:
-                yield RawRow(start, dict(zip(columns, cells, strict=True)))
+                # Lengths are equal: a strict zip would only check it again, per cell.
+                yield RawRow(start, dict(zip(columns, cells, strict=False)))
             elif cells and any(cell.strip() for cell in cells):
                 yield RawRow(
                     start, {}, f"has {len(cells)} cells but the header has {width} columns"
