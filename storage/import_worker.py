@@ -19,7 +19,7 @@ import queue
 import signal
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -114,7 +114,7 @@ def _widen(pipe: Connection) -> None:
 
 def prepared_in_worker(
     path: Path, file_format: FileFormat, options: PrepareOptions
-) -> Iterator[Prepared]:
+) -> Generator[Prepared, None, None]:
     """The prepared batches of a file, read and validated by a worker process.
 
     Raises FileProblem as reading in this process would; the worker stops when the

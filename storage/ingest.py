@@ -14,8 +14,8 @@ again need remembering, in a temporary table.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -326,7 +326,7 @@ def _heap_frozen() -> Iterator[None]:
 
 def _import(
     database: Database,
-    prepare: Callable[[PrepareOptions], Iterator[Prepared]],
+    prepare: Callable[[PrepareOptions], Generator[Prepared, None, None]],
     *,
     known_kpis: Sequence[str] | None,
     forced_type: EventType | None,
@@ -341,9 +341,11 @@ def _import(
         transaction = connection.begin()
         try:
             options = _options(connection, database.zone, known_kpis, forced_type)
-            result = write_prepared(
-                connection, prepare(options), options, skip_invalid=skip_invalid, progress=progress
-            )
+            # Closed however the import ends, so a worker process stops with it.
+            with closing(prepare(options)) as batches:
+                result = write_prepared(
+                    connection, batches, options, skip_invalid=skip_invalid, progress=progress
+                )
         except BaseException:
             transaction.rollback()
             raise

@@ -8,7 +8,7 @@ process writes the batch before (`storage.ingest`).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -361,7 +361,7 @@ def convert(checked: list[Checked], options: PrepareOptions) -> list[TypedRows]:
 
 def prepare_rows(
     rows: Iterable[RawRow], options: PrepareOptions, consumed: Callable[[], int] = lambda: 0
-) -> Iterator[Prepared]:
+) -> Generator[Prepared, None, None]:
     """Validate and convert rows batch by batch; `consumed` says how many bytes were read."""
     context = options.context
     for raw_batch in _batches(iter(rows), BATCH):
@@ -371,7 +371,7 @@ def prepare_rows(
 
 def prepare_stream(
     stream: IO[bytes], file_format: FileFormat, options: PrepareOptions
-) -> Iterator[Prepared]:
+) -> Generator[Prepared, None, None]:
     """Read, validate and convert a CSV or JSON Lines stream batch by batch."""
     counted = [0]
 

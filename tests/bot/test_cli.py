@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from storage.db import head_revision
+from storage.import_worker import WORKER_MIN_BYTES
 from storage.records import EventType
 
 KPIBOT = Path(sys.executable).with_name("kpibot")
@@ -173,6 +174,23 @@ def test_ingest_skip_invalid_stores_the_rest_and_writes_the_rejected_rows(
     assert [problem["column"] for problem in row["problems"]] == ["amount"]
     assert row["row"]["id"] == "p2"
     assert stored(tmp_path, "SELECT id, amount FROM payments") == [("p1", 100)]
+
+
+def test_ingest_of_a_large_file_reports_the_rows_the_worker_refused(
+    tmp_path: Path, data_url: str
+) -> None:
+    rows = "".join(f"payment,p{n},2026-11-01 10:00,c{n % 50},100,true\n" for n in range(30_000))
+    (tmp_path / "large.csv").write_text(
+        PAYMENTS + rows + "payment,bad,2026-11-01,c1,-5,true\n", encoding="utf-8"
+    )
+    assert (tmp_path / "large.csv").stat().st_size > WORKER_MIN_BYTES
+    finished = kpibot("ingest", "--skip-invalid", "large.csv", cwd=tmp_path, database=data_url)
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout.startswith(
+        "large.csv: inserted 30,000, updated 0, unchanged 0, rejected 1"
+    )
+    assert "large.csv: line 30002, column amount: " in finished.stderr
+    assert stored(tmp_path, "SELECT count(*), sum(amount) FROM payments") == [(30_000, 3_000_000)]
 
 
 def test_ingest_type_reads_a_file_without_a_type_column(tmp_path: Path, data_url: str) -> None:

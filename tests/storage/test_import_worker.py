@@ -166,6 +166,18 @@ def test_a_worker_that_dies_is_reported_and_nothing_is_stored(
     assert everything(database)["payment"] == []
 
 
+def test_an_import_that_fails_here_stops_its_worker(database: Database, tmp_path: Path) -> None:
+    path = write(tmp_path / "mixed.csv", mixed_rows(BATCH * 4))
+
+    def fail(_size: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run(database, path, worker=True, progress=fail)
+    assert multiprocessing.active_children() == []
+    assert everything(database)["payment"] == []
+
+
 def test_progress_counts_every_byte_of_the_file(database: Database, tmp_path: Path) -> None:
     path = write(tmp_path / "mixed.csv", mixed_rows(BATCH + 10))
     seen: list[int] = []
