@@ -4,8 +4,8 @@ Validation and conversion cost more per row than the database writes, and Python
 one of them at a time per process. A worker process prepares the next batch while the
 importing process writes the one before, so a large import keeps two cores busy.
 
-The worker runs at most a few batches ahead of the writer: when the writer falls behind,
-the worker waits, so memory stays flat in the file size.
+The pipe between them holds about two batches: when the writer falls behind, the worker
+waits, so memory stays flat in the file size.
 """
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ import fcntl
 import gc
 import multiprocessing
 import os
-import queue
 import signal
 import threading
 import traceback
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -63,26 +62,19 @@ class _Crashed:
     details: str
 
 
-# Batches the worker may run ahead of the writer. One would do if both kept an even pace;
-# they do not (a lookup or a page flush makes one batch slower), and a worker that waits
-# to hand over its batch is a core idle.
-_AHEAD = 4
-
 _Message = Prepared | _Finished | _Unreadable | _Crashed
 
 
-def _forward(outbox: queue.Queue[_Message], sender: Connection) -> None:
-    """Send what the worker prepared; the pipe blocks this thread, not the preparing one."""
+def _outcome(path: str, file_format: FileFormat, options: PrepareOptions) -> Iterator[_Message]:
+    """The prepared batches of a file, then how it ended."""
     try:
-        while True:
-            message = outbox.get()
-            sender.send(message)
-            if not isinstance(message, Prepared):
-                return
-    except OSError:
-        return  # the importing process stopped listening; it ends this process too
-    finally:
-        sender.close()
+        with open(path, "rb") as stream:
+            yield from prepare_stream(stream, file_format, options)
+        yield _Finished()
+    except FileProblem as problem:
+        yield _Unreadable(str(problem), problem.line)
+    except Exception:  # reported to the importing process, which raises
+        yield _Crashed(traceback.format_exc())
 
 
 def _work(sender: Connection, path: str, file_format: FileFormat, options: PrepareOptions) -> None:
@@ -90,19 +82,10 @@ def _work(sender: Connection, path: str, file_format: FileFormat, options: Prepa
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # What this process imported lives as long as it does: keep collections off it.
     gc.freeze()
-    outbox: queue.Queue[_Message] = queue.Queue(maxsize=_AHEAD)
-    forwarder = threading.Thread(target=_forward, args=(outbox, sender), daemon=True)
-    forwarder.start()
-    try:
-        with open(path, "rb") as stream:
-            for prepared in prepare_stream(stream, file_format, options):
-                outbox.put(prepared)
-        outbox.put(_Finished())
-    except FileProblem as problem:
-        outbox.put(_Unreadable(str(problem), problem.line))
-    except BaseException:  # reported to the importing process, which raises
-        outbox.put(_Crashed(traceback.format_exc()))
-    forwarder.join()
+    # A broken pipe: the importing process stopped listening, and ends this one too.
+    with contextlib.suppress(BrokenPipeError), sender:
+        for message in _outcome(path, file_format, options):
+            sender.send(message)
 
 
 def _widen(pipe: Connection) -> None:
