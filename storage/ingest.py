@@ -411,25 +411,23 @@ def import_file(
     A large file is prepared by a worker process when that helps (`worker_helps`);
     `worker` forces the choice either way.
     """
-    if worker if worker is not None else worker_helps(path):
-        return _import(
-            database,
-            lambda options: prepared_in_worker(path, file_format, options),
-            known_kpis=known_kpis,
-            forced_type=forced_type,
-            skip_invalid=skip_invalid,
-            progress=progress,
-        )
-    with path.open("rb") as stream:
-        return import_stream(
-            database,
-            stream,
-            file_format,
-            known_kpis=known_kpis,
-            forced_type=forced_type,
-            skip_invalid=skip_invalid,
-            progress=progress,
-        )
+    in_worker = worker if worker is not None else worker_helps(path)
+
+    def prepare(options: PrepareOptions) -> Generator[Prepared, None, None]:
+        if in_worker:
+            yield from prepared_in_worker(path, file_format, options)
+        else:
+            with path.open("rb") as stream:
+                yield from prepare_stream(stream, file_format, options)
+
+    return _import(
+        database,
+        prepare,
+        known_kpis=known_kpis,
+        forced_type=forced_type,
+        skip_invalid=skip_invalid,
+        progress=progress,
+    )
 
 
 def store_records(
