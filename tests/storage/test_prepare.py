@@ -1,0 +1,88 @@
+"""Validating a batch column by column accepts and refuses exactly what row by row does."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from storage.prepare import Checked, Rejected, validate_batch, validate_row
+from storage.readers import RawRow
+from storage.records import EventType
+
+CONTEXT = {"tz": ZoneInfo("Asia/Tokyo"), "kpis": ["brand_search_rank"]}
+# Per column, cells a file may hold: good ones, and some each column must refuse.
+CELLS: dict[str, list[Any]] = {
+    "id": ["a", " b ", "c\x00", ""],
+    "at": ["2026-11-01", "2026-11-01 10:30", "2026-11-01T01:00:00Z", "2026/11/01", "0001-01-01"],
+    "until": ["", "2026-11-01 11:00", "2026-10-01"],
+    "first_response_at": ["", "2026-11-01 12:00", "2026-10-01"],
+    "customer": ["c1", " c2", ""],
+    "channel": ["Ads", "referral", ""],
+    "amount": ["100", "0", "-1", "1.5", "abc", ""],
+    "recurring": ["true", "false", "yes", "maybe"],
+    "category": ["marketing", "fixed", "other"],
+    "nps": ["", "0", "10", "11"],
+    "csat": ["", "1", "5", "0"],
+    "ai_adoption": ["", "true", "no", "perhaps"],
+    "title": ["新しい演習", ""],
+    "kpi": ["brand_search_rank", "revenue"],
+    "value": ["4", "nan", "x"],
+}
+# A column of another type: empty in a mixed file, refused when filled.
+FOREIGN = ["", "7"]
+COLUMNS = {
+    EventType.ENROLLMENT: ["id", "at", "customer", "channel"],
+    EventType.PAYMENT: ["id", "at", "customer", "amount", "recurring"],
+    EventType.COST: ["id", "at", "amount", "category"],
+    EventType.SURVEY: ["id", "at", "customer", "nps", "csat", "ai_adoption"],
+    EventType.TICKET: ["id", "at", "first_response_at"],
+    EventType.DOWNTIME: ["id", "at", "until"],
+    EventType.RELEASE: ["id", "at", "title"],
+    EventType.MEASUREMENT: ["id", "at", "kpi", "value"],
+}
+
+
+@st.composite
+def batches(draw: st.DrawFn) -> list[RawRow]:
+    event_type = draw(st.sampled_from(sorted(COLUMNS)))
+    foreign = "amount" if event_type is EventType.ENROLLMENT else "channel"
+    # Mostly good rows, so that whole batches validate and the columns are compared too.
+    good = {name: st.sampled_from(CELLS[name][:2]) for name in COLUMNS[event_type]}
+    anything = {name: st.sampled_from(CELLS[name]) for name in COLUMNS[event_type]}
+    good[foreign] = st.just("")
+    anything[foreign] = st.sampled_from(FOREIGN)
+    rows = draw(
+        st.lists(
+            st.one_of(st.fixed_dictionaries(good), st.fixed_dictionaries(anything)),
+            min_size=1,
+            max_size=12,
+        )
+    )
+    return [
+        RawRow(line, {"type": event_type.value, **row}) for line, row in enumerate(rows, start=2)
+    ]
+
+
+def row_by_row(raws: list[RawRow]) -> tuple[list[Checked], list[Rejected]]:
+    lines: list[int] = []
+    records: list[Any] = []
+    rejected: list[Rejected] = []
+    for raw in raws:
+        outcome = validate_row(raw, None, CONTEXT)
+        if isinstance(outcome, list):
+            rejected.append(Rejected(raw.line, outcome, dict(raw.cells)))
+        else:
+            event_type, record = outcome
+            lines.append(raw.line)
+            records.append(record)
+    event_type = EventType(raws[0].cells["type"])
+    checked = [Checked.of_records(event_type, lines, records)] if records else []
+    return checked, rejected
+
+
+@given(batches())
+def test_a_batch_validates_as_its_rows_do_one_by_one(raws: list[RawRow]) -> None:
+    assert validate_batch(raws, None, CONTEXT) == row_by_row(raws)
