@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -17,9 +18,12 @@ from bot.runtime import configured_database, load_configured_catalog, measured_k
 from bot.settings import load_settings
 from kpi_engine.catalog import UnknownKpi
 from storage.db import create_db_engine, head_revision, upgrade
+from storage.import_worker import ImportWorkerError
 from storage.ingest import ImportResult, import_file, record_measurement
 from storage.readers import FileProblem, guess_format
 from storage.records import EventType
+
+log = logging.getLogger(__name__)
 
 
 def db_upgrade(_args: argparse.Namespace) -> int:
@@ -101,6 +105,11 @@ def ingest(args: argparse.Namespace) -> int:
             except FileProblem as problem:
                 where = f"line {problem.line}: " if problem.line else ""
                 print(f"{path}: {where}{problem} (nothing stored)", file=sys.stderr)
+                failed = True
+                continue
+            except ImportWorkerError as error:
+                log.debug("import worker traceback:\n%s", error.details)
+                print(f"{path}: {error} (nothing stored)", file=sys.stderr)
                 failed = True
                 continue
         for rejected in result.rejected:

@@ -43,7 +43,14 @@ def worker_helps(path: Path) -> bool:
 
 
 class ImportWorkerError(RuntimeError):
-    """The worker process failed for a reason other than the file's content."""
+    """The worker process failed for a reason other than the file's content.
+
+    `details` holds the worker's traceback, when it could send one.
+    """
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details
 
 
 @dataclass(frozen=True)
@@ -133,7 +140,8 @@ def prepared_in_worker(
             elif isinstance(message, _Unreadable):
                 raise FileProblem(message.message, line=message.line)
             else:
-                raise ImportWorkerError(f"the import worker failed:\n{message.details}")
+                last = message.details.strip().splitlines()[-1]
+                raise ImportWorkerError(f"the import worker failed: {last}", message.details)
     finally:
         receiver.close()
         if worker.is_alive():

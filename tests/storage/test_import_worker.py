@@ -131,8 +131,9 @@ def test_an_unreadable_file_is_a_file_problem_naming_its_line(
 def test_a_worker_that_fails_is_reported_and_nothing_is_stored(
     database: Database, tmp_path: Path
 ) -> None:
-    with pytest.raises(ImportWorkerError, match="FileNotFoundError"):
+    with pytest.raises(ImportWorkerError, match="failed: FileNotFoundError") as failure:
         run(database, tmp_path / "gone.csv", worker=True)
+    assert failure.value.details.startswith("Traceback")
 
 
 def test_a_worker_that_dies_is_reported_and_nothing_is_stored(
