@@ -188,7 +188,7 @@ class _Writer:
                 converter = row_converter(group.event_type, self.options.driver, self.options.zone)
                 table = self.tables[group.event_type] = _Table(self.connection, converter)
             self._write_group(table, group)
-        refresh(self.connection, self.pending.take_settled(self.touched), self.options.zone)
+        refresh(self.connection, self.pending.take_settled(self.touched))
 
     def _write_group(self, table: _Table, group: TypedRows) -> None:
         ids = [row[0] for row in group.rows]
@@ -256,7 +256,7 @@ class _Writer:
 
     def finish(self) -> None:
         """Bring the rollups up to date and drop the scratch table."""
-        refresh(self.connection, self.pending, self.options.zone)
+        refresh(self.connection, self.pending)
         self.seen_before.close()
 
 

@@ -29,6 +29,7 @@ from storage.records import (
     required_fields_of,
     validate_column,
 )
+from storage.rollups import retention_deadline
 from storage.schema import EVENT_MODELS, driver_rows
 
 BATCH = 5_000
@@ -238,7 +239,7 @@ def validate_batch(
 
 CUSTOMER_TYPES = frozenset({EventType.ENROLLMENT, EventType.COMPLETION, EventType.CHURN})
 # Columns the importer computes rather than reads.
-DERIVED_COLUMNS = frozenset({"day", "response_seconds"})
+DERIVED_COLUMNS = frozenset({"day", "response_seconds", "retention_deadline"})
 
 
 class RowConverter:
@@ -270,6 +271,8 @@ class RowConverter:
         for name in self.columns:
             if name == "day":
                 values.append([at.astimezone(self.zone).date() for at in ats])
+            elif name == "retention_deadline":
+                values.append([retention_deadline(at, self.zone) for at in ats])
             elif name == "response_seconds":
                 values.append(
                     [

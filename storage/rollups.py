@@ -41,8 +41,6 @@ from storage.schema import (
     Payment,
     Release,
     Survey,
-    driver_insert,
-    driver_rows,
 )
 
 CHUNK = 500
@@ -168,6 +166,14 @@ def _chunks(items: Iterable[str]) -> Iterator[list[str]]:
         yield batch
 
 
+RETENTION_MONTHS = 6
+
+
+def retention_deadline(enrolled: datetime, zone: ZoneInfo) -> datetime:
+    """When the retention window a first enrollment opens closes."""
+    return months_later(enrolled, RETENTION_MONTHS, zone)
+
+
 def months_later(moment: datetime, months: int, zone: ZoneInfo) -> datetime:
     """The same local wall time a number of calendar months later (clamped to month end)."""
     local = moment.astimezone(zone)
@@ -184,9 +190,7 @@ def _first_since(model: Any, customer: Any, enrolled: Any) -> Any:
     )
 
 
-def _rebuild_customers(
-    connection: Connection, customers: set[str], zone: ZoneInfo
-) -> tuple[date, date] | None:
+def _rebuild_customers(connection: Connection, customers: set[str]) -> tuple[date, date] | None:
     """Recompute the customers rollup for some customers; return the first days it moved."""
     moved: set[date] = set()
     earliest = select(Enrollment).alias("earliest")
@@ -199,7 +203,6 @@ def _rebuild_customers(
     )
     completed = _first_since(Completion, Enrollment.customer, Enrollment.at)
     churned = _first_since(Churn, Enrollment.customer, Enrollment.at)
-    table: Any = CustomerRollup.__table__
     for batch in _chunks(sorted(customers)):
         moved.update(
             connection.scalars(
@@ -208,27 +211,32 @@ def _rebuild_customers(
                 .returning(CustomerRollup.first_day)
             )
         )
-        firsts = connection.execute(
-            select(
-                Enrollment.customer,
-                Enrollment.at,
-                Enrollment.day,
-                Enrollment.channel,
-                completed,
-                churned,
-            ).where(Enrollment.customer.in_(batch), Enrollment.id == first_id)
-        ).all()
-        if not firsts:
-            continue
-        columns: list[list[Any]] = [list(values) for values in zip(*firsts, strict=True)]
-        # The retention window is in calendar months of local time, which SQL cannot say
-        # alike on SQLite and PostgreSQL: computed here, written with the row.
-        columns.append([months_later(at, 6, zone) for at in columns[1]])
-        connection.exec_driver_sql(
-            driver_insert(table, connection.dialect),
-            driver_rows(table, connection.dialect, columns),
+        moved.update(
+            connection.scalars(
+                insert(CustomerRollup)
+                .from_select(
+                    [
+                        "customer",
+                        "first_enrolled_at",
+                        "first_day",
+                        "first_channel",
+                        "first_completed_at",
+                        "first_churned_at",
+                        "retention_deadline",
+                    ],
+                    select(
+                        Enrollment.customer,
+                        Enrollment.at,
+                        Enrollment.day,
+                        Enrollment.channel,
+                        completed,
+                        churned,
+                        Enrollment.retention_deadline,
+                    ).where(Enrollment.customer.in_(batch), Enrollment.id == first_id),
+                )
+                .returning(CustomerRollup.first_day)
+            )
         )
-        moved.update(columns[2])
     return (min(moved), max(moved)) if moved else None
 
 
@@ -280,7 +288,7 @@ def _rebuild_monthly_payers(connection: Connection, low: date, high: date) -> No
             connection.execute(insert(MonthlyPayers).values(month=month, payers=payers))
 
 
-def refresh(connection: Connection, touched: Touched, zone: ZoneInfo) -> None:
+def refresh(connection: Connection, touched: Touched) -> None:
     """Rebuild every rollup an import's changes can have moved."""
     for event_type, (low, high) in touched.days.items():
         model = EVENT_MODELS[event_type.value]
@@ -300,13 +308,14 @@ def refresh(connection: Connection, touched: Touched, zone: ZoneInfo) -> None:
             connection, Churn, CustomerRollup.first_churned_at, touched.churns - touched.customers
         )
     if touched.customers:
-        moved = _rebuild_customers(connection, touched.customers, zone)
+        moved = _rebuild_customers(connection, touched.customers)
         if moved is not None:
             _rebuild_new_customer_facts(connection, *moved)
 
 
 def rebuild_local_days(connection: Connection, zone: ZoneInfo) -> None:
-    """Recompute every `day` column for a new time zone, then every rollup."""
+    """Recompute every local `day` (and retention deadline) for a new time zone, then every
+    rollup."""
     touched = Touched()
     for name, model in EVENT_MODELS.items():
         table: Any = model.__table__
@@ -321,11 +330,13 @@ def rebuild_local_days(connection: Connection, zone: ZoneInfo) -> None:
             if not rows:
                 break
             updates = [{"key": row.id, "new_day": row.at.astimezone(zone).date()} for row in rows]
+            values: dict[str, Any] = {"day": bindparam("new_day")}
+            if model is Enrollment:
+                values["retention_deadline"] = bindparam("new_deadline")
+                for item, row in zip(updates, rows, strict=True):
+                    item["new_deadline"] = retention_deadline(row.at, zone)
             connection.execute(
-                update(table)
-                .where(table.c.id == bindparam("key"))
-                .values(day=bindparam("new_day")),
-                updates,
+                update(table).where(table.c.id == bindparam("key")).values(values), updates
             )
             for item in updates:
                 touched.add_day(EventType(name), item["new_day"])
@@ -334,4 +345,4 @@ def rebuild_local_days(connection: Connection, zone: ZoneInfo) -> None:
     connection.execute(delete(DailyFact))
     connection.execute(delete(MonthlyPayers))
     touched.customers = set(connection.scalars(select(Enrollment.customer).distinct()))
-    refresh(connection, touched, zone)
+    refresh(connection, touched)

@@ -204,6 +204,9 @@ class Enrollment(Base):
     at: Mapped[Timestamp]
     day: Mapped[LocalDay]
     channel: Mapped[str] = mapped_column(String(100))
+    # Derived at import, like `day`: the end of the retention window this enrollment opens
+    # if it is the customer's first, so the customers rollup is built in SQL alone.
+    retention_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
     __table_args__ = (Index(None, "customer", "at"), Index(None, "day"))
 
 

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
+from datetime import UTC, date, datetime
 
-from storage.db import Database, current_revision, head_revision
-from storage.schema import Base
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import String, column, insert, select, table
+
+from storage.db import (
+    MIGRATIONS,
+    Database,
+    create_db_engine,
+    current_revision,
+    head_revision,
+    upgrade,
+)
+from storage.schema import Base, Enrollment, LocalDate, Meta, UTCDateTime
 
 
 def test_a_migrated_database_matches_the_models(database: Database) -> None:
@@ -19,3 +31,44 @@ def test_a_migrated_database_matches_the_models(database: Database) -> None:
 def test_a_migrated_database_is_at_the_newest_revision(database: Database) -> None:
     with database.engine.connect() as connection:
         assert current_revision(connection) == head_revision()
+
+
+# The enrollments table as revision 0001 made it.
+ENROLLMENTS_0001 = table(
+    "enrollments",
+    column("id", String()),
+    column("customer", String()),
+    column("at", UTCDateTime()),
+    column("day", LocalDate()),
+    column("channel", String()),
+)
+
+
+def test_enrollments_stored_before_revision_0002_get_their_retention_deadline(
+    database_url: str,
+) -> None:
+    engine = create_db_engine(database_url)
+    try:
+        with engine.connect().execution_options(kpibot_write=True) as connection:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.attributes["connection"] = connection
+            with connection.begin():
+                command.upgrade(config, "0001")
+                connection.execute(insert(Meta).values(key="timezone", value="Asia/Tokyo"))
+                connection.execute(
+                    insert(ENROLLMENTS_0001).values(
+                        id="e1",
+                        customer="c1",
+                        # 09:00 on 31 August in Tokyo: six months on is clamped to February's end.
+                        at=datetime(2026, 8, 31, 0, 0, tzinfo=UTC),
+                        day=date(2026, 8, 31),
+                        channel="ads",
+                    )
+                )
+        assert upgrade(engine)
+        with engine.connect() as connection:
+            deadline = connection.scalar(select(Enrollment.retention_deadline))
+        assert deadline == datetime(2027, 2, 28, 0, 0, tzinfo=UTC)
+    finally:
+        engine.dispose()
