@@ -18,6 +18,7 @@ included (goal: within 100 MB of each other).
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import subprocess
 import sys
@@ -43,6 +44,11 @@ TODAY = date(2026, 11, 23)
 def make_files(directory: Path, scale: float) -> dict[EventType, Path]:
     written = write_demo_csv(directory, today=TODAY, tz=ZONE, scale=scale)
     return {event_type: path for event_type, (path, _count) in written.items()}
+
+
+def settle_disk() -> None:
+    """Let the kernel write out what earlier steps left dirty, so neither side pays for it."""
+    os.sync()
 
 
 def fresh_database(directory: Path, name: str) -> str:
@@ -72,6 +78,7 @@ def baseline(files: dict[EventType, Path], database: str) -> tuple[int, float]:
     connection = sqlite3.connect(database, isolation_level=None)
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = NORMAL")
+    settle_disk()
     started = time.perf_counter()
     connection.execute("BEGIN")
     for sql, rows in prepared:
@@ -84,6 +91,7 @@ def baseline(files: dict[EventType, Path], database: str) -> tuple[int, float]:
 
 def kpibot_import(files: dict[EventType, Path], database: str) -> tuple[int, float]:
     opened = open_database(f"sqlite:///{database}", ZONE)
+    settle_disk()
     started = time.perf_counter()
     count = 0
     for path in files.values():
