@@ -223,18 +223,27 @@ def validate_batch(
             checked.append(group)
             continue
         # Some row is bad: go row by row to keep the good ones and name every problem.
-        lines: list[int] = []
-        records: list[Record] = []
-        for raw in rows:
-            outcome = validate_row(raw, event_type, context)
-            if isinstance(outcome, list):
-                rejected.append(Rejected(raw.line, outcome, dict(raw.cells)))
-            else:
-                lines.append(raw.line)
-                records.append(outcome[1])
-        if records:
-            checked.append(Checked.of_records(event_type, lines, records))
+        good, bad = validate_one_by_one(event_type, rows, context)
+        checked.extend(good)
+        rejected.extend(bad)
     return checked, rejected
+
+
+def validate_one_by_one(
+    event_type: EventType, rows: list[RawRow], context: dict[str, Any]
+) -> tuple[list[Checked], list[Rejected]]:
+    """Validate rows of one type row by row: the valid ones, and every problem of the rest."""
+    lines: list[int] = []
+    records: list[Record] = []
+    rejected: list[Rejected] = []
+    for raw in rows:
+        outcome = validate_row(raw, event_type, context)
+        if isinstance(outcome, list):
+            rejected.append(Rejected(raw.line, outcome, dict(raw.cells)))
+        else:
+            lines.append(raw.line)
+            records.append(outcome[1])
+    return ([Checked.of_records(event_type, lines, records)] if records else []), rejected
 
 
 CUSTOMER_TYPES = frozenset({EventType.ENROLLMENT, EventType.COMPLETION, EventType.CHURN})

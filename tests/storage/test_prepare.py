@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storage.prepare import Checked, Rejected, validate_batch, validate_row
+from storage.prepare import validate_batch, validate_one_by_one
 from storage.readers import RawRow
 from storage.records import EventType
 
@@ -66,23 +66,7 @@ def batches(draw: st.DrawFn) -> list[RawRow]:
     ]
 
 
-def row_by_row(raws: list[RawRow]) -> tuple[list[Checked], list[Rejected]]:
-    lines: list[int] = []
-    records: list[Any] = []
-    rejected: list[Rejected] = []
-    for raw in raws:
-        outcome = validate_row(raw, None, CONTEXT)
-        if isinstance(outcome, list):
-            rejected.append(Rejected(raw.line, outcome, dict(raw.cells)))
-        else:
-            event_type, record = outcome
-            lines.append(raw.line)
-            records.append(record)
-    event_type = EventType(raws[0].cells["type"])
-    checked = [Checked.of_records(event_type, lines, records)] if records else []
-    return checked, rejected
-
-
 @given(batches())
 def test_a_batch_validates_as_its_rows_do_one_by_one(raws: list[RawRow]) -> None:
-    assert validate_batch(raws, None, CONTEXT) == row_by_row(raws)
+    one_by_one = validate_one_by_one(EventType(raws[0].cells["type"]), raws, CONTEXT)
+    assert validate_batch(raws, None, CONTEXT) == one_by_one
