@@ -9,9 +9,8 @@ from zoneinfo import ZoneInfo
 from bot.runtime import measured_kpis
 from kpi_engine.catalog import load_catalog
 from storage.db import open_database
-from storage.demo import demo_rows, demo_types
+from storage.demo import demo_import_rows, demo_rows, demo_types
 from storage.ingest import import_rows
-from storage.readers import RawRow
 
 ZONE = ZoneInfo("Asia/Tokyo")
 TODAY = date(2026, 11, 23)
@@ -41,12 +40,7 @@ def build_database(path: Path, scale: float, today: date = TODAY) -> int:
     known = measured_kpis(load_catalog())
     total = 0
     for event_type in demo_types():
-        rows = (
-            RawRow(line, {"type": event_type.value, **cells})
-            for line, cells in enumerate(
-                demo_rows(event_type, today=today, tz=ZONE, scale=scale), start=2
-            )
-        )
+        rows = demo_import_rows(event_type, today=today, tz=ZONE, scale=scale)
         total += import_rows(database, rows, known_kpis=known).inserted
     database.engine.dispose()
     return total

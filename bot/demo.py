@@ -20,9 +20,8 @@ from bot.settings import Settings, load_settings
 from bot.slack_client import build_web_client
 from kpi_engine.catalog import Catalog
 from storage.db import Database, is_demo_file, mark_as_demo, open_database, sqlite_file
-from storage.demo import demo_rows, demo_types, write_demo_csv
+from storage.demo import demo_import_rows, demo_types, write_demo_csv
 from storage.ingest import import_rows
-from storage.readers import RawRow
 
 DEFAULT_DEMO_DB = "kpibot-demo.db"
 
@@ -68,12 +67,7 @@ def run(args: argparse.Namespace) -> int:
     )
     total = 0
     for event_type in demo_types():
-        rows = (
-            RawRow(line, {"type": event_type.value, **cells})
-            for line, cells in enumerate(
-                demo_rows(event_type, today=today, tz=zone, scale=args.scale), start=2
-            )
-        )
+        rows = demo_import_rows(event_type, today=today, tz=zone, scale=args.scale)
         with tqdm(rows, desc=event_type.value, unit=" rows", disable=None, leave=False) as bar:
             result = import_rows(database, bar, known_kpis=known_kpis)
         if not result.stored:

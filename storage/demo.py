@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Generic, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
+from storage.readers import RawRow
 from storage.records import EventType, fields_of
 
 DEMO_START = date(2025, 1, 1)
@@ -575,6 +576,14 @@ def demo_rows(
                 row = {"id": cells[0], "at": at.isoformat()}
                 row.update(zip(names[1:], cells[1:], strict=True))
                 yield row
+
+
+def demo_import_rows(
+    event_type: EventType, *, today: date, tz: ZoneInfo, scale: float = 1.0
+) -> Iterator[RawRow]:
+    """The demo rows of one type as an import reads them: typed, numbered as file lines."""
+    for line, cells in enumerate(demo_rows(event_type, today=today, tz=tz, scale=scale), start=2):
+        yield RawRow(line, {"type": event_type.value, **cells})
 
 
 def _cells(values: tuple[_Value, ...], end: datetime, *, open_ended: bool) -> list[str] | None:

@@ -33,9 +33,8 @@ from bot.slack_client import build_web_client
 from bot.web import create_web_app
 from kpi_engine.catalog import Catalog, load_catalog
 from storage.db import open_database
-from storage.demo import demo_rows, demo_types
+from storage.demo import demo_import_rows, demo_types
 from storage.ingest import import_rows
-from storage.readers import RawRow
 from tests.bot.slack.mock_web_api import MockWebApi
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -88,12 +87,7 @@ def build_demo_database(path: Path, *, scale: float, today: date = TODAY) -> int
     total = 0
     try:
         for event_type in demo_types():
-            rows = (
-                RawRow(line, {"type": event_type.value, **cells})
-                for line, cells in enumerate(
-                    demo_rows(event_type, today=today, tz=TOKYO, scale=scale), start=2
-                )
-            )
+            rows = demo_import_rows(event_type, today=today, tz=TOKYO, scale=scale)
             total += import_rows(database, rows, known_kpis=known).inserted
     finally:
         database.engine.dispose()
