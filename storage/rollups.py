@@ -7,15 +7,20 @@ After an import writes its rows, `refresh` rebuilds, inside the same transaction
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
+    Column,
     Connection,
+    MetaData,
     Select,
+    String,
+    Table,
     bindparam,
     case,
     delete,
@@ -41,9 +46,9 @@ from storage.schema import (
     Payment,
     Release,
     Survey,
+    driver_insert,
 )
 
-CHUNK = 500
 # A SELECT of (day, total, count); SQLAlchemy's row typing cannot follow these builders.
 DailySelect = Select[Any, Any, Any]
 
@@ -155,17 +160,6 @@ def _rebuild_facts(
             )
 
 
-def _chunks(items: Iterable[str]) -> Iterator[list[str]]:
-    batch: list[str] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == CHUNK:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 RETENTION_MONTHS = 6
 
 
@@ -190,9 +184,33 @@ def _first_since(model: Any, customer: Any, enrolled: Any) -> Any:
     )
 
 
-def _rebuild_customers(connection: Connection, customers: set[str]) -> tuple[date, date] | None:
-    """Recompute the customers rollup for some customers; return the first days it moved."""
-    moved: set[date] = set()
+# The customers a refresh works on, in a temporary table: the statements below then
+# take them by a subquery, however many there are, instead of as thousands of parameters.
+_CUSTOMERS = Table(
+    "kpibot_refresh_customers",
+    MetaData(),
+    Column("customer", String(200), primary_key=True),
+    prefixes=["TEMPORARY"],
+)
+_IN_REFRESH = select(_CUSTOMERS.c.customer)
+
+
+@contextmanager
+def _customers_in_refresh(connection: Connection, customers: set[str]) -> Iterator[None]:
+    """Hold some customers in the refresh table while the block runs."""
+    _CUSTOMERS.create(connection, checkfirst=True)
+    connection.exec_driver_sql(
+        driver_insert(_CUSTOMERS, connection.dialect), [(customer,) for customer in customers]
+    )
+    try:
+        yield
+    finally:
+        connection.execute(delete(_CUSTOMERS))
+
+
+def _rebuild_customers(connection: Connection) -> tuple[date, date] | None:
+    """Recompute the customers rollup of the customers in refresh; return the first days
+    it moved."""
     earliest = select(Enrollment).alias("earliest")
     first_id = (
         select(earliest.c.id)
@@ -203,50 +221,45 @@ def _rebuild_customers(connection: Connection, customers: set[str]) -> tuple[dat
     )
     completed = _first_since(Completion, Enrollment.customer, Enrollment.at)
     churned = _first_since(Churn, Enrollment.customer, Enrollment.at)
-    for batch in _chunks(sorted(customers)):
-        moved.update(
-            connection.scalars(
-                delete(CustomerRollup)
-                .where(CustomerRollup.customer.in_(batch))
-                .returning(CustomerRollup.first_day)
-            )
+    in_refresh = CustomerRollup.customer.in_(_IN_REFRESH)
+    first_days = select(func.min(CustomerRollup.first_day), func.max(CustomerRollup.first_day))
+    before = connection.execute(first_days.where(in_refresh)).one()
+    connection.execute(delete(CustomerRollup).where(in_refresh))
+    connection.execute(
+        insert(CustomerRollup).from_select(
+            [
+                "customer",
+                "first_enrolled_at",
+                "first_day",
+                "first_channel",
+                "first_completed_at",
+                "first_churned_at",
+                "retention_deadline",
+            ],
+            select(
+                Enrollment.customer,
+                Enrollment.at,
+                Enrollment.day,
+                Enrollment.channel,
+                completed,
+                churned,
+                Enrollment.retention_deadline,
+            ).where(Enrollment.customer.in_(_IN_REFRESH), Enrollment.id == first_id),
         )
-        moved.update(
-            connection.scalars(
-                insert(CustomerRollup)
-                .from_select(
-                    [
-                        "customer",
-                        "first_enrolled_at",
-                        "first_day",
-                        "first_channel",
-                        "first_completed_at",
-                        "first_churned_at",
-                        "retention_deadline",
-                    ],
-                    select(
-                        Enrollment.customer,
-                        Enrollment.at,
-                        Enrollment.day,
-                        Enrollment.channel,
-                        completed,
-                        churned,
-                        Enrollment.retention_deadline,
-                    ).where(Enrollment.customer.in_(batch), Enrollment.id == first_id),
-                )
-                .returning(CustomerRollup.first_day)
-            )
-        )
+    )
+    after = connection.execute(first_days.where(in_refresh)).one()
+    moved = [day for day in (*before, *after) if day is not None]
     return (min(moved), max(moved)) if moved else None
 
 
-def _refresh_first(connection: Connection, model: Any, column: Any, customers: set[str]) -> None:
-    """Look up again the first completion (or churn) of customers whose ones changed."""
+def _refresh_first(connection: Connection, model: Any, column: Any) -> None:
+    """Look up again the first completion (or churn) of the customers in refresh."""
     first = _first_since(model, CustomerRollup.customer, CustomerRollup.first_enrolled_at)
-    for batch in _chunks(sorted(customers)):
-        connection.execute(
-            update(CustomerRollup).where(CustomerRollup.customer.in_(batch)).values({column: first})
-        )
+    connection.execute(
+        update(CustomerRollup)
+        .where(CustomerRollup.customer.in_(_IN_REFRESH))
+        .values({column: first})
+    )
 
 
 def _rebuild_new_customer_facts(connection: Connection, low: date, high: date) -> None:
@@ -296,19 +309,16 @@ def refresh(connection: Connection, touched: Touched) -> None:
         if event_type is EventType.PAYMENT:
             _rebuild_monthly_payers(connection, low, high)
     # A rebuilt customer's row has both dates already.
-    if touched.completions - touched.customers:
-        _refresh_first(
-            connection,
-            Completion,
-            CustomerRollup.first_completed_at,
-            touched.completions - touched.customers,
-        )
-    if touched.churns - touched.customers:
-        _refresh_first(
-            connection, Churn, CustomerRollup.first_churned_at, touched.churns - touched.customers
-        )
+    for model, column, customers in (
+        (Completion, CustomerRollup.first_completed_at, touched.completions),
+        (Churn, CustomerRollup.first_churned_at, touched.churns),
+    ):
+        if customers - touched.customers:
+            with _customers_in_refresh(connection, customers - touched.customers):
+                _refresh_first(connection, model, column)
     if touched.customers:
-        moved = _rebuild_customers(connection, touched.customers)
+        with _customers_in_refresh(connection, touched.customers):
+            moved = _rebuild_customers(connection)
         if moved is not None:
             _rebuild_new_customer_facts(connection, *moved)
 
