@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 from sqlalchemy import URL
 
-from storage.readers import FileFormat, RawRow, read_rows
+from storage.readers import CsvBatch, FileFormat, RawRow, read_csv, read_jsonl
 from storage.records import (
     RECORD_CHECKS,
     EventType,
@@ -150,29 +150,28 @@ def validate_row(
 
 
 def _checked_by_column(
-    event_type: EventType, rows: list[RawRow], context: dict[str, Any]
+    event_type: EventType, lines: list[int], cells: dict[str, list[Any]], context: dict[str, Any]
 ) -> Checked | None:
     """Validate rows of one type a column at a time: one pydantic call per field.
 
+    `cells` holds the rows' cells by column name (None where a row lacks the column).
     Returns None as soon as anything is wrong: the caller then goes row by row, which
     names every problem. Accepts exactly the rows the row-by-row path would accept.
     """
     names = fields_of(event_type)
-    allowed = {*names, "type"}
-    plain_keys: set[tuple[str, ...]] = set()
-    for raw in rows:
-        keys = tuple(raw.cells)
-        if keys in plain_keys:
-            continue
-        foreign = raw.cells.keys() - allowed
-        if not foreign:
-            plain_keys.add(keys)
-        elif any(raw.cells[key] not in ("", None) for key in foreign):
+    for name, column in cells.items():
+        if name not in names and name != "type" and any(cell not in ("", None) for cell in column):
             return None
     required = set(required_fields_of(event_type))
     columns: dict[str, list[Any]] = {}
     for name in names:
-        values = [None if (value := raw.cells.get(name)) == "" else value for raw in rows]
+        given = cells.get(name)
+        if given is None:
+            values: list[Any] = [None] * len(lines)
+        elif "" in given:
+            values = [None if cell == "" else cell for cell in given]
+        else:
+            values = given
         if None in values and name in required:
             return None
         try:
@@ -190,13 +189,58 @@ def _checked_by_column(
                 check(record, context)
             except ValueError:
                 return None
-    return Checked(event_type, [raw.line for raw in rows], columns)
+    return Checked(event_type, lines, columns)
+
+
+def _cells_by_column(rows: list[RawRow]) -> dict[str, list[Any]]:
+    """The cells of rows read one by one, column by column."""
+    names: dict[str, None] = {}
+    layouts: set[tuple[str, ...]] = set()
+    for raw in rows:
+        layout = tuple(raw.cells)
+        if layout not in layouts:
+            layouts.add(layout)
+            names.update(dict.fromkeys(layout))
+    return {name: [raw.cells.get(name) for raw in rows] for name in names}
+
+
+def _unreadable(raw: RawRow, problem: RowProblem | None = None) -> Rejected:
+    problem = problem or RowProblem(raw.line, None, raw.unreadable or "unreadable row")
+    return Rejected(raw.line, [problem], dict(raw.cells))
+
+
+def _csv_checked(
+    batch: CsvBatch, forced: EventType | None, context: dict[str, Any]
+) -> tuple[list[Checked], list[Rejected]] | None:
+    """A CSV batch whose full rows are all valid and of one type named exactly alike,
+    validated straight from its columns; None for any other batch."""
+    if not batch.rows:
+        return None
+    cells: dict[str, list[Any]] = dict(batch.columns())
+    named = set(cells.get("type", [""]))
+    if len(named) != 1:
+        return None
+    (name,) = named
+    event_type = _TYPE_NAMES.get(name) if name else forced
+    if event_type is None or (forced is not None and event_type is not forced):
+        return None
+    group = _checked_by_column(event_type, batch.lines, cells, context)
+    if group is None:
+        return None
+    return [group], [_unreadable(raw) for raw in batch.unreadable]
 
 
 def validate_batch(
-    raws: list[RawRow], forced: EventType | None, context: dict[str, Any]
+    batch: list[RawRow] | CsvBatch, forced: EventType | None, context: dict[str, Any]
 ) -> tuple[list[Checked], list[Rejected]]:
     """Validate a batch, a column at a time per type while every row is valid."""
+    if isinstance(batch, CsvBatch):
+        whole = _csv_checked(batch, forced, context)
+        if whole is not None:
+            return whole
+        raws = batch.raw_rows()
+    else:
+        raws = batch
     by_type: dict[EventType, list[RawRow]] = {}
     rejected: list[Rejected] = []
     named = raws[0].cells.get("type") if raws else None
@@ -214,11 +258,12 @@ def validate_batch(
         if isinstance(kind, EventType):
             by_type.setdefault(kind, []).append(raw)
         else:
-            problem = kind or RowProblem(raw.line, None, raw.unreadable or "unreadable row")
-            rejected.append(Rejected(raw.line, [problem], dict(raw.cells)))
+            rejected.append(_unreadable(raw, kind))
     checked: list[Checked] = []
     for event_type, rows in by_type.items():
-        group = _checked_by_column(event_type, rows, context)
+        group = _checked_by_column(
+            event_type, [raw.line for raw in rows], _cells_by_column(rows), context
+        )
         if group is not None:
             checked.append(group)
             continue
@@ -371,14 +416,22 @@ def convert(checked: list[Checked], options: PrepareOptions) -> list[TypedRows]:
     ]
 
 
-def prepare_rows(
-    rows: Iterable[RawRow], options: PrepareOptions, consumed: Callable[[], int] = lambda: 0
+def _prepared(
+    batches: Iterable[list[RawRow] | CsvBatch],
+    options: PrepareOptions,
+    consumed: Callable[[], int] = lambda: 0,
 ) -> Generator[Prepared, None, None]:
-    """Validate and convert rows batch by batch; `consumed` says how many bytes were read."""
     context = options.context
-    for raw_batch in _batches(iter(rows), BATCH):
-        checked, rejected = validate_batch(raw_batch, options.forced_type, context)
+    for batch in batches:
+        checked, rejected = validate_batch(batch, options.forced_type, context)
         yield Prepared(convert(checked, options), rejected, consumed())
+
+
+def prepare_rows(
+    rows: Iterable[RawRow], options: PrepareOptions
+) -> Generator[Prepared, None, None]:
+    """Validate and convert rows batch by batch."""
+    return _prepared(_batches(iter(rows), BATCH), options)
 
 
 def prepare_stream(
@@ -394,4 +447,9 @@ def prepare_stream(
         size, counted[0] = counted[0], 0
         return size
 
-    return prepare_rows(read_rows(stream, file_format, count), options, consumed)
+    batches: Iterable[list[RawRow] | CsvBatch] = (
+        read_csv(stream, count, BATCH)
+        if file_format is FileFormat.CSV
+        else _batches(read_jsonl(stream, count), BATCH)
+    )
+    return _prepared(batches, options, consumed)

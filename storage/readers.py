@@ -1,7 +1,8 @@
 """Streaming readers for import files: CSV with a header row, or JSON Lines.
 
-Both yield one `RawRow` per data row with the line it starts on, decoding UTF-8 (a BOM, as
-Excel writes it, is skipped) line by line so that a bad byte is reported where it is.
+Every data row comes with the line it starts on; UTF-8 is decoded (a BOM, as Excel writes
+it, is skipped) so that a bad byte is reported on its line. CSV rows come in batches of
+cell lists (`CsvBatch`), JSON Lines rows one by one (`RawRow`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import IO, Any, NamedTuple
 
@@ -98,10 +100,43 @@ def _first_undecodable_line(stream: IO[bytes]) -> FileProblem:
     return FileProblem("the file is not UTF-8; save it as UTF-8 (Excel: 'CSV UTF-8')")
 
 
+@dataclass(slots=True)
+class CsvBatch:
+    """Consecutive data rows of a CSV file, read together and kept as cell lists: the
+    header's names, each full row's cells and line, and the rows that could not be read.
+
+    Cell lists turn into columns in C (`columns`), so a batch that validates whole costs
+    no Python per row and cell; `raw_rows` gives the rows one by one for the rest.
+    """
+
+    names: list[str]
+    lines: list[int]
+    rows: list[list[str]]
+    unreadable: list[RawRow]
+
+    def columns(self) -> dict[str, list[str]]:
+        """The full rows' cells, column by column."""
+        if not self.rows:
+            return {name: [] for name in self.names}
+        return dict(zip(self.names, map(list, zip(*self.rows, strict=True)), strict=True))
+
+    def raw_rows(self) -> list[RawRow]:
+        """Every row of the batch, readable or not, in file order."""
+        rows = [
+            # Every full row has one cell per name: a strict zip would check it per cell.
+            RawRow(line, dict(zip(self.names, cells, strict=False)))
+            for line, cells in zip(self.lines, self.rows, strict=True)
+        ]
+        if not self.unreadable:
+            return rows
+        return sorted(rows + self.unreadable, key=lambda row: row.line)
+
+
 def read_csv(
-    stream: IO[bytes], progress: Callable[[int], object] | None = None
-) -> Iterator[RawRow]:
-    """Yield the data rows of a CSV file whose first row names the columns."""
+    stream: IO[bytes], progress: Callable[[int], object] | None = None, batch_size: int = 5_000
+) -> Iterator[CsvBatch]:
+    """Yield the data rows of a CSV file whose first row names the columns, in batches of
+    up to `batch_size` rows."""
     # Decoding in C, chunk by chunk, is several times faster than line by line; on a bad
     # byte we go back and find its line.
     text = io.TextIOWrapper(
@@ -113,23 +148,29 @@ def read_csv(
         header = next(reader, None)
         if header is None:
             raise FileProblem("the file is empty")
-        columns = [name.strip().lower() for name in header]
-        if any(not name for name in columns):
+        names = [name.strip().lower() for name in header]
+        if any(not name for name in names):
             raise FileProblem("the header row has an empty column name", line=1)
-        duplicated = sorted({name for name in columns if columns.count(name) > 1})
+        duplicated = sorted({name for name in names if names.count(name) > 1})
         if duplicated:
             raise FileProblem(f"the header names {', '.join(duplicated)} twice", line=1)
-        width = len(columns)
+        width = len(names)
+        batch = CsvBatch(names, [], [], [])
         start = reader.line_num + 1
         for cells in reader:
             if len(cells) == width:
-                # Lengths are equal: a strict zip would only check it again, per cell.
-                yield RawRow(start, dict(zip(columns, cells, strict=False)))
+                batch.lines.append(start)
+                batch.rows.append(cells)
             elif cells and any(cell.strip() for cell in cells):
-                yield RawRow(
-                    start, {}, f"has {len(cells)} cells but the header has {width} columns"
+                batch.unreadable.append(
+                    RawRow(start, {}, f"has {len(cells)} cells but the header has {width} columns")
                 )
             start = reader.line_num + 1
+            if len(batch.rows) + len(batch.unreadable) == batch_size:
+                yield batch
+                batch = CsvBatch(names, [], [], [])
+        if batch.rows or batch.unreadable:
+            yield batch
     except csv.Error as error:
         raise FileProblem(f"malformed CSV: {error}", line=reader.line_num) from None
     except UnicodeDecodeError:
@@ -152,11 +193,3 @@ def read_jsonl(
             yield RawRow(number, {}, "each line must be a JSON object")
             continue
         yield RawRow(number, {str(key).strip().lower(): cell for key, cell in value.items()})
-
-
-def read_rows(
-    stream: IO[bytes], file_format: FileFormat, progress: Callable[[int], object] | None = None
-) -> Iterator[RawRow]:
-    """Yield the rows of a CSV or JSON Lines stream."""
-    reader = read_csv if file_format is FileFormat.CSV else read_jsonl
-    return reader(stream, progress)

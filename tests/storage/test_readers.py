@@ -13,14 +13,15 @@ from storage.readers import (
     guess_format,
     read_csv,
     read_jsonl,
-    read_rows,
 )
 
 BOM = b"\xef\xbb\xbf"
 
 
-def csv_rows(data: bytes) -> list[RawRow]:
-    return list(read_csv(io.BytesIO(data)))
+def csv_rows(data: bytes, batch_size: int = 5_000) -> list[RawRow]:
+    return [
+        row for batch in read_csv(io.BytesIO(data), None, batch_size) for row in batch.raw_rows()
+    ]
 
 
 def jsonl_rows(data: bytes) -> list[RawRow]:
@@ -150,10 +151,24 @@ def test_a_non_utf8_jsonl_names_the_line_of_the_bad_byte() -> None:
 
 
 def test_progress_reports_every_byte_read() -> None:
-    for file_format, data in (
-        (FileFormat.CSV, b"id,at\na,1\nb,2\n"),
-        (FileFormat.JSONL, b'{"id": "a"}\n{"id": "b"}\n'),
+    for reader, data in (
+        (read_csv, b"id,at\na,1\nb,2\n"),
+        (read_jsonl, b'{"id": "a"}\n{"id": "b"}\n'),
     ):
         read: list[int] = []
-        list(read_rows(io.BytesIO(data), file_format, read.append))
+        list(reader(io.BytesIO(data), read.append))
         assert sum(read) == len(data)
+
+
+def test_csv_batches_hold_at_most_their_size_and_keep_every_line() -> None:
+    data = b'id,note\na,1\nb,"two\nlines"\n\nc\nd,4\ne,5\n'
+    batches = list(read_csv(io.BytesIO(data), None, 2))
+    assert [len(batch.rows) + len(batch.unreadable) for batch in batches] == [2, 2, 1]
+    assert [batch.lines for batch in batches] == [[2, 3], [7], [8]]
+    assert batches[1].unreadable[0].line == 6
+    assert csv_rows(data, 2) == csv_rows(data)
+
+
+def test_a_csv_batch_turns_into_columns() -> None:
+    (batch,) = read_csv(io.BytesIO(b"ID,At\na,1\nb,2\n"))
+    assert batch.columns() == {"id": ["a", "b"], "at": ["1", "2"]}
