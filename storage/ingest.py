@@ -192,22 +192,23 @@ class _Writer:
 
     def _write_group(self, table: _Table, group: TypedRows) -> None:
         ids = [row[0] for row in group.rows]
-        firsts: dict[str, tuple[int, tuple[Any, ...]]]
+        firsts: dict[str, tuple[int, tuple[Any, ...]]] = {}
         if len(set(ids)) == len(ids):
-            firsts = dict(zip(ids, zip(group.lines, group.rows, strict=True), strict=True))
+            rows = group.rows
         else:
-            firsts = {}
             for line, row in zip(group.lines, group.rows, strict=True):
                 first = firsts.setdefault(row[0], (line, row))
                 if first[1] is not row:
                     self._repeated(table, line, row, earlier=first[1])
-        rows = [row for _, row in firsts.values()]
+            rows = [row for _, row in firsts.values()]
         stored = table.insert_new(rows)
         inserted = [row for row in rows if row[0] not in stored] if stored else rows
         self.result.inserted += len(inserted)
         self._touch(table.converter, inserted)
         if not stored:
+            # The usual case, all rows new: no need to know which line each id came from.
             return
+        firsts = firsts or dict(zip(ids, zip(group.lines, rows, strict=True), strict=True))
         met_before = self.seen_before.among(
             group.event_type, [key for key, (_, here) in stored.items() if not here]
         )

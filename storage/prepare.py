@@ -33,6 +33,9 @@ from storage.rollups import retention_deadline
 from storage.schema import EVENT_MODELS, driver_rows
 
 BATCH = 5_000
+# The first batch of a file is smaller, so that a worker process has it ready for the
+# writer soon after starting.
+BATCH_SIZES = (500, BATCH)
 
 
 @dataclass(frozen=True)
@@ -320,13 +323,15 @@ class RowConverter:
     def rows(self, columns: dict[str, list[Any]]) -> list[tuple[Any, ...]]:
         """The driver-level rows of a type's validated columns, derived columns included."""
         ats: list[datetime] = columns["at"]
+        # In local time once: `day` and the deadline both start from it.
+        local_times = [at.astimezone(self.zone) for at in ats]
         empty = [None] * len(ats)
         values: list[list[Any]] = []
         for name in self.columns:
             if name == "day":
-                values.append([at.astimezone(self.zone).date() for at in ats])
+                values.append([local.date() for local in local_times])
             elif name == "retention_deadline":
-                values.append([retention_deadline(at, self.zone) for at in ats])
+                values.append([retention_deadline(local, self.zone) for local in local_times])
             elif name == "response_seconds":
                 values.append(
                     [
@@ -399,9 +404,12 @@ class Prepared:
     consumed: int  # bytes of the file read for this batch, for progress bars
 
 
-def _batches(items: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
+def _batches(items: Iterator[RawRow]) -> Iterator[list[RawRow]]:
+    sizes = iter(BATCH_SIZES)
+    size = next(sizes)
     while batch := list(islice(items, size)):
         yield batch
+        size = next(sizes, size)
 
 
 def convert(checked: list[Checked], options: PrepareOptions) -> list[TypedRows]:
@@ -431,7 +439,7 @@ def prepare_rows(
     rows: Iterable[RawRow], options: PrepareOptions
 ) -> Generator[Prepared, None, None]:
     """Validate and convert rows batch by batch."""
-    return _prepared(_batches(iter(rows), BATCH), options)
+    return _prepared(_batches(iter(rows)), options)
 
 
 def prepare_stream(
@@ -448,8 +456,8 @@ def prepare_stream(
         return size
 
     batches: Iterable[list[RawRow] | CsvBatch] = (
-        read_csv(stream, count, BATCH)
+        read_csv(stream, count, BATCH_SIZES)
         if file_format is FileFormat.CSV
-        else _batches(read_jsonl(stream, count), BATCH)
+        else _batches(read_jsonl(stream, count))
     )
     return _prepared(batches, options, consumed)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import IO, Any, NamedTuple
@@ -133,10 +133,12 @@ class CsvBatch:
 
 
 def read_csv(
-    stream: IO[bytes], progress: Callable[[int], object] | None = None, batch_size: int = 5_000
+    stream: IO[bytes],
+    progress: Callable[[int], object] | None = None,
+    batch_sizes: Iterable[int] = (5_000,),
 ) -> Iterator[CsvBatch]:
-    """Yield the data rows of a CSV file whose first row names the columns, in batches of
-    up to `batch_size` rows."""
+    """Yield the data rows of a CSV file whose first row names the columns, in batches:
+    of the sizes given, the last size repeating."""
     # Decoding in C, chunk by chunk, is several times faster than line by line; on a bad
     # byte we go back and find its line.
     text = io.TextIOWrapper(
@@ -155,6 +157,8 @@ def read_csv(
         if duplicated:
             raise FileProblem(f"the header names {', '.join(duplicated)} twice", line=1)
         width = len(names)
+        sizes = iter(batch_sizes)
+        size = next(sizes)
         batch = CsvBatch(names, [], [], [])
         start = reader.line_num + 1
         for cells in reader:
@@ -166,9 +170,10 @@ def read_csv(
                     RawRow(start, {}, f"has {len(cells)} cells but the header has {width} columns")
                 )
             start = reader.line_num + 1
-            if len(batch.rows) + len(batch.unreadable) == batch_size:
+            if len(batch.rows) + len(batch.unreadable) == size:
                 yield batch
                 batch = CsvBatch(names, [], [], [])
+                size = next(sizes, size)
         if batch.rows or batch.unreadable:
             yield batch
     except csv.Error as error:

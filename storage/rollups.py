@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -171,8 +172,12 @@ def retention_deadline(enrolled: datetime, zone: ZoneInfo) -> datetime:
 def months_later(moment: datetime, months: int, zone: ZoneInfo) -> datetime:
     """The same local wall time a number of calendar months later (clamped to month end)."""
     local = moment.astimezone(zone)
-    shifted = add_months(local.date(), months)
+    shifted = _months_after(local.date(), months)
     return datetime.combine(shifted, local.time(), tzinfo=zone).astimezone(UTC)
+
+
+# An import computes a deadline per enrollment; its days repeat from row to row.
+_months_after = lru_cache(maxsize=4096)(add_months)
 
 
 def _first_since(model: Any, customer: Any, enrolled: Any) -> Any:

@@ -58,6 +58,9 @@ def _date_texts(days: list[date | None]) -> list[str | None]:
     return texts
 
 
+_FLAG_TYPES = {bool, type(None)}
+
+
 def column_processor(column: Any, dialect: Dialect) -> BulkProcessor | None:
     """SQLAlchemy's bind processing of a column, applied to a list of values at once."""
     bulk = getattr(column.type, "bulk_bind_processor", None)
@@ -67,7 +70,14 @@ def column_processor(column: Any, dialect: Dialect) -> BulkProcessor | None:
     each = column.type.dialect_impl(dialect).bind_processor(dialect)
     if each is None:
         return None
-    return lambda values: [None if value is None else each(value) for value in values]
+
+    def process(values: list[Any]) -> list[Any]:
+        if isinstance(column.type, Boolean) and set(map(type, values)) <= _FLAG_TYPES:
+            # Already bools: the driver stores them as SQLAlchemy's processor would.
+            return values
+        return [None if value is None else each(value) for value in values]
+
+    return process
 
 
 def driver_rows(table: Any, dialect: Dialect, columns: list[list[Any]]) -> list[tuple[Any, ...]]:

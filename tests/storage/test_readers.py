@@ -18,9 +18,9 @@ from storage.readers import (
 BOM = b"\xef\xbb\xbf"
 
 
-def csv_rows(data: bytes, batch_size: int = 5_000) -> list[RawRow]:
+def csv_rows(data: bytes, batch_sizes: tuple[int, ...] = (5_000,)) -> list[RawRow]:
     return [
-        row for batch in read_csv(io.BytesIO(data), None, batch_size) for row in batch.raw_rows()
+        row for batch in read_csv(io.BytesIO(data), None, batch_sizes) for row in batch.raw_rows()
     ]
 
 
@@ -160,13 +160,13 @@ def test_progress_reports_every_byte_read() -> None:
         assert sum(read) == len(data)
 
 
-def test_csv_batches_hold_at_most_their_size_and_keep_every_line() -> None:
-    data = b'id,note\na,1\nb,"two\nlines"\n\nc\nd,4\ne,5\n'
-    batches = list(read_csv(io.BytesIO(data), None, 2))
-    assert [len(batch.rows) + len(batch.unreadable) for batch in batches] == [2, 2, 1]
-    assert [batch.lines for batch in batches] == [[2, 3], [7], [8]]
+def test_csv_batches_have_the_sizes_asked_and_keep_every_line() -> None:
+    data = b'id,note\na,1\nb,"two\nlines"\n\nc\nd,4\ne,5\nf,6\n'
+    batches = list(read_csv(io.BytesIO(data), None, (1, 2)))
+    assert [len(batch.rows) + len(batch.unreadable) for batch in batches] == [1, 2, 2, 1]
+    assert [batch.lines for batch in batches] == [[2], [3], [7, 8], [9]]
     assert batches[1].unreadable[0].line == 6
-    assert csv_rows(data, 2) == csv_rows(data)
+    assert csv_rows(data, (1, 2)) == csv_rows(data)
 
 
 def test_a_csv_batch_turns_into_columns() -> None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import URL
 
-from storage.schema import LocalDate, UTCDateTime
+from storage.schema import LocalDate, Payment, UTCDateTime, column_processor
 
 SQLITE = URL.create("sqlite").get_dialect()()
 OFFSETS = st.integers(min_value=-14 * 60, max_value=14 * 60).map(
@@ -34,6 +36,20 @@ def test_a_column_of_days_is_bound_as_each_day_alone(days: list[date | None]) ->
     bulk = column.bulk_bind_processor(SQLITE)
     assert bulk is not None
     assert bulk(days) == [column.process_bind_param(day, SQLITE) for day in days]
+
+
+@given(st.lists(st.none() | st.booleans(), max_size=20))
+def test_a_column_of_flags_is_stored_as_each_flag_alone(flags: list[bool | None]) -> None:
+    column: Any = Payment.__table__.c.recurring
+    each = column.type.dialect_impl(SQLITE).bind_processor(SQLITE)
+    bulk = column_processor(column, SQLITE)
+    assert bulk is not None
+    driver = sqlite3.connect(":memory:")
+
+    def stored(values: list[Any]) -> list[Any]:
+        return [driver.execute("SELECT ?", (value,)).fetchone()[0] for value in values]
+
+    assert stored(bulk(flags)) == stored([None if flag is None else each(flag) for flag in flags])
 
 
 def test_stored_times_are_fixed_width_utc_text() -> None:
