@@ -182,16 +182,8 @@ def _checked_by_column(
         except ValidationError:
             return None
     check = RECORD_CHECKS.get(event_type)
-    if check is not None:
-        for row in zip(*columns.values(), strict=True):
-            # One value per name by construction; a strict zip costs per row here.
-            record = {
-                name: value for name, value in zip(names, row, strict=False) if value is not None
-            }
-            try:
-                check(record, context)
-            except ValueError:
-                return None
+    if check is not None and check(columns, context) is not None:
+        return None
     return Checked(event_type, lines, columns)
 
 

@@ -92,6 +92,9 @@ def _times(values: list[Any], zone: tzinfo) -> list[datetime | None] | None:
         return None
 
 
+# Records of one type, field by field.
+Columns = dict[str, list[Any]]
+
 # PostgreSQL cannot store NUL in text; refusing it here keeps both backends alike.
 NO_NUL = r"^[^\x00]*$"
 Text = Annotated[
@@ -157,10 +160,13 @@ class SurveyRecord(CustomerRecord):
     ai_adoption: NotRequired[bool]
 
 
-def _answers_something(survey: SurveyRecord, _context: dict[str, Any]) -> SurveyRecord:
-    if not survey.keys() & {"nps", "csat", "ai_adoption"}:
-        raise ValueError("a survey needs at least one of nps, csat, ai_adoption")
-    return survey
+def _answers_something(surveys: Columns, _context: dict[str, Any]) -> str | None:
+    if any(
+        answers == (None, None, None)
+        for answers in zip(surveys["nps"], surveys["csat"], surveys["ai_adoption"], strict=True)
+    ):
+        return "a survey needs at least one of nps, csat, ai_adoption"
+    return None
 
 
 @with_config(_RECORD_CONFIG)
@@ -168,11 +174,13 @@ class TicketRecord(Record):
     first_response_at: NotRequired[Timestamp]
 
 
-def _response_after_opening(ticket: TicketRecord, _context: dict[str, Any]) -> TicketRecord:
-    responded = ticket.get("first_response_at")
-    if responded is not None and responded < ticket["at"]:
-        raise ValueError("first_response_at is before at (the ticket was opened)")
-    return ticket
+def _response_after_opening(tickets: Columns, _context: dict[str, Any]) -> str | None:
+    if any(
+        responded is not None and responded < opened
+        for opened, responded in zip(tickets["at"], tickets["first_response_at"], strict=True)
+    ):
+        return "first_response_at is before at (the ticket was opened)"
+    return None
 
 
 @with_config(_RECORD_CONFIG)
@@ -180,11 +188,13 @@ class DowntimeRecord(Record):
     until: NotRequired[Timestamp]
 
 
-def _ends_after_start(downtime: DowntimeRecord, _context: dict[str, Any]) -> DowntimeRecord:
-    until = downtime.get("until")
-    if until is not None and until <= downtime["at"]:
-        raise ValueError("until must be after at (the downtime's start)")
-    return downtime
+def _ends_after_start(downtimes: Columns, _context: dict[str, Any]) -> str | None:
+    if any(
+        until is not None and until <= start
+        for start, until in zip(downtimes["at"], downtimes["until"], strict=True)
+    ):
+        return "until must be after at (the downtime's start)"
+    return None
 
 
 @with_config(_RECORD_CONFIG)
@@ -202,13 +212,14 @@ class MeasurementRecord(Record):
     value: Annotated[float, Field(allow_inf_nan=False)]
 
 
-def _known_kpi(measurement: MeasurementRecord, context: dict[str, Any]) -> MeasurementRecord:
+def _known_kpi(measurements: Columns, context: dict[str, Any]) -> str | None:
     known = context.get("kpis")
-    if known is not None and measurement["kpi"] not in known:
-        raise ValueError(
-            f"unknown KPI {measurement['kpi']!r}; measured KPIs are: {', '.join(known)}"
-        )
-    return measurement
+    if known is None:
+        return None
+    unknown = next((kpi for kpi in measurements["kpi"] if kpi not in known), None)
+    if unknown is None:
+        return None
+    return f"unknown KPI {unknown!r}; measured KPIs are: {', '.join(known)}"
 
 
 RECORD_TYPES: dict[EventType, type[Record]] = {
@@ -224,9 +235,10 @@ RECORD_TYPES: dict[EventType, type[Record]] = {
     EventType.MEASUREMENT: MeasurementRecord,
 }
 
-RecordCheck = Callable[[Any, dict[str, Any]], Any]
+RecordCheck = Callable[[Columns, dict[str, Any]], str | None]
 # Checks across the fields of a record, run after its fields validated, with the
-# validation context; they raise ValueError.
+# validation context. They take records as columns (a field left out is None), so that an
+# import checks a whole batch at once, and say what the first failing record got wrong.
 RECORD_CHECKS: dict[EventType, RecordCheck] = {
     EventType.SURVEY: _answers_something,
     EventType.TICKET: _response_after_opening,
@@ -242,7 +254,12 @@ def _validated_type(event_type: EventType) -> Any:
         return record_type
 
     def validate(record: Record, info: ValidationInfo) -> Record:
-        return check(record, info.context or {})  # type: ignore[no-any-return]
+        problem = check(
+            {name: [record.get(name)] for name in fields_of(event_type)}, info.context or {}
+        )
+        if problem is not None:
+            raise ValueError(problem)
+        return record
 
     return Annotated[record_type, AfterValidator(validate)]
 
