@@ -19,7 +19,6 @@ from sqlalchemy import (
     Column,
     Connection,
     MetaData,
-    Select,
     String,
     Table,
     bindparam,
@@ -45,13 +44,9 @@ from storage.schema import (
     Enrollment,
     MonthlyPayers,
     Payment,
-    Release,
     Survey,
     driver_insert,
 )
-
-# A SELECT of (day, total, count); SQLAlchemy's row typing cannot follow these builders.
-DailySelect = Select[Any, Any, Any]
 
 
 @dataclass
@@ -108,57 +103,93 @@ def _one(value: Any) -> Any:
     return literal(value) if isinstance(value, int) else value
 
 
-def _daily_queries(event_type: EventType) -> list[tuple[Fact, DailySelect]]:
-    """The SELECT (day, total, count) that computes each fact fed by an event type."""
+@dataclass(frozen=True)
+class _DailyFact:
+    """How a fact's daily total and count come from the rows of one table: sums over the
+    rows of a day, those matching `where` if it is given (a day none match has no row)."""
 
-    def sums(model: Any, total: Any, count: Any = 1, where: Any = None) -> DailySelect:
-        query = select(model.day, func.sum(_one(total)), func.sum(_one(count))).group_by(model.day)
-        return query.where(where) if where is not None else query
+    fact: Fact
+    total: Any
+    count: Any = 1
+    where: Any = None
 
+    def sums(self) -> list[Any]:
+        """The aggregate columns of this fact: total, count and, filtered, how many match."""
+        if self.where is None:
+            return [func.sum(_one(self.total)), func.sum(_one(self.count))]
+        return [
+            func.sum(case((self.where, _one(self.total)))),
+            func.sum(case((self.where, _one(self.count)))),
+            func.count(case((self.where, literal(1)))),
+        ]
+
+
+def _daily_facts(event_type: EventType) -> list[_DailyFact]:
+    """The facts fed by an event type."""
     flag = case((Survey.ai_adoption.is_(True), 1), else_=0)
     net = case((Survey.nps >= 9, 1), (Survey.nps <= 6, -1), else_=0)
     return {
         EventType.PAYMENT: [
-            (Fact.REVENUE, sums(Payment, Payment.amount)),
-            (Fact.REVENUE_RECURRING, sums(Payment, Payment.amount, where=Payment.recurring)),
+            _DailyFact(Fact.REVENUE, Payment.amount),
+            _DailyFact(Fact.REVENUE_RECURRING, Payment.amount, where=Payment.recurring),
         ],
         EventType.COST: [
-            (Fact.COST_MARKETING, sums(Cost, Cost.amount, where=Cost.category == "marketing")),
-            (Fact.COST_VARIABLE, sums(Cost, Cost.amount, where=Cost.category == "variable")),
-            (Fact.COST_FIXED, sums(Cost, Cost.amount, where=Cost.category == "fixed")),
+            _DailyFact(Fact.COST_MARKETING, Cost.amount, where=Cost.category == "marketing"),
+            _DailyFact(Fact.COST_VARIABLE, Cost.amount, where=Cost.category == "variable"),
+            _DailyFact(Fact.COST_FIXED, Cost.amount, where=Cost.category == "fixed"),
         ],
-        EventType.ENROLLMENT: [(Fact.ENROLLMENTS, sums(Enrollment, 1))],
-        EventType.COMPLETION: [(Fact.COMPLETIONS, sums(Completion, 1))],
-        EventType.CHURN: [(Fact.CHURNS, sums(Churn, 1))],
+        EventType.ENROLLMENT: [_DailyFact(Fact.ENROLLMENTS, 1)],
+        EventType.COMPLETION: [_DailyFact(Fact.COMPLETIONS, 1)],
+        EventType.CHURN: [_DailyFact(Fact.CHURNS, 1)],
         EventType.SURVEY: [
-            (Fact.NPS, sums(Survey, net, where=Survey.nps.is_not(None))),
-            (Fact.CSAT, sums(Survey, Survey.csat, where=Survey.csat.is_not(None))),
-            (Fact.AI_ADOPTION, sums(Survey, flag, where=Survey.ai_adoption.is_not(None))),
+            _DailyFact(Fact.NPS, net, where=Survey.nps.is_not(None)),
+            _DailyFact(Fact.CSAT, Survey.csat, where=Survey.csat.is_not(None)),
+            _DailyFact(Fact.AI_ADOPTION, flag, where=Survey.ai_adoption.is_not(None)),
         ],
-        EventType.RELEASE: [(Fact.RELEASES, sums(Release, 1))],
+        EventType.RELEASE: [_DailyFact(Fact.RELEASES, 1)],
     }.get(event_type, [])
+
+
+def _new_customer_facts() -> list[_DailyFact]:
+    referral = case((CustomerRollup.first_channel == "referral", 1), else_=0)
+    return [
+        _DailyFact(Fact.NEW_CUSTOMERS, 1),
+        _DailyFact(Fact.NEW_REFERRALS, referral, referral),
+    ]
 
 
 def _rebuild_facts(
     connection: Connection,
-    facts: list[tuple[Fact, DailySelect]],
+    facts: list[_DailyFact],
     day_column: Any,
     low: date,
     high: date,
 ) -> None:
-    for fact, query in facts:
-        connection.execute(
-            delete(DailyFact).where(DailyFact.fact == fact, DailyFact.day.between(low, high))
+    """Recompute some facts over a range of days, reading the table once for all."""
+    if not facts:
+        return
+    connection.execute(
+        delete(DailyFact).where(
+            DailyFact.fact.in_([daily.fact for daily in facts]), DailyFact.day.between(low, high)
         )
-        rows = connection.execute(query.where(day_column.between(low, high))).all()
-        if rows:
-            connection.execute(
-                insert(DailyFact),
-                [
-                    {"fact": fact.value, "day": day, "total": float(total), "count": int(count)}
-                    for day, total, count in rows
-                ],
+    )
+    query = (
+        select(day_column, *(column for daily in facts for column in daily.sums()))
+        .where(day_column.between(low, high))
+        .group_by(day_column)
+    )
+    rows: list[dict[str, Any]] = []
+    for day, *sums in connection.execute(query):
+        values = iter(sums)
+        for daily in facts:
+            total, count = next(values), next(values)
+            if daily.where is not None and not next(values):  # no row matched that day
+                continue
+            rows.append(
+                {"fact": daily.fact.value, "day": day, "total": float(total), "count": int(count)}
             )
+    if rows:
+        connection.execute(insert(DailyFact), rows)
 
 
 RETENTION_MONTHS = 6
@@ -267,25 +298,6 @@ def _refresh_first(connection: Connection, model: Any, column: Any) -> None:
     )
 
 
-def _rebuild_new_customer_facts(connection: Connection, low: date, high: date) -> None:
-    referral = case((CustomerRollup.first_channel == "referral", 1), else_=0)
-    facts: list[tuple[Fact, DailySelect]] = [
-        (
-            Fact.NEW_CUSTOMERS,
-            select(CustomerRollup.first_day, func.count(), func.count()).group_by(
-                CustomerRollup.first_day
-            ),
-        ),
-        (
-            Fact.NEW_REFERRALS,
-            select(CustomerRollup.first_day, func.sum(referral), func.sum(referral)).group_by(
-                CustomerRollup.first_day
-            ),
-        ),
-    ]
-    _rebuild_facts(connection, facts, CustomerRollup.first_day, low, high)
-
-
 def _month_starts(low: date, high: date) -> Iterator[date]:
     month = low.replace(day=1)
     while month <= high:
@@ -310,7 +322,7 @@ def refresh(connection: Connection, touched: Touched) -> None:
     """Rebuild every rollup an import's changes can have moved."""
     for event_type, (low, high) in touched.days.items():
         model = EVENT_MODELS[event_type.value]
-        _rebuild_facts(connection, _daily_queries(event_type), model.day, low, high)  # type: ignore[attr-defined]
+        _rebuild_facts(connection, _daily_facts(event_type), model.day, low, high)  # type: ignore[attr-defined]
         if event_type is EventType.PAYMENT:
             _rebuild_monthly_payers(connection, low, high)
     # A rebuilt customer's row has both dates already.
@@ -325,7 +337,7 @@ def refresh(connection: Connection, touched: Touched) -> None:
         with _customers_in_refresh(connection, touched.customers):
             moved = _rebuild_customers(connection)
         if moved is not None:
-            _rebuild_new_customer_facts(connection, *moved)
+            _rebuild_facts(connection, _new_customer_facts(), CustomerRollup.first_day, *moved)
 
 
 def rebuild_local_days(connection: Connection, zone: ZoneInfo) -> None:
