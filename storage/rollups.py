@@ -227,6 +227,8 @@ _CUSTOMERS = Table(
     MetaData(),
     Column("customer", String(200), primary_key=True),
     prefixes=["TEMPORARY"],
+    # One B-tree, the key's, rather than a table and an index on it to fill.
+    sqlite_with_rowid=False,
 )
 _IN_REFRESH = select(_CUSTOMERS.c.customer)
 
@@ -236,7 +238,8 @@ def _customers_in_refresh(connection: Connection, customers: set[str]) -> Iterat
     """Hold some customers in the refresh table while the block runs."""
     _CUSTOMERS.create(connection, checkfirst=True)
     connection.exec_driver_sql(
-        driver_insert(_CUSTOMERS, connection.dialect), [(customer,) for customer in customers]
+        driver_insert(_CUSTOMERS, connection.dialect),
+        [(customer,) for customer in sorted(customers)],
     )
     try:
         yield
