@@ -235,16 +235,17 @@ _IN_REFRESH = select(_CUSTOMERS.c.customer)
 
 @contextmanager
 def _customers_in_refresh(connection: Connection, customers: set[str]) -> Iterator[None]:
-    """Hold some customers in the refresh table while the block runs."""
+    """Hold some customers in the refresh table while the block runs.
+
+    Should the block fail, the import's transaction rolls back, and these rows with it.
+    """
     _CUSTOMERS.create(connection, checkfirst=True)
     connection.exec_driver_sql(
         driver_insert(_CUSTOMERS, connection.dialect),
         [(customer,) for customer in sorted(customers)],
     )
-    try:
-        yield
-    finally:
-        connection.execute(delete(_CUSTOMERS))
+    yield
+    connection.execute(delete(_CUSTOMERS))
 
 
 def _rebuild_customers(connection: Connection) -> tuple[date, date] | None:

@@ -70,9 +70,10 @@ def column_processor(column: Any, dialect: Dialect) -> BulkProcessor | None:
     each = column.type.dialect_impl(dialect).bind_processor(dialect)
     if each is None:
         return None
+    flags = isinstance(column.type, Boolean)
 
     def process(values: list[Any]) -> list[Any]:
-        if isinstance(column.type, Boolean) and set(map(type, values)) <= _FLAG_TYPES:
+        if flags and set(map(type, values)) <= _FLAG_TYPES:
             # Already bools: the driver stores them as SQLAlchemy's processor would.
             return values
         return [None if value is None else each(value) for value in values]
