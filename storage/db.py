@@ -31,7 +31,23 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 class DatabaseError(Exception):
-    """The database cannot be opened or migrated; the message says why."""
+    """The database cannot be opened, read or written; the message says why in one line."""
+
+
+class DatabaseUnavailable(DatabaseError):
+    """The database server cannot be reached, or the connection to it was lost."""
+
+
+class DatabaseBusy(DatabaseError):
+    """Another writer held the writer lock or a row lock for longer than the caller waits."""
+
+
+class DatabaseFull(DatabaseError):
+    """The disk holding the database is full."""
+
+
+class DatabaseCorrupt(DatabaseError):
+    """The file is not a database, or the database is malformed."""
 
 
 @dataclass(frozen=True)
