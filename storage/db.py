@@ -1,4 +1,11 @@
-"""Opening the database: engine set-up, migrations under a lock, and the stored time zone."""
+"""Opening the database: engine set-up, the writer lock, migrations, the stored time zone,
+and the translation of the database's failures into typed errors with a user-safe message.
+
+kpibot's writers take turns: on SQLite BEGIN IMMEDIATE admits one writer at a time; on
+PostgreSQL every write transaction starts by taking a transaction-level advisory lock.
+Imports rebuild rollups from rows other writers may be adding at the same moment, so two
+writers at once could each miss the other's rows.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +15,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
+import psycopg
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.schema import Meta
@@ -25,9 +33,23 @@ from storage.schema import Meta
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-# Any constant will do: it only has to be the same in every kpibot process.
-_PG_MIGRATION_LOCK = 0x6B7069626F74
+# Any constant will do: it only has to be the same in every kpibot process. The second key
+# is the schema, so kpibot installations in other schemas of one database do not wait
+# for each other.
+_PG_WRITER_LOCK = 0x6B706962
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# SQLite's busy timeout is a C int of milliseconds: its largest value is "for ever" enough.
+_SQLITE_FOREVER_MS = 2**31 - 1
+# With kpibot's writers serialised by the writer lock, a row or table lock is only ever
+# waited for behind someone else (a manual session, a migration in progress): 30 s is far
+# beyond any kpibot statement's own wait, yet ends a pile-up behind a stuck session.
+PG_LOCK_TIMEOUT_MS = 30_000
+# A kpibot transaction is idle only while the importing process prepares its next batch
+# (well under a second); a session idle in a transaction for a minute belongs to a stuck or
+# stopped process whose locks would otherwise block every writer after it.
+PG_IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000
+# libpq waits for ever by default for a server that accepts the connection and never answers.
+PG_CONNECT_TIMEOUT_S = 10
 
 
 class DatabaseError(Exception):
@@ -50,6 +72,117 @@ class DatabaseCorrupt(DatabaseError):
     """The file is not a database, or the database is malformed."""
 
 
+def shown_url(url: str | URL) -> str:
+    """A database URL as it may appear in a message or log: its password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "a database URL kpibot cannot read"
+
+
+# SQLite's primary result codes (the low byte of an extended code).
+_SQLITE_KINDS: dict[int, type[DatabaseError]] = {
+    3: DatabaseUnavailable,  # SQLITE_PERM
+    5: DatabaseBusy,  # SQLITE_BUSY
+    6: DatabaseBusy,  # SQLITE_LOCKED
+    8: DatabaseUnavailable,  # SQLITE_READONLY
+    10: DatabaseUnavailable,  # SQLITE_IOERR
+    11: DatabaseCorrupt,  # SQLITE_CORRUPT
+    13: DatabaseFull,  # SQLITE_FULL
+    14: DatabaseUnavailable,  # SQLITE_CANTOPEN
+    26: DatabaseCorrupt,  # SQLITE_NOTADB
+}
+# PostgreSQL SQLSTATEs, or their two-character classes.
+_POSTGRES_KINDS: dict[str, type[DatabaseError]] = {
+    "55P03": DatabaseBusy,  # lock_not_available: lock_timeout expired
+    "40P01": DatabaseBusy,  # deadlock_detected
+    "53100": DatabaseFull,  # disk_full
+    "25P03": DatabaseUnavailable,  # idle_in_transaction_session_timeout
+    "XX001": DatabaseCorrupt,  # data_corrupted
+    "XX002": DatabaseCorrupt,  # index_corrupted
+    "08": DatabaseUnavailable,  # connection exceptions
+    "53": DatabaseUnavailable,  # insufficient resources (memory, connections)
+    "57": DatabaseUnavailable,  # operator intervention: shutdown, crash, cannot connect now
+}
+
+
+def _kind(error: BaseException) -> type[DatabaseError] | None:
+    """Which typed error a driver's exception is, if it says the database failed."""
+    if isinstance(error, sqlite3.Error):
+        code = getattr(error, "sqlite_errorcode", None)
+        if code is not None:
+            return _SQLITE_KINDS.get(code & 0xFF)
+        return DatabaseUnavailable if isinstance(error, sqlite3.OperationalError) else None
+    if isinstance(error, psycopg.Error):
+        state = error.sqlstate
+        if state is None:
+            # Raised by the client itself: no connection, or it was lost.
+            return DatabaseUnavailable if isinstance(error, psycopg.OperationalError) else None
+        return _POSTGRES_KINDS.get(state) or _POSTGRES_KINDS.get(state[:2])
+    return None
+
+
+def _reason(error: BaseException) -> str:
+    """The driver's own words, one line: never a statement, parameters or a password."""
+    if isinstance(error, psycopg.Error) and error.diag.message_primary:
+        text_ = error.diag.message_primary
+    else:
+        text_ = str(error)
+    line = text_.strip().splitlines()[0] if text_.strip() else type(error).__name__
+    return line if len(line) <= 200 else line[:200] + "…"
+
+
+def typed_error(error: BaseException, url: str | URL) -> DatabaseError | None:
+    """The typed error for a failure of the database, or None for any other exception."""
+    original = error.orig if isinstance(error, DBAPIError) and error.orig else error
+    kind = _kind(original)
+    if kind is None and isinstance(error, DBAPIError) and error.connection_invalidated:
+        kind = DatabaseUnavailable
+    if kind is None:
+        return None
+    where = shown_url(url)
+    reason = _reason(original)
+    message = {
+        DatabaseBusy: (
+            "the database is busy: another import is writing to it; try again in a moment"
+        ),
+        DatabaseFull: f"the disk holding the database {where} is full ({reason})",
+        DatabaseCorrupt: f"{where} is not a kpibot database or is damaged ({reason})",
+    }.get(kind, f"cannot use the database {where}: {reason}")
+    return kind(message)
+
+
+def raise_typed(error: BaseException, url: str | URL) -> NoReturn:
+    """Raise the typed error for a failure of the database, else the exception itself."""
+    typed = typed_error(error, url)
+    if typed is None:
+        raise error
+    raise typed from error
+
+
+@contextmanager
+def typed_errors(url: str | URL) -> Iterator[None]:
+    """Turn the database's failures inside the block into typed errors."""
+    try:
+        yield
+    except (DBAPIError, sqlite3.Error, psycopg.Error) as error:
+        raise_typed(error, url)
+
+
+def _take_writer_lock(connection: Connection, wait: float | None) -> None:
+    """Wait, at most `wait` seconds (None: as long as it takes), for the writer lock."""
+    if connection.dialect.name != "postgresql":
+        return  # SQLite: BEGIN IMMEDIATE took it (see `_configure_sqlite`)
+    # 0 means no limit to PostgreSQL; the shortest real limit is a millisecond.
+    limit = 0 if wait is None else max(1, round(wait * 1000))
+    connection.exec_driver_sql(f"SET LOCAL lock_timeout = {limit}")
+    connection.execute(
+        text("SELECT pg_advisory_xact_lock(:key, hashtext(coalesce(current_schema(), '')))"),
+        {"key": _PG_WRITER_LOCK},
+    )
+    connection.exec_driver_sql(f"SET LOCAL lock_timeout = {PG_LOCK_TIMEOUT_MS}")
+
+
 @dataclass(frozen=True)
 class Database:
     """An opened, migrated database and the time zone its local days are kept in."""
@@ -59,18 +192,30 @@ class Database:
     sessions: sessionmaker[Session]
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """A connection in one transaction that takes the write lock at its start."""
+    def write(self, *, wait: float | None = None) -> Iterator[Connection]:
+        """Open one transaction that starts by taking the writer lock.
+
+        Waits for the lock at most `wait` seconds (None: as long as it takes), then raises
+        DatabaseBusy. Failures of the database come out as DatabaseError subclasses.
+        """
         with (
-            self.engine.connect().execution_options(kpibot_write=True) as connection,
+            typed_errors(self.engine.url),
+            self.engine.connect().execution_options(
+                kpibot_write=True, kpibot_wait=wait
+            ) as connection,
             connection.begin(),
         ):
+            _take_writer_lock(connection, wait)
             yield connection
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A connection in one read transaction: a consistent snapshot for an evaluation."""
-        with self.engine.connect() as connection, connection.begin():
+        """Open one read transaction: a consistent snapshot for an evaluation."""
+        with (
+            typed_errors(self.engine.url),
+            self.engine.connect() as connection,
+            connection.begin(),
+        ):
             yield connection
 
     def is_reachable(self) -> bool:
@@ -78,7 +223,7 @@ class Database:
         try:
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
-        except OperationalError:
+        except (DBAPIError, sqlite3.Error, psycopg.Error):
             return False
         return True
 
@@ -98,24 +243,59 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        writes = connection.get_execution_options().get("kpibot_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+        options = connection.get_execution_options()
+        if not options.get("kpibot_write", False):
+            connection.exec_driver_sql("BEGIN")
+            return
+        # BEGIN IMMEDIATE is where a writer waits for the others: as long as it chose.
+        wait = options.get("kpibot_wait")
+        limit = _SQLITE_FOREVER_MS if wait is None else round(wait * 1000)
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {limit}")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+
+
+def _configure_postgres(engine: Engine) -> None:
+    # Per session rather than in the URL's `options`, which the URL may already use.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Outside a transaction, or the settings would be rolled back with it.
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = {PG_LOCK_TIMEOUT_MS}")
+            cursor.execute(
+                f"SET idle_in_transaction_session_timeout = {PG_IDLE_IN_TRANSACTION_TIMEOUT_MS}"
+            )
+        dbapi_connection.autocommit = autocommit
 
 
 def create_db_engine(url: str) -> Engine:
     """Build an engine for a SQLite or PostgreSQL URL, tuned for a long-running server."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
-        raise DatabaseError(f"not a database URL: {url!r}") from None
+        parsed.port  # noqa: B018 - parsed lazily: a port that is not a number raises here
+    except (ArgumentError, ValueError):
+        raise DatabaseError(f"not a database URL: {shown_url(url)}") from None
     if parsed.get_backend_name() == "sqlite":
         file = sqlite_file(url)
         if file is not None:
-            file.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                file.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise DatabaseUnavailable(
+                    f"cannot create the directory of {file}: {error.strerror}"
+                ) from None
         engine = create_engine(parsed)
         _configure_sqlite(engine)
         return engine
-    return create_engine(parsed, pool_pre_ping=True)
+    if "connect_timeout" not in parsed.query:
+        parsed = parsed.update_query_dict({"connect_timeout": str(PG_CONNECT_TIMEOUT_S)})
+    engine = create_engine(parsed, pool_pre_ping=True)
+    _configure_postgres(engine)
+    return engine
 
 
 def _alembic_config(connection: Connection) -> Config:
@@ -140,9 +320,14 @@ def current_revision(connection: Connection) -> str | None:
 def upgrade(engine: Engine) -> bool:
     """Migrate to the newest schema; return whether anything was applied.
 
-    Concurrent starts are serialised: PostgreSQL by an advisory lock held for the
-    transaction, SQLite by BEGIN IMMEDIATE, so the second process finds the work done.
+    Concurrent starts are serialised by the writer lock, so the second process finds the
+    work done. Failures of the database come out as DatabaseError subclasses.
     """
+    with typed_errors(engine.url):
+        return _upgrade(engine)
+
+
+def _upgrade(engine: Engine) -> bool:
     head = head_revision()
     with engine.connect() as connection:
         if current_revision(connection) == head:
@@ -151,10 +336,7 @@ def upgrade(engine: Engine) -> bool:
         engine.connect().execution_options(kpibot_write=True) as connection,
         connection.begin(),
     ):
-        if connection.dialect.name == "postgresql":
-            connection.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
-            )
+        _take_writer_lock(connection, wait=None)
         if current_revision(connection) == head:
             return False
         command.upgrade(_alembic_config(connection), "head")
@@ -169,11 +351,9 @@ def open_database(url: str, zone: ZoneInfo) -> Database:
             log.info("database migrated to %s", head_revision())
         database = Database(engine=engine, zone=zone, sessions=sessionmaker(engine))
         _align_time_zone(database)
-    except OperationalError as error:
+    except BaseException:
         engine.dispose()
-        raise DatabaseError(
-            f"cannot open {make_url(url).render_as_string()}: {error.orig}"
-        ) from None
+        raise
     return database
 
 
@@ -182,12 +362,8 @@ def _align_time_zone(database: Database) -> None:
     # written, recompute them so no period boundary is silently off.
     from storage.rollups import rebuild_local_days
 
+    # Under the writer lock: two processes starting together must not both insert the row.
     with database.write() as connection:
-        if connection.dialect.name == "postgresql":
-            # Two processes starting together must not both insert the row.
-            connection.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
-            )
         stored = connection.scalar(select(Meta.value).where(Meta.key == "timezone"))
         if stored == database.zone.key:
             return

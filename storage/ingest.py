@@ -332,28 +332,19 @@ def _import(
     known_kpis: Sequence[str] | None,
     forced_type: EventType | None,
     skip_invalid: bool,
+    wait: float | None,
     progress: Callable[[int], object] | None = None,
 ) -> ImportResult:
-    """Run an import in its own transaction: committed whole, or not at all."""
-    with (
-        _heap_frozen(),
-        database.engine.connect().execution_options(kpibot_write=True) as connection,
-    ):
-        transaction = connection.begin()
-        try:
-            options = _options(connection, database.zone, known_kpis, forced_type)
-            # Closed however the import ends, so a worker process stops with it.
-            with closing(prepare(options)) as batches:
-                result = write_prepared(
-                    connection, batches, options, skip_invalid=skip_invalid, progress=progress
-                )
-        except BaseException:
-            transaction.rollback()
-            raise
-        if result.stored:
-            transaction.commit()
-        else:
-            transaction.rollback()
+    """Run an import in its own write transaction: committed whole, or not at all."""
+    with _heap_frozen(), database.write(wait=wait) as connection:
+        options = _options(connection, database.zone, known_kpis, forced_type)
+        # Closed however the import ends, so a worker process stops with it.
+        with closing(prepare(options)) as batches:
+            result = write_prepared(
+                connection, batches, options, skip_invalid=skip_invalid, progress=progress
+            )
+        if not result.stored:
+            connection.rollback()
     return result
 
 
@@ -364,14 +355,20 @@ def import_rows(
     known_kpis: Sequence[str] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
+    wait: float | None = None,
 ) -> ImportResult:
-    """Import rows already read: committed whole, or not at all."""
+    """Import rows already read: committed whole, or not at all.
+
+    Waits at most `wait` seconds (None: as long as it takes) for other writers to finish,
+    then raises DatabaseBusy.
+    """
     return _import(
         database,
         lambda options: prepare_rows(rows, options),
         known_kpis=known_kpis,
         forced_type=forced_type,
         skip_invalid=skip_invalid,
+        wait=wait,
     )
 
 
@@ -384,14 +381,17 @@ def import_stream(
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
     progress: Callable[[int], object] | None = None,
+    wait: float | None = None,
 ) -> ImportResult:
-    """Import one CSV or JSON Lines stream: committed whole, or not at all."""
+    """Import one CSV or JSON Lines stream: committed whole, or not at all (`wait` as in
+    `import_rows`)."""
     return _import(
         database,
         lambda options: prepare_stream(stream, file_format, options),
         known_kpis=known_kpis,
         forced_type=forced_type,
         skip_invalid=skip_invalid,
+        wait=wait,
         progress=progress,
     )
 
@@ -406,8 +406,9 @@ def import_file(
     skip_invalid: bool = False,
     progress: Callable[[int], object] | None = None,
     worker: bool | None = None,
+    wait: float | None = None,
 ) -> ImportResult:
-    """Import one file: committed whole, or not at all.
+    """Import one file: committed whole, or not at all (`wait` as in `import_rows`).
 
     A large file is prepared by a worker process when that helps (`worker_helps`);
     `worker` forces the choice either way.
@@ -427,16 +428,22 @@ def import_file(
         known_kpis=known_kpis,
         forced_type=forced_type,
         skip_invalid=skip_invalid,
+        wait=wait,
         progress=progress,
     )
 
 
 def store_records(
-    database: Database, event_type: EventType, records: Sequence[Record]
+    database: Database,
+    event_type: EventType,
+    records: Sequence[Record],
+    *,
+    wait: float | None = None,
 ) -> ImportResult:
-    """Store already validated records of one type in one transaction."""
+    """Store already validated records of one type in one transaction (`wait` as in
+    `import_rows`)."""
     result = ImportResult()
-    with database.write() as connection:
+    with database.write(wait=wait) as connection:
         options = _options(connection, database.zone, None, event_type)
         checked = Checked.of_records(event_type, [0] * len(records), list(records))
         writer = _Writer(connection, options, result)
@@ -462,11 +469,13 @@ def record_measurement(
     value: object,
     at: str | datetime,
     known_kpis: Sequence[str],
+    wait: float | None = None,
 ) -> RecordedMeasurement:
     """Validate and store one manual measurement (raises pydantic's ValidationError).
 
     There is one manual value per KPI and instant: recording the same KPI at the same time
-    again (a date means its local midnight) replaces the value.
+    again (a date means its local midnight) replaces the value. Waits at most `wait`
+    seconds (None: as long as it takes) for other writers, then raises DatabaseBusy.
     """
     moment = at.isoformat() if isinstance(at, datetime) else at
     measurement: Any = validate_record(
@@ -476,7 +485,7 @@ def record_measurement(
         kpis=known_kpis,
     )
     measurement["id"] = f"manual:{kpi}:{measurement['at'].isoformat()}"
-    outcome = store_records(database, EventType.MEASUREMENT, [measurement])
+    outcome = store_records(database, EventType.MEASUREMENT, [measurement], wait=wait)
     return RecordedMeasurement(
         measurement, inserted=outcome.inserted > 0, updated=outcome.updated > 0
     )

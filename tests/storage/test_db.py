@@ -16,6 +16,7 @@ from sqlalchemy import exc, inspect, select, text
 from storage.db import (
     Database,
     DatabaseError,
+    DatabaseUnavailable,
     current_revision,
     head_revision,
     open_database,
@@ -182,5 +183,5 @@ def test_a_string_that_is_not_a_database_url_is_a_database_error() -> None:
 
 
 def test_an_unreachable_server_is_a_database_error_naming_it() -> None:
-    with pytest.raises(DatabaseError, match="cannot open postgresql"):
+    with pytest.raises(DatabaseUnavailable, match="cannot use the database postgresql"):
         open_database("postgresql+psycopg://127.0.0.1:1/kpibot?connect_timeout=2", TOKYO)

@@ -1,0 +1,121 @@
+"""Imports and manual measurements running at the same time end as some sequential order."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+
+from storage.db import Database
+from storage.demo import demo_import_rows
+from storage.ingest import import_rows, import_stream, record_measurement
+from storage.readers import FileFormat, RawRow
+from storage.records import EventType
+from storage.schema import EVENT_MODELS, CustomerRollup, DailyFact, MonthlyPayers
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+KPIS = ["brand_search_rank", "market_share", "team_productivity"]
+TABLES: dict[str, Any] = {
+    **{name: model.__table__ for name, model in EVENT_MODELS.items()},  # type: ignore[attr-defined]
+    "daily_facts": DailyFact.__table__,
+    "customers": CustomerRollup.__table__,
+    "monthly_payers": MonthlyPayers.__table__,
+}
+ROUNDS = 12
+
+
+def demo(event_type: EventType) -> list[RawRow]:
+    return list(demo_import_rows(event_type, today=date(2025, 12, 31), tz=TOKYO))
+
+
+def as_csv(rows: list[RawRow]) -> bytes:
+    names = list(rows[0].cells)
+    lines = [",".join(names)] + [",".join(str(row.cells[name]) for name in names) for row in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def snapshot(database: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every event table and rollup, in a stable order."""
+    with database.read() as connection:
+        return {
+            name: sorted(
+                (tuple(row) for row in connection.execute(select(table))),
+                key=repr,
+            )
+            for name, table in TABLES.items()
+        }
+
+
+def clear(database: Database) -> None:
+    with database.write() as connection:
+        for table in TABLES.values():
+            connection.execute(delete(table))
+
+
+def writers(database: Database) -> list[Callable[[], object]]:
+    """Writers of different kinds whose rollups depend on each other's rows."""
+    enrollments = demo(EventType.ENROLLMENT)
+    completions = as_csv(demo(EventType.COMPLETION))
+    churns_and_surveys = demo(EventType.CHURN) + demo(EventType.SURVEY)
+    payments = demo(EventType.PAYMENT)
+
+    def measure() -> object:
+        return record_measurement(
+            database, kpi="market_share", value=3.5, at="2025-10-01", known_kpis=KPIS
+        )
+
+    return [
+        lambda: import_rows(database, enrollments, known_kpis=KPIS),
+        lambda: import_stream(
+            database, io.BytesIO(completions), FileFormat.CSV, known_kpis=KPIS
+        ),
+        lambda: import_rows(database, churns_and_surveys, known_kpis=KPIS),
+        lambda: import_rows(database, payments, known_kpis=KPIS),
+        measure,
+    ]
+
+
+def run_together(work: list[Callable[[], object]]) -> list[BaseException]:
+    start = threading.Barrier(len(work))
+    failures: list[BaseException] = []
+
+    def run(job: Callable[[], object]) -> None:
+        start.wait()
+        try:
+            job()
+        except BaseException as error:  # reported by the test
+            failures.append(error)
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in work]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return failures
+
+
+def test_concurrent_imports_and_measurements_end_as_a_sequential_import(
+    database: Database,
+) -> None:
+    work = writers(database)
+    for job in work:
+        job()
+    expected = snapshot(database)
+    assert expected["customers"] and expected["monthly_payers"] and expected["measurement"]
+
+    differing: dict[str, int] = {}
+    for _ in range(ROUNDS):
+        clear(database)
+        assert run_together(work) == []
+        got = snapshot(database)
+        for name, rows in expected.items():
+            wrong = len(set(rows) ^ set(got[name]))
+            if wrong:
+                differing[name] = differing.get(name, 0) + wrong
+
+    assert differing == {}
