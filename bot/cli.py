@@ -48,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="apply pending migrations").set_defaults(
         handler=cli_data.db_upgrade
     )
+    db_commands.add_parser(
+        "rebuild-rollups",
+        help="recompute the daily facts, customers and monthly payers from the events (repair)",
+    ).set_defaults(handler=cli_data.db_rebuild_rollups)
 
     ingest = commands.add_parser(
         "ingest", help="import CSV or JSON Lines files of events (idempotent by id)"

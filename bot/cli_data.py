@@ -1,4 +1,5 @@
-"""Commands that change the stored data: `db upgrade`, `ingest` and `record`."""
+"""Commands that change the stored data: `db upgrade`, `db rebuild-rollups`, `ingest` and
+`record`."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from storage.import_worker import ImportWorkerError
 from storage.ingest import ImportResult, import_file, record_measurement
 from storage.readers import FileProblem, guess_format
 from storage.records import EventType
+from storage.rollups import rebuild_rollups
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,19 @@ def db_upgrade(_args: argparse.Namespace) -> int:
         engine.dispose()
     state = "migrated to" if applied else "already at"
     print(f"database {state} revision {head_revision()}")
+    return 0
+
+
+def db_rebuild_rollups(_args: argparse.Namespace) -> int:
+    """Recompute every rollup from the events in one transaction."""
+    with configured_database().write() as connection:
+        rebuilt = rebuild_rollups(connection)
+    tables = ", ".join(
+        f"{table.table} {table.rows:,} row{'' if table.rows == 1 else 's'} "
+        f"({table.differed:,} differed)"
+        for table in rebuilt
+    )
+    print(f"rollups rebuilt: {tables}")
     return 0
 
 

@@ -3,6 +3,7 @@
 After an import writes its rows, `refresh` rebuilds, inside the same transaction, the
 `daily_facts` of the days it touched, the `customers` rows of the customers it touched
 (and the new-customer facts of their old and new first days) and `monthly_payers`.
+`rebuild_rollups` recomputes all of them from the events, as a repair.
 """
 
 from __future__ import annotations
@@ -344,6 +345,63 @@ def refresh(connection: Connection, touched: Touched) -> None:
             _rebuild_facts(connection, _new_customer_facts(), CustomerRollup.first_day, *moved)
 
 
+ROLLUP_TABLES: dict[str, Any] = {
+    "daily_facts": DailyFact.__table__,
+    "customers": CustomerRollup.__table__,
+    "monthly_payers": MonthlyPayers.__table__,
+}
+
+
+def _rebuild_all(connection: Connection, touched: Touched) -> None:
+    """Empty every rollup and compute it again: over the days given, and every customer."""
+    connection.execute(delete(CustomerRollup))
+    connection.execute(delete(DailyFact))
+    connection.execute(delete(MonthlyPayers))
+    touched.customers = set(connection.scalars(select(Enrollment.customer).distinct()))
+    refresh(connection, touched)
+
+
+@dataclass(frozen=True)
+class RebuiltRollup:
+    """One rollup table after `rebuild_rollups`: the rows it holds, and how many of them
+    were missing, different or superfluous before."""
+
+    table: str
+    rows: int
+    differed: int
+
+
+def _rollup_rows(connection: Connection, table: Any) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    key = [column.name for column in table.primary_key.columns]
+    return {
+        tuple(row._mapping[name] for name in key): tuple(row)
+        for row in connection.execute(table.select())
+    }
+
+
+def rebuild_rollups(connection: Connection) -> list[RebuiltRollup]:
+    """Recompute every rollup from the events, inside the caller's transaction.
+
+    The repair for rollups that went wrong; an import keeps them right on its own.
+    """
+    before = {name: _rollup_rows(connection, table) for name, table in ROLLUP_TABLES.items()}
+    touched = Touched()
+    for name, model in EVENT_MODELS.items():
+        day: Any = model.day  # type: ignore[attr-defined]
+        low, high = connection.execute(select(func.min(day), func.max(day))).one()
+        if low is not None:
+            touched.add_day(EventType(name), low)
+            touched.add_day(EventType(name), high)
+    _rebuild_all(connection, touched)
+    rebuilt = []
+    for name, table in ROLLUP_TABLES.items():
+        after = _rollup_rows(connection, table)
+        old = before[name]
+        differed = sum(1 for key in old.keys() | after.keys() if old.get(key) != after.get(key))
+        rebuilt.append(RebuiltRollup(name, len(after), differed))
+    return rebuilt
+
+
 def rebuild_local_days(connection: Connection, zone: ZoneInfo) -> None:
     """Recompute every local `day` (and retention deadline) for a new time zone, then every
     rollup."""
@@ -372,8 +430,4 @@ def rebuild_local_days(connection: Connection, zone: ZoneInfo) -> None:
             for item in updates:
                 touched.add_day(EventType(name), item["new_day"])
             last = rows[-1].id
-    connection.execute(delete(CustomerRollup))
-    connection.execute(delete(DailyFact))
-    connection.execute(delete(MonthlyPayers))
-    touched.customers = set(connection.scalars(select(Enrollment.customer).distinct()))
-    refresh(connection, touched)
+    _rebuild_all(connection, touched)

@@ -257,6 +257,28 @@ def test_db_upgrade_migrates_then_says_the_database_is_up_to_date(
     assert second.stdout.strip() == f"database already at revision {head_revision()}"
 
 
+def test_db_rebuild_rollups_says_how_many_rows_of_each_rollup_it_rewrote(
+    tmp_path: Path, data_url: str
+) -> None:
+    (tmp_path / "events.csv").write_text(
+        "type,id,at,customer,channel,amount,recurring\n"
+        "enrollment,e1,2026-11-01,c1,ads,,\n"
+        "payment,p1,2026-11-02,c1,,100,true\n",
+        encoding="utf-8",
+    )
+    assert kpibot("ingest", "events.csv", cwd=tmp_path, database=data_url).returncode == 0
+    stored(tmp_path, "UPDATE monthly_payers SET payers = 7")
+
+    finished = kpibot("db", "rebuild-rollups", cwd=tmp_path, database=data_url)
+
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout.splitlines() == [
+        "rollups rebuilt: daily_facts 5 rows (0 differed), customers 1 row (0 differed), "
+        "monthly_payers 1 row (1 differed)"
+    ]
+    assert stored(tmp_path, "SELECT payers FROM monthly_payers") == [(1,)]
+
+
 def test_a_broken_catalog_stops_kpibot_at_start_listing_every_problem(tmp_path: Path) -> None:
     catalog = tmp_path / "catalog.yaml"
     catalog.write_text(

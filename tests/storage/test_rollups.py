@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select, update
 
 from storage.db import Database
 from storage.ingest import import_rows
 from storage.prepare import BATCH
 from storage.readers import RawRow
-from storage.rollups import months_later, rebuild_local_days
+from storage.rollups import months_later, rebuild_local_days, rebuild_rollups
 from storage.schema import CustomerRollup, DailyFact, MonthlyPayers
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -309,3 +309,44 @@ def test_after_any_imports_the_rollups_equal_a_full_recompute(
     with database.write() as connection:
         rebuild_local_days(connection, database.zone)
     assert rollup_tables(database) == kept
+
+
+def test_rebuilding_the_rollups_gives_what_the_imports_kept_up(database: Database) -> None:
+    events = generated_events(7, 1_500)
+    for start in range(0, len(events), 500):
+        store(database, *events[start : start + 500])
+    kept = rollup_tables(database)
+
+    with database.write() as connection:
+        rebuilt = rebuild_rollups(connection)
+
+    assert rollup_tables(database) == kept
+    assert [(table.table, table.rows, table.differed) for table in rebuilt] == [
+        ("daily_facts", len(kept["facts"]), 0),
+        ("customers", len(kept["customers"]), 0),
+        ("monthly_payers", len(kept["payers"]), 0),
+    ]
+
+
+def test_rebuilding_the_rollups_repairs_damaged_ones(database: Database) -> None:
+    store(
+        database,
+        enrollment("e1", "2026-09-01", "c1", "referral"),
+        event("completion", "k1", "2026-10-01", "c1"),
+        payment("p1", "2026-10-02", "c1", 4380),
+    )
+    kept = rollup_tables(database)
+    with database.write() as connection:
+        connection.execute(update(CustomerRollup).values(first_completed_at=None))
+        connection.execute(delete(DailyFact).where(DailyFact.fact == "new_customers"))
+        connection.execute(insert(MonthlyPayers).values(month=date(2026, 12, 1), payers=9))
+
+    with database.write() as connection:
+        rebuilt = rebuild_rollups(connection)
+
+    assert rollup_tables(database) == kept
+    assert {table.table: table.differed for table in rebuilt} == {
+        "daily_facts": 1,
+        "customers": 1,
+        "monthly_payers": 1,
+    }
