@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App, BoltContext
 
-from bot.listeners import SERVICES, actions, commands, errors, events
+from bot.listeners import SERVICES, VERIFIED, actions, commands, errors, events
 from bot.services import Services
 from bot.settings import Settings
 
@@ -22,7 +23,19 @@ class _ClientWins(logging.Filter):
         return "`token` will be unused" not in record.getMessage()
 
 
+class _NoRequestBodies(logging.Filter):
+    """Bolt logs a request's whole body when its signature is wrong: anyone's text, of any
+    size. `bot.web` refuses such requests before Bolt sees them; should one slip through
+    (a timestamp that turns five minutes old in between), its body stays out of the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage().startswith("Invalid request signature detected"):
+            record.msg, record.args = "invalid request signature (body not logged)", None
+        return True
+
+
 bolt_log.addFilter(_ClientWins())
+bolt_log.addFilter(_NoRequestBodies())
 
 
 class MissingCredentials(Exception):
@@ -47,7 +60,9 @@ def require_credentials(settings: Settings, *, socket_mode: bool = False) -> Non
 
 def _inject(services: Services) -> Callable[[BoltContext, Callable[[], None]], None]:
     def inject_services(context: BoltContext, next: Callable[[], None]) -> None:
+        # Bolt runs app middleware after its own, request verification included.
         context[SERVICES] = services
+        context[VERIFIED] = True
         next()
 
     return inject_services
@@ -64,6 +79,12 @@ def build_app(settings: Settings, *, services: Services) -> App:
         token_verification_enabled=False,
         # Ack first, then run the rest: Slack wants its answer within 3 seconds.
         process_before_response=False,
+        # Bolt runs the listeners (the acks) here; the slow work after an ack goes to
+        # `services.followups`, so an ack never waits behind it. One thread per request
+        # thread of the web server.
+        listener_executor=ThreadPoolExecutor(
+            max_workers=settings.web_threads, thread_name_prefix="kpibot-ack"
+        ),
         logger=bolt_log,
     )
     app.use(_inject(services))

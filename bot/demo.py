@@ -13,11 +13,12 @@ from bot.blocks.message import Message
 from bot.blocks.plain import plain_text
 from bot.cli_report import as_of_moment
 from bot.errors import EXIT_USAGE, CliError
+from bot.followups import FollowUps
 from bot.grammar import Status
 from bot.runtime import load_configured_catalog, measured_kpis
 from bot.services import Services
 from bot.settings import Settings, load_settings
-from bot.slack_client import build_web_client
+from bot.slack_client import ResponseUrls, build_web_client
 from kpi_engine.catalog import Catalog
 from storage.db import Database, is_demo_file, mark_as_demo, open_database, sqlite_file
 from storage.demo import demo_import_rows, demo_types, write_demo_csv
@@ -96,6 +97,8 @@ def _print_slack_answers(
         database=database,
         catalog=catalog,
         client=build_web_client(settings),
+        responses=ResponseUrls(settings.slack_hooks_url),
+        followups=FollowUps(threads=1, queue=1, start_within=settings.followup_start_within),
         clock=lambda: moment,
     )
     user_id, channel_id = "U0DEMO", "C0DEMO"

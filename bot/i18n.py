@@ -102,6 +102,9 @@ class Text(StrEnum):
     ERROR = "error"
     ERROR_REFERENCE = "error_reference"
     INVITE_BOT = "invite_bot"
+    BUSY = "busy"
+    DATABASE_BUSY = "database_busy"
+    DATABASE_DOWN = "database_down"
     CHART_PENDING = "chart_pending"
     STATUS_PENDING = "status_pending"
     # App Home
@@ -125,6 +128,8 @@ class Text(StrEnum):
     HOME_ACTIVE_STUDENTS = "home_active_students"
     HOME_COMPLETION = "home_completion"
     HOME_LEVELS = "home_levels"
+    HOME_RESTRICTED = "home_restricted"
+    HOME_RESTRICTED_NOTE = "home_restricted_note"
 
     # Charts
     CHART_TITLE = "chart_title"
@@ -256,6 +261,14 @@ _JA: dict[Text, str] = {
         "kpibot はこのチャンネルに参加していません。"
         "`/invite @kpibot` を実行してから、もう一度お試しください。"
     ),
+    Text.BUSY: "⏳ kpibot は現在混み合っています。1分ほどしてからもう一度お試しください。",
+    Text.DATABASE_BUSY: (
+        "⏳ データの取り込み中のため、いまは記録できません。1分ほどしてからもう一度お試しください。"
+    ),
+    Text.DATABASE_DOWN: (
+        "⚠️ データベースに接続できません。しばらくしてからもう一度お試しください。"
+        "続く場合は管理者にお知らせください。"
+    ),
     Text.CHART_PENDING: "📈 *{name}* のグラフを作成しています…",
     Text.STATUS_PENDING: "⏳ 全KPIを集計しています…",
     Text.HOME_TITLE: "KPIダッシュボード",
@@ -278,6 +291,8 @@ _JA: dict[Text, str] = {
     Text.HOME_ACTIVE_STUDENTS: "受講中の受講生",
     Text.HOME_COMPLETION: "完走率",
     Text.HOME_LEVELS: "KPIレベル",
+    Text.HOME_RESTRICTED: "🔒 非表示",
+    Text.HOME_RESTRICTED_NOTE: "🔒 は閲覧が制限されたKPIに関わる数値のため、表示していません。",
 }
 
 _EN: dict[Text, str] = {
@@ -389,6 +404,15 @@ _EN: dict[Text, str] = {
     Text.ERROR: "⚠️ Sorry, something went wrong. Please try again in a moment.",
     Text.ERROR_REFERENCE: "Reference: `{reference}`",
     Text.INVITE_BOT: "kpibot is not in this channel. Run `/invite @kpibot`, then try again.",
+    Text.BUSY: "⏳ kpibot is busy right now. Please try again in a minute.",
+    Text.DATABASE_BUSY: (
+        "⏳ Data is being imported, so this cannot be recorded right now."
+        " Please try again in a minute."
+    ),
+    Text.DATABASE_DOWN: (
+        "⚠️ kpibot cannot reach its database. Please try again in a moment,"
+        " and tell an administrator if this goes on."
+    ),
     Text.CHART_PENDING: "📈 Drawing the chart for *{name}*…",
     Text.STATUS_PENDING: "⏳ Gathering every KPI…",
     Text.HOME_TITLE: "KPI dashboard",
@@ -411,6 +435,8 @@ _EN: dict[Text, str] = {
     Text.HOME_ACTIVE_STUDENTS: "Active students",
     Text.HOME_COMPLETION: "Completion rate",
     Text.HOME_LEVELS: "KPI levels",
+    Text.HOME_RESTRICTED: "🔒 hidden",
+    Text.HOME_RESTRICTED_NOTE: "🔒 figures belong to restricted KPIs, so they are not shown.",
 }
 
 MESSAGES: dict[str, dict[Text, str]] = {"ja": _JA, "en": _EN}

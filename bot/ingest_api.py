@@ -14,13 +14,15 @@ from __future__ import annotations
 import hmac
 import io
 import json
+import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import IO, Any
 
 from bot.runtime import measured_kpis
 from bot.services import Services
+from storage.db import DatabaseError
 from storage.ingest import ImportResult, import_rows
 from storage.prepare import RowProblem
 from storage.readers import BOM, FileProblem, RawRow, read_jsonl
@@ -38,6 +40,15 @@ JSON_LINES_TYPES = frozenset(
 )
 JSON_TYPE = "application/json"
 CHUNK = 64 * 1024
+log = logging.getLogger("kpibot.web")
+# A 422 lists at most this many problems (and says how many there were): 100,000 bad rows
+# must not make a 35 MB answer.
+MAX_LISTED_ERRORS = 1_000
+# How long a request waits for another import to finish writing before it gets a 503;
+# well inside the web server's worker timeout.
+WRITE_WAIT_SECONDS = 20.0
+# What a client is told to wait before trying again after a 503.
+RETRY_AFTER_SECONDS = 30
 
 
 class BodyFormat(StrEnum):
@@ -47,10 +58,11 @@ class BodyFormat(StrEnum):
 
 @dataclass(frozen=True)
 class ApiResponse:
-    """An HTTP status and its JSON body."""
+    """An HTTP status, its JSON body and any extra headers."""
 
     status: int
     body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def _error(status: int, message: str) -> ApiResponse:
@@ -60,9 +72,12 @@ def _error(status: int, message: str) -> ApiResponse:
 def _problems(problems: list[RowProblem]) -> ApiResponse:
     errors = [
         {"line": problem.line or None, "column": problem.column, "message": problem.message}
-        for problem in problems
+        for problem in problems[:MAX_LISTED_ERRORS]
     ]
-    return ApiResponse(422, {"errors": errors})
+    return ApiResponse(
+        422,
+        {"errors": errors, "error_count": len(problems), "truncated": len(problems) > len(errors)},
+    )
 
 
 def authorized(header: str | None, token: str) -> bool:
@@ -106,6 +121,10 @@ def _array_rows(body: bytes) -> Iterator[RawRow]:
         raise FileProblem(
             f"invalid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
         ) from None
+    except RecursionError:
+        raise FileProblem("invalid JSON: nested too deeply") from None
+    except ValueError as error:  # an integer of more digits than Python converts
+        raise FileProblem(f"invalid JSON: {error}") from None
     if not isinstance(items, list):
         raise FileProblem("the body must be a JSON array of objects (or use JSON Lines)")
     for position, item in enumerate(items, start=1):
@@ -154,9 +173,18 @@ def ingest(
             rows,
             known_kpis=measured_kpis(services.catalog),
             forced_type=event_type,
+            wait=WRITE_WAIT_SECONDS,
         )
     except FileProblem as problem:
         return _problems([RowProblem(problem.line or 0, None, str(problem))])
+    except DatabaseError as error:
+        # Busy with another import, or unreachable: nothing was stored, try again later.
+        log.warning("ingestion refused: %s", error)
+        return ApiResponse(
+            503,
+            {"error": str(error), "retry": True},
+            {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     return _outcome(result)
 
 

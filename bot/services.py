@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from enum import StrEnum
 from functools import partial
 from typing import Any
 
@@ -35,6 +34,7 @@ from bot.blocks.kpi import (
     usage_message,
 )
 from bot.blocks.message import Message
+from bot.followups import FollowUps
 from bot.grammar import (
     Command,
     Grammar,
@@ -49,7 +49,7 @@ from bot.grammar import (
 )
 from bot.runtime import configured_database, load_configured_catalog, measured_kpis
 from bot.settings import Settings, load_settings
-from bot.slack_client import build_web_client
+from bot.slack_client import ResponseUrls, build_web_client
 from kpi_engine.catalog import Catalog, KpiDefinition
 from kpi_engine.dashboard import Dashboard, dashboard
 from kpi_engine.evaluate import KpiState, evaluate, evaluate_all
@@ -58,23 +58,41 @@ from storage.db import Database
 from storage.ingest import record_measurement
 from storage.source import SqlKpiSource
 
+# `/kpi record` answers in the ack, which Slack wants within 3 s: behind an import that
+# holds the write lock longer, it says so and asks to try again.
+RECORD_WAIT_SECONDS = 1.5
 
-class Delivery(StrEnum):
-    """How a `/kpi` answer reaches the user."""
 
-    EPHEMERAL = "ephemeral"  # in the ack, visible to the asker only
-    CHART = "chart"  # a pending note in the ack; the chart is uploaded after it
-    SHARE = "share"  # an empty ack; the answer is posted in the channel after it
-    STATUS = "status"  # a pending note in the ack; `Services.status` replaces it after it
+@dataclass(frozen=True)
+class SendStatus:
+    """After the ack: the status list (at a level, if given) in place of the pending note."""
+
+    level: Level | None
+
+
+@dataclass(frozen=True)
+class UploadChart:
+    """After the ack: a KPI's chart uploaded into the channel, then the pending note goes."""
+
+    kpi: KpiDefinition
+
+
+@dataclass(frozen=True)
+class PostInChannel:
+    """After the ack: a KPI's answer posted in the channel for everyone."""
+
+    kpi: KpiDefinition
+
+
+FollowUp = SendStatus | UploadChart | PostInChannel
 
 
 @dataclass(frozen=True)
 class Reply:
-    """The answer to one `/kpi` command: what to ack with, and what follows the ack."""
+    """The answer to one `/kpi` command: what to ack with, and the work after the ack."""
 
     message: Message | None
-    delivery: Delivery = Delivery.EPHEMERAL
-    kpi: KpiDefinition | None = None
+    follow_up: FollowUp | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +111,8 @@ class Services:
     database: Database
     catalog: Catalog
     client: WebClient
+    responses: ResponseUrls
+    followups: FollowUps
     clock: Callable[[], datetime]
     grammar: Grammar = field(init=False, repr=False)
 
@@ -154,7 +174,7 @@ class Services:
                 return Reply(usage_message(problem, word, locale))
             case Status():
                 # Evaluating every KPI takes too long for the ack: the list follows it.
-                return Reply(status_pending_message(locale), Delivery.STATUS)
+                return Reply(status_pending_message(locale), SendStatus(command.level))
             case UnknownKpi(query=query, suggestions=suggestions):
                 kpis = [self.catalog.get(kpi_id) for kpi_id in suggestions]
                 return Reply(unknown_kpi_message(query, kpis, locale))
@@ -184,16 +204,21 @@ class Services:
         visible = [
             state for state in states if can_see(state.kpi, user_id=user_id, channel_id=None)
         ]
-        return home_view(board, visible, self.locale)
+        restricted = frozenset(
+            kpi.id
+            for kpi in self.catalog.kpis
+            if not can_see(kpi, user_id=user_id, channel_id=None)
+        )
+        return home_view(board, visible, self.locale, restricted)
 
     def _show(self, kpi: KpiDefinition, action: KpiAction, user_id: str, channel_id: str) -> Reply:
         if action is KpiAction.DETAIL:
-            return Reply(self.detail(kpi, user_id=user_id, channel_id=channel_id), kpi=kpi)
+            return Reply(self.detail(kpi, user_id=user_id, channel_id=channel_id))
         if not can_post(kpi, channel_id=channel_id):
-            return Reply(restricted_message(kpi, self.locale), kpi=kpi)
+            return Reply(restricted_message(kpi, self.locale))
         if action is KpiAction.CHART:
-            return Reply(chart_pending_message(kpi, self.locale), Delivery.CHART, kpi)
-        return Reply(None, Delivery.SHARE, kpi)
+            return Reply(chart_pending_message(kpi, self.locale), UploadChart(kpi))
+        return Reply(None, PostInChannel(kpi))
 
     def _record(self, command: Record, user_id: str) -> Reply:
         admins = self.settings.admins
@@ -203,7 +228,7 @@ class Services:
         measured = measured_kpis(self.catalog)
         if kpi.id not in measured:
             recordable = [self.catalog.get(kpi_id) for kpi_id in measured]
-            return Reply(not_recordable_message(kpi, recordable, self.locale), kpi=kpi)
+            return Reply(not_recordable_message(kpi, recordable, self.locale))
         try:
             stored = self.record(kpi, command.value, command.day)
         except ValidationError:
@@ -211,14 +236,19 @@ class Services:
             day = command.day.isoformat() if command.day else ""
             return Reply(usage_message(Problem.BAD_DATE, day, self.locale))
         message = record_confirmation(kpi, command.value, stored.at, stored.updated, self.locale)
-        return Reply(message, kpi=kpi)
+        return Reply(message)
 
     def record(self, kpi: KpiDefinition, value: float, day: date | None = None) -> Stored:
         """Store a manual measurement at the start of `day` (local), or now."""
         zone = self.settings.zone
         at = datetime.combine(day, time(), tzinfo=zone) if day is not None else self.now()
         stored = record_measurement(
-            self.database, kpi=kpi.id, value=value, at=at, known_kpis=measured_kpis(self.catalog)
+            self.database,
+            kpi=kpi.id,
+            value=value,
+            at=at,
+            known_kpis=measured_kpis(self.catalog),
+            wait=RECORD_WAIT_SECONDS,
         )
         return Stored(at=stored.record["at"].astimezone(zone), updated=not stored.inserted)
 
@@ -231,5 +261,11 @@ def build_services(settings: Settings | None = None) -> Services:
         database=configured_database(),
         catalog=load_configured_catalog(),
         client=build_web_client(settings),
+        responses=ResponseUrls(settings.slack_hooks_url),
+        followups=FollowUps(
+            threads=settings.followup_threads,
+            queue=settings.followup_queue,
+            start_within=settings.followup_start_within,
+        ),
         clock=partial(datetime.now, settings.zone),
     )

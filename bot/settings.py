@@ -7,11 +7,19 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///kpibot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_SLACK_HOOKS_URL = "https://hooks.slack.com/"
 DEFAULT_API_MAX_BYTES = 10 * 1024 * 1024
 # Slack user ids: U… for most users, W… on Enterprise Grid.
 _SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -55,6 +63,8 @@ class Settings(BaseSettings):
     )
     slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default=DEFAULT_SLACK_API_URL, validation_alias="SLACK_API_URL")
+    # Where Slack's response_urls live: any other URL in a request body is never followed.
+    slack_hooks_url: str = DEFAULT_SLACK_HOOKS_URL
 
     # Comma-separated Slack user ids, not JSON: `KPIBOT_ADMINS=U012AB3CD,U045EF6GH`.
     admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -63,6 +73,12 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
     web_workers: int = Field(default=2, ge=1, le=64)
     web_threads: int = Field(default=8, ge=1, le=256)
+    # The work after an ack (status lists, charts, shared answers, the Home tab) runs in a
+    # pool of its own, so it never delays an ack: its threads per process, how many jobs
+    # may wait, and how long one may wait before the user is told kpibot is busy.
+    followup_threads: int = Field(default=2, ge=1, le=64)
+    followup_queue: int = Field(default=100, ge=1, le=10_000)
+    followup_start_within: float = Field(default=20.0, gt=0, le=600)
 
     @field_validator("database_url")
     @classmethod
@@ -119,12 +135,15 @@ class Settings(BaseSettings):
             return None
         return secret
 
-    @field_validator("slack_api_url")
+    @field_validator("slack_api_url", "slack_hooks_url")
     @classmethod
-    def _web_api_url(cls, url: str) -> str:
+    def _slack_url(cls, url: str, info: ValidationInfo) -> str:
         url = url.strip()
-        if not url.startswith(("https://", "http://")):
-            raise ValueError(f"must be an http(s) URL such as {DEFAULT_SLACK_API_URL}")
+        example = {"slack_api_url": DEFAULT_SLACK_API_URL}.get(
+            info.field_name or "", DEFAULT_SLACK_HOOKS_URL
+        )
+        if not re.fullmatch(r"https?://[^/\s?#@]+/[^\s?#]*", url + "/"):
+            raise ValueError(f"must be an http(s) URL such as {example}")
         return url if url.endswith("/") else url + "/"
 
     @property

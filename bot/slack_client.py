@@ -1,12 +1,16 @@
-"""The one Slack Web API client, and Slack's error codes as exception types.
+"""The one Slack Web API client, the poster to response_urls, and Slack's error codes as
+exception types.
 
 Callers catch `NotInChannel` rather than comparing `error.response["error"]` strings.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -15,12 +19,18 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.webhook import WebhookClient
 
 from bot.settings import Settings
 
 # Slack asks clients to finish within a few seconds; a slow call should fail, not hang a worker.
 TIMEOUT_SECONDS = 15
 RETRIES = 2
+# A response_url answers at once or not at all; a thread must not wait 30 s (the library's
+# default) for one that hangs.
+RESPONSE_URL_TIMEOUT_SECONDS = 5
+
+log = logging.getLogger("kpibot.slack")
 
 
 class SlackCallError(Exception):
@@ -76,3 +86,51 @@ def build_web_client(settings: Settings) -> WebClient:
             ServerErrorRetryHandler(max_retry_count=RETRIES),
         ],
     )
+
+
+class ResponseUrls:
+    """Posts answers to the response_url of a slash command or button, and to no other URL.
+
+    A response_url comes in the request body; only one under Slack's hooks URL
+    (`KPIBOT_SLACK_HOOKS_URL`) is followed, so that no request can make kpibot send a
+    request anywhere else.
+    """
+
+    def __init__(self, hooks_url: str) -> None:
+        self._hooks = urlsplit(hooks_url)
+
+    def allows(self, url: object) -> bool:
+        """Whether a URL from a request is Slack's, to be posted to."""
+        if not isinstance(url, str) or not url.isprintable() or " " in url:
+            return False
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return False
+        hooks = self._hooks
+        return (
+            parts.scheme == hooks.scheme
+            and parts.netloc.lower() == hooks.netloc.lower()
+            and parts.path.startswith(hooks.path)
+        )
+
+    def post(self, url: object, payload: dict[str, Any]) -> bool:
+        """Post a payload to a response_url if it is Slack's; return whether Slack took it."""
+        if not self.allows(url):
+            log.warning("a response_url outside KPIBOT_SLACK_HOOKS_URL was not followed")
+            return False
+        assert isinstance(url, str)  # allows() checked it
+        webhook = WebhookClient(
+            url,
+            timeout=RESPONSE_URL_TIMEOUT_SECONDS,
+            retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)],
+        )
+        try:
+            response = webhook.send_dict(payload)
+        except OSError as error:
+            log.warning("posting to a response_url failed: %s", type(error).__name__)
+            return False
+        if response.status_code != 200:
+            log.warning("a response_url answered %s: %.200s", response.status_code, response.body)
+            return False
+        return True

@@ -1,8 +1,13 @@
 """The HTTP server: Slack's requests, a health check and the ingestion API, under gunicorn.
 
-    POST /slack/events   slash commands, interactivity and events (Bolt verifies signatures)
+    POST /slack/events   slash commands, interactivity and events
     GET  /healthz        200 {"status": "ok"} when the database answers, else 503
     POST /api/v1/events  the ingestion API (`bot.ingest_api`)
+
+A request to /slack/events reaches Bolt only once it is within the size limit (413, before
+the body is read) and its signature checks out (401): Bolt parses a body before it
+verifies it, and its error handling would then act on an unverified one. Every error is
+answered in JSON, never with a page or a traceback.
 
 `kpibot serve` runs `create_web_app` in gunicorn's threaded workers: each worker builds its
 own services (database pool, Web API client) after the fork, never sharing connections.
@@ -10,16 +15,22 @@ own services (database pool, Web API client) after the fork, never sharing conne
 
 from __future__ import annotations
 
+import hmac
 import logging
+import re
+import time
 from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 from slack_bolt.adapter.flask import SlackRequestHandler
+from slack_sdk.signature import SignatureVerifier
+from werkzeug.exceptions import HTTPException
 
 from bot.app import build_app
 from bot.ingest_api import ingest
+from bot.listeners.errors import new_reference
 from bot.services import Services
 from bot.settings import Settings
 
@@ -30,17 +41,80 @@ HEALTH_PATH = "/healthz"
 INGEST_PATH = "/api/v1/events"
 # Slack gives up on a request after 3 s; a worker thread stuck far longer is a bug.
 WORKER_TIMEOUT_SECONDS = 30
+# Slack's largest requests (a Home tab or modal of 100 blocks in a button payload,
+# URL-encoded) stay well under 1 MiB; anything larger is refused before it is read.
+SLACK_MAX_BODY_BYTES = 4 * 1024 * 1024
+# Slack refuses requests older than five minutes; so does Bolt, and so do we.
+SIGNATURE_MAX_AGE_SECONDS = 5 * 60
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+_SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
+
+
+def signed_by_slack(
+    secret: str, body: bytes, timestamp: str | None, signature: str | None, now: float
+) -> bool:
+    """Whether a request carries Slack's signature of its body, made in the last 5 minutes.
+
+    Anything malformed (a timestamp that is not a plain integer, a signature of the wrong
+    shape, a body that is not UTF-8) is simply a bad signature.
+    """
+    if not secret or timestamp is None or signature is None:
+        return False
+    if not _TIMESTAMP.fullmatch(timestamp) or not _SIGNATURE.fullmatch(signature):
+        return False
+    if abs(now - int(timestamp)) > SIGNATURE_MAX_AGE_SECONDS:
+        return False
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    expected = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=text)
+    return expected is not None and hmac.compare_digest(expected, signature)
+
+
+def _json_error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
+    return jsonify(error=message, **extra), status
 
 
 def create_web_app(services: Services) -> Flask:
     """Build the WSGI app around the Bolt app."""
     slack = SlackRequestHandler(build_app(services.settings, services=services))
     web = Flask("kpibot")
+    secret = services.settings.slack_signing_secret
+    signing_secret = secret.get_secret_value() if secret else ""
 
     @web.post(SLACK_PATH)
-    def slack_events() -> Response:
-        response: Response = slack.handle(request)
+    def slack_events() -> Response | tuple[Response, int]:
+        request.max_content_length = SLACK_MAX_BODY_BYTES
+        body = request.get_data(cache=True)  # 413 past the limit, before reading
+        headers = request.headers
+        if not signed_by_slack(
+            signing_secret,
+            body,
+            headers.get("X-Slack-Request-Timestamp"),
+            headers.get("X-Slack-Signature"),
+            time.time(),
+        ):
+            return _json_error(401, "invalid request signature")
+        try:
+            response: Response = slack.handle(request)
+        except ValueError:
+            # Signed, yet not what its Content-Type says (Bolt parses it before anything).
+            return _json_error(400, "the body does not match its Content-Type")
         return response
+
+    @web.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[Response, int]:
+        status = error.code or 500
+        if status == 413:
+            return _json_error(413, "the request body is too large")
+        return _json_error(status, error.name)
+
+    @web.errorhandler(Exception)
+    def unexpected_error(error: Exception) -> tuple[Response, int]:
+        reference = new_reference()
+        log.error("unexpected error (reference %s)", reference, exc_info=error)
+        return _json_error(500, "internal error", reference=reference)
 
     @web.get(HEALTH_PATH)
     def health() -> tuple[Response, int]:
@@ -54,7 +128,7 @@ def create_web_app(services: Services) -> Flask:
         return jsonify(status="unavailable", reason="the database does not answer"), 503
 
     @web.post(INGEST_PATH)
-    def ingest_events() -> tuple[Response, int]:
+    def ingest_events() -> tuple[Response, int, dict[str, str]]:
         outcome = ingest(
             services,
             authorization=request.headers.get("Authorization"),
@@ -63,7 +137,7 @@ def create_web_app(services: Services) -> Flask:
             stream=request.stream,
             forced_type=request.args.get("type"),
         )
-        return jsonify(outcome.body), outcome.status
+        return jsonify(outcome.body), outcome.status, outcome.headers
 
     return web
 
@@ -100,6 +174,9 @@ def server_options(
         "graceful_timeout": 10,
         "keepalive": 5,
         "proc_name": "kpibot",
+        # gunicorn's control socket defaults to one path per user, which a second server
+        # of the same user would share; kpibot does not use it.
+        "control_socket_disable": True,
         "accesslog": "-" if verbose else None,
         "errorlog": "-",
         "loglevel": "info" if verbose else "warning",

@@ -8,12 +8,47 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from kpi_engine.catalog import Catalog
 from kpi_engine.formulas import uptime, window
 from kpi_engine.periods import PeriodKind, span_containing
 from kpi_engine.source import Fact, KpiSource
+
+
+class Figure(StrEnum):
+    """A figure of the dashboard that gives away part of some KPIs."""
+
+    REVENUE = "revenue"  # revenue and payments today
+    ENROLLMENTS = "enrollments"
+    NEW_CUSTOMERS = "new_customers"
+    UPTIME = "uptime"  # today's, this month's, and whether the system is down now
+    OPEN_TICKETS = "open_tickets"
+    ACTIVE_STUDENTS = "active_students"
+    ANSWERED_24H = "answered_24h"
+    ANSWERED_48H = "answered_48h"
+    COMPLETION = "completion"
+
+
+# The KPIs each figure reveals (a part of their sums, or their value itself): whoever may
+# not see one of them must not see the figure either.
+REVEALS: dict[Figure, tuple[str, ...]] = {
+    Figure.REVENUE: ("mrr", "annual_revenue", "revenue_growth_yoy"),
+    Figure.ENROLLMENTS: ("new_customers", "cumulative_students"),
+    Figure.NEW_CUSTOMERS: ("new_customers", "cumulative_students"),
+    Figure.UPTIME: ("uptime",),
+    Figure.OPEN_TICKETS: ("support_response_24h", "support_response_48h"),
+    Figure.ACTIVE_STUDENTS: ("cumulative_students",),
+    Figure.ANSWERED_24H: ("support_response_24h",),
+    Figure.ANSWERED_48H: ("support_response_48h",),
+    Figure.COMPLETION: ("completion_rate",),
+}
+
+
+def hidden_figures(restricted: set[str] | frozenset[str]) -> frozenset[Figure]:
+    """The figures that reveal any of these KPIs (those a viewer may not see)."""
+    return frozenset(figure for figure, kpis in REVEALS.items() if restricted.intersection(kpis))
 
 
 @dataclass(frozen=True)

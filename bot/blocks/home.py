@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from slack_sdk.models.blocks import Block, DividerBlock
 from slack_sdk.models.views import View
 
@@ -12,104 +14,137 @@ from bot.blocks.message import context, header, section
 from bot.formatting import format_value
 from bot.i18n import Text, normalize_locale, t, tier_title
 from kpi_engine.catalog import Tier, Unit
-from kpi_engine.dashboard import Dashboard
+from kpi_engine.dashboard import REVEALS, Dashboard, Figure, hidden_figures
 from kpi_engine.evaluate import Basis, KpiState
-
-# The catalog KPIs whose values the dashboard's support and learning panels show.
-_ANSWERED_24H = "support_response_24h"
-_ANSWERED_48H = "support_response_48h"
-_COMPLETION = "completion_rate"
 
 
 def _field(label: Text, value: str, locale: str) -> str:
     return t(locale, Text.FIELD, label=t(locale, label), value=value)
 
 
-def _percent_of(states: dict[str, KpiState], kpi_id: str, locale: str) -> str:
-    """Format a KPI's value on the period its level was judged on; `-` when unknown."""
-    state = states.get(kpi_id)
-    if state is None:
-        return format_value(None, Unit.PERCENT, locale)
-    period = state.previous if state.basis is Basis.PREVIOUS else state.current
-    return format_value(period.value, state.kpi.unit, locale)
+class _Figures:
+    """Formats the dashboard's figures, each as 🔒 where it reveals a restricted KPI."""
+
+    def __init__(self, states: dict[str, KpiState], restricted: frozenset[str], locale: str):
+        self.states = states
+        self.hidden = hidden_figures(restricted)
+        self.locale = locale
+
+    def field(self, figure: Figure, label: Text, value: Callable[[], str]) -> str:
+        """A labelled figure, its value computed only when it may be shown."""
+        shown = t(self.locale, Text.HOME_RESTRICTED) if figure in self.hidden else value()
+        return _field(label, shown, self.locale)
+
+    def kpi_value(self, figure: Figure) -> str:
+        """The value of the KPI a figure shows, on the period its level was judged on."""
+        (kpi_id,) = REVEALS[figure]
+        state = self.states.get(kpi_id)
+        if state is None:
+            return format_value(None, Unit.PERCENT, self.locale)
+        period = state.previous if state.basis is Basis.PREVIOUS else state.current
+        return format_value(period.value, state.kpi.unit, self.locale)
 
 
-def _dashboard(board: Dashboard, states: dict[str, KpiState], locale: str) -> list[Block]:
+def _dashboard(board: Dashboard, figures: _Figures) -> list[Block]:
+    locale = figures.locale
     zone = board.as_of.tzinfo
-    if board.open_downtime_since is None:
-        system_now = t(locale, Text.HOME_UP)
-    else:
+
+    def system_now() -> str:
+        if board.open_downtime_since is None:
+            return t(locale, Text.HOME_UP)
         since = board.open_downtime_since.astimezone(zone)
-        system_now = t(locale, Text.HOME_DOWN_SINCE, since=f"{since:%Y-%m-%d %H:%M}")
-    revenue = format_value(board.revenue_today, Unit.JPY, locale)
-    payments = t(locale, Text.HOME_PAYMENTS, n=board.payments_today)
-    return [
+        return t(locale, Text.HOME_DOWN_SINCE, since=f"{since:%Y-%m-%d %H:%M}")
+
+    def revenue() -> str:
+        amount = format_value(board.revenue_today, Unit.JPY, locale)
+        return f"{amount}\n{t(locale, Text.HOME_PAYMENTS, n=board.payments_today)}"
+
+    def percent(value: float | None) -> Callable[[], str]:
+        return lambda: format_value(value, Unit.PERCENT, locale)
+
+    blocks: list[Block] = [
         section(
             t(locale, Text.HOME_SALES),
             fields=[
-                _field(Text.HOME_REVENUE, f"{revenue}\n{payments}", locale),
-                _field(
+                figures.field(Figure.REVENUE, Text.HOME_REVENUE, revenue),
+                figures.field(
+                    Figure.ENROLLMENTS,
                     Text.HOME_ENROLLMENTS,
-                    t(locale, Text.COUNT_ITEMS, n=board.enrollments_today),
-                    locale,
+                    lambda: t(locale, Text.COUNT_ITEMS, n=board.enrollments_today),
                 ),
-                _field(
+                figures.field(
+                    Figure.NEW_CUSTOMERS,
                     Text.HOME_NEW_CUSTOMERS,
-                    t(locale, Text.COUNT_PEOPLE, n=board.new_customers_today),
-                    locale,
+                    lambda: t(locale, Text.COUNT_PEOPLE, n=board.new_customers_today),
                 ),
             ],
         ),
         section(
             t(locale, Text.HOME_SYSTEM),
             fields=[
-                _field(
-                    Text.HOME_UPTIME_TODAY,
-                    format_value(board.uptime_today, Unit.PERCENT, locale),
-                    locale,
-                ),
-                _field(
-                    Text.HOME_UPTIME_MONTH,
-                    format_value(board.uptime_month, Unit.PERCENT, locale),
-                    locale,
-                ),
-                _field(Text.HOME_SYSTEM_NOW, system_now, locale),
+                figures.field(Figure.UPTIME, Text.HOME_UPTIME_TODAY, percent(board.uptime_today)),
+                figures.field(Figure.UPTIME, Text.HOME_UPTIME_MONTH, percent(board.uptime_month)),
+                figures.field(Figure.UPTIME, Text.HOME_SYSTEM_NOW, system_now),
             ],
         ),
         section(
             t(locale, Text.HOME_SUPPORT),
             fields=[
-                _field(
+                figures.field(
+                    Figure.OPEN_TICKETS,
                     Text.HOME_OPEN_TICKETS,
-                    t(locale, Text.COUNT_ITEMS, n=board.open_tickets),
-                    locale,
+                    lambda: t(locale, Text.COUNT_ITEMS, n=board.open_tickets),
                 ),
-                _field(Text.HOME_ANSWERED_24H, _percent_of(states, _ANSWERED_24H, locale), locale),
-                _field(Text.HOME_ANSWERED_48H, _percent_of(states, _ANSWERED_48H, locale), locale),
+                figures.field(
+                    Figure.ANSWERED_24H,
+                    Text.HOME_ANSWERED_24H,
+                    lambda: figures.kpi_value(Figure.ANSWERED_24H),
+                ),
+                figures.field(
+                    Figure.ANSWERED_48H,
+                    Text.HOME_ANSWERED_48H,
+                    lambda: figures.kpi_value(Figure.ANSWERED_48H),
+                ),
             ],
         ),
         section(
             t(locale, Text.HOME_LEARNING),
             fields=[
-                _field(
+                figures.field(
+                    Figure.ACTIVE_STUDENTS,
                     Text.HOME_ACTIVE_STUDENTS,
-                    t(locale, Text.COUNT_PEOPLE, n=board.active_students),
-                    locale,
+                    lambda: t(locale, Text.COUNT_PEOPLE, n=board.active_students),
                 ),
-                _field(Text.HOME_COMPLETION, _percent_of(states, _COMPLETION, locale), locale),
+                figures.field(
+                    Figure.COMPLETION,
+                    Text.HOME_COMPLETION,
+                    lambda: figures.kpi_value(Figure.COMPLETION),
+                ),
             ],
         ),
     ]
+    if figures.hidden:
+        blocks.append(context(t(locale, Text.HOME_RESTRICTED_NOTE)))
+    return blocks
 
 
-def home_view(board: Dashboard, states: list[KpiState], locale: str) -> View:
-    """Build the Home tab: today's figures, system, support, learning, then KPI levels by tier."""
+def home_view(
+    board: Dashboard,
+    states: list[KpiState],
+    locale: str,
+    restricted: frozenset[str] = frozenset(),
+) -> View:
+    """Build the Home tab: today's figures, system, support, learning, then KPI levels by tier.
+
+    `states` are the KPIs the viewer may see; `restricted` the ids of those they may not,
+    whose dashboard figures show as hidden.
+    """
     locale = normalize_locale(locale)
-    by_id = {state.kpi.id: state for state in states}
+    figures = _Figures({state.kpi.id: state for state in states}, restricted, locale)
     blocks: list[Block] = [
         header(t(locale, Text.HOME_TITLE)),
         context(t(locale, Text.AS_OF, moment=f"{board.as_of:%Y-%m-%d %H:%M}")),
-        *_dashboard(board, by_id, locale),
+        *_dashboard(board, figures),
         DividerBlock(),
     ]
     rows: list[Block] = []

@@ -499,6 +499,16 @@ def chart_pending_message(kpi: KpiDefinition, locale: str) -> Message:
     return _single(t(locale, Text.CHART_PENDING, name=kpi_name(kpi, locale)))
 
 
+def busy_message(locale: str) -> Message:
+    """Build the answer when the work after an ack cannot start in time: try again soon."""
+    return _single(t(locale, Text.BUSY))
+
+
+def database_message(busy: bool, locale: str) -> Message:
+    """Build the answer when the database is busy with an import, or cannot be reached."""
+    return _single(t(locale, Text.DATABASE_BUSY if busy else Text.DATABASE_DOWN))
+
+
 def status_pending_message(locale: str) -> Message:
     """Build the interim answer to `/kpi status` while every KPI is evaluated."""
     return _single(t(locale, Text.STATUS_PENDING))

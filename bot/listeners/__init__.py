@@ -9,6 +9,10 @@ from slack_bolt import BoltContext
 from bot.services import Services
 
 SERVICES = "services"
+# Set by the app's own middleware, which Bolt runs only after a request's signature was
+# verified (or for Socket Mode, whose connection is authenticated): the error handler
+# answers only requests that carry it.
+VERIFIED = "kpibot_verified"
 
 
 def services_of(context: BoltContext | dict[str, Any]) -> Services:

@@ -1,23 +1,26 @@
 """Buttons: a KPI's detail (from "did you mean" or the App Home) and the status list.
 
-A button in a message (the ephemeral "did you mean") answers through the message's
-`response_url`, replacing it. A button in the App Home has no message to answer in and
-opening a modal for a read-only answer is heavy, so the answer arrives as a DM from the
-app (its Messages tab), where it stays for later.
+Each acks at once and answers from the follow-up pool. A button in a message (the
+ephemeral "did you mean") answers through the message's `response_url`, replacing it. A
+button in the App Home has no message to answer in and opening a modal for a read-only
+answer is heavy, so the answer arrives as a DM from the app (its Messages tab), where it
+stays for later.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
-from slack_bolt.context.respond import Respond
-from slack_sdk import WebClient
 
 from bot.blocks.ids import ActionId
+from bot.blocks.kpi import busy_message
 from bot.blocks.message import Message
 from bot.grammar import LEVEL_WORDS
 from bot.listeners import services_of
+from bot.listeners.errors import after_ack
+from bot.services import Services
 from bot.slack_client import slack_errors
 
 
@@ -28,48 +31,51 @@ def _from_home(body: dict[str, Any]) -> bool:
 def _asker(body: dict[str, Any]) -> tuple[str, str | None]:
     """Who pressed the button, and in which channel (None in the App Home)."""
     channel_id = None if _from_home(body) else (body.get("channel") or {}).get("id")
-    return body["user"]["id"], channel_id
+    return str((body.get("user") or {}).get("id") or ""), channel_id
 
 
-def _send(message: Message, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-    if _from_home(body) or not respond.response_url:
+def _send(message: Message, body: dict[str, Any], services: Services) -> None:
+    payload = {**message.as_payload(), "response_type": "ephemeral", "replace_original": True}
+    if _from_home(body) or not services.responses.post(body.get("response_url"), payload):
         with slack_errors():
-            client.chat_postMessage(channel=body["user"]["id"], **message.as_payload())
-    else:
-        respond(**message.as_payload(), response_type="ephemeral", replace_original=True)
+            services.client.chat_postMessage(channel=_asker(body)[0], **message.as_payload())
 
 
-def show_kpi(
-    ack: Ack,
-    action: dict[str, Any],
-    body: dict[str, Any],
-    context: BoltContext,
-    client: WebClient,
-    respond: Respond,
+def _answer_after_ack(
+    ack: Ack, body: dict[str, Any], context: BoltContext, answer: Callable[[], Message]
 ) -> None:
-    """A KPI button: the KPI's detail for the user who pressed it."""
+    """Ack at once, then build the answer and send it from the follow-up pool."""
     ack()
     services = services_of(context)
-    kpi = services.catalog.get(str(action.get("value") or ""))
+    if not after_ack(context, body, lambda: _send(answer(), body, services)):
+        _send(busy_message(services.locale), body, services)
+
+
+def show_kpi(ack: Ack, action: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+    """A KPI button: the KPI's detail for the user who pressed it."""
+    services = services_of(context)
     user_id, channel_id = _asker(body)
-    message = services.detail(kpi, user_id=user_id, channel_id=channel_id)
-    _send(message, body, client, respond)
+
+    def answer() -> Message:
+        kpi = services.catalog.get(str(action.get("value") or ""))
+        return services.detail(kpi, user_id=user_id, channel_id=channel_id)
+
+    _answer_after_ack(ack, body, context, answer)
 
 
 def show_status(
-    ack: Ack,
-    action: dict[str, Any],
-    body: dict[str, Any],
-    context: BoltContext,
-    client: WebClient,
-    respond: Respond,
+    ack: Ack, action: dict[str, Any], body: dict[str, Any], context: BoltContext
 ) -> None:
     """The status button: every KPI the user may see, at a level when the value names one."""
-    ack()
     services = services_of(context)
     user_id, channel_id = _asker(body)
     level = LEVEL_WORDS.get(str(action.get("value") or "").casefold())
-    _send(services.status(level, user_id=user_id, channel_id=channel_id), body, client, respond)
+    _answer_after_ack(
+        ack,
+        body,
+        context,
+        lambda: services.status(level, user_id=user_id, channel_id=channel_id),
+    )
 
 
 def register(app: App) -> None:

@@ -1,11 +1,12 @@
 """`/kpi`: quick answers come in the ack; status, charts and shared answers follow it.
 
 Evaluating one KPI takes milliseconds, so its detail and the other short answers are
-computed before `ack()` and sent as its body (ephemeral). Anything slower runs after the
-ack, in a lazy listener: `/kpi status` evaluates every KPI (hundreds of milliseconds on a
-large database), so the ack is a short pending note that the status list then replaces
-through the `response_url`; rendering and uploading a chart, and posting in the channel,
-also need the Web API.
+computed before `ack()` and sent as its body (ephemeral). Anything slower is decided at
+the same time (`Reply.follow_up`) and runs after the ack in the follow-up pool: `/kpi
+status` evaluates every KPI (hundreds of milliseconds on a large database), so the ack is
+a short pending note that the status list then replaces through the `response_url`;
+rendering and uploading a chart, and posting in the channel, also need the Web API. When
+the pool is full, the ack says kpibot is busy instead.
 """
 
 from __future__ import annotations
@@ -13,15 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
-from slack_bolt.context.respond import Respond
-from slack_sdk import WebClient
 
-from bot.access import can_post
-from bot.blocks.kpi import kpi_message
+from bot.blocks.kpi import busy_message, kpi_message
 from bot.charts import render_kpi_chart
-from bot.grammar import KpiAction, ShowKpi, Status
 from bot.listeners import services_of
-from bot.listeners.errors import answer_errors
+from bot.listeners.errors import after_ack
+from bot.services import FollowUp, PostInChannel, SendStatus, Services, UploadChart
 from bot.slack_client import slack_errors
 
 COMMAND = "/kpi"
@@ -29,57 +27,56 @@ COMMAND = "/kpi"
 
 def acknowledge(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
     """Answer `/kpi` in the ack itself, or ack with a pending note (or empty) for a follow-up."""
-    reply = services_of(context).reply(
-        command.get("text") or "",
-        user_id=command.get("user_id") or "",
-        channel_id=command.get("channel_id") or "",
-    )
-    if reply.message is None:
+    services = services_of(context)
+    user_id, channel_id = str(command.get("user_id") or ""), str(command.get("channel_id") or "")
+    reply = services.reply(str(command.get("text") or ""), user_id=user_id, channel_id=channel_id)
+    message = reply.message
+    if reply.follow_up is not None:
+        follow_up = reply.follow_up
+        response_url = command.get("response_url")
+
+        def work() -> None:
+            run_follow_up(services, follow_up, user_id, channel_id, response_url)
+
+        if not after_ack(context, command, work):
+            message = busy_message(services.locale)
+    if message is None:
         ack()
     else:
-        ack(response_type="ephemeral", **reply.message.as_payload())
+        ack(response_type="ephemeral", **message.as_payload())
 
 
-@answer_errors
-def follow_up(
-    body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+def run_follow_up(
+    services: Services, follow_up: FollowUp, user_id: str, channel_id: str, response_url: object
 ) -> None:
     """After the ack: send the status list, upload a chart, or post a shared answer."""
-    services = services_of(context)
-    command = services.grammar.parse(body.get("text") or "")
-    channel_id = body.get("channel_id") or ""
-    if isinstance(command, Status):
-        status = services.status(
-            command.level, user_id=body.get("user_id") or "", channel_id=channel_id
-        )
-        # In place of the "gathering every KPI…" note.
-        respond(replace_original=True, response_type="ephemeral", **status.as_payload())
-        return
-    if not isinstance(command, ShowKpi) or command.action is KpiAction.DETAIL:
-        return
-    kpi = services.catalog.get(command.kpi)
-    if not can_post(kpi, channel_id=channel_id):
-        return  # the ack already said the KPI is restricted here
-    state = services.state(kpi)
-    message = kpi_message(state, services.locale)
-    if command.action is KpiAction.SHARE:
-        with slack_errors():
-            client.chat_postMessage(channel=channel_id, **message.as_payload())
-        return
-    png = render_kpi_chart(state, services.locale)
-    name = kpi.name.in_locale(services.locale)
-    with slack_errors():
-        client.files_upload_v2(
-            channel=channel_id,
-            file=png,
-            filename=f"{kpi.id}.png",
-            title=name,
-            initial_comment=message.text,
-        )
-    # The "drawing the chart…" note has done its job.
-    respond(delete_original=True)
+    match follow_up:
+        case SendStatus(level=level):
+            status = services.status(level, user_id=user_id, channel_id=channel_id)
+            # In place of the "gathering every KPI…" note.
+            services.responses.post(
+                response_url,
+                {"replace_original": True, "response_type": "ephemeral", **status.as_payload()},
+            )
+        case PostInChannel(kpi=kpi):
+            message = kpi_message(services.state(kpi), services.locale)
+            with slack_errors():
+                services.client.chat_postMessage(channel=channel_id, **message.as_payload())
+        case UploadChart(kpi=kpi):
+            state = services.state(kpi)
+            png = render_kpi_chart(state, services.locale)
+            with slack_errors():
+                services.client.files_upload_v2(
+                    channel=channel_id,
+                    file=png,
+                    filename=f"{kpi.id}.png",
+                    title=kpi.name.in_locale(services.locale),
+                    initial_comment=kpi_message(state, services.locale).text,
+                )
+            # The "drawing the chart…" note has done its job.
+            services.responses.post(response_url, {"delete_original": True})
 
 
 def register(app: App) -> None:
     """Register `/kpi`."""
-    app.command(COMMAND)(ack=acknowledge, lazy=[follow_up])
+    app.command(COMMAND)(acknowledge)

@@ -1,11 +1,16 @@
-"""The one place errors become answers: the `@app.error` handler and its lazy twin.
+"""The one place errors become answers: the `@app.error` handler and the follow-up pool's.
 
 A user never sees a stack trace. A known error gets a short ephemeral answer (the bot is
-not in the channel: invite it); anything else is logged with a short reference id and
-the user gets an apology carrying the same id, so a report can be matched with the log.
+not in the channel: invite it; the database is busy or down); anything else is logged
+with a short reference id and the user gets an apology carrying the same id, so a report
+can be matched with the log.
 
-Bolt runs lazy listeners outside its error handling (it only logs what they raise), so
-they are wrapped in `answer_errors`, which routes their errors through the same code.
+An answer is only ever sent for a request whose signature was verified: the error handler
+also runs for errors raised while Bolt was still checking a request, and then the body is
+anyone's, so it must not make kpibot message a user it names or follow a URL it holds.
+
+The work after an ack runs in `Services.followups` (`after_ack`), which routes its errors
+through the same code, and answers "busy" when it cannot start in time.
 """
 
 from __future__ import annotations
@@ -14,20 +19,24 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
-from slack_bolt.context.respond import Respond
-from slack_sdk import WebClient
 
-from bot.blocks.kpi import error_message, invite_bot_message, unknown_kpi_message
+from bot.blocks.kpi import (
+    busy_message,
+    database_message,
+    error_message,
+    invite_bot_message,
+    unknown_kpi_message,
+)
 from bot.blocks.message import Message
 from bot.i18n import DEFAULT_LOCALE
-from bot.listeners import SERVICES
+from bot.listeners import SERVICES, VERIFIED, services_of
 from bot.services import Services
 from bot.slack_client import NotInChannel, slack_errors
 from kpi_engine.catalog import UnknownKpi
+from storage.db import DatabaseBusy, DatabaseError
 
 log = logging.getLogger("kpibot.slack")
 
@@ -46,6 +55,9 @@ def message_for(error: BaseException, context: BoltContext | dict[str, Any]) -> 
     if isinstance(error, NotInChannel):
         log.info("not in channel: %s", error)
         return invite_bot_message(locale)
+    if isinstance(error, DatabaseError):
+        log.warning("database problem: %s", error)
+        return database_message(isinstance(error, DatabaseBusy), locale)
     if isinstance(error, UnknownKpi) and isinstance(services, Services):
         # A button for a KPI that a changed catalog no longer has.
         suggestions = [services.catalog.get(kpi_id) for kpi_id in error.suggestions]
@@ -66,11 +78,10 @@ def deliver(
     message: Message,
     *,
     body: dict[str, Any],
-    respond: Respond | None,
-    client: WebClient | None,
+    services: Services,
     response: BoltResponse | None,
 ) -> BoltResponse | None:
-    """Show an answer to the user by the best way left: the ack, respond, or a DM."""
+    """Show an answer to the user by the best way left: the ack, the response_url, or a DM."""
     payload = {**message.as_payload(), "response_type": "ephemeral"}
     if response is not None and body.get("command"):
         # The slash command was not acked yet: the answer can be the ack itself.
@@ -79,15 +90,15 @@ def deliver(
             body=json.dumps(payload, ensure_ascii=False),
             headers={"content-type": "application/json;charset=utf-8"},
         )
-    if respond is not None and respond.response_url:
-        respond(**payload, replace_original=False)
+    response_url = body.get("response_url")
+    if response_url and services.responses.post(response_url, payload):
         return None
     user_id = _user_id(body)
-    if client is not None and user_id:
+    if user_id:
         # The App Home has no response_url: tell the user in the app's DM.
         try:
             with slack_errors():
-                client.chat_postMessage(channel=user_id, **message.as_payload())
+                services.client.chat_postMessage(channel=user_id, **message.as_payload())
         except Exception:
             log.exception("could not tell user %s about an error", user_id)
     return None
@@ -97,39 +108,49 @@ def handle_error(
     error: Exception,
     body: dict[str, Any],
     context: BoltContext,
-    respond: Respond,
-    client: WebClient,
     response: BoltResponse | None,
 ) -> BoltResponse | None:
-    """Bolt's global error handler: answer the user, never with a stack trace."""
-    message = message_for(error, context)
-    return deliver(message, body=body, respond=respond, client=client, response=response)
+    """Bolt's global error handler: answer the user, never with a stack trace.
 
-
-ListenerFunction = Callable[..., None]
-
-
-def answer_errors(function: ListenerFunction) -> ListenerFunction:
-    """Wrap a lazy listener so that its errors are answered like the others.
-
-    The listener must take `body`, `context`, `client` and `respond` arguments.
+    An error before the request was verified is only logged (by type: its text may quote
+    the request), and the request is refused.
     """
+    if not context.get(VERIFIED):
+        log.warning("refused a request that failed before verification: %s", type(error).__name__)
+        return BoltResponse(status=401, body={"error": "invalid request"})
+    message = message_for(error, context)
+    return deliver(message, body=body, services=services_of(context), response=response)
 
-    @wraps(function)
-    def wrapper(**kwargs: Any) -> None:
+
+def after_ack(
+    context: BoltContext,
+    body: dict[str, Any],
+    work: Callable[[], None],
+    *,
+    busy_note: bool = True,
+) -> bool:
+    """Run work after the ack in the follow-up pool; False when the pool is full.
+
+    Its errors are answered like the others; should it not start in time, it is dropped
+    and (with `busy_note`) the user is told kpibot is busy instead.
+    """
+    services = services_of(context)
+
+    def tell(message: Message) -> None:
+        deliver(message, body=body, services=services, response=None)
+
+    def run() -> None:
         try:
-            function(**kwargs)
+            work()
         except Exception as error:
-            message = message_for(error, kwargs["context"])
-            deliver(
-                message,
-                body=kwargs["body"],
-                respond=kwargs["respond"],
-                client=kwargs["client"],
-                response=None,
-            )
+            tell(message_for(error, context))
 
-    return wrapper
+    def too_late() -> None:
+        log.warning("follow-up work did not start in time")
+        if busy_note:
+            tell(busy_message(services.locale))
+
+    return services.followups.submit(run, when_late=too_late)
 
 
 def register(app: App) -> None:

@@ -26,10 +26,11 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from bot.followups import FollowUps
 from bot.runtime import measured_kpis
 from bot.services import Services
 from bot.settings import Settings
-from bot.slack_client import build_web_client
+from bot.slack_client import ResponseUrls, build_web_client
 from bot.web import create_web_app
 from kpi_engine.catalog import Catalog, load_catalog
 from storage.db import open_database
@@ -136,6 +137,7 @@ def make_settings(database_url: str, slack_api: MockWebApi, **overrides: Any) ->
         "slack_bot_token": BOT_TOKEN,
         "slack_signing_secret": SIGNING_SECRET,
         "slack_api_url": slack_api.api_url,
+        "slack_hooks_url": slack_api.url + "response/",
         "admins": [ADMIN],
         "api_token": API_TOKEN,
         "api_max_bytes": 64 * 1024,
@@ -152,6 +154,12 @@ def make_services(settings: Settings, *, catalog: Catalog | None = None) -> Serv
         database=database,
         catalog=catalog or load_catalog(),
         client=build_web_client(settings),
+        responses=ResponseUrls(settings.slack_hooks_url),
+        followups=FollowUps(
+            threads=settings.followup_threads,
+            queue=settings.followup_queue,
+            start_within=settings.followup_start_within,
+        ),
         clock=lambda: NOW,
     )
 
@@ -167,6 +175,7 @@ def services(settings: Settings) -> Iterator[Services]:
     try:
         yield made
     finally:
+        made.followups.shutdown()  # no work of this test may outlive it
         made.database.engine.dispose()
 
 
@@ -300,17 +309,18 @@ def serve_in_thread(app: Any) -> tuple[BaseWSGIServer, threading.Thread]:
 @pytest.fixture
 def start_app(slack_api: MockWebApi) -> Iterator[Callable[[Services], SlackAppServer]]:
     """Start the web app of some services; every server started is stopped at the end."""
-    servers: list[BaseWSGIServer] = []
+    started: list[tuple[BaseWSGIServer, Services]] = []
 
     def start(services: Services) -> SlackAppServer:
         server, _ = serve_in_thread(create_web_app(services))
-        servers.append(server)
+        started.append((server, services))
         return SlackAppServer(f"http://127.0.0.1:{server.server_port}", slack_api)
 
     yield start
-    for server in servers:
+    for server, services in started:
         server.shutdown()
         server.server_close()
+        services.followups.shutdown()  # no work of this test may outlive it
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 Point `SLACK_API_URL` (or a `WebClient`'s `base_url`) at `api_url`, and a slash command's
 `response_url` at `response_url()`. `fail(method, code)` makes a method answer
-`{"ok": false, "error": code}`, as Slack does for `not_in_channel`.
+`{"ok": false, "error": code}`, as Slack does for `not_in_channel`; `delay(method, s)`
+makes it answer only after some seconds, as a slow Slack would.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class MockWebApi:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.failures: dict[str, str] = {}
+        self.delays: dict[str, float] = {}
         self._lock = threading.Condition()
         mock = self
 
@@ -83,10 +85,15 @@ class MockWebApi:
         with self._lock:
             self.calls.clear()
             self.failures.clear()
+            self.delays.clear()
 
     def fail(self, method: str, code: str) -> None:
         """Make a Web API method answer `ok: false` with this error code."""
         self.failures[method] = code
+
+    def delay(self, method: str, seconds: float) -> None:
+        """Make a Web API method (or path prefix) answer only after some seconds."""
+        self.delays[method] = seconds
 
     def called(self, method: str) -> list[Call]:
         """The calls to a method (`chat.postMessage`) or path prefix (`response/`)."""
@@ -120,6 +127,9 @@ class MockWebApi:
         path = request.path.lstrip("/")
         body = _parse(raw, request.headers.get("Content-Type") or "")
         call = Call(path, {key.lower(): value for key, value in request.headers.items()}, body, raw)
+        for prefix, seconds in list(self.delays.items()):
+            if call.method.startswith(prefix):
+                time.sleep(seconds)
         status, answer = self._answer(call)
         payload = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
         request.send_response(status)

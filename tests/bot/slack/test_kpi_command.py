@@ -545,7 +545,7 @@ def test_a_chart_is_uploaded_into_the_channel_after_the_ack(
     completed = slack_api.called("files.completeUploadExternal")[0].body
     assert completed["channel_id"] == CHANNEL
     assert "NPS" in completed["initial_comment"]
-    assert slack_api.called("response/")[0].body == {"text": "", "delete_original": True}
+    assert slack_api.called("response/")[0].body == {"delete_original": True}
 
 
 def test_share_posts_the_answer_in_the_channel(app: SlackAppServer, slack_api: MockWebApi) -> None:

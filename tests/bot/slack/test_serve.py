@@ -60,6 +60,7 @@ def served(tmp_path: Path, demo_url: str, slack_api: MockWebApi) -> Iterator[Sla
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=slack_api.api_url,
+        KPIBOT_SLACK_HOOKS_URL=slack_api.url + "response/",
         KPIBOT_API_TOKEN=API_TOKEN,
         KPIBOT_WEB_WORKERS="1",
         KPIBOT_WEB_THREADS="4",
@@ -170,6 +171,8 @@ def test_healthz_is_503_when_the_database_does_not_answer(
         database=unreachable,
         catalog=services.catalog,
         client=services.client,
+        responses=services.responses,
+        followups=services.followups,
         clock=services.clock,
     )
     answer = start_app(broken).request("GET", "/healthz")
