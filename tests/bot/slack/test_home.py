@@ -5,9 +5,22 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from tests.bot.slack.conftest import CHANNEL, MEMBER, SlackAppServer
+import pytest
+import yaml
+
+from bot.services import Services
+from kpi_engine.catalog import load_catalog
+from tests.bot.slack.conftest import (
+    CHANNEL,
+    MEMBER,
+    SlackAppServer,
+    make_services,
+    make_settings,
+)
 from tests.bot.slack.mock_web_api import MockWebApi
 
 HOME_BLOCKS = 100
@@ -122,3 +135,54 @@ def test_a_button_for_a_kpi_the_catalog_no_longer_has_says_it_is_unknown(
     answer = slack_api.called("response/")[0].body
     assert "retired_kpi" in answer["text"]
     assert "Traceback" not in json.dumps(answer)
+
+
+# Restricted KPIs: the dashboard figures that reveal them are hidden too.
+
+BOARD_CHANNEL = "C0BOARD"
+BOSS = "U0BOSS"
+
+
+@pytest.fixture
+def restricted_home(
+    tmp_path: Path,
+    demo_url: str,
+    slack_api: MockWebApi,
+    start_app: Callable[[Services], SlackAppServer],
+) -> SlackAppServer:
+    """The app with uptime, MRR and annual revenue visible only to BOSS and #board."""
+    shipped = Path(__file__).parents[3] / "kpi_engine" / "catalog.yaml"
+    raw = yaml.safe_load(shipped.read_text(encoding="utf-8"))
+    for kpi in raw["kpis"]:
+        if kpi["id"] in ("uptime", "mrr", "annual_revenue"):
+            kpi["restricted"] = {"channels": [BOARD_CHANNEL], "users": [BOSS]}
+    custom = tmp_path / "catalog.yaml"
+    custom.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    settings = make_settings(demo_url, slack_api, catalog=custom)
+    return start_app(make_services(settings, catalog=load_catalog(settings.catalog)))
+
+
+def dashboard_fields(app: SlackAppServer, slack_api: MockWebApi, user: str) -> dict[str, str]:
+    """Open the Home tab as a user; each dashboard field's label and value."""
+    slack_api.reset()
+    assert app.event({**home_opened(), "user": user}).status == 200
+    slack_api.wait_for("views.publish")
+    view = slack_api.called("views.publish")[0].body["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    fields = [field["text"] for block in view["blocks"] for field in block.get("fields") or []]
+    return dict(text.removeprefix("*").split("*\n", 1) for text in fields)
+
+
+def test_the_home_tab_hides_figures_of_kpis_the_viewer_may_not_see(
+    restricted_home: SlackAppServer, slack_api: MockWebApi
+) -> None:
+    hidden = "🔒 非表示"
+    member = dashboard_fields(restricted_home, slack_api, MEMBER)
+    for label in ("売上", "本日の稼働率", "今月の稼働率", "現在"):
+        assert member[label] == hidden, label
+    assert member["完走率"] != hidden and member["受講開始"] != hidden
+    shown = json.dumps(slack_api.called("views.publish")[0].body, ensure_ascii=False)
+    assert "閲覧が制限されたKPI" in shown
+    boss = dashboard_fields(restricted_home, slack_api, BOSS)
+    assert hidden not in boss.values()
+    assert boss["本日の稼働率"].endswith("%") and boss["売上"].startswith("¥")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import http.client
 import json
 import sqlite3
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -194,3 +196,34 @@ def test_a_chunked_body_above_the_limit_is_413_when_read(
 @pytest.mark.parametrize("content_type", ["text/csv", "application/xml", ""])
 def test_other_content_types_are_415(app: SlackAppServer, content_type: str) -> None:
     assert post(app, jsonl(PAYMENTS), content_type).status == 415
+
+
+def test_two_concurrent_posts_of_the_same_rows_both_succeed_once_stored(
+    database_url: str,
+    slack_api: MockWebApi,
+    start_app: Callable[[Services], SlackAppServer],
+) -> None:
+    services = make_services(make_settings(database_url, slack_api, api_max_bytes=1024 * 1024))
+    app = start_app(services)
+    rows = [
+        {
+            "type": "enrollment",
+            "id": f"race-{n}",
+            "customer": f"c-race-{n}",
+            "at": f"2026-11-{1 + n % 20:02d} 10:00",
+            "channel": "ads",
+        }
+        for n in range(400)
+    ]
+    body = "\n".join(json.dumps(row) for row in rows) + "\n"
+    barrier = threading.Barrier(2)
+
+    def post() -> Answer:
+        barrier.wait(timeout=10)
+        return app.request("POST", PATH, body, {"Content-Type": JSONL, **AUTH})
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(lambda _: post(), range(2)))
+    assert [answer.status for answer in answers] == [200, 200], [a.raw for a in answers]
+    counts = sorted((answer.json["inserted"], answer.json["unchanged"]) for answer in answers)
+    assert counts == [(0, 400), (400, 0)]

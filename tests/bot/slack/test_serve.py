@@ -65,7 +65,9 @@ def served(tmp_path: Path, demo_url: str, slack_api: MockWebApi) -> Iterator[Sla
         KPIBOT_WEB_WORKERS="1",
         KPIBOT_WEB_THREADS="4",
         PORT=str(port),
+        HOME=str(tmp_path / "home"),  # where gunicorn would put a shared control socket
     )
+    environment.pop("XDG_RUNTIME_DIR", None)
     process = subprocess.Popen(
         [str(KPIBOT), "serve", "--host", "127.0.0.1"],
         cwd=tmp_path,
@@ -110,6 +112,13 @@ def test_kpibot_serve_answers_a_signed_kpi_nps_under_gunicorn(
     assert "ネットプロモータースコア（NPS）" in body["text"]
     assert 0 < len(body["blocks"]) <= 50
     assert slack_api.called("auth.test")  # Bolt's own check, answered by the mock
+
+
+def test_kpibot_serve_leaves_no_control_socket_for_another_server_to_share(
+    served: SlackAppServer, tmp_path: Path
+) -> None:
+    assert served.request("GET", "/healthz").status == 200
+    assert not (tmp_path / "home" / ".gunicorn").exists()
 
 
 def test_kpibot_serve_runs_lazy_work_and_the_other_routes(

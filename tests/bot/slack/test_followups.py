@@ -1,0 +1,112 @@
+"""The work after an ack runs in its own bounded pool: acks never wait behind it, and work
+that cannot start in time tells the user kpibot is busy instead of vanishing."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from bot.followups import FollowUps
+from bot.services import Services
+from tests.bot.slack.conftest import SlackAppServer, make_services, make_settings
+from tests.bot.slack.mock_web_api import MockWebApi
+
+SLOW_UPLOAD_SECONDS = 2.0
+
+
+def app_with_pool(
+    demo_url: str,
+    slack_api: MockWebApi,
+    start_app: Callable[[Services], SlackAppServer],
+    **pool: float,
+) -> SlackAppServer:
+    return start_app(make_services(make_settings(demo_url, slack_api, **pool)))
+
+
+def test_acks_do_not_wait_behind_slow_charts(
+    demo_url: str, slack_api: MockWebApi, start_app: Callable[[Services], SlackAppServer]
+) -> None:
+    app = app_with_pool(demo_url, slack_api, start_app, followup_threads=2)
+    slack_api.delay("files.getUploadURLExternal", SLOW_UPLOAD_SECONDS)
+    # More slow charts than Bolt has listener threads: before, the next acks queued.
+    charts = [threading.Thread(target=app.command, args=("nps chart",)) for _ in range(6)]
+    for thread in charts:
+        thread.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    answer = app.command("csat")
+    assert answer.status == 200
+    assert "顧客満足度" in answer.json["text"]
+    assert time.monotonic() - started < 1.0
+    for thread in charts:
+        thread.join()
+    slack_api.delays.clear()  # the charts still queued may finish at once
+
+
+def test_a_full_pool_acks_with_a_busy_note(
+    demo_url: str, slack_api: MockWebApi, start_app: Callable[[Services], SlackAppServer]
+) -> None:
+    app = app_with_pool(demo_url, slack_api, start_app, followup_threads=1, followup_queue=1)
+    slack_api.delay("files.getUploadURLExternal", SLOW_UPLOAD_SECONDS)
+    assert "📈" in app.command("nps chart").json["text"]  # running
+    time.sleep(0.3)
+    assert "📈" in app.command("csat chart").json["text"]  # waiting
+    busy = app.command("status").json
+    assert busy["response_type"] == "ephemeral"
+    assert "混み合っています" in busy["text"]
+    slack_api.delays.clear()
+
+
+def test_work_that_cannot_start_in_time_is_answered_as_busy(
+    demo_url: str, slack_api: MockWebApi, start_app: Callable[[Services], SlackAppServer]
+) -> None:
+    app = app_with_pool(
+        demo_url, slack_api, start_app, followup_threads=1, followup_start_within=0.5
+    )
+    slack_api.delay("files.getUploadURLExternal", SLOW_UPLOAD_SECONDS)
+    app.command("nps chart")
+    time.sleep(0.3)
+    late = slack_api.response_url()
+    assert "⏳" in app.command("status", response_url=late).json["text"]
+    answered = slack_api.wait_for_response(late, timeout=SLOW_UPLOAD_SECONDS + 5)
+    assert "混み合っています" in answered.body["text"]
+    assert answered.body["response_type"] == "ephemeral"
+
+
+def test_every_job_of_a_burst_ends_answered_or_refused() -> None:
+    pool = FollowUps(threads=2, queue=5, start_within=60)
+    done: list[int] = []
+    release = threading.Event()
+
+    def job(number: int) -> Callable[[], None]:
+        def run() -> None:
+            release.wait(5)
+            done.append(number)
+
+        return run
+
+    accepted = [pool.submit(job(n), when_late=lambda: None) for n in range(10)]
+    assert accepted == [True] * 7 + [False] * 3
+    release.set()
+    pool.shutdown()
+    assert sorted(done) == list(range(7))
+    assert pool.submit(job(99), when_late=lambda: None) is False
+
+
+def test_a_late_job_runs_its_late_answer_instead() -> None:
+    now = [0.0]
+    pool = FollowUps(threads=1, queue=1, start_within=10, clock=lambda: now[0])
+    gate = threading.Event()
+    ran: list[str] = []
+
+    def first() -> None:
+        gate.wait(5)
+        ran.append("first")
+
+    pool.submit(first, when_late=lambda: None)
+    pool.submit(lambda: ran.append("second"), when_late=lambda: ran.append("late"))
+    now[0] = 10.5  # the second job has now waited longer than it may
+    gate.set()
+    pool.shutdown()
+    assert ran == ["first", "late"]
