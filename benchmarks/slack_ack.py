@@ -9,9 +9,13 @@ options), a minimal Bolt app that acks `/kpi` with a fixed text. The Web API bot
   in the same run (goal: ratio at most 3x);
 * bursts of 20 concurrent `/kpi KPI` requests, one per KPI (goal: no ack over 1 s);
 * for information, the median ack of `/kpi status`, which acks with a note at once and
-  answers after the ack.
+  answers after the ack;
+* 20 concurrent clients sending a mix of `nps`, `status`, `chart` and `share` (200
+  requests by default): p50/p95/max ack against the minimal app under the same load, no
+  ack over 1 s, none lost (every request acked with 200, and every follow-up either
+  delivered or answered "busy").
 
-    python -m benchmarks.slack_ack [--events 1000000] [--runs 200] [--db PATH]
+    python -m benchmarks.slack_ack [--events 1000000] [--runs 200] [--mixed 200] [--db PATH]
 
 Only loopback addresses are used; every loop is bounded and the servers are stopped at
 the end.
@@ -31,14 +35,14 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlencode
+from typing import Any, ClassVar, cast
+from urllib.parse import parse_qsl, urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
@@ -70,16 +74,39 @@ CONCURRENT_KPIS = [
     "brand_search_rank",
 ]
 FIXED_TEXT = "kpibot benchmark: fixed answer"
+MIXED_CLIENTS = 20
+MIX = ["nps", "status", "nps chart", "mrr share"]
+BUSY = "混み合っています"  # kpibot's "busy, try again" answer (default locale)
+FOLLOW_UP_WAIT_SECONDS = 300
 
 
 class _WebApi(BaseHTTPRequestHandler):
-    """Slack's Web API as far as Bolt needs it here: auth.test, and ok for the rest."""
+    """Slack's Web API and response_urls as far as kpibot needs them here; counts the calls
+    that finish a follow-up (a post to a response_url, a message, a completed upload)."""
+
+    lock = threading.Lock()
+    posted: ClassVar[dict[str, int]] = {}  # path -> number of posts
 
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        body = json.dumps(
-            {"ok": True, "user_id": "U0BENCH", "bot_id": "B0BENCH", "team_id": "T0BENCH"}
-        ).encode()
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        path = self.path.lstrip("/")
+        answer: dict[str, Any] = {"ok": True}
+        if path == "api/auth.test":
+            answer.update(user_id="U0BENCH", bot_id="B0BENCH", team_id="T0BENCH")
+        elif path == "api/files.getUploadURLExternal":
+            port = cast(ThreadingHTTPServer, self.server).server_port
+            answer.update(upload_url=f"http://127.0.0.1:{port}/upload/F0", file_id="F0")
+        elif path == "api/files.completeUploadExternal":
+            answer.update(files=[{"id": "F0"}])
+        elif path == "api/chat.postMessage":
+            channel = dict(parse_qsl(raw.decode())).get("channel") or json.loads(raw or b"{}").get(
+                "channel"
+            )
+            path = f"message/{channel}"
+            answer.update(channel=channel, ts="1700000000.000100")
+        with self.lock:
+            self.posted[path] = self.posted.get(path, 0) + 1
+        body = json.dumps(answer).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -97,16 +124,24 @@ def free_port() -> int:
         return port
 
 
-def signed_command(port: int, text: str) -> float:
-    """POST a signed `/kpi text`; return the seconds until the ack arrived in full."""
+def signed_command(
+    port: int,
+    text: str,
+    *,
+    response_url: str = "http://127.0.0.1:9/unused",
+    channel: str = "C0BENCH",
+    answer: list[str] | None = None,
+) -> float:
+    """POST a signed `/kpi text`; return the seconds until the ack arrived in full (and put
+    the ack's body into `answer`)."""
     body = urlencode(
         {
             "command": "/kpi",
             "text": text,
             "user_id": "U0BENCH",
-            "channel_id": "C0BENCH",
+            "channel_id": channel,
             "team_id": "T0BENCH",
-            "response_url": "http://127.0.0.1:9/unused",
+            "response_url": response_url,
             "trigger_id": "1.bench",
         }
     )
@@ -122,12 +157,14 @@ def signed_command(port: int, text: str) -> float:
     try:
         connection.request("POST", "/slack/events", body=body, headers=headers)
         response = connection.getresponse()
-        response.read()
+        raw = response.read()
         elapsed = time.perf_counter() - started
     finally:
         connection.close()
     if response.status != 200:
         raise RuntimeError(f"/kpi {text} answered {response.status}")
+    if answer is not None:
+        answer.append(raw.decode("utf-8"))
     return elapsed
 
 
@@ -208,7 +245,7 @@ def serve_minimal(port: int) -> None:
     run_server(factory, server_options(settings, host="127.0.0.1", port=port))
 
 
-def measure(kpibot_port: int, minimal_port: int, runs: int) -> None:
+def measure(kpibot_port: int, minimal_port: int, runs: int, hooks: str) -> None:
     for port in (kpibot_port, minimal_port):
         for _ in range(30):  # every worker: auth.test, imports, first queries
             signed_command(port, "nps")
@@ -244,10 +281,106 @@ def measure(kpibot_port: int, minimal_port: int, runs: int) -> None:
         f"{max(slowest) * 1000:.0f} ms (per burst: "
         f"{', '.join(f'{value * 1000:.0f}' for value in slowest)} ms; goal < 1000 ms)"
     )
-    status = [signed_command(kpibot_port, "status") for _ in range(10)]
+    status = [
+        signed_command(kpibot_port, "status", response_url=f"{hooks}status-{number}")
+        for number in range(10)
+    ]
     print(
         "/kpi status ack (a note; the answer follows): "
         f"median {statistics.median(status) * 1000:.0f} ms"
+    )
+
+
+def _percentiles(times: list[float]) -> str:
+    cuts = statistics.quantiles(times, n=20)
+    return (
+        f"p50 {statistics.median(times) * 1000:.0f} ms, p95 {cuts[-1] * 1000:.0f} ms, "
+        f"max {max(times) * 1000:.0f} ms"
+    )
+
+
+def mixed_load(
+    port: int, hooks: str, requests: int, tag: str
+) -> tuple[list[float], dict[int, str], int]:
+    """20 clients send `requests` commands of the mix; the ack times, the ack bodies by
+    request, and how many requests got no 200 ack."""
+    times: list[float] = []
+    bodies: dict[int, str] = {}
+    failed = 0
+    lock = threading.Lock()
+    barrier = threading.Barrier(MIXED_CLIENTS)
+
+    def client(first: int) -> None:
+        nonlocal failed
+        barrier.wait(timeout=60)
+        for number in range(first, requests, MIXED_CLIENTS):
+            answer: list[str] = []
+            try:
+                elapsed = signed_command(
+                    port,
+                    MIX[number % len(MIX)],
+                    response_url=f"{hooks}{tag}-{number}",
+                    channel=f"C0{tag.upper()}{number}",
+                    answer=answer,
+                )
+            except (OSError, RuntimeError):
+                with lock:
+                    failed += 1
+                continue
+            with lock:
+                times.append(elapsed)
+                bodies[number] = answer[0]
+
+    with ThreadPoolExecutor(max_workers=MIXED_CLIENTS) as pool:
+        list(pool.map(client, range(MIXED_CLIENTS)))
+    return times, bodies, failed
+
+
+def follow_ups_settled(
+    bodies: dict[int, str], tag: str, posted: Callable[[str], int]
+) -> tuple[int, int, int]:
+    """Of the mixed requests that need work after the ack: (delivered, answered busy,
+    missing)."""
+    delivered = busy = missing = 0
+    for number, body in bodies.items():
+        text = MIX[number % len(MIX)]
+        if text == "nps":
+            continue
+        if BUSY in body:
+            busy += 1
+        elif posted(f"message/C0{tag.upper()}{number}") or posted(f"hooks/{tag}-{number}"):
+            delivered += 1
+        else:
+            missing += 1
+    return delivered, busy, missing
+
+
+def measure_mixed(kpibot_port: int, minimal_port: int, hooks: str, requests: int) -> None:
+    def posted(path: str) -> int:
+        with _WebApi.lock:
+            return _WebApi.posted.get(path, 0)
+
+    minimal_times, _, minimal_failed = mixed_load(minimal_port, hooks, requests, "m")
+    times, bodies, failed = mixed_load(kpibot_port, hooks, requests, "k")
+    load_ended = time.monotonic()
+    while (
+        follow_ups_settled(bodies, "k", posted)[2]
+        and time.monotonic() < load_ended + FOLLOW_UP_WAIT_SECONDS
+    ):
+        time.sleep(0.1)
+    settled_after = time.monotonic() - load_ended
+    delivered, busy, missing = follow_ups_settled(bodies, "k", posted)
+    over = sum(1 for elapsed in times if elapsed > 1.0)
+    print(f"{MIXED_CLIENTS} concurrent clients, {requests} requests of {' / '.join(MIX)}:")
+    print(f"  kpibot ack: {_percentiles(times)}; {over} over 1 s (goal 0); {failed} not acked 200")
+    print(
+        f"  minimal Bolt app ack under the same load: {_percentiles(minimal_times)}; "
+        f"{minimal_failed} not acked 200"
+    )
+    print(
+        f"  ratio of p50s: {statistics.median(times) / statistics.median(minimal_times):.2f}x; "
+        f"follow-ups: {delivered} delivered, {busy} answered busy, {missing} lost (goal 0), "
+        f"the last {settled_after:.1f} s after the last ack"
     )
 
 
@@ -255,6 +388,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000, help="demo events to build")
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--mixed", type=int, default=200, help="requests of the mixed load")
     parser.add_argument("--db", type=Path, help="reuse (or build once into) this SQLite file")
     parser.add_argument("--serve-minimal", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -287,6 +421,7 @@ def main() -> None:
             "SLACK_BOT_TOKEN": TOKEN,
             "SLACK_SIGNING_SECRET": SECRET,
             "SLACK_API_URL": f"http://127.0.0.1:{web_api.server_port}/api/",
+            "KPIBOT_SLACK_HOOKS_URL": f"http://127.0.0.1:{web_api.server_port}/hooks/",
         }
         kpibot = [str(KPIBOT), "serve", "--host", "127.0.0.1", "--port", str(kpibot_port)]
         minimal = [
@@ -309,7 +444,9 @@ def main() -> None:
                 )
                 wait_until_up(kpibot_port, kpibot_process, "/healthz")
                 wait_until_up(minimal_port, minimal_process, "/healthz")
-                measure(kpibot_port, minimal_port, args.runs)
+                hooks = environment["KPIBOT_SLACK_HOOKS_URL"]
+                measure(kpibot_port, minimal_port, args.runs, hooks)
+                measure_mixed(kpibot_port, minimal_port, hooks, args.mixed)
         finally:
             web_api.shutdown()
             web_api.server_close()

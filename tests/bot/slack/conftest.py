@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,9 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from slack_sdk.signature import SignatureVerifier
+from sqlalchemy.orm import sessionmaker
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from bot.followups import FollowUps
@@ -33,7 +35,7 @@ from bot.settings import Settings
 from bot.slack_client import ResponseUrls, build_web_client
 from bot.web import create_web_app
 from kpi_engine.catalog import Catalog, load_catalog
-from storage.db import open_database
+from storage.db import Database, create_db_engine, open_database
 from storage.demo import demo_import_rows, demo_types
 from storage.ingest import import_rows
 from tests.bot.slack.mock_web_api import MockWebApi
@@ -177,6 +179,32 @@ def services(settings: Settings) -> Iterator[Services]:
     finally:
         made.followups.shutdown()  # no work of this test may outlive it
         made.database.engine.dispose()
+
+
+@pytest.fixture
+def unreachable_services(services: Services) -> Iterator[Services]:
+    """The same services on a PostgreSQL server that refuses every connection."""
+    # Port 1 on loopback: nothing listens there, so every connection is refused.
+    engine = create_db_engine("postgresql+psycopg://kpibot@127.0.0.1:1/kpibot?connect_timeout=2")
+    try:
+        yield replace(
+            services, database=Database(engine=engine, zone=TOKYO, sessions=sessionmaker(engine))
+        )
+    finally:
+        engine.dispose()
+
+
+def restricted_catalog(directory: Path, kpi_ids: set[str], *, channel: str, user: str) -> Path:
+    """A copy of the shipped catalog (a file, as KPIBOT_CATALOG names) in which some KPIs are
+    restricted to one channel and one user."""
+    shipped = Path(__file__).parents[3] / "kpi_engine" / "catalog.yaml"
+    raw = yaml.safe_load(shipped.read_text(encoding="utf-8"))
+    for kpi in raw["kpis"]:
+        if kpi["id"] in kpi_ids:
+            kpi["restricted"] = {"channels": [channel], "users": [user]}
+    custom = directory / "catalog.yaml"
+    custom.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return custom
 
 
 @dataclass

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from bot.services import Services
 from kpi_engine.catalog import load_catalog
@@ -20,6 +19,7 @@ from tests.bot.slack.conftest import (
     SlackAppServer,
     make_services,
     make_settings,
+    restricted_catalog,
 )
 from tests.bot.slack.mock_web_api import MockWebApi
 
@@ -151,13 +151,8 @@ def restricted_home(
     start_app: Callable[[Services], SlackAppServer],
 ) -> SlackAppServer:
     """The app with uptime, MRR and annual revenue visible only to BOSS and #board."""
-    shipped = Path(__file__).parents[3] / "kpi_engine" / "catalog.yaml"
-    raw = yaml.safe_load(shipped.read_text(encoding="utf-8"))
-    for kpi in raw["kpis"]:
-        if kpi["id"] in ("uptime", "mrr", "annual_revenue"):
-            kpi["restricted"] = {"channels": [BOARD_CHANNEL], "users": [BOSS]}
-    custom = tmp_path / "catalog.yaml"
-    custom.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    restricted = {"uptime", "mrr", "annual_revenue"}
+    custom = restricted_catalog(tmp_path, restricted, channel=BOARD_CHANNEL, user=BOSS)
     settings = make_settings(demo_url, slack_api, catalog=custom)
     return start_app(make_services(settings, catalog=load_catalog(settings.catalog)))
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -44,6 +43,7 @@ from tests.bot.slack.conftest import (
     SlackAppServer,
     make_services,
     make_settings,
+    restricted_catalog,
 )
 from tests.bot.slack.mock_web_api import MockWebApi
 
@@ -479,13 +479,7 @@ def restricted_app(
     start_app: Callable[[Services], SlackAppServer],
 ) -> SlackAppServer:
     """The app with a catalog (a file, as KPIBOT_CATALOG names) restricting NPS."""
-    shipped = Path(__file__).parents[3] / "kpi_engine" / "catalog.yaml"
-    raw = yaml.safe_load(shipped.read_text(encoding="utf-8"))
-    for kpi in raw["kpis"]:
-        if kpi["id"] == "nps":
-            kpi["restricted"] = {"channels": [SECRET_CHANNEL], "users": [BOSS]}
-    custom = tmp_path / "catalog.yaml"
-    custom.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    custom = restricted_catalog(tmp_path, {"nps"}, channel=SECRET_CHANNEL, user=BOSS)
     settings = make_settings(demo_url, slack_api, catalog=custom)
     return start_app(make_services(settings, catalog=load_catalog(settings.catalog)))
 

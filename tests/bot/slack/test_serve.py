@@ -15,18 +15,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy.orm import sessionmaker
 
 from bot.services import Services
 from bot.settings import SettingsError, load_settings
-from storage.db import Database, create_db_engine
 from tests.bot.slack.conftest import (
     API_TOKEN,
     BOT_TOKEN,
     SIGNING_SECRET,
-    TOKYO,
     SlackAppServer,
-    make_settings,
 )
 from tests.bot.slack.mock_web_api import MockWebApi
 
@@ -168,26 +164,11 @@ def test_without_slack_credentials_both_servers_stop_at_once_saying_what_to_set(
 
 
 def test_healthz_is_503_when_the_database_does_not_answer(
-    services: Services,
-    slack_api: MockWebApi,
-    start_app: Callable[[Services], SlackAppServer],
+    unreachable_services: Services, start_app: Callable[[Services], SlackAppServer]
 ) -> None:
-    # Port 1 on loopback: nothing listens there, so every connection is refused.
-    engine = create_db_engine("postgresql+psycopg://kpibot@127.0.0.1:1/kpibot?connect_timeout=2")
-    unreachable = Database(engine=engine, zone=TOKYO, sessions=sessionmaker(engine))
-    broken = Services(
-        settings=make_settings(services.settings.database_url, slack_api),
-        database=unreachable,
-        catalog=services.catalog,
-        client=services.client,
-        responses=services.responses,
-        followups=services.followups,
-        clock=services.clock,
-    )
-    answer = start_app(broken).request("GET", "/healthz")
+    answer = start_app(unreachable_services).request("GET", "/healthz")
     assert answer.status == 503
     assert answer.json["status"] == "unavailable"
-    engine.dispose()
 
 
 def test_the_manifest_asks_for_what_the_app_uses_and_nothing_more() -> None:
