@@ -24,13 +24,26 @@ class _ClientWins(logging.Filter):
 
 
 class _NoRequestBodies(logging.Filter):
-    """Bolt logs a request's whole body when its signature is wrong: anyone's text, of any
-    size. `bot.web` refuses such requests before Bolt sees them; should one slip through
-    (a timestamp that turns five minutes old in between), its body stays out of the log."""
+    """Keep request bodies out of the log: anyone's text, of any size.
+
+    Bolt quotes a request whole where its signature is wrong (`bot.web` refuses those before
+    Bolt sees them, but a timestamp can turn five minutes old in between), where no listener
+    matches it, and where a middleware leaves it unanswered; its debug lines quote answers.
+    Those messages keep their first words and lose the rest.
+    """
+
+    QUOTING = (
+        "Invalid request signature detected",
+        "Unhandled request",
+        "A global middleware",
+        "Responding with",
+    )
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.getMessage().startswith("Invalid request signature detected"):
-            record.msg, record.args = "invalid request signature (body not logged)", None
+        message = record.getMessage()
+        if message.startswith(self.QUOTING):
+            record.msg = message.split("(", 1)[0].strip() + " (request not logged)"
+            record.args = None
         return True
 
 

@@ -41,8 +41,9 @@ HEALTH_PATH = "/healthz"
 INGEST_PATH = "/api/v1/events"
 # Slack gives up on a request after 3 s; a worker thread stuck far longer is a bug.
 WORKER_TIMEOUT_SECONDS = 30
-# Slack's largest requests (a Home tab or modal of 100 blocks in a button payload,
-# URL-encoded) stay well under 1 MiB; anything larger is refused before it is read.
+# A button payload carries the whole view it came from: 100 blocks of Japanese text at
+# Slack's limits, URL-encoded, come to under 3 MiB. Anything larger is no request from
+# Slack, and is refused before it is read.
 SLACK_MAX_BODY_BYTES = 4 * 1024 * 1024
 # Slack refuses requests older than five minutes; so does Bolt, and so do we.
 SIGNATURE_MAX_AGE_SECONDS = 5 * 60

@@ -172,7 +172,7 @@ def test_a_body_just_over_the_limit_is_413_and_one_at_it_is_judged_by_its_signat
     assert app.request("POST", "/slack/events", at_limit, headers).status == 401
 
 
-def test_a_rejected_body_is_never_logged(
+def test_a_rejected_or_unhandled_body_is_never_logged(
     app: SlackAppServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     marker = "SECRET-BODY-MARKER"
@@ -181,6 +181,10 @@ def test_a_rejected_body_is_never_logged(
     stale = int(time.time()) - 3600
     assert app.post_signed(body, "application/x-www-form-urlencoded", timestamp=stale).status == 401
     assert app.post_signed(body, "application/x-www-form-urlencoded", secret="x").status == 401
+    # Signed, but for no listener: Bolt would quote it whole.
+    unhandled = {"type": "block_actions", "actions": [{"action_id": marker}], "user": {"id": "U0"}}
+    assert app.action(unhandled).status == 404
+    assert "Unhandled request" in caplog.text
     assert marker not in caplog.text
 
 
