@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import partial
-from typing import Any
 
 from pydantic import ValidationError
 from slack_sdk import WebClient
@@ -118,14 +117,6 @@ class Services:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "grammar", Grammar(self.catalog))
-
-    # Bolt deep-copies a request's context for its lazy listeners; these objects (a
-    # connection pool, an HTTP client) are shared on purpose, never copied.
-    def __copy__(self) -> Services:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Services:
-        return self
 
     @property
     def locale(self) -> str:

@@ -517,7 +517,7 @@ def test_a_restricted_kpi_is_not_shared_where_the_channel_may_not_see_it(
     body = ephemeral(restricted_app.command("nps chart", user=BOSS, channel=CHANNEL))
     assert "🔒" in shown(body)
     restricted_app.command("csat share", user=BOSS, channel=CHANNEL)
-    slack_api.wait_for("chat.postMessage")  # the next lazy work has run: none of NPS's did
+    slack_api.wait_for("chat.postMessage")  # the next follow-up has run: none of NPS's did
     assert all(call.body.get("channel") == CHANNEL for call in slack_api.called("chat."))
     assert len(slack_api.called("chat.postMessage")) == 1
     assert not slack_api.called("files.")

@@ -117,7 +117,7 @@ def test_kpibot_serve_leaves_no_control_socket_for_another_server_to_share(
     assert not (tmp_path / "home" / ".gunicorn").exists()
 
 
-def test_kpibot_serve_runs_lazy_work_and_the_other_routes(
+def test_kpibot_serve_runs_the_work_after_the_ack_and_the_other_routes(
     served: SlackAppServer, slack_api: MockWebApi
 ) -> None:
     assert served.command("nps chart").status == 200
