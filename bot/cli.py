@@ -5,12 +5,22 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from types import FrameType
 
-from bot.errors import EXIT_USAGE, CliError
+from bot.errors import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    EXIT_USAGE,
+    CliError,
+    Terminated,
+)
 from bot.settings import SettingsError
+from storage.db import DatabaseError
 from storage.records import EventType
 
 Handler = Callable[[argparse.Namespace], int]
@@ -166,6 +176,10 @@ def run_socket(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _terminate(_signal: int, _frame: FrameType | None) -> None:
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a kpibot command; return its exit code."""
     parser = build_parser()
@@ -174,22 +188,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # psycopg warns when a statement interrupted by Ctrl-C or SIGTERM cannot be cleaned up;
+    # the rollback after it is what counts, and the user gets one line saying so.
+    if not args.verbose:
+        logging.getLogger("psycopg").setLevel(logging.ERROR)
+    # SIGTERM's default ends the process on the spot; unwinding instead rolls back what is
+    # open and stops an import's worker process.
+    signal.signal(signal.SIGTERM, _terminate)
     handler: Handler = args.handler
     try:
         return handler(args)
     except SettingsError as error:
         print(f"kpibot: configuration error: {error}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     except CliError as error:
         print(f"kpibot: {error}", file=sys.stderr)
         return error.code
+    except DatabaseError as error:
+        print(f"kpibot: {error}", file=sys.stderr)
+        return EXIT_FAILED
     except BrokenPipeError:
         # The reader went away (`kpibot status | head`): not an error worth a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
         print("kpibot: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except Terminated:
+        print("kpibot: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
 
 
 if __name__ == "__main__":

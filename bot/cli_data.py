@@ -18,7 +18,7 @@ from bot.errors import EXIT_USAGE, CliError
 from bot.runtime import configured_database, load_configured_catalog, measured_kpis
 from bot.settings import load_settings
 from kpi_engine.catalog import UnknownKpi
-from storage.db import create_db_engine, head_revision, upgrade
+from storage.db import Database, DatabaseError, create_db_engine, head_revision, upgrade
 from storage.import_worker import ImportWorkerError
 from storage.ingest import ImportResult, import_file, record_measurement
 from storage.readers import FileProblem, guess_format
@@ -74,12 +74,12 @@ def _counts(result: ImportResult) -> str:
 
 
 def _import_one(
+    database: Database,
     path: Path,
     args: argparse.Namespace,
     known_kpis: list[str],
     progress: Callable[[int], object],
 ) -> ImportResult:
-    database = configured_database()
     with path.open("rb") as stream:
         head = stream.read(64)
     return import_file(
@@ -100,6 +100,8 @@ def ingest(args: argparse.Namespace) -> int:
     if missing:
         raise CliError(f"no such file: {', '.join(missing)}", EXIT_USAGE)
     known_kpis = measured_kpis(load_configured_catalog())
+    # Opened once: a database that cannot be opened is one message, not one per file.
+    database = configured_database()
     # tqdm's monitor thread would make this process multi-threaded, and large files are
     # prepared by a forked worker only from a single-threaded process.
     tqdm.monitor_interval = 0
@@ -116,7 +118,7 @@ def ingest(args: argparse.Namespace) -> int:
             file=sys.stderr,
         ) as bar:
             try:
-                result = _import_one(path, args, known_kpis, bar.update)
+                result = _import_one(database, path, args, known_kpis, bar.update)
             except FileProblem as problem:
                 where = f"line {problem.line}: " if problem.line else ""
                 print(f"{path}: {where}{problem} (nothing stored)", file=sys.stderr)
@@ -124,6 +126,11 @@ def ingest(args: argparse.Namespace) -> int:
                 continue
             except ImportWorkerError as error:
                 log.debug("import worker traceback:\n%s", error.details)
+                print(f"{path}: {error} (nothing stored)", file=sys.stderr)
+                failed = True
+                continue
+            except DatabaseError as error:
+                # The file's transaction was rolled back; the next file may well succeed.
                 print(f"{path}: {error} (nothing stored)", file=sys.stderr)
                 failed = True
                 continue

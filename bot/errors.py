@@ -4,6 +4,9 @@ from __future__ import annotations
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+# A shell's convention: 128 plus the number of the signal that ended the command.
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 
 
 class CliError(Exception):
@@ -12,3 +15,7 @@ class CliError(Exception):
     def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
         super().__init__(message)
         self.code = code
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind like Ctrl-C, rolling back whatever transaction is open."""

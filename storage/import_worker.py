@@ -84,9 +84,20 @@ def _outcome(path: str, file_format: FileFormat, options: PrepareOptions) -> Ite
         yield _Crashed(traceback.format_exc())
 
 
-def _work(sender: Connection, path: str, file_format: FileFormat, options: PrepareOptions) -> None:
+def _work(
+    sender: Connection,
+    receiver: Connection,
+    path: str,
+    file_format: FileFormat,
+    options: PrepareOptions,
+) -> None:
+    # The fork copied the importing process's end of the pipe: while this process held it
+    # too, a send after the importing process died would wait for ever instead of failing.
+    receiver.close()
     # Ctrl-C reaches the whole process group; the importing process decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Whatever the importing process does on SIGTERM, this one just stops.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # What this process imported lives as long as it does: keep collections off it.
     gc.freeze()
     # A broken pipe: the importing process stopped listening, and ends this one too.
@@ -118,7 +129,7 @@ def prepared_in_worker(
     _widen(receiver)
     worker = context.Process(
         target=_work,
-        args=(sender, str(path), file_format, options),
+        args=(sender, receiver, str(path), file_format, options),
         name="kpibot-import-worker",
         daemon=True,
     )
