@@ -40,7 +40,7 @@ from storage.prepare import (
     row_converter,
 )
 from storage.readers import FileFormat, FileProblem, RawRow
-from storage.records import EventType, MeasurementRecord, Record, validate_record
+from storage.records import EventType, MeasurementRecord, Record, shown, validate_record
 from storage.rollups import Touched, refresh
 from storage.schema import EVENT_MODELS, driver_insert, driver_marks
 
@@ -239,7 +239,7 @@ class _Writer:
             self.result.unchanged += 1
             return
         problem = RowProblem(
-            line, "id", f"id {row[0]!r} appears earlier in the import with other content"
+            line, "id", f"id {shown(row[0])} appears earlier in the import with other content"
         )
         self.result.rejected.append(Rejected(line, [problem], table.converter.cells(row)))
 

@@ -27,6 +27,7 @@ from storage.records import (
     fields_of,
     record_adapter,
     required_fields_of,
+    shown,
     validate_column,
 )
 from storage.rollups import retention_deadline
@@ -97,7 +98,7 @@ def _type_problem(raw: RawRow, forced: EventType | None) -> EventType | RowProbl
         event_type = EventType(named)
     except ValueError:
         known = ", ".join(t.value for t in EventType)
-        return RowProblem(raw.line, "type", f"unknown type {named!r} (known: {known})")
+        return RowProblem(raw.line, "type", f"unknown type {shown(named)} (known: {known})")
     if forced is not None and event_type is not forced:
         return RowProblem(raw.line, "type", f"row says {event_type} but --type is {forced}")
     return event_type
@@ -113,7 +114,7 @@ def _explain(error: dict[str, Any], event_type: EventType) -> str:
         return f"not a column of {event_type} (its columns: {', '.join(fields_of(event_type))})"
     message = str(error["msg"]).removeprefix("Value error, ")
     if "input" in error and kind not in ("value_error",):
-        message += f" (got {error['input']!r})"
+        message += f" (got {shown(error['input'])})"
     return message
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -193,6 +194,14 @@ def read_jsonl(
             value = json.loads(text)
         except json.JSONDecodeError as error:
             yield RawRow(number, {}, f"invalid JSON: {error.msg} (column {error.colno})")
+            continue
+        except ValueError:
+            # Python refuses to turn very long digit strings into ints (a denial of service).
+            digits = sys.get_int_max_str_digits()
+            yield RawRow(number, {}, f"invalid JSON: a number has more than {digits:,} digits")
+            continue
+        except RecursionError:
+            yield RawRow(number, {}, "invalid JSON: arrays or objects nested too deeply")
             continue
         if not isinstance(value, dict):
             yield RawRow(number, {}, "each line must be a JSON object")

@@ -49,6 +49,16 @@ EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
+# A cell may hold up to 100,000 characters: a message quotes only its start.
+SHOWN_CHARS = 60
+
+
+def shown(value: Any) -> str:
+    """A value as a message quotes it: its repr, cut after SHOWN_CHARS characters."""
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}… ({len(text):,} chars)"
+
+
 def read_time(value: Any, zone: tzinfo) -> datetime:
     """An ISO 8601 date or datetime as a UTC instant; without an offset it is local time in
     `zone`. Raises ValueError saying what is wrong."""
@@ -59,7 +69,7 @@ def read_time(value: Any, zone: tzinfo) -> datetime:
             parsed = datetime.fromisoformat(value.strip())
         except ValueError:
             raise ValueError(
-                f"{value!r} is not an ISO 8601 date or datetime "
+                f"{shown(value)} is not an ISO 8601 date or datetime "
                 "(write e.g. 2025-01-05, 2025-01-05 10:30 or 2025-01-05T10:30:00+09:00)"
             ) from None
     else:
@@ -71,7 +81,7 @@ def read_time(value: Any, zone: tzinfo) -> datetime:
     except OverflowError:
         moment = None
     if moment is None or not EARLIEST <= moment <= LATEST:
-        raise ValueError(f"{value!r} is out of the supported range of times")
+        raise ValueError(f"{shown(value)} is out of the supported range of times")
     return moment
 
 
@@ -219,7 +229,7 @@ def _known_kpi(measurements: Columns, context: dict[str, Any]) -> str | None:
     unknown = next((kpi for kpi in measurements["kpi"] if kpi not in known), None)
     if unknown is None:
         return None
-    return f"unknown KPI {unknown!r}; measured KPIs are: {', '.join(known)}"
+    return f"unknown KPI {shown(unknown)}; measured KPIs are: {', '.join(known)}"
 
 
 RECORD_TYPES: dict[EventType, type[Record]] = {

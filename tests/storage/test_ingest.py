@@ -544,3 +544,40 @@ def test_a_nul_character_in_a_text_cell_is_refused_on_every_backend(
         f"line 1, column {column}: contains a NUL character (\\x00), which cannot be stored"
     ]
     assert row_counts(database)["payment"] == 0
+
+
+HUGE = "9" * 5_000
+
+
+@pytest.mark.parametrize(
+    ("data", "file_format", "column"),
+    [
+        (PAYMENTS + f"payment,p1,2026-11-01,c1,{HUGE},true\n", FileFormat.CSV, "amount"),
+        (SURVEYS + f"survey,s1,2026-11-01,c1,{HUGE},\n", FileFormat.CSV, "nps"),
+        (
+            f"type,id,at,kpi,value\nmeasurement,m1,2026-11-01,market_share,{HUGE}.5\n",
+            FileFormat.CSV,
+            "value",
+        ),
+        (
+            jsonl(payment_cells("p0")).decode() + f'{{"type": "payment", "amount": {HUGE}}}\n',
+            FileFormat.JSONL,
+            None,
+        ),
+        (
+            jsonl(payment_cells("p0")).decode() + '{"type": ' + "[" * 100_000 + "\n",
+            FileFormat.JSONL,
+            None,
+        ),
+    ],
+)
+def test_hostile_content_is_a_row_problem_and_nothing_is_stored(
+    database: Database, data: str, file_format: FileFormat, column: str | None
+) -> None:
+    result = import_bytes(database, data.encode(), file_format)
+    assert not result.stored
+    (problem,) = result.problems
+    assert problem.line == 2
+    assert problem.column == column
+    assert len(str(problem)) < 300
+    assert row_counts(database)["payment"] == 0

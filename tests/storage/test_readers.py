@@ -133,6 +133,25 @@ def test_a_broken_jsonl_line_is_unreadable_and_the_others_still_read() -> None:
     assert rows[2].cells == {"id": "c"}
 
 
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (b'{"id": "a", "amount": ' + b"9" * 5_000 + b"}", "a number has more than 4,300 digits"),
+        (b'{"id": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nested too deeply"),
+        (b"[" * 100_000, "nested too deeply"),
+    ],
+)
+def test_a_hostile_jsonl_line_is_unreadable_and_the_others_still_read(
+    line: bytes, reason: str
+) -> None:
+    rows = jsonl_rows(b'{"id": "a"}\n' + line + b'\n{"id": "c"}\n')
+    assert [row.line for row in rows] == [1, 2, 3]
+    assert rows[1].unreadable is not None
+    assert rows[1].unreadable.startswith("invalid JSON: ")
+    assert reason in rows[1].unreadable
+    assert rows[2].cells == {"id": "c"}
+
+
 @pytest.mark.parametrize("line", [b'["payment", "p1"]', b"42", b'"text"', b"null"])
 def test_a_jsonl_line_that_is_not_an_object_is_unreadable(line: bytes) -> None:
     (row,) = jsonl_rows(line + b"\n")
