@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 def db_upgrade(_args: argparse.Namespace) -> int:
     """Apply pending migrations."""
     settings = load_settings()
-    engine = create_db_engine(settings.database_url)
+    engine = create_db_engine(settings.database_url.get_secret_value())
     try:
         applied = upgrade(engine)
     finally:

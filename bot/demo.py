@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     zone = settings.zone
     today = args.today or datetime.now(zone).date()
     path = Path(args.db)
-    _refuse_to_replace(path, settings.database_url)
+    _refuse_to_replace(path, settings.database_url.get_secret_value())
     _remove_database(path)
     database = open_database(f"sqlite:///{path}", zone)
     mark_as_demo(database)

@@ -16,7 +16,7 @@ def configured_database() -> Database:
     """Open (and migrate) the database the settings name, once per process."""
     settings = load_settings()
     try:
-        return open_database(settings.database_url, settings.zone)
+        return open_database(settings.database_url.get_secret_value(), settings.zone)
     except DatabaseError as error:
         raise CliError(str(error)) from None
 

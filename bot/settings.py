@@ -16,6 +16,8 @@ from pydantic import (
     field_validator,
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite:///kpibot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -48,9 +50,10 @@ class Settings(BaseSettings):
         populate_by_name=True,
     )
 
-    # Hosting platforms set DATABASE_URL; our own variable wins when both exist.
-    database_url: str = Field(
-        default=DEFAULT_DATABASE_URL,
+    # Hosting platforms set DATABASE_URL; our own variable wins when both exist. Secret: the
+    # URL may carry the database's password.
+    database_url: SecretStr = Field(
+        default=SecretStr(DEFAULT_DATABASE_URL),
         validation_alias=AliasChoices("KPIBOT_DATABASE_URL", "DATABASE_URL"),
     )
     timezone: str = "Asia/Tokyo"
@@ -82,23 +85,29 @@ class Settings(BaseSettings):
 
     @field_validator("database_url")
     @classmethod
-    def _known_database(cls, url: str) -> str:
-        url = normalize_database_url(url.strip())
+    def _known_database(cls, secret: SecretStr) -> SecretStr:
+        url = normalize_database_url(secret.get_secret_value().strip())
         if not url.startswith(("sqlite://", "postgresql+psycopg://")):
             raise ValueError(
                 "must start with sqlite:/// or postgresql:// (got "
-                f"{url.split('://', 1)[0] or 'nothing'}://...)"
+                f"{url.split('://', 1)[0][:20] or 'nothing'}://...)"
             )
-        return url
+        try:
+            make_url(url).port  # noqa: B018 - parsed lazily: a port that is not a number raises
+        except (ArgumentError, ValueError):
+            # Not the URL itself in the message: it may hold a password.
+            raise ValueError("cannot be read as a URL (is the port a number?)") from None
+        return SecretStr(url)
 
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, name: str) -> str:
         try:
             ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
+            shown = repr(name) if len(name) <= 60 else f"{name[:60]!r}… ({len(name):,} chars)"
             raise ValueError(
-                f"unknown time zone {name!r} (use an IANA name such as Asia/Tokyo)"
+                f"unknown time zone {shown} (use an IANA name such as Asia/Tokyo)"
             ) from None
         return name
 

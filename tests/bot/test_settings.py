@@ -22,7 +22,7 @@ def _in_an_empty_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_the_defaults_are_a_local_sqlite_file_tokyo_and_japanese() -> None:
     settings = load_settings()
-    assert settings.database_url == "sqlite:///kpibot.db"
+    assert settings.database_url.get_secret_value() == "sqlite:///kpibot.db"
     assert settings.timezone == "Asia/Tokyo"
     assert settings.zone.key == "Asia/Tokyo"
     assert settings.locale == "ja"
@@ -34,13 +34,16 @@ def test_database_url_is_used_when_kpibot_database_url_is_unset(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgres://kpi:secret@db.example:5432/kpibot")
-    assert load_settings().database_url == "postgresql+psycopg://kpi:secret@db.example:5432/kpibot"
+    assert (
+        load_settings().database_url.get_secret_value()
+        == "postgresql+psycopg://kpi:secret@db.example:5432/kpibot"
+    )
 
 
 def test_kpibot_database_url_wins_over_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgres://elsewhere/db")
     monkeypatch.setenv("KPIBOT_DATABASE_URL", "sqlite:///mine.db")
-    assert load_settings().database_url == "sqlite:///mine.db"
+    assert load_settings().database_url.get_secret_value() == "sqlite:///mine.db"
 
 
 @pytest.mark.parametrize(
@@ -132,3 +135,58 @@ def test_kpibot_with_a_bad_time_zone_exits_2_with_one_line_and_no_traceback(
     assert "KPIBOT_TIMEZONE" in lines[0]
     assert "Traceback" not in finished.stderr
     assert not (tmp_path / "kpibot.db").exists()
+
+
+def test_the_database_password_shows_in_no_repr_or_str_of_the_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KPIBOT_DATABASE_URL", "postgresql://kpi:hunter2@db.example/kpibot")
+    settings = load_settings()
+    for shown in (repr(settings), str(settings), repr(settings.model_dump())):
+        assert "hunter2" not in shown
+
+
+def test_a_database_url_whose_port_is_not_a_number_is_refused_without_its_password(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KPIBOT_DATABASE_URL", "postgresql://u:hunter2@h:abc/db")
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    assert str(error.value).startswith("KPIBOT_DATABASE_URL: ")
+    assert "port" in str(error.value)
+    assert "hunter2" not in str(error.value)
+
+
+def test_a_5000_character_time_zone_is_refused_naming_the_variable_and_quoting_only_its_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KPIBOT_TIMEZONE", "Asia/" + "x" * 5_000)
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    assert str(error.value).startswith("KPIBOT_TIMEZONE: unknown time zone 'Asia/xxx")
+    assert len(str(error.value)) < 200
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("KPIBOT_DATABASE_URL", "postgresql://u:hunter2@h:abc/db"),
+        ("KPIBOT_TIMEZONE", "x" * 5_000),
+    ],
+)
+def test_kpibot_refuses_a_hostile_setting_with_exit_2_in_one_short_line(
+    tmp_path: Path, name: str, value: str
+) -> None:
+    finished = subprocess.run(
+        [str(KPIBOT), "status"],
+        cwd=tmp_path,
+        env={**os.environ, name: value},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert finished.returncode == 2
+    (line,) = finished.stderr.splitlines()
+    assert line.startswith(f"kpibot: configuration error: {name}: ")
+    assert "hunter2" not in line
+    assert len(line) < 300

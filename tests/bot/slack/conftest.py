@@ -150,7 +150,7 @@ def make_settings(database_url: str, slack_api: MockWebApi, **overrides: Any) ->
 
 def make_services(settings: Settings, *, catalog: Catalog | None = None) -> Services:
     """Services on the settings' database with the clock fixed at NOW."""
-    database = open_database(settings.database_url, settings.zone)
+    database = open_database(settings.database_url.get_secret_value(), settings.zone)
     return Services(
         settings=settings,
         database=database,

@@ -17,7 +17,7 @@ RECORD = "record market_share 4.2 2026-11-20"
 
 
 def stored_measurements(services: Services) -> int:
-    path = services.settings.database_url.removeprefix("sqlite:///")
+    path = services.settings.database_url.get_secret_value().removeprefix("sqlite:///")
     with sqlite3.connect(path) as connection:
         count: int = connection.execute(
             "SELECT count(*) FROM measurements WHERE id LIKE 'manual:%'"
