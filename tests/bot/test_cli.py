@@ -279,6 +279,90 @@ def test_db_rebuild_rollups_says_how_many_rows_of_each_rollup_it_rewrote(
     assert stored(tmp_path, "SELECT payers FROM monthly_payers") == [(1,)]
 
 
+def damage(path: Path, how: str) -> None:
+    data = path.read_bytes()
+    if how == "header overwritten":
+        path.write_bytes(os.urandom(100) + data[100:])
+    elif how == "truncated to half":
+        path.write_bytes(data[: len(data) // 2])
+    else:
+        path.write_text("type,id,at\nnot,a,database\n" * 100, encoding="utf-8")
+
+
+@pytest.mark.parametrize("how", ["header overwritten", "truncated to half", "a text file"])
+def test_a_corrupted_sqlite_file_is_one_line_and_exit_1_for_every_command(
+    tmp_path: Path, data_url: str, how: str
+) -> None:
+    rows = "".join(f"payment,p{n},2026-11-{n % 28 + 1:02d},c{n},100,true\n" for n in range(3000))
+    (tmp_path / "payments.csv").write_text(PAYMENTS + rows, encoding="utf-8")
+    assert kpibot("ingest", "payments.csv", cwd=tmp_path, database=data_url).returncode == 0
+    path = tmp_path / "data" / "kpibot-test.db"
+    damage(path, how)
+    damaged = path.read_bytes()
+
+    for command in (
+        ("status",),
+        ("show", "nps"),
+        ("ingest", "payments.csv"),
+        ("record", "brand_search_rank", "4"),
+    ):
+        finished = kpibot(*command, cwd=tmp_path, database=data_url)
+        assert finished.returncode == 1, (command, finished.stderr)
+        (line,) = finished.stderr.splitlines()
+        assert "is not a kpibot database or is damaged" in line, (command, line)
+        assert path.read_bytes() == damaged
+
+
+def test_a_sqlite_file_kpibot_cannot_create_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    finished = kpibot("status", cwd=tmp_path, database="sqlite:////proc/nope/x.db")
+    assert finished.returncode == 1
+    assert finished.stderr.splitlines() == [
+        "kpibot: cannot create the directory of /proc/nope/x.db: No such file or directory"
+    ]
+
+
+def test_a_full_disk_refuses_one_file_in_one_line_and_the_next_file_is_still_imported(
+    tmp_path: Path,
+) -> None:
+    rows = "".join(f"payment,p{n},2026-11-{n % 28 + 1:02d},c{n},100,true\n" for n in range(50_000))
+    (tmp_path / "big.csv").write_text(PAYMENTS + rows, encoding="utf-8")
+    (tmp_path / "small.csv").write_text(PAYMENTS + "payment,s1,2026-10-01,c1,100,true\n")
+    (tmp_path / "disk").mkdir()
+    # A real ENOSPC: a 1 MiB tmpfs, mounted in a mount namespace of the shell's own.
+    script = (
+        "mount -t tmpfs -o size=1m tmpfs disk || exit 99\n"
+        f"{KPIBOT} db upgrade > /dev/null || exit 98\n"
+        f"{KPIBOT} ingest big.csv small.csv\n"
+        'echo "exit $?"\n'
+        f"{sys.executable} -c \"import sqlite3; print(*sqlite3.connect('disk/kpibot.db')"
+        ".execute('SELECT id FROM payments').fetchall())\"\n"
+    )
+    try:
+        finished = subprocess.run(
+            ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script],
+            cwd=tmp_path,
+            env={**os.environ, "KPIBOT_DATABASE_URL": "sqlite:///disk/kpibot.db"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    except FileNotFoundError:
+        pytest.skip("needs unshare (util-linux) to mount a small tmpfs")
+    if finished.returncode in (1, 99) and "exit" not in finished.stdout:
+        pytest.skip(f"mounting a tmpfs is not permitted here: {finished.stderr.strip()}")
+
+    assert finished.stdout.splitlines() == [
+        "small.csv: inserted 1, updated 0, unchanged 0, rejected 0",
+        "total: inserted 1, updated 0, unchanged 0, rejected 0",
+        "exit 1",
+        "('s1',)",
+    ], finished.stderr
+    assert finished.stderr.splitlines() == [
+        "big.csv: the disk holding the database sqlite:///disk/kpibot.db is full "
+        "(database or disk is full) (nothing stored)"
+    ]
+
+
 def test_a_broken_catalog_stops_kpibot_at_start_listing_every_problem(tmp_path: Path) -> None:
     catalog = tmp_path / "catalog.yaml"
     catalog.write_text(

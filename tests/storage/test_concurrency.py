@@ -71,9 +71,7 @@ def writers(database: Database) -> list[Callable[[], object]]:
 
     return [
         lambda: import_rows(database, enrollments, known_kpis=KPIS),
-        lambda: import_stream(
-            database, io.BytesIO(completions), FileFormat.CSV, known_kpis=KPIS
-        ),
+        lambda: import_stream(database, io.BytesIO(completions), FileFormat.CSV, known_kpis=KPIS),
         lambda: import_rows(database, churns_and_surveys, known_kpis=KPIS),
         lambda: import_rows(database, payments, known_kpis=KPIS),
         measure,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import os
+import socket
 import subprocess
 import sys
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,16 +16,20 @@ import pytest
 from sqlalchemy import exc, inspect, select, text
 
 from storage.db import (
+    PG_CONNECT_TIMEOUT_S,
     Database,
+    DatabaseBusy,
+    DatabaseCorrupt,
     DatabaseError,
     DatabaseUnavailable,
+    create_db_engine,
     current_revision,
     head_revision,
     open_database,
     upgrade,
 )
-from storage.ingest import import_stream
-from storage.readers import FileFormat
+from storage.ingest import import_rows, import_stream, record_measurement
+from storage.readers import FileFormat, RawRow
 from storage.schema import EVENT_MODELS, CustomerRollup, DailyFact, Meta, MonthlyPayers, Payment
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -185,3 +191,88 @@ def test_a_string_that_is_not_a_database_url_is_a_database_error() -> None:
 def test_an_unreachable_server_is_a_database_error_naming_it() -> None:
     with pytest.raises(DatabaseUnavailable, match="cannot use the database postgresql"):
         open_database("postgresql+psycopg://127.0.0.1:1/kpibot?connect_timeout=2", TOKYO)
+
+
+def test_a_server_that_never_answers_fails_within_the_connect_timeout_without_the_password() -> (
+    None
+):
+    with socket.socket() as silent:
+        # The kernel completes the handshake for a listening socket; nobody ever answers.
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        url = f"postgresql+psycopg://kpi:hunter2@127.0.0.1:{port}/kpibot?connect_timeout=1"
+        started = time.monotonic()
+        with pytest.raises(DatabaseUnavailable) as error:
+            open_database(url, TOKYO)
+    assert time.monotonic() - started < 5
+    assert f"127.0.0.1:{port}/kpibot" in str(error.value)
+    assert "hunter2" not in str(error.value)
+    assert "hunter2" not in repr(error.value)
+
+
+def test_postgres_connections_time_out_after_10_seconds_unless_the_url_says_otherwise() -> None:
+    default = create_db_engine("postgresql+psycopg://kpi@db.example/kpibot")
+    chosen = create_db_engine("postgresql+psycopg://kpi@db.example/kpibot?connect_timeout=3")
+    assert default.url.query["connect_timeout"] == str(PG_CONNECT_TIMEOUT_S) == "10"
+    assert chosen.url.query["connect_timeout"] == "3"
+
+
+@pytest.mark.postgres
+def test_postgres_sessions_bound_lock_waits_and_idle_transactions(database: Database) -> None:
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL settings")
+    with database.write() as connection:
+        lock_timeout = connection.exec_driver_sql("SHOW lock_timeout").scalar()
+        idle = connection.exec_driver_sql("SHOW idle_in_transaction_session_timeout").scalar()
+    assert (lock_timeout, idle) == ("30s", "1min")
+
+
+def test_a_writer_that_waits_too_long_for_another_is_told_the_database_is_busy(
+    database: Database,
+) -> None:
+    rows = [
+        RawRow(
+            2,
+            {
+                "type": "payment",
+                "id": "p1",
+                "at": "2026-11-01",
+                "customer": "c1",
+                "amount": "1",
+                "recurring": "true",
+            },
+        )
+    ]
+    with database.write():
+        started = time.monotonic()
+        with pytest.raises(DatabaseBusy, match="another import is writing"):
+            import_rows(database, rows, wait=0.3)
+        with pytest.raises(DatabaseBusy):
+            record_measurement(
+                database,
+                kpi="market_share",
+                value=1,
+                at="2026-11-01",
+                known_kpis=["market_share"],
+                wait=0.3,
+            )
+        with pytest.raises(DatabaseBusy), database.write(wait=0):
+            pass
+        assert time.monotonic() - started < 5
+    assert import_rows(database, rows, wait=0.3).inserted == 1
+
+
+def test_reading_and_writing_a_corrupted_sqlite_file_is_a_database_corrupt_error(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "kpibot.db"
+    open_database(f"sqlite:///{path}", TOKYO).engine.dispose()
+    path.write_bytes(b"this is not a database, only text " * 200)
+    with pytest.raises(DatabaseCorrupt, match="is not a kpibot database or is damaged"):
+        open_database(f"sqlite:///{path}", TOKYO)
+
+
+def test_a_sqlite_file_that_cannot_be_created_is_a_database_unavailable_error() -> None:
+    with pytest.raises(DatabaseUnavailable, match="/proc/nope"):
+        open_database("sqlite:////proc/nope/kpibot.db", TOKYO)
