@@ -362,6 +362,11 @@ def _align_time_zone(database: Database) -> None:
     # written, recompute them so no period boundary is silently off.
     from storage.rollups import rebuild_local_days
 
+    # Usually nothing changed: a read says so without waiting behind an import that holds
+    # the writer lock (every command and web worker opens the database).
+    with database.read() as connection:
+        if connection.scalar(select(Meta.value).where(Meta.key == "timezone")) == database.zone.key:
+            return
     # Under the writer lock: two processes starting together must not both insert the row.
     with database.write() as connection:
         stored = connection.scalar(select(Meta.value).where(Meta.key == "timezone"))

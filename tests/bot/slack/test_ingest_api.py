@@ -56,7 +56,7 @@ def post(
 
 
 def payments_with_id_prefix(services: Services, prefix: str) -> int:
-    path = services.settings.database_url.removeprefix("sqlite:///")
+    path = services.settings.database_url.get_secret_value().removeprefix("sqlite:///")
     with sqlite3.connect(path) as connection:
         count: int = connection.execute(
             "SELECT count(*) FROM payments WHERE id LIKE ?", (f"{prefix}%",)

@@ -335,9 +335,8 @@ def test_a_3000_character_input_gets_a_readable_answer(app: SlackAppServer, size
     assert len(body["text"]) < 500
 
 
-def measurements(url: str) -> list[tuple[str, float]]:
-    path = url.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as connection:
+def measurements(services: Services) -> list[tuple[str, float]]:
+    with sqlite3.connect(str(services.database.engine.url.database)) as connection:
         return connection.execute(
             "SELECT kpi, value FROM measurements WHERE id LIKE 'manual:%' ORDER BY at"
         ).fetchall()
@@ -350,7 +349,7 @@ def test_an_admin_records_a_measurement_and_gets_it_confirmed(
     assert "✅" in body["text"]
     assert "4.2 %" in shown(body)
     assert "2026-11-20" in shown(body)
-    assert measurements(services.settings.database_url) == [("market_share", 4.2)]
+    assert measurements(services) == [("market_share", 4.2)]
 
 
 def test_recording_the_same_day_again_corrects_the_value(
@@ -359,7 +358,7 @@ def test_recording_the_same_day_again_corrects_the_value(
     ephemeral(app.command("record brand_search_rank 5 2026-11-20", user=ADMIN))
     body = ephemeral(app.command("record brand_search_rank 4 2026-11-20", user=ADMIN))
     assert "✅" in body["text"]
-    assert measurements(services.settings.database_url) == [("brand_search_rank", 4.0)]
+    assert measurements(services) == [("brand_search_rank", 4.0)]
 
 
 def test_a_non_admin_record_is_refused_politely_naming_who_can(
@@ -368,13 +367,13 @@ def test_a_non_admin_record_is_refused_politely_naming_who_can(
     body = ephemeral(app.command("record market_share 4.2", user=MEMBER))
     assert f"<@{ADMIN}>" in shown(body)
     assert "✅" not in body["text"]
-    assert measurements(services.settings.database_url) == []
+    assert measurements(services) == []
 
 
 def test_a_computed_kpi_cannot_be_recorded(app: SlackAppServer, services: Services) -> None:
     body = ephemeral(app.command("record nps 80", user=ADMIN))
     assert "✅" not in body["text"]
-    assert measurements(services.settings.database_url) == []
+    assert measurements(services) == []
 
 
 @pytest.fixture(params=["ja", "en"])
@@ -458,7 +457,7 @@ def test_a_malformed_command_is_told_exactly_what_is_wrong(
     assert body["text"].startswith(expected[services.locale])
     assert body["blocks"][0]["text"]["text"].startswith(expected[services.locale])
     assert len(body["text"]) < 500
-    assert measurements(services.settings.database_url) == []
+    assert measurements(services) == []
     if not text.startswith("record nps"):
         assert "/kpi status" in shown(body)  # then the commands, as `/kpi help` shows them
     if services.locale == "en":
