@@ -218,10 +218,10 @@ def test_postgres_connections_time_out_after_10_seconds_unless_the_url_says_othe
     assert chosen.url.query["connect_timeout"] == "3"
 
 
-@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
 def test_postgres_sessions_bound_lock_waits_and_idle_transactions(database: Database) -> None:
-    if database.engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL settings")
     with database.write() as connection:
         lock_timeout = connection.exec_driver_sql("SHOW lock_timeout").scalar()
         idle = connection.exec_driver_sql("SHOW idle_in_transaction_session_timeout").scalar()
