@@ -100,3 +100,16 @@ def test_home_in_english_has_no_japanese_but_catalog_names(demo: Demo) -> None:
     payload = check_home(home_view(demo.board, demo.states, "en"))
     mine = own_text(all_text(payload), catalog_texts(demo.catalog.kpis, demo.catalog, "en"))
     assert not JAPANESE.search(mine), JAPANESE.findall(mine)
+
+
+@pytest.mark.parametrize("locale", ["ja", "en"])
+def test_every_figure_hidden_still_makes_a_valid_home_within_limits(
+    demo: Demo, locale: str
+) -> None:
+    every_kpi = frozenset(state.kpi.id for state in demo.states)
+    payload = check_home(home_view(demo.board, [], locale, every_kpi))
+    assert len(payload["blocks"]) <= HOME_BLOCKS
+    text = all_text(payload)
+    assert f"{demo.board.revenue_today:,.0f}" not in text
+    hidden = "🔒 非表示" if locale == "ja" else "🔒 hidden"
+    assert text.count(hidden) == 11  # every field of the four panels
