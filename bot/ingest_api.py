@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import IO, Any
 
+from bot.request_body import TooLarge, read_limited
 from bot.runtime import measured_kpis
 from bot.services import Services
 from storage.db import DatabaseError
@@ -39,7 +40,6 @@ JSON_LINES_TYPES = frozenset(
     }
 )
 JSON_TYPE = "application/json"
-CHUNK = 64 * 1024
 log = logging.getLogger("kpibot.web")
 # A 422 lists at most this many problems (and says how many there were): 100,000 bad rows
 # must not make a 35 MB answer.
@@ -96,20 +96,6 @@ def body_format(content_type: str | None) -> BodyFormat | None:
     if media == JSON_TYPE:
         return BodyFormat.JSON_ARRAY
     return None
-
-
-class TooLarge(Exception):
-    """The body is larger than the limit."""
-
-
-def read_limited(stream: IO[bytes], limit: int) -> bytes:
-    """Read a request body, refusing it as soon as it passes `limit` bytes."""
-    buffer = io.BytesIO()
-    while chunk := stream.read(min(CHUNK, limit + 1 - buffer.tell())):
-        buffer.write(chunk)
-        if buffer.tell() > limit:
-            raise TooLarge
-    return buffer.getvalue()
 
 
 def _array_rows(body: bytes) -> Iterator[RawRow]:

@@ -24,13 +24,15 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
-from slack_bolt.adapter.flask import SlackRequestHandler
+from slack_bolt import BoltRequest
+from slack_bolt.adapter.flask.handler import to_flask_response
 from slack_sdk.signature import SignatureVerifier
 from werkzeug.exceptions import HTTPException
 
 from bot.app import build_app
 from bot.ingest_api import ingest
 from bot.listeners.errors import new_reference
+from bot.request_body import TooLarge, read_limited
 from bot.services import Services
 from bot.settings import Settings
 
@@ -79,15 +81,20 @@ def _json_error(status: int, message: str, **extra: Any) -> tuple[Response, int]
 
 def create_web_app(services: Services) -> Flask:
     """Build the WSGI app around the Bolt app."""
-    slack = SlackRequestHandler(build_app(services.settings, services=services))
+    slack = build_app(services.settings, services=services)
     web = Flask("kpibot")
     secret = services.settings.slack_signing_secret
     signing_secret = secret.get_secret_value() if secret else ""
 
     @web.post(SLACK_PATH)
     def slack_events() -> Response | tuple[Response, int]:
-        request.max_content_length = SLACK_MAX_BODY_BYTES
-        body = request.get_data(cache=True)  # 413 past the limit, before reading
+        length = request.content_length
+        try:
+            if length is not None and length > SLACK_MAX_BODY_BYTES:
+                raise TooLarge  # refused before a byte of it is read
+            body = read_limited(request.stream, SLACK_MAX_BODY_BYTES)
+        except TooLarge:
+            return _json_error(413, "the request body is too large")
         headers = request.headers
         if not signed_by_slack(
             signing_secret,
@@ -98,11 +105,15 @@ def create_web_app(services: Services) -> Flask:
         ):
             return _json_error(401, "invalid request signature")
         try:
-            response: Response = slack.handle(request)
+            slack_request = BoltRequest(
+                body=body.decode("utf-8"),  # signed_by_slack decoded it once already
+                query=request.query_string.decode("utf-8", "replace"),
+                headers=dict(headers),
+            )
         except ValueError:
-            # Signed, yet not what its Content-Type says (Bolt parses it before anything).
+            # Signed, yet not what its Content-Type says.
             return _json_error(400, "the body does not match its Content-Type")
-        return response
+        return to_flask_response(slack.dispatch(slack_request))
 
     @web.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Response, int]:

@@ -161,6 +161,26 @@ def test_a_huge_unsigned_body_is_413_before_it_is_read(
     nothing_sent(slack_api)
 
 
+def test_a_huge_chunked_body_without_a_length_is_413_once_it_passes_the_limit(
+    app: SlackAppServer, slack_api: MockWebApi
+) -> None:
+    host, port = app.url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    chunks = (b"x" * (1024 * 1024) for _ in range(64))  # 64 MiB, sent in chunks
+    try:
+        connection.request(
+            "POST",
+            "/slack/events",
+            body=chunks,
+            headers={"Content-Type": "application/json"},
+            encode_chunked=True,
+        )
+        assert connection.getresponse().status == 413
+    finally:
+        connection.close()
+    nothing_sent(slack_api)
+
+
 def test_a_body_just_over_the_limit_is_413_and_one_at_it_is_judged_by_its_signature(
     app: SlackAppServer,
 ) -> None:
