@@ -241,6 +241,11 @@ class SlackAppServer:
         self.url = url
         self.slack_api = slack_api
 
+    def connect(self, timeout: float = 30) -> http.client.HTTPConnection:
+        """A new HTTP connection to the app, for requests `request` cannot make."""
+        host, port = self.url.removeprefix("http://").split(":")
+        return http.client.HTTPConnection(host, int(port), timeout=timeout)
+
     def request(
         self,
         method: str,
@@ -248,8 +253,7 @@ class SlackAppServer:
         body: bytes | str = b"",
         headers: dict[str, str] | None = None,
     ) -> Answer:
-        host, port = self.url.removeprefix("http://").split(":")
-        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        connection = self.connect()
         try:
             data = body.encode() if isinstance(body, str) else body
             connection.request(method, path, body=data, headers=headers or {})

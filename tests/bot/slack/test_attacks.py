@@ -7,7 +7,6 @@ stands in for every `response_url` and for any URL an attacker names) must see n
 
 from __future__ import annotations
 
-import http.client
 import json
 import logging
 import sqlite3
@@ -145,8 +144,7 @@ def test_an_unsigned_form_body_sent_as_json_is_401(
 def test_a_huge_unsigned_body_is_413_before_it_is_read(
     app: SlackAppServer, slack_api: MockWebApi
 ) -> None:
-    host, port = app.url.removeprefix("http://").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection = app.connect(timeout=10)
     try:
         # Only the headers and a few bytes: an answer means the body was never waited for.
         connection.putrequest("POST", "/slack/events")
@@ -164,8 +162,7 @@ def test_a_huge_unsigned_body_is_413_before_it_is_read(
 def test_a_huge_chunked_body_without_a_length_is_413_once_it_passes_the_limit(
     app: SlackAppServer, slack_api: MockWebApi
 ) -> None:
-    host, port = app.url.removeprefix("http://").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    connection = app.connect(timeout=30)
     chunks = (b"x" * (1024 * 1024) for _ in range(64))  # 64 MiB, sent in chunks
     try:
         connection.request(
