@@ -16,8 +16,8 @@ from pydantic import (
     field_validator,
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+
+from storage.db import DatabaseError, checked_url
 
 DEFAULT_DATABASE_URL = "sqlite:///kpibot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -87,16 +87,10 @@ class Settings(BaseSettings):
     @classmethod
     def _known_database(cls, secret: SecretStr) -> SecretStr:
         url = normalize_database_url(secret.get_secret_value().strip())
-        if not url.startswith(("sqlite://", "postgresql+psycopg://")):
-            raise ValueError(
-                "must start with sqlite:/// or postgresql:// (got "
-                f"{url.split('://', 1)[0][:20] or 'nothing'}://...)"
-            )
         try:
-            make_url(url).port  # noqa: B018 - parsed lazily: a port that is not a number raises
-        except (ArgumentError, ValueError):
-            # Not the URL itself in the message: it may hold a password.
-            raise ValueError("cannot be read as a URL (is the port a number?)") from None
+            checked_url(url)
+        except DatabaseError as error:
+            raise ValueError(str(error)) from None
         return SecretStr(url)
 
     @field_validator("timezone")

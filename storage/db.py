@@ -10,6 +10,7 @@ writers at once could each miss the other's rows.
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,12 +73,36 @@ class DatabaseCorrupt(DatabaseError):
     """The file is not a database, or the database is malformed."""
 
 
+# The drivers kpibot ships with; settings map `postgres://` and `postgresql://` to the second.
+DATABASE_SCHEMES = ("sqlite://", "postgresql+psycopg://")
+# libpq also takes a password, or a key's passphrase, as a query parameter.
+_SECRET_QUERY_KEYS = frozenset({"password", "sslpassword", "passfile"})
+
+
 def shown_url(url: str | URL) -> str:
-    """A database URL as it may appear in a message or log: its password hidden."""
+    """A database URL as it may appear in a message or log: its passwords hidden."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+        parsed = make_url(url)
+        parsed.port  # noqa: B018 - parsed lazily: a port that is not a number raises here
+    except (ArgumentError, ValueError):
         return "a database URL kpibot cannot read"
+    hidden = {key: "***" for key in parsed.query if key.lower() in _SECRET_QUERY_KEYS}
+    return parsed.update_query_dict(hidden).render_as_string(hide_password=True)
+
+
+def checked_url(url: str) -> URL:
+    """Parse a URL of a database kpibot can open, or raise DatabaseError saying what is
+    wrong with it (never quoting it: it may hold a password)."""
+    if not url.startswith(DATABASE_SCHEMES):
+        scheme = url.split("://", 1)[0] if "://" in url else ""
+        named = f" (got {scheme}://...)" if re.fullmatch(r"[a-z0-9+.-]{1,20}", scheme) else ""
+        raise DatabaseError(f"must start with sqlite:/// or postgresql://{named}")
+    try:
+        parsed = make_url(url)
+        parsed.port  # noqa: B018 - parsed lazily: a port that is not a number raises here
+    except (ArgumentError, ValueError):
+        raise DatabaseError("cannot be read as a URL (is the port a number?)") from None
+    return parsed
 
 
 # SQLite's primary result codes (the low byte of an extended code).
@@ -275,10 +300,9 @@ def _configure_postgres(engine: Engine) -> None:
 def create_db_engine(url: str) -> Engine:
     """Build an engine for a SQLite or PostgreSQL URL, tuned for a long-running server."""
     try:
-        parsed = make_url(url)
-        parsed.port  # noqa: B018 - parsed lazily: a port that is not a number raises here
-    except (ArgumentError, ValueError):
-        raise DatabaseError(f"not a database URL: {shown_url(url)}") from None
+        parsed = checked_url(url)
+    except DatabaseError as error:
+        raise DatabaseError(f"not a database URL kpibot can use: {error}") from None
     if parsed.get_backend_name() == "sqlite":
         file = sqlite_file(url)
         if file is not None:

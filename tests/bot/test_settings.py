@@ -116,6 +116,15 @@ def test_a_bad_database_url_names_kpibot_database_url(monkeypatch: pytest.Monkey
     assert str(error.value).startswith("KPIBOT_DATABASE_URL: must start with sqlite:///")
 
 
+def test_a_database_url_without_a_scheme_is_refused_without_quoting_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KPIBOT_DATABASE_URL", "admin:hunter2@db.example.com/kpi")
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    assert str(error.value) == ("KPIBOT_DATABASE_URL: must start with sqlite:/// or postgresql://")
+
+
 def test_kpibot_with_a_bad_time_zone_exits_2_with_one_line_and_no_traceback(
     tmp_path: Path,
 ) -> None:

@@ -26,6 +26,7 @@ from storage.db import (
     current_revision,
     head_revision,
     open_database,
+    shown_url,
     upgrade,
 )
 from storage.ingest import import_rows, import_stream, record_measurement
@@ -186,6 +187,26 @@ def test_a_naive_datetime_is_never_written(database: Database) -> None:
 def test_a_string_that_is_not_a_database_url_is_a_database_error() -> None:
     with pytest.raises(DatabaseError, match="not a database URL"):
         open_database("kpibot.db", TOKYO)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "admin:hunter2@db.example.com/kpi",
+        "postgresql+psycopg://u:hunter2@db.example.com:abc/kpi",
+        "mysql://u:hunter2@db.example.com/kpi",
+    ],
+)
+def test_a_url_kpibot_cannot_use_is_refused_without_quoting_its_password(url: str) -> None:
+    with pytest.raises(DatabaseError) as error:
+        create_db_engine(url)
+    assert "hunter2" not in str(error.value)
+
+
+def test_a_password_in_the_query_string_is_hidden_too() -> None:
+    shown = shown_url("postgresql+psycopg:///db?host=/tmp&user=u&password=s3cret&sslpassword=k3y")
+    assert "s3cret" not in shown and "k3y" not in shown
+    assert shown_url("postgresql+psycopg://u@h:notaport/db") == "a database URL kpibot cannot read"
 
 
 def test_an_unreachable_server_is_a_database_error_naming_it() -> None:
