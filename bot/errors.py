@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
+
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 # A shell's convention: 128 plus the number of the signal that ended the command.
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
+
+
+REFERENCE_LENGTH = 8
+
+
+def new_reference() -> str:
+    """A short id that ties a user's error message to the log line."""
+    return uuid.uuid4().hex[:REFERENCE_LENGTH]
 
 
 class CliError(Exception):

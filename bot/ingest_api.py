@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import IO, Any
 
+from bot.errors import new_reference
 from bot.request_body import TooLarge, read_limited
 from bot.runtime import measured_kpis
 from bot.services import Services
-from storage.db import DatabaseError
+from storage.db import DatabaseBusy, DatabaseError, DatabaseFull, DatabaseUnavailable
 from storage.ingest import ImportResult, import_rows
 from storage.prepare import RowProblem
 from storage.readers import BOM, FileProblem, RawRow, read_jsonl
@@ -164,14 +165,33 @@ def ingest(
     except FileProblem as problem:
         return _problems([RowProblem(problem.line or 0, None, str(problem))])
     except DatabaseError as error:
-        # Busy with another import, or unreachable: nothing was stored, try again later.
-        log.warning("ingestion refused: %s", error)
+        return database_failure(error)
+    return _outcome(result)
+
+
+def database_failure(error: DatabaseError) -> ApiResponse:
+    """The answer when the database failed: nothing was stored, and whether sending it again
+    can help depends on the failure."""
+    log.warning("ingestion refused: %s", error)
+    if isinstance(error, DatabaseBusy | DatabaseUnavailable):
+        message = (
+            "the database is busy with another import"
+            if isinstance(error, DatabaseBusy)
+            else "the database cannot be reached"
+        )
         return ApiResponse(
             503,
-            {"error": str(error), "retry": True},
+            {"error": f"{message}; nothing was stored, send it again later", "retry": True},
             {"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
-    return _outcome(result)
+    if isinstance(error, DatabaseFull):
+        return ApiResponse(507, {"error": "the database's disk is full", "retry": False})
+    reference = new_reference()
+    log.error("database failure (reference %s): %s", reference, error)
+    return ApiResponse(
+        500,
+        {"error": "the database is damaged", "reference": reference, "retry": False},
+    )
 
 
 def _outcome(result: ImportResult) -> ApiResponse:

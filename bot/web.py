@@ -30,8 +30,8 @@ from slack_sdk.signature import SignatureVerifier
 from werkzeug.exceptions import HTTPException
 
 from bot.app import build_app
+from bot.errors import new_reference
 from bot.ingest_api import ingest
-from bot.listeners.errors import new_reference
 from bot.request_body import TooLarge, read_limited
 from bot.services import Services
 from bot.settings import Settings

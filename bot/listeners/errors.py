@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +30,7 @@ from bot.blocks.kpi import (
     unknown_kpi_message,
 )
 from bot.blocks.message import Message
+from bot.errors import new_reference
 from bot.i18n import DEFAULT_LOCALE
 from bot.listeners import SERVICES, VERIFIED, services_of
 from bot.services import Services
@@ -39,13 +39,6 @@ from kpi_engine.catalog import UnknownKpi
 from storage.db import DatabaseBusy, DatabaseError
 
 log = logging.getLogger("kpibot.slack")
-
-REFERENCE_LENGTH = 8
-
-
-def new_reference() -> str:
-    """A short id that ties a user's error message to the log line."""
-    return uuid.uuid4().hex[:REFERENCE_LENGTH]
 
 
 def message_for(error: BaseException, context: BoltContext | dict[str, Any]) -> Message:

@@ -11,7 +11,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from bot.ingest_api import database_failure
 from bot.services import Services
+from storage.db import (
+    DatabaseBusy,
+    DatabaseCorrupt,
+    DatabaseError,
+    DatabaseFull,
+    DatabaseUnavailable,
+)
 from tests.bot.slack.conftest import (
     API_TOKEN,
     Answer,
@@ -227,3 +235,22 @@ def test_two_concurrent_posts_of_the_same_rows_both_succeed_once_stored(
     assert [answer.status for answer in answers] == [200, 200], [a.raw for a in answers]
     counts = sorted((answer.json["inserted"], answer.json["unchanged"]) for answer in answers)
     assert counts == [(0, 400), (400, 0)]
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "retry"),
+    [
+        (DatabaseBusy("postgresql://db.internal busy"), 503, True),
+        (DatabaseUnavailable("postgresql://db.internal down"), 503, True),
+        (DatabaseFull("/var/lib/kpibot full"), 507, False),
+        (DatabaseCorrupt("/var/lib/kpibot damaged"), 500, False),
+    ],
+)
+def test_a_database_failure_says_whether_sending_again_can_help(
+    error: DatabaseError, status: int, retry: bool
+) -> None:
+    answer = database_failure(error)
+    assert (answer.status, answer.body["retry"]) == (status, retry)
+    assert ("Retry-After" in answer.headers) is retry
+    # Where the database lives stays in the log.
+    assert "db.internal" not in answer.body["error"] and "/var/lib" not in answer.body["error"]
