@@ -160,6 +160,7 @@ def run_socket(_args: argparse.Namespace) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.app import MissingCredentials, build_app, require_credentials
+    from bot.followups import close_all
     from bot.services import build_services
     from bot.settings import load_settings
 
@@ -172,7 +173,11 @@ def run_socket(_args: argparse.Namespace) -> int:
     services = build_services(settings)
     app = build_app(settings, services=services)
     handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
-    handler.start()  # type: ignore[no-untyped-call]
+    try:
+        handler.start()  # type: ignore[no-untyped-call]
+    finally:
+        # Work still queued after acks is answered as busy rather than left pending.
+        close_all()
     return 0
 
 

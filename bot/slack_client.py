@@ -6,6 +6,7 @@ Callers catch `NotInChannel` rather than comparing `error.response["error"]` str
 
 from __future__ import annotations
 
+import http.client
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -116,6 +117,8 @@ class ResponseUrls:
 
     def post(self, url: object, payload: dict[str, Any]) -> bool:
         """Post a payload to a response_url if it is Slack's; return whether Slack took it."""
+        if not url:
+            return False  # none given: an App Home button, an event
         if not self.allows(url):
             log.warning("a response_url outside KPIBOT_SLACK_HOOKS_URL was not followed")
             return False
@@ -127,7 +130,7 @@ class ResponseUrls:
         )
         try:
             response = webhook.send_dict(payload)
-        except OSError as error:
+        except (OSError, http.client.HTTPException) as error:
             log.warning("posting to a response_url failed: %s", type(error).__name__)
             return False
         if response.status_code != 200:

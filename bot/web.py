@@ -31,6 +31,7 @@ from werkzeug.exceptions import HTTPException
 
 from bot.app import build_app
 from bot.errors import new_reference
+from bot.followups import close_all
 from bot.ingest_api import ingest
 from bot.request_body import TooLarge, read_limited
 from bot.services import Services
@@ -173,6 +174,10 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         return self.factory()
 
 
+def _close_follow_ups(_server: object, _worker: object) -> None:
+    close_all()
+
+
 def server_options(
     settings: Settings, *, host: str, port: int, verbose: bool = False
 ) -> dict[str, Any]:
@@ -186,6 +191,9 @@ def server_options(
         "graceful_timeout": 10,
         "keepalive": 5,
         "proc_name": "kpibot",
+        # A stopping worker answers the work still queued after acks as busy, rather than
+        # leaving its users with a pending note for ever.
+        "worker_exit": _close_follow_ups,
         # gunicorn's control socket defaults to one path per user, which a second server
         # of the same user would share; kpibot does not use it.
         "control_socket_disable": True,

@@ -19,9 +19,7 @@ from bot.blocks.kpi import busy_message
 from bot.blocks.message import Message
 from bot.grammar import LEVEL_WORDS
 from bot.listeners import services_of
-from bot.listeners.errors import after_ack
-from bot.services import Services
-from bot.slack_client import slack_errors
+from bot.listeners.errors import after_ack, send_to_user
 
 
 def _from_home(body: dict[str, Any]) -> bool:
@@ -34,21 +32,18 @@ def _asker(body: dict[str, Any]) -> tuple[str, str | None]:
     return str((body.get("user") or {}).get("id") or ""), channel_id
 
 
-def _send(message: Message, body: dict[str, Any], services: Services) -> None:
-    payload = {**message.as_payload(), "response_type": "ephemeral", "replace_original": True}
-    if _from_home(body) or not services.responses.post(body.get("response_url"), payload):
-        with slack_errors():
-            services.client.chat_postMessage(channel=_asker(body)[0], **message.as_payload())
-
-
 def _answer_after_ack(
     ack: Ack, body: dict[str, Any], context: BoltContext, answer: Callable[[], Message]
 ) -> None:
     """Ack at once, then build the answer and send it from the follow-up pool."""
     ack()
     services = services_of(context)
-    if not after_ack(context, body, lambda: _send(answer(), body, services)):
-        _send(busy_message(services.locale), body, services)
+
+    def send(message: Message) -> None:
+        send_to_user(message, body=body, services=services, replace_original=True)
+
+    if not after_ack(context, body, lambda: send(answer())):
+        services.followups.note(lambda: send(busy_message(services.locale)))
 
 
 def show_kpi(ack: Ack, action: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:

@@ -11,6 +11,7 @@ the pool is full, the ack says kpibot is busy instead.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -18,11 +19,13 @@ from slack_bolt import Ack, App, BoltContext
 from bot.blocks.kpi import busy_message, kpi_message
 from bot.charts import render_kpi_chart
 from bot.listeners import services_of
-from bot.listeners.errors import after_ack
+from bot.listeners.errors import after_ack, send_to_user
 from bot.services import FollowUp, PostInChannel, SendStatus, Services, UploadChart
 from bot.slack_client import slack_errors
 
 COMMAND = "/kpi"
+# Slack's own limit for an ack; the follow-up waits at most this long for it.
+ACK_WAIT_SECONDS = 3.0
 
 
 def acknowledge(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
@@ -31,33 +34,39 @@ def acknowledge(ack: Ack, command: dict[str, Any], context: BoltContext) -> None
     user_id, channel_id = str(command.get("user_id") or ""), str(command.get("channel_id") or "")
     reply = services.reply(str(command.get("text") or ""), user_id=user_id, channel_id=channel_id)
     message = reply.message
+    acked = threading.Event()
     if reply.follow_up is not None:
         follow_up = reply.follow_up
-        response_url = command.get("response_url")
 
         def work() -> None:
-            run_follow_up(services, follow_up, user_id, channel_id, response_url)
+            # The answer replaces (or deletes) the note the ack carries: it must come after.
+            acked.wait(ACK_WAIT_SECONDS)
+            run_follow_up(services, follow_up, command, user_id, channel_id)
 
         if not after_ack(context, command, work):
             message = busy_message(services.locale)
-    if message is None:
-        ack()
-    else:
-        ack(response_type="ephemeral", **message.as_payload())
+    try:
+        if message is None:
+            ack()
+        else:
+            ack(response_type="ephemeral", **message.as_payload())
+    finally:
+        acked.set()
 
 
 def run_follow_up(
-    services: Services, follow_up: FollowUp, user_id: str, channel_id: str, response_url: object
+    services: Services,
+    follow_up: FollowUp,
+    command: dict[str, Any],
+    user_id: str,
+    channel_id: str,
 ) -> None:
     """After the ack: send the status list, upload a chart, or post a shared answer."""
     match follow_up:
         case SendStatus(level=level):
             status = services.status(level, user_id=user_id, channel_id=channel_id)
             # In place of the "gathering every KPI…" note.
-            services.responses.post(
-                response_url,
-                {"replace_original": True, "response_type": "ephemeral", **status.as_payload()},
-            )
+            send_to_user(status, body=command, services=services, replace_original=True)
         case PostInChannel(kpi=kpi):
             message = kpi_message(services.state(kpi), services.locale)
             with slack_errors():
@@ -74,7 +83,7 @@ def run_follow_up(
                     initial_comment=kpi_message(state, services.locale).text,
                 )
             # The "drawing the chart…" note has done its job.
-            services.responses.post(response_url, {"delete_original": True})
+            services.responses.post(command.get("response_url"), {"delete_original": True})
 
 
 def register(app: App) -> None:

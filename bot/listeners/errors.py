@@ -67,6 +67,25 @@ def _user_id(body: dict[str, Any]) -> str | None:
     return body.get("user_id") or (body.get("event") or {}).get("user")
 
 
+def send_to_user(
+    message: Message, *, body: dict[str, Any], services: Services, replace_original: bool = False
+) -> None:
+    """Show a message to the user a request came from: through its response_url, else in
+    the app's DM (an App Home has no response_url; a response_url may have expired)."""
+    payload = {
+        **message.as_payload(),
+        "response_type": "ephemeral",
+        "replace_original": replace_original,
+    }
+    if services.responses.post(body.get("response_url"), payload):
+        return
+    user_id = _user_id(body)
+    if not user_id:
+        raise RuntimeError("a request with neither a usable response_url nor a user")
+    with slack_errors():
+        services.client.chat_postMessage(channel=user_id, **message.as_payload())
+
+
 def deliver(
     message: Message,
     *,
@@ -75,25 +94,18 @@ def deliver(
     response: BoltResponse | None,
 ) -> BoltResponse | None:
     """Show an answer to the user by the best way left: the ack, the response_url, or a DM."""
-    payload = {**message.as_payload(), "response_type": "ephemeral"}
     if response is not None and body.get("command"):
         # The slash command was not acked yet: the answer can be the ack itself.
+        payload = {**message.as_payload(), "response_type": "ephemeral"}
         return BoltResponse(
             status=200,
             body=json.dumps(payload, ensure_ascii=False),
             headers={"content-type": "application/json;charset=utf-8"},
         )
-    response_url = body.get("response_url")
-    if response_url and services.responses.post(response_url, payload):
-        return None
-    user_id = _user_id(body)
-    if user_id:
-        # The App Home has no response_url: tell the user in the app's DM.
-        try:
-            with slack_errors():
-                services.client.chat_postMessage(channel=user_id, **message.as_payload())
-        except Exception:
-            log.exception("could not tell user %s about an error", user_id)
+    try:
+        send_to_user(message, body=body, services=services)
+    except Exception:
+        log.exception("could not tell the user about an error")
     return None
 
 

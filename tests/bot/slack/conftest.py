@@ -177,7 +177,7 @@ def services(settings: Settings) -> Iterator[Services]:
     try:
         yield made
     finally:
-        made.followups.shutdown()  # no work of this test may outlive it
+        made.followups.close()  # no work of this test may outlive it
         made.database.engine.dispose()
 
 
@@ -352,7 +352,7 @@ def start_app(slack_api: MockWebApi) -> Iterator[Callable[[Services], SlackAppSe
     for server, services in started:
         server.shutdown()
         server.server_close()
-        services.followups.shutdown()  # no work of this test may outlive it
+        services.followups.close()  # no work of this test may outlive it
 
 
 @pytest.fixture

@@ -88,7 +88,8 @@ class MockWebApi:
             self.delays.clear()
 
     def fail(self, method: str, code: str) -> None:
-        """Make a Web API method answer `ok: false` with this error code."""
+        """Make a Web API method answer `ok: false` with this error code (`response/`: make
+        every response_url answer 404 with it, as an expired one does)."""
         self.failures[method] = code
 
     def delay(self, method: str, seconds: float) -> None:
@@ -143,6 +144,8 @@ class MockWebApi:
             self._lock.notify_all()
 
     def _answer(self, call: Call) -> tuple[int, dict[str, Any] | bytes]:
+        if call.path.startswith("response/") and "response/" in self.failures:
+            return 404, self.failures["response/"].encode()  # as Slack for an expired URL
         if call.path.startswith(("response/", "upload/")):
             return 200, b"ok"
         method = call.method

@@ -112,13 +112,15 @@ def test_bolt_itself_answers_nothing_for_a_request_that_failed_verification(
 
 
 def test_a_signed_command_never_follows_a_response_url_outside_slack(
-    app: SlackAppServer, slack_api: MockWebApi
+    app: SlackAppServer, slack_api: MockWebApi, services: Services
 ) -> None:
     body = attacker_command(app, "status")
     answer = app.post_signed(body, "application/x-www-form-urlencoded")
     assert answer.status == 200
-    time.sleep(1.0)  # the status list is computed after the ack
+    services.followups.close()  # the status list, computed after the ack, has been sent
     assert slack_api.called("evil/") == []
+    (dm,) = slack_api.called("chat.postMessage")  # to the user who asked, instead
+    assert dm.body["channel"] == ADMIN
 
 
 def test_a_signed_form_body_sent_as_json_is_a_clear_400(

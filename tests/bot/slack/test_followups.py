@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from bot.followups import FollowUps
 from bot.services import Services
-from tests.bot.slack.conftest import SlackAppServer, make_services, make_settings
+from tests.bot.slack.conftest import MEMBER, SlackAppServer, make_services, make_settings
 from tests.bot.slack.mock_web_api import MockWebApi
 
 SLOW_UPLOAD_SECONDS = 2.0
@@ -74,7 +74,18 @@ def test_work_that_cannot_start_in_time_is_answered_as_busy(
     assert answered.body["response_type"] == "ephemeral"
 
 
-def test_every_job_of_a_burst_ends_answered_or_refused() -> None:
+def test_a_status_list_whose_response_url_fails_arrives_as_a_dm(
+    app: SlackAppServer, slack_api: MockWebApi
+) -> None:
+    slack_api.fail("response/", "expired_url")
+    assert "⏳" in app.command("status").json["text"]
+    slack_api.wait_for("chat.postMessage")
+    (dm,) = slack_api.called("chat.postMessage")
+    assert dm.body["channel"] == MEMBER
+    assert "KPIステータス" in dm.body["text"]
+
+
+def test_every_job_of_a_burst_runs_or_is_refused_at_once() -> None:
     pool = FollowUps(threads=2, queue=5, start_within=60)
     done: list[int] = []
     release = threading.Event()
@@ -89,9 +100,45 @@ def test_every_job_of_a_burst_ends_answered_or_refused() -> None:
     accepted = [pool.submit(job(n), when_late=lambda: None) for n in range(10)]
     assert accepted == [True] * 7 + [False] * 3
     release.set()
-    pool.shutdown()
+    deadline = time.monotonic() + 5
+    while len(done) < 7 and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert sorted(done) == list(range(7))
+    pool.close()
     assert pool.submit(job(99), when_late=lambda: None) is False
+
+
+def test_closing_answers_the_jobs_not_started_as_late_and_lets_running_ones_finish() -> None:
+    pool = FollowUps(threads=1, queue=3, start_within=60)
+    started = threading.Event()
+    outcome: list[str] = []
+
+    def running() -> None:
+        started.set()
+        time.sleep(0.3)
+        outcome.append("finished")
+
+    pool.submit(running, when_late=lambda: outcome.append("late"))
+    started.wait(5)
+    for _ in range(3):
+        pool.submit(lambda: outcome.append("ran"), when_late=lambda: outcome.append("late"))
+    pool.close()
+    assert outcome == ["finished", "late", "late", "late"]
+
+
+def test_notes_have_a_thread_of_their_own() -> None:
+    pool = FollowUps(threads=1, queue=1, start_within=60)
+    hold = threading.Event()
+    noted = threading.Event()
+
+    def busy() -> None:
+        hold.wait(5)
+
+    pool.submit(busy, when_late=lambda: None)
+    assert pool.note(noted.set)
+    assert noted.wait(2)  # while the only work thread is still busy
+    hold.set()
+    pool.close()
 
 
 def test_a_late_job_runs_its_late_answer_instead() -> None:
@@ -108,5 +155,8 @@ def test_a_late_job_runs_its_late_answer_instead() -> None:
     pool.submit(lambda: ran.append("second"), when_late=lambda: ran.append("late"))
     now[0] = 10.5  # the second job has now waited longer than it may
     gate.set()
-    pool.shutdown()
+    deadline = time.monotonic() + 5
+    while len(ran) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    pool.close()
     assert ran == ["first", "late"]
