@@ -41,9 +41,10 @@ class _NoRequestBodies(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if message.startswith(self.QUOTING):
-            record.msg = message.split("(", 1)[0].strip() + " (request not logged)"
-            record.args = None
+        for opening in self.QUOTING:
+            if message.startswith(opening):
+                record.msg, record.args = f"{opening} (details not logged)", None
+                break
         return True
 
 

@@ -18,12 +18,14 @@ from bot.errors import (
     EXIT_USAGE,
     CliError,
     Terminated,
+    new_reference,
 )
 from bot.settings import SettingsError
 from storage.db import DatabaseError
 from storage.records import EventType
 
 Handler = Callable[[argparse.Namespace], int]
+log = logging.getLogger("kpibot")
 
 
 def _iso_date(text: str) -> date:
@@ -222,6 +224,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Terminated:
         print("kpibot: terminated", file=sys.stderr)
         return EXIT_TERMINATED
+    except Exception as error:
+        # A bug, or a failure nobody foresaw: one line to the user, the details in the log
+        # for whoever runs it again with -v (the text of some errors quotes imported rows).
+        reference = new_reference()
+        log.info("unexpected error (reference %s)", reference, exc_info=error)
+        print(
+            f"kpibot: unexpected error {type(error).__name__} (reference {reference}); "
+            "run it again with -v for the details",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -128,6 +128,12 @@ _POSTGRES_KINDS: dict[str, type[DatabaseError]] = {
     "08": DatabaseUnavailable,  # connection exceptions
     "53": DatabaseUnavailable,  # insufficient resources (memory, connections)
     "57": DatabaseUnavailable,  # operator intervention: shutdown, crash, cannot connect now
+    # A database kpibot may not use as it is set up: the operator's to fix, not a bug.
+    "25006": DatabaseUnavailable,  # read_only_sql_transaction: the URL names a replica
+    "42501": DatabaseUnavailable,  # insufficient_privilege
+    "28": DatabaseUnavailable,  # invalid authorization: a wrong user or password
+    "3D": DatabaseUnavailable,  # invalid catalog name: no such database
+    "3F": DatabaseUnavailable,  # invalid schema name
 }
 
 

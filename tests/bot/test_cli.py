@@ -385,3 +385,18 @@ def test_a_broken_catalog_stops_kpibot_at_start_listing_every_problem(tmp_path: 
     assert "KPIBOT_CATALOG" in finished.stderr
     assert "tier" in finished.stderr
     assert "threshold" in finished.stderr
+
+
+@pytest.mark.parametrize(
+    "database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_read_only_postgres_database_is_one_line_and_exit_1(
+    tmp_path: Path, database_url: str
+) -> None:
+    # As when the URL names a replica: every write is refused by the server.
+    read_only = database_url + "%20-cdefault_transaction_read_only%3Don"
+    finished = kpibot("record", "market_share", "4.2", cwd=tmp_path, database=read_only)
+    assert finished.returncode == 1
+    assert finished.stderr.count("\n") == 1, finished.stderr
+    assert finished.stderr.startswith("kpibot: cannot use the database")
+    assert "read-only" in finished.stderr

@@ -204,6 +204,9 @@ def test_a_rejected_or_unhandled_body_is_never_logged(
     unhandled = {"type": "block_actions", "actions": [{"action_id": marker}], "user": {"id": "U0"}}
     assert app.action(unhandled).status == 404
     assert "Unhandled request" in caplog.text
+    # Signed and answered: the answer quotes the word, and Bolt logs answers at DEBUG.
+    assert marker in app.command(f"status {marker}").json["text"]
+    assert "Responding with" in caplog.text
     assert marker not in caplog.text
 
 
