@@ -263,7 +263,7 @@ _JA: dict[Text, str] = {
     ),
     Text.BUSY: "⏳ kpibot は現在混み合っています。1分ほどしてからもう一度お試しください。",
     Text.DATABASE_BUSY: (
-        "⏳ データの取り込み中のため、いまは記録できません。1分ほどしてからもう一度お試しください。"
+        "⏳ データの取り込み中のため、いまは処理できません。1分ほどしてからもう一度お試しください。"
     ),
     Text.DATABASE_DOWN: (
         "⚠️ データベースに接続できません。しばらくしてからもう一度お試しください。"
@@ -406,8 +406,7 @@ _EN: dict[Text, str] = {
     Text.INVITE_BOT: "kpibot is not in this channel. Run `/invite @kpibot`, then try again.",
     Text.BUSY: "⏳ kpibot is busy right now. Please try again in a minute.",
     Text.DATABASE_BUSY: (
-        "⏳ Data is being imported, so this cannot be recorded right now."
-        " Please try again in a minute."
+        "⏳ Data is being imported, so this cannot be done right now. Please try again in a minute."
     ),
     Text.DATABASE_DOWN: (
         "⚠️ kpibot cannot reach its database. Please try again in a moment,"

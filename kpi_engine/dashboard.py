@@ -31,18 +31,29 @@ class Figure(StrEnum):
     COMPLETION = "completion"
 
 
-# The KPIs each figure reveals (a part of their sums, or their value itself): whoever may
-# not see one of them must not see the figure either.
+# The KPIs each figure reveals, wholly or in part (a part of a sum, of a numerator or a
+# denominator): whoever may not see one of them must not see the figure either. Generous on
+# purpose: hiding a figure too many costs little; showing one too many leaks.
+_REVENUE = ("mrr", "annual_revenue", "revenue_growth_yoy", "gross_margin", "ltv", "ltv_cac")
+_CUSTOMERS = ("new_customers", "cumulative_students", "cac", "ltv_cac", "referral_rate")
+_CHURN = ("cumulative_students", "retention_6m", "ltv", "ltv_cac")
+_SUPPORT = ("support_response_24h", "support_response_48h")
 REVEALS: dict[Figure, tuple[str, ...]] = {
-    Figure.REVENUE: ("mrr", "annual_revenue", "revenue_growth_yoy"),
-    Figure.ENROLLMENTS: ("new_customers", "cumulative_students"),
-    Figure.NEW_CUSTOMERS: ("new_customers", "cumulative_students"),
+    Figure.REVENUE: _REVENUE,
+    Figure.ENROLLMENTS: _CUSTOMERS,
+    Figure.NEW_CUSTOMERS: _CUSTOMERS,
     Figure.UPTIME: ("uptime",),
-    Figure.OPEN_TICKETS: ("support_response_24h", "support_response_48h"),
-    Figure.ACTIVE_STUDENTS: ("cumulative_students",),
+    Figure.OPEN_TICKETS: _SUPPORT,
+    Figure.ACTIVE_STUDENTS: tuple(dict.fromkeys(_CUSTOMERS + _CHURN)),
     Figure.ANSWERED_24H: ("support_response_24h",),
     Figure.ANSWERED_48H: ("support_response_48h",),
     Figure.COMPLETION: ("completion_rate",),
+}
+# The figures that show a KPI's own value.
+SHOWS: dict[Figure, str] = {
+    Figure.ANSWERED_24H: "support_response_24h",
+    Figure.ANSWERED_48H: "support_response_48h",
+    Figure.COMPLETION: "completion_rate",
 }
 
 

@@ -175,7 +175,7 @@ def typed_error(error: BaseException, url: str | URL) -> DatabaseError | None:
     reason = _reason(original)
     message = {
         DatabaseBusy: (
-            "the database is busy: another import is writing to it; try again in a moment"
+            "the database is busy: another writer (an import, say) holds it; try again in a moment"
         ),
         DatabaseFull: f"the disk holding the database {where} is full ({reason})",
         DatabaseCorrupt: f"{where} is not a kpibot database or is damaged ({reason})",

@@ -14,7 +14,7 @@ from bot.blocks.message import context, header, section
 from bot.formatting import format_value
 from bot.i18n import Text, normalize_locale, t, tier_title
 from kpi_engine.catalog import Tier, Unit
-from kpi_engine.dashboard import REVEALS, Dashboard, Figure, hidden_figures
+from kpi_engine.dashboard import SHOWS, Dashboard, Figure, hidden_figures
 from kpi_engine.evaluate import Basis, KpiState
 
 
@@ -37,8 +37,7 @@ class _Figures:
 
     def kpi_value(self, figure: Figure) -> str:
         """The value of the KPI a figure shows, on the period its level was judged on."""
-        (kpi_id,) = REVEALS[figure]
-        state = self.states.get(kpi_id)
+        state = self.states.get(SHOWS[figure])
         if state is None:
             return format_value(None, Unit.PERCENT, self.locale)
         period = state.previous if state.basis is Basis.PREVIOUS else state.current
@@ -129,10 +128,7 @@ def _dashboard(board: Dashboard, figures: _Figures) -> list[Block]:
 
 
 def home_view(
-    board: Dashboard,
-    states: list[KpiState],
-    locale: str,
-    restricted: frozenset[str] = frozenset(),
+    board: Dashboard, states: list[KpiState], locale: str, restricted: frozenset[str]
 ) -> View:
     """Build the Home tab: today's figures, system, support, learning, then KPI levels by tier.
 

@@ -267,7 +267,7 @@ def test_a_writer_that_waits_too_long_for_another_is_told_the_database_is_busy(
     ]
     with database.write():
         started = time.monotonic()
-        with pytest.raises(DatabaseBusy, match="another import is writing"):
+        with pytest.raises(DatabaseBusy, match="another writer"):
             import_rows(database, rows, wait=0.3)
         with pytest.raises(DatabaseBusy):
             record_measurement(

@@ -35,14 +35,14 @@ def buttons(payload: dict[str, Any]) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("locale", ["ja", "en"])
 def test_home_is_a_valid_home_view_within_a_hundred_blocks(demo: Demo, locale: str) -> None:
-    payload = check_home(home_view(demo.board, demo.states, locale))
+    payload = check_home(home_view(demo.board, demo.states, locale, frozenset()))
     assert payload["type"] == "home"
     assert len(payload["blocks"]) <= HOME_BLOCKS
 
 
 def test_home_shows_the_documents_realtime_dashboard(demo: Demo) -> None:
     board = demo.board
-    text = all_text(check_home(home_view(board, demo.states, "ja")))
+    text = all_text(check_home(home_view(board, demo.states, "ja", frozenset())))
     assert "2026-11-24 00:00 時点" in text
     assert f"*売上*\n¥{board.revenue_today:,.0f}\n決済 {board.payments_today:,}件" in text
     assert f"*受講開始*\n{board.enrollments_today:,}件" in text
@@ -59,17 +59,17 @@ def test_home_shows_the_documents_realtime_dashboard(demo: Demo) -> None:
 
 
 def test_an_open_downtime_is_shown_with_its_start(demo: Demo) -> None:
-    up = all_text(check_home(home_view(demo.board, demo.states, "en")))
+    up = all_text(check_home(home_view(demo.board, demo.states, "en", frozenset())))
     assert "*Now*\n🟢 Up" in up
     since = datetime(2026, 11, 23, 14, 5, tzinfo=TOKYO)
     down = replace(demo.board, open_downtime_since=since)
     assert "*Now*\n🔴 Down since 2026-11-23 14:05" in all_text(
-        check_home(home_view(down, demo.states, "en"))
+        check_home(home_view(down, demo.states, "en", frozenset()))
     )
 
 
 def test_every_kpi_has_its_level_and_a_button_by_tier(demo: Demo) -> None:
-    payload = check_home(home_view(demo.board, demo.states, "ja"))
+    payload = check_home(home_view(demo.board, demo.states, "ja", frozenset()))
     assert [(b["action_id"], b["value"]) for b in buttons(payload)] == [
         (ActionId.SHOW_KPI, kpi.id) for tier in Tier for kpi in demo.catalog.by_tier()[tier]
     ]
@@ -82,7 +82,7 @@ def test_every_kpi_has_its_level_and_a_button_by_tier(demo: Demo) -> None:
 
 def test_home_with_more_kpis_than_fit_says_how_many_are_left_out(demo: Demo) -> None:
     many = demo.states * 6
-    payload = check_home(home_view(demo.board, many, "en"))
+    payload = check_home(home_view(demo.board, many, "en", frozenset()))
     assert len(payload["blocks"]) == HOME_BLOCKS
     left_out = len(many) - len(buttons(payload))
     assert left_out > 0
@@ -91,13 +91,13 @@ def test_home_with_more_kpis_than_fit_says_how_many_are_left_out(demo: Demo) -> 
 
 def test_home_with_no_kpis_and_no_data_still_publishes(demo: Demo) -> None:
     empty = replace(demo.board, uptime_today=None, uptime_month=None, revenue_today=0.0)
-    text = all_text(check_home(home_view(empty, [], "en")))
+    text = all_text(check_home(home_view(empty, [], "en", frozenset())))
     assert "*Uptime today*\n-" in text
     assert "*Answered within 24 h*\n-" in text
 
 
 def test_home_in_english_has_no_japanese_but_catalog_names(demo: Demo) -> None:
-    payload = check_home(home_view(demo.board, demo.states, "en"))
+    payload = check_home(home_view(demo.board, demo.states, "en", frozenset()))
     mine = own_text(all_text(payload), catalog_texts(demo.catalog.kpis, demo.catalog, "en"))
     assert not JAPANESE.search(mine), JAPANESE.findall(mine)
 

@@ -9,6 +9,7 @@ import logging
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -684,3 +685,15 @@ def test_any_text_gets_a_200_and_a_readable_answer(app: SlackAppServer, text: st
         assert len(body["blocks"]) <= MESSAGE_BLOCKS
         if body == pending_status():  # status: its answer replaces the note
             replacement(app, response_url)
+
+
+def test_record_behind_a_long_import_answers_busy_within_slacks_three_seconds(
+    app: SlackAppServer, services: Services
+) -> None:
+    with services.database.write():  # as an import holding the writer lock
+        started = time.monotonic()
+        body = ephemeral(app.command("record market_share 4.2 2026-11-20", user=ADMIN))
+        waited = time.monotonic() - started
+    assert "データの取り込み中" in body["text"]
+    assert waited < 3.0
+    assert measurements(services) == []
