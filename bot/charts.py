@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from bot.i18n import Text, t, unit_label
+from bot.i18n import Text, level_label, t, unit_label
 from kpi_engine.catalog import KpiDefinition, Unit
 from kpi_engine.evaluate import KpiState, PeriodValue
 from kpi_engine.levels import Level
@@ -114,7 +114,7 @@ def _draw(axes: Axes, state: KpiState, locale: str) -> None:
         axes.text(
             0.5,
             0.5,
-            Level.NO_DATA.label(locale),
+            level_label(Level.NO_DATA, locale),
             transform=axes.transAxes,
             ha="center",
             va="center",
@@ -127,7 +127,7 @@ def _draw(axes: Axes, state: KpiState, locale: str) -> None:
     axes.set_xticks(xs, [_period_label(kpi.period, p) for p in history])
     axes.set_xlim(-0.6, max(len(history) - 0.4, 0.6))
     axes.tick_params(labelfontfamily=FONT_FAMILY, labelsize=9)
-    name, level = kpi.name.in_locale(locale), state.level.label(locale)
+    name, level = kpi.name.in_locale(locale), level_label(state.level, locale)
     title = t(locale, Text.CHART_TITLE, name=name, level=level)
     axes.set_title(title, fontproperties=font, fontsize=13)
     axes.set_xlabel(t(locale, Text.CHART_PERIOD), fontproperties=font)

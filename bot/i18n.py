@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from kpi_engine.catalog import Tier, Unit, UpdateFrequency
+from kpi_engine.levels import Level
 
 DEFAULT_LOCALE = "ja"
 LOCALES = ("ja", "en")
@@ -33,6 +34,13 @@ class Text(StrEnum):
     SEPARATOR = "separator"
     MORE = "more"
     BUTTON_DETAILS = "button_details"
+    # Levels
+    LEVEL_GREEN = "level_green"
+    LEVEL_YELLOW = "level_yellow"
+    LEVEL_ORANGE = "level_orange"
+    LEVEL_RED = "level_red"
+    LEVEL_NO_DATA = "level_no_data"
+    LEVEL_INSUFFICIENT_DATA = "level_insufficient_data"
     # Tiers and update frequencies
     TIER_STRATEGIC = "tier_strategic"
     TIER_BUSINESS = "tier_business"
@@ -168,6 +176,12 @@ _JA: dict[Text, str] = {
     Text.SEPARATOR: "、",
     Text.MORE: "ほか {n} 件は表示しきれないため省略しました。",
     Text.BUTTON_DETAILS: "詳細",
+    Text.LEVEL_GREEN: "順調",
+    Text.LEVEL_YELLOW: "注意",
+    Text.LEVEL_ORANGE: "警戒",
+    Text.LEVEL_RED: "緊急",
+    Text.LEVEL_NO_DATA: "データなし",
+    Text.LEVEL_INSUFFICIENT_DATA: "サンプル不足",
     Text.TIER_STRATEGIC: "戦略KPI",
     Text.TIER_BUSINESS: "事業KPI",
     Text.TIER_OPERATIONAL: "運営KPI",
@@ -318,6 +332,12 @@ _EN: dict[Text, str] = {
     Text.SEPARATOR: ", ",
     Text.MORE: "{n} more not shown: there is no room for them.",
     Text.BUTTON_DETAILS: "Details",
+    Text.LEVEL_GREEN: "on track",
+    Text.LEVEL_YELLOW: "caution",
+    Text.LEVEL_ORANGE: "warning",
+    Text.LEVEL_RED: "critical",
+    Text.LEVEL_NO_DATA: "no data",
+    Text.LEVEL_INSUFFICIENT_DATA: "insufficient data",
     Text.TIER_STRATEGIC: "Strategic",
     Text.TIER_BUSINESS: "Business",
     Text.TIER_OPERATIONAL: "Operational",
@@ -457,7 +477,7 @@ _FREQUENCIES = {
 
 def normalize_locale(locale: str) -> str:
     """Return `ja` for any Japanese locale (`ja`, `ja_JP`, `ja-JP`), else `en`."""
-    # The same rule as the catalog's `Localized.in_locale` and `Level.label`, so that a
+    # The same rule as the catalog's `Localized.in_locale`, so that a
     # message never mixes the catalog's language with ours.
     return "ja" if locale.lower().startswith("ja") else "en"
 
@@ -482,6 +502,35 @@ _UNITS = {
 def unit_label(unit: Unit, locale: str) -> str:
     """Return the name of a unit, for an axis: 円 or JPY, and so on."""
     return t(locale, _UNITS[unit])
+
+
+_LEVELS = {
+    Level.GREEN: Text.LEVEL_GREEN,
+    Level.YELLOW: Text.LEVEL_YELLOW,
+    Level.ORANGE: Text.LEVEL_ORANGE,
+    Level.RED: Text.LEVEL_RED,
+    Level.NO_DATA: Text.LEVEL_NO_DATA,
+    Level.INSUFFICIENT_DATA: Text.LEVEL_INSUFFICIENT_DATA,
+}
+# Both no-data kinds share the white circle: neither is a judgement.
+_LEVEL_EMOJI = {
+    Level.GREEN: "🟢",
+    Level.YELLOW: "🟡",
+    Level.ORANGE: "🟠",
+    Level.RED: "🔴",
+    Level.NO_DATA: "⚪",
+    Level.INSUFFICIENT_DATA: "⚪",
+}
+
+
+def level_label(level: Level, locale: str) -> str:
+    """Return a level's name: 順調 or on track, and so on."""
+    return t(locale, _LEVELS[level])
+
+
+def level_emoji(level: Level) -> str:
+    """Return a level's status emoji."""
+    return _LEVEL_EMOJI[level]
 
 
 def tier_title(tier: Tier, locale: str) -> str:

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 
 from kpi_engine.catalog import AlertRule, Catalog, KpiDefinition
 from kpi_engine.formulas import Reading, Window, formula_for, window
-from kpi_engine.levels import Judge, Level, attainment, band, fired_rules, most_severe
+from kpi_engine.levels import Judge, Level, attainment, band, most_severe
 from kpi_engine.periods import ONE_DAY, Span, elapsed_share, history, same_period_last_year
+from kpi_engine.rules import fired_rules
 from kpi_engine.source import KpiSource
 from kpi_engine.targets import judged_target, target_in_force
 

@@ -1,7 +1,9 @@
-"""Attainment, level bands and the conditions of the automatic alert rules.
+"""Attainment and level bands, and the words the catalog uses to say how a KPI is judged.
 
-The words the catalog uses to say how a KPI is judged (`Direction`, `Judge`, `RuleCondition`,
-`Level`) are defined here, below the catalog, so that judging depends on nothing above it.
+`Direction`, `Judge`, `RuleCondition` and `Level` are defined here, below the catalog, so
+that judging depends on nothing above it; the automatic rules, which need the catalog's
+`AlertRule`, are judged in `kpi_engine.rules`. How a level looks (emoji, names) is the
+app's business (`bot.i18n`).
 
 Attainment is a percentage of the target (100 = exactly on target). Bands follow the KPI
 document's alert levels: 90 % and over on track, 80-90 % caution, 70-80 % warning, under
@@ -11,16 +13,11 @@ document's alert levels: 90 % and over on track, 80-90 % caution, 70-80 % warnin
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from kpi_engine.catalog import AlertRule
 
 # Percentages are rounded before any comparison so that float noise such as
 # 0.9 * 100 == 90.00000000000001 or 89.99999999999999 lands on the intended side.
-_PRECISION = 9
+PRECISION = 9
 
 
 class Direction(StrEnum):
@@ -62,16 +59,6 @@ class Level(StrEnum):
         """Rank levels for escalation: red is the highest, both no-data kinds the lowest."""
         return _SEVERITY[self]
 
-    @property
-    def emoji(self) -> str:
-        """Return the status emoji; both no-data kinds share the white circle."""
-        return _EMOJI[self]
-
-    def label(self, locale: str) -> str:
-        """Return the level's name in Japanese for `ja*` locales, else in English."""
-        ja, en = _LABELS[self]
-        return ja if locale.lower().startswith("ja") else en
-
 
 _SEVERITY = {
     Level.NO_DATA: 0,
@@ -80,22 +67,6 @@ _SEVERITY = {
     Level.YELLOW: 2,
     Level.ORANGE: 3,
     Level.RED: 4,
-}
-_EMOJI = {
-    Level.GREEN: "🟢",
-    Level.YELLOW: "🟡",
-    Level.ORANGE: "🟠",
-    Level.RED: "🔴",
-    Level.NO_DATA: "⚪",
-    Level.INSUFFICIENT_DATA: "⚪",
-}
-_LABELS = {
-    Level.GREEN: ("順調", "on track"),
-    Level.YELLOW: ("注意", "caution"),
-    Level.ORANGE: ("警戒", "warning"),
-    Level.RED: ("緊急", "critical"),
-    Level.NO_DATA: ("データなし", "no data"),
-    Level.INSUFFICIENT_DATA: ("サンプル不足", "insufficient data"),
 }
 _BANDS = ((90.0, Level.GREEN), (80.0, Level.YELLOW), (70.0, Level.ORANGE))
 
@@ -145,34 +116,11 @@ def band(attainment_percent: float) -> Level:
     """Return the level for an attainment: >= 90 green, >= 80 yellow, >= 70 orange, else red."""
     if math.isnan(attainment_percent):
         raise ValueError("attainment is NaN")
-    rounded = round(attainment_percent, _PRECISION)
+    rounded = round(attainment_percent, PRECISION)
     for floor, level in _BANDS:
         if rounded >= floor:
             return level
     return Level.RED
-
-
-def fired_rules(
-    rules: Sequence[AlertRule], value: float | None, attainment: float | None
-) -> list[AlertRule]:
-    """Return the rules whose condition holds, in the given order.
-
-    A None value or attainment (no data, too small a sample) fires no rule that needs it.
-    """
-    return [rule for rule in rules if _holds(rule, value, attainment)]
-
-
-def _holds(rule: AlertRule, value: float | None, attainment_percent: float | None) -> bool:
-    match rule.condition:
-        case RuleCondition.ATTAINMENT_BELOW:
-            return (
-                attainment_percent is not None
-                and round(attainment_percent, _PRECISION) < rule.threshold
-            )
-        case RuleCondition.VALUE_AT_MOST:
-            return value is not None and round(value, _PRECISION) <= rule.threshold
-        case RuleCondition.VALUE_BELOW:
-            return value is not None and round(value, _PRECISION) < rule.threshold
 
 
 def most_severe(*levels: Level) -> Level:

@@ -21,7 +21,15 @@ from bot.blocks.limits import (
 from bot.blocks.message import EMPTY, Message, context, fallback, header, plain, section
 from bot.formatting import NO_VALUE, format_attainment, format_value
 from bot.grammar import MAX_TEXT, Problem
-from bot.i18n import Text, frequency_label, normalize_locale, t, tier_title
+from bot.i18n import (
+    Text,
+    frequency_label,
+    level_emoji,
+    level_label,
+    normalize_locale,
+    t,
+    tier_title,
+)
 from kpi_engine.catalog import KpiDefinition, Tier, Unit
 from kpi_engine.evaluate import Basis, KpiState, PeriodValue
 from kpi_engine.levels import Level
@@ -168,7 +176,7 @@ def _target_field(state: KpiState, locale: str) -> str:
 
 
 def _level_text(state: KpiState, locale: str) -> str:
-    lines = [f"{state.level.emoji} *{state.level.label(locale)}*"]
+    lines = [f"{level_emoji(state.level)} *{level_label(state.level, locale)}*"]
     if state.level is Level.NO_DATA and state.basis is None:
         lines.append(t(locale, Text.KPI_NO_DATA))
     elif state.level is Level.INSUFFICIENT_DATA:
@@ -248,7 +256,7 @@ def kpi_message(state: KpiState, locale: str) -> Message:
     locale = normalize_locale(locale)
     kpi = state.kpi
     blocks: list[Block] = [
-        header(f"{state.level.emoji} {kpi.name.in_locale(locale)}"),
+        header(f"{level_emoji(state.level)} {kpi.name.in_locale(locale)}"),
         section(_level_text(state, locale)),
         section(fields=_figures(state, locale)),
     ]
@@ -269,12 +277,12 @@ def kpi_message(state: KpiState, locale: str) -> Message:
     text = t(
         locale,
         Text.KPI_FALLBACK,
-        emoji=state.level.emoji,
+        emoji=level_emoji(state.level),
         name=kpi_name(kpi, locale),
         value=format_value(_judged_period(state).value, kpi.unit, locale),
         target=format_value(state.target.value if state.target else None, kpi.unit, locale),
         attainment=format_attainment(state.attainment),
-        label=state.level.label(locale),
+        label=level_label(state.level, locale),
     )
     return Message(text=fallback(text), blocks=blocks)
 
@@ -295,12 +303,12 @@ def status_line(state: KpiState, locale: str) -> str:
     line = t(
         locale,
         Text.STATUS_LINE,
-        emoji=state.level.emoji,
+        emoji=level_emoji(state.level),
         name=kpi_name(state.kpi, locale),
         value=value,
         target=target,
         attainment=format_attainment(state.attainment),
-        label=state.level.label(locale),
+        label=level_label(state.level, locale),
     )
     return truncate(line, _LINE_LIMIT)
 
@@ -317,9 +325,9 @@ def _chunks(title: str, lines: list[str]) -> list[str]:
 
 
 def _level_counts(states: list[KpiState]) -> str:
-    counts = Counter(state.level.emoji for state in states)
+    counts = Counter(level_emoji(state.level) for state in states)
     order = sorted(Level, key=lambda level: -level.severity)
-    emojis = dict.fromkeys(level.emoji for level in order)
+    emojis = dict.fromkeys(level_emoji(level) for level in order)
     return " ".join(f"{emoji} {counts[emoji]}" for emoji in emojis if counts[emoji])
 
 
@@ -330,7 +338,12 @@ def status_message(states: list[KpiState], locale: str, level: Level | None = No
     title = (
         t(locale, Text.STATUS_TITLE)
         if level is None
-        else t(locale, Text.STATUS_TITLE_FILTERED, emoji=level.emoji, label=level.label(locale))
+        else t(
+            locale,
+            Text.STATUS_TITLE_FILTERED,
+            emoji=level_emoji(level),
+            label=level_label(level, locale),
+        )
     )
     top: list[Block] = [header(title)]
     if states:

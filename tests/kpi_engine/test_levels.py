@@ -11,9 +11,9 @@ from kpi_engine.levels import (
     Level,
     attainment,
     band,
-    fired_rules,
     most_severe,
 )
+from kpi_engine.rules import fired_rules
 
 BANDED = {Level.GREEN, Level.YELLOW, Level.ORANGE, Level.RED}
 any_number = st.floats(allow_nan=False, allow_infinity=False)
@@ -188,23 +188,3 @@ def test_no_data_of_either_kind_is_less_severe_than_green() -> None:
 
     assert Level.NO_DATA.severity == Level.INSUFFICIENT_DATA.severity == min(severities)
     assert Level.GREEN.severity < Level.YELLOW.severity < Level.ORANGE.severity < Level.RED.severity
-
-
-@pytest.mark.parametrize(
-    ("level", "ja", "en", "emoji"),
-    [
-        (Level.GREEN, "順調", "on track", "🟢"),
-        (Level.YELLOW, "注意", "caution", "🟡"),
-        (Level.ORANGE, "警戒", "warning", "🟠"),
-        (Level.RED, "緊急", "critical", "🔴"),
-        (Level.NO_DATA, "データなし", "no data", "⚪"),
-        (Level.INSUFFICIENT_DATA, "サンプル不足", "insufficient data", "⚪"),
-    ],
-)
-def test_levels_have_labels_in_both_languages_and_an_emoji(
-    level: Level, ja: str, en: str, emoji: str
-) -> None:
-    assert level.label("ja") == ja
-    assert level.label("ja-JP") == ja
-    assert level.label("en-US") == en
-    assert level.emoji == emoji

@@ -11,6 +11,7 @@ import pytest
 from bot.blocks.home import home_view
 from bot.blocks.ids import ActionId
 from bot.blocks.limits import HOME_BLOCKS
+from bot.i18n import level_emoji
 from kpi_engine.catalog import Tier
 from tests.bot.blocks.slack_checks import (
     JAPANESE,
@@ -77,7 +78,7 @@ def test_every_kpi_has_its_level_and_a_button_by_tier(demo: Demo) -> None:
     assert headers == ["KPIダッシュボード", "戦略KPI", "事業KPI", "運営KPI", "顧客KPI"]
     text = all_text(payload)
     for state in demo.states:
-        assert f"{state.level.emoji} *{state.kpi.name.ja}*:" in text
+        assert f"{level_emoji(state.level)} *{state.kpi.name.ja}*:" in text
 
 
 def test_home_with_more_kpis_than_fit_says_how_many_are_left_out(demo: Demo) -> None:

@@ -11,11 +11,14 @@ from bot.i18n import (
     MESSAGES,
     Text,
     frequency_label,
+    level_emoji,
+    level_label,
     normalize_locale,
     t,
     tier_title,
 )
 from kpi_engine.catalog import Tier, UpdateFrequency
+from kpi_engine.levels import Level
 from tests.bot.blocks.slack_checks import (
     JAPANESE,
     Demo,
@@ -99,3 +102,23 @@ def test_japanese_messages_are_japanese_in_kpibots_own_words(demo: Demo) -> None
     for name, message in every_message(demo, "ja").items():
         payload = message.as_payload()
         assert JAPANESE.search(own_text(all_text(payload), provided)), name
+
+
+@pytest.mark.parametrize(
+    ("level", "ja", "en", "emoji"),
+    [
+        (Level.GREEN, "順調", "on track", "🟢"),
+        (Level.YELLOW, "注意", "caution", "🟡"),
+        (Level.ORANGE, "警戒", "warning", "🟠"),
+        (Level.RED, "緊急", "critical", "🔴"),
+        (Level.NO_DATA, "データなし", "no data", "⚪"),
+        (Level.INSUFFICIENT_DATA, "サンプル不足", "insufficient data", "⚪"),
+    ],
+)
+def test_levels_have_labels_in_both_languages_and_an_emoji(
+    level: Level, ja: str, en: str, emoji: str
+) -> None:
+    assert level_label(level, "ja") == ja
+    assert level_label(level, "ja-JP") == ja
+    assert level_label(level, "en-US") == en
+    assert level_emoji(level) == emoji

@@ -33,7 +33,7 @@ from bot.blocks.kpi import (
 )
 from bot.blocks.limits import MESSAGE_BLOCKS, escape, truncate
 from bot.grammar import Problem
-from bot.i18n import tier_title
+from bot.i18n import level_emoji, tier_title
 from kpi_engine.catalog import Localized, Tier, Unit, load_catalog
 from kpi_engine.evaluate import Basis, KpiState, PeriodValue, TargetInForce
 from kpi_engine.levels import Level
@@ -161,7 +161,7 @@ def test_status_groups_every_kpi_by_tier_in_document_order(demo: Demo) -> None:
     positions = [text.index(f"*{title}*") for title in ("戦略KPI", "事業KPI", "運営KPI", "顧客KPI")]
     assert positions == sorted(positions)
     for state in demo.states:
-        assert f"{state.level.emoji} *{state.kpi.name.ja}*:" in text
+        assert f"{level_emoji(state.level)} *{state.kpi.name.ja}*:" in text
     assert (
         "🟠 *月次経常収益（MRR）*: ¥4,737,620 / 目標 ¥8,000,000（現時点 ¥6,133,333）、"
         "達成率 77.2 %（警戒）" in text
