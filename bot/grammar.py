@@ -274,8 +274,3 @@ def _parse_number(text: str) -> float | None:
         return None
     value = float(cleaned)
     return value if math.isfinite(value) else None
-
-
-def parse(text: str, catalog: Catalog) -> Command:
-    """Parse `/kpi` text against a catalog (builds a `Grammar`; reuse one when you can)."""
-    return Grammar(catalog).parse(text)

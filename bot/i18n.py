@@ -98,7 +98,6 @@ class Text(StrEnum):
     NOT_ADMIN_NONE = "not_admin_none"
     RECORD_STORED = "record_stored"
     RECORD_UPDATED = "record_updated"
-    RECORD_INVALID = "record_invalid"
     NOT_RECORDABLE = "not_recordable"
     # Usage errors: one per `bot.grammar.Problem`
     USAGE_TOO_LONG = "usage_too_long"
@@ -135,7 +134,6 @@ class Text(StrEnum):
     HOME_LEARNING = "home_learning"
     HOME_ACTIVE_STUDENTS = "home_active_students"
     HOME_COMPLETION = "home_completion"
-    HOME_LEVELS = "home_levels"
     HOME_RESTRICTED = "home_restricted"
     HOME_RESTRICTED_NOTE = "home_restricted_note"
 
@@ -244,7 +242,6 @@ _JA: dict[Text, str] = {
     Text.NOT_ADMIN_NONE: "管理者が設定されていません（環境変数 `KPIBOT_ADMINS`）。",
     Text.RECORD_STORED: "✅ *{name}* に {value} を記録しました（{at}）。",
     Text.RECORD_UPDATED: "✅ *{name}* の {at} の値を {value} に更新しました。",
-    Text.RECORD_INVALID: "記録できませんでした:",
     Text.NOT_RECORDABLE: (
         "*{name}* は kpibot がデータから計算するKPIのため、値を記録できません。\n"
         "記録できるKPI: {names}"
@@ -304,7 +301,6 @@ _JA: dict[Text, str] = {
     Text.HOME_LEARNING: "📚 *受講進捗状況*",
     Text.HOME_ACTIVE_STUDENTS: "受講中の受講生",
     Text.HOME_COMPLETION: "完走率",
-    Text.HOME_LEVELS: "KPIレベル",
     Text.HOME_RESTRICTED: "🔒 非表示",
     Text.HOME_RESTRICTED_NOTE: "🔒 は閲覧が制限されたKPIに関わる数値のため、表示していません。",
 }
@@ -403,7 +399,6 @@ _EN: dict[Text, str] = {
     Text.NOT_ADMIN_NONE: "No admins are configured (environment variable `KPIBOT_ADMINS`).",
     Text.RECORD_STORED: "✅ Recorded {value} for *{name}* ({at}).",
     Text.RECORD_UPDATED: "✅ Updated *{name}* for {at} to {value}.",
-    Text.RECORD_INVALID: "Nothing was recorded:",
     Text.NOT_RECORDABLE: (
         "*{name}* is computed by kpibot from its data, so it cannot be recorded.\n"
         "KPIs you can record: {names}"
@@ -453,7 +448,6 @@ _EN: dict[Text, str] = {
     Text.HOME_LEARNING: "📚 *Learning progress*",
     Text.HOME_ACTIVE_STUDENTS: "Active students",
     Text.HOME_COMPLETION: "Completion rate",
-    Text.HOME_LEVELS: "KPI levels",
     Text.HOME_RESTRICTED: "🔒 hidden",
     Text.HOME_RESTRICTED_NOTE: "🔒 figures belong to restricted KPIs, so they are not shown.",
 }

@@ -366,9 +366,3 @@ EVENT_MODELS: dict[str, type[Base]] = {
     "release": Release,
     "measurement": Measurement,
 }
-
-
-def columns_of(model: type[Base]) -> list[str]:
-    """The column names of a model's table, in table order."""
-    table: Any = model.__table__
-    return [column.name for column in table.columns]

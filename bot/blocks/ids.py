@@ -9,13 +9,11 @@ class ActionId(StrEnum):
     """The `action_id` of interactive elements; listeners match on these."""
 
     SHOW_KPI = "kpi_show"  # a button whose value is a KPI id
-    SHOW_STATUS = "kpi_status"
 
 
 class BlockId(StrEnum):
     """The `block_id` prefixes of blocks; rows append `.` and the KPI id to stay unique."""
 
-    KPI_ROW = "kpi_row"
     SUGGESTION = "kpi_suggestion"
     HOME_KPI = "home_kpi"
 

@@ -45,8 +45,6 @@ _RELATIVE_UNITS = frozenset({Unit.COUNT, Unit.JPY, Unit.SCORE, Unit.RATIO})
 # A status line holds three numbers; a huge one must not crowd out the other KPIs.
 _LINE_LIMIT = 600
 _QUERY_LIMIT = 100
-_PROBLEMS_SHOWN = 20
-_PROBLEM_LIMIT = 300
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 _VS_PREVIOUS = {False: Text.KPI_VS_PREVIOUS, True: Text.KPI_PROJECTED_VS_PREVIOUS}
 _VS_LAST_YEAR = {False: Text.KPI_VS_LAST_YEAR, True: Text.KPI_PROJECTED_VS_LAST_YEAR}
@@ -479,17 +477,6 @@ def not_recordable_message(
         f"{kpi_name(other, locale)} `{escape(other.id)}`" for other in recordable
     )
     return _single(t(locale, Text.NOT_RECORDABLE, name=kpi_name(kpi, locale), names=names or EMPTY))
-
-
-def record_invalid_message(problems: list[str], locale: str) -> Message:
-    """Build the answer to a `/kpi record` that stored nothing, listing every problem."""
-    title = t(locale, Text.RECORD_INVALID)
-    lines = [f"• {escape(truncate(problem, _PROBLEM_LIMIT))}" for problem in problems]
-    if len(lines) > _PROBLEMS_SHOWN:
-        more = t(locale, Text.MORE, n=len(lines) - _PROBLEMS_SHOWN)
-        lines = [*lines[:_PROBLEMS_SHOWN], more]
-    first = f" {escape(problems[0])}" if problems else ""
-    return Message(text=fallback(title + first), blocks=[section("\n".join([title, *lines]))])
 
 
 def error_message(reference: str, locale: str) -> Message:

@@ -1,4 +1,4 @@
-"""Buttons: a KPI's detail (from "did you mean" or the App Home) and the status list.
+"""Buttons: a KPI's detail, from "did you mean" or the App Home.
 
 Each acks at once and answers from the follow-up pool. A button in a message (the
 ephemeral "did you mean") answers through the message's `response_url`, replacing it. A
@@ -17,7 +17,6 @@ from slack_bolt import Ack, App, BoltContext
 from bot.blocks.ids import ActionId
 from bot.blocks.kpi import busy_message
 from bot.blocks.message import Message
-from bot.grammar import LEVEL_WORDS
 from bot.listeners import services_of
 from bot.listeners.errors import after_ack, send_to_user
 
@@ -58,22 +57,6 @@ def show_kpi(ack: Ack, action: dict[str, Any], body: dict[str, Any], context: Bo
     _answer_after_ack(ack, body, context, answer)
 
 
-def show_status(
-    ack: Ack, action: dict[str, Any], body: dict[str, Any], context: BoltContext
-) -> None:
-    """The status button: every KPI the user may see, at a level when the value names one."""
-    services = services_of(context)
-    user_id, channel_id = _asker(body)
-    level = LEVEL_WORDS.get(str(action.get("value") or "").casefold())
-    _answer_after_ack(
-        ack,
-        body,
-        context,
-        lambda: services.status(level, user_id=user_id, channel_id=channel_id),
-    )
-
-
 def register(app: App) -> None:
     """Register the button handlers (matched on the action id, in any block)."""
     app.action(ActionId.SHOW_KPI.value)(show_kpi)
-    app.action(ActionId.SHOW_STATUS.value)(show_status)

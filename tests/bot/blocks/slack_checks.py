@@ -33,7 +33,6 @@ from bot.blocks.kpi import (
     not_admin_message,
     not_recordable_message,
     record_confirmation,
-    record_invalid_message,
     restricted_message,
     status_message,
     status_pending_message,
@@ -290,9 +289,6 @@ def every_message(demo: Demo, locale: str) -> dict[str, Message]:
     messages["recorded"] = record_confirmation(mrr, 5_000_000, AS_OF, False, locale)
     messages["record updated"] = record_confirmation(
         demo.catalog.get("nps"), 71.5, AS_OF.replace(hour=9, minute=30), True, locale
-    )
-    messages["record invalid"] = record_invalid_message(
-        ["value: not a number (got 'abc')", "<script> & more"], locale
     )
     # What the grammar hands over, and worse: an empty word, markup, a whole 3,000+ characters.
     words = {

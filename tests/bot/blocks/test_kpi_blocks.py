@@ -24,7 +24,6 @@ from bot.blocks.kpi import (
     not_admin_message,
     not_recordable_message,
     record_confirmation,
-    record_invalid_message,
     sparkline,
     status_message,
     status_pending_message,
@@ -239,13 +238,6 @@ def test_a_recorded_value_is_confirmed_with_what_was_stored() -> None:
     assert updated["text"] == (
         "✅ Updated *Monthly recurring revenue (MRR)* for 2026-11-23 09:30 to ¥5,000,000."
     )
-
-
-def test_an_invalid_record_lists_every_problem_escaped_and_bounded() -> None:
-    payload = check_message(record_invalid_message(["value: <oops> & more"], "en"))
-    assert "Nothing was recorded:\n• value: &lt;oops&gt; &amp; more" in all_text(payload)
-    many = check_message(record_invalid_message([f"row {i}: bad" for i in range(500)], "ja"))
-    assert "ほか 480 件" in all_text(many)
 
 
 @pytest.mark.parametrize(
