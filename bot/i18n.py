@@ -110,6 +110,7 @@ class Text(StrEnum):
     ERROR_REFERENCE = "error_reference"
     INVITE_BOT = "invite_bot"
     BUSY = "busy"
+    CLOSE = "close"
     DATABASE_BUSY = "database_busy"
     DATABASE_DOWN = "database_down"
     CHART_PENDING = "chart_pending"
@@ -273,6 +274,7 @@ _JA: dict[Text, str] = {
         "`/invite @kpibot` を実行してから、もう一度お試しください。"
     ),
     Text.BUSY: "⏳ kpibot は現在混み合っています。1分ほどしてからもう一度お試しください。",
+    Text.CLOSE: "閉じる",
     Text.DATABASE_BUSY: (
         "⏳ データの取り込み中のため、いまは処理できません。1分ほどしてからもう一度お試しください。"
     ),
@@ -420,6 +422,7 @@ _EN: dict[Text, str] = {
     Text.ERROR_REFERENCE: "Reference: `{reference}`",
     Text.INVITE_BOT: "kpibot is not in this channel. Run `/invite @kpibot`, then try again.",
     Text.BUSY: "⏳ kpibot is busy right now. Please try again in a minute.",
+    Text.CLOSE: "Close",
     Text.DATABASE_BUSY: (
         "⏳ Data is being imported, so this cannot be done right now. Please try again in a minute."
     ),

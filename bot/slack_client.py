@@ -1,15 +1,16 @@
 """The one Slack Web API client, the poster to response_urls, and Slack's error codes as
 exception types.
 
-Callers catch `NotInChannel` rather than comparing `error.response["error"]` strings.
+`SlackClient` raises a `SlackCallError` subclass for the codes kpibot meets, so callers
+catch `NotInChannel` or `MessageNotFound` rather than comparing `error.response["error"]`
+strings, and no call site needs wrapping. The types stay `SlackApiError`s, so slack_sdk's
+and Bolt's own handling of failed calls keeps working.
 """
 
 from __future__ import annotations
 
 import http.client
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.web import SlackResponse
 from slack_sdk.webhook import WebhookClient
 
 from bot.settings import Settings
@@ -34,11 +36,11 @@ RESPONSE_URL_TIMEOUT_SECONDS = 5
 log = logging.getLogger("kpibot.slack")
 
 
-class SlackCallError(Exception):
+class SlackCallError(SlackApiError):
     """A Web API call answered `ok: false`; `code` is Slack's error code."""
 
-    def __init__(self, method: str, code: str) -> None:
-        super().__init__(f"Slack {method} failed: {code}")
+    def __init__(self, method: str, code: str, response: SlackResponse) -> None:
+        super().__init__(f"Slack {method} failed: {code}", response)  # type: ignore[no-untyped-call]
         self.method = method
         self.code = code
 
@@ -47,37 +49,71 @@ class NotInChannel(SlackCallError):
     """The bot is not a member of the channel (or cannot see it): it must be invited."""
 
 
+class ChannelArchived(SlackCallError):
+    """The channel is archived: nothing can be posted there."""
+
+
+class MessageNotFound(SlackCallError):
+    """The message to update or delete is gone."""
+
+
+class CannotEdit(SlackCallError):
+    """Slack refuses to edit the message (not the bot's own, or too old to edit)."""
+
+
+class InvalidMessage(SlackCallError):
+    """The message was refused for its content: too long, or blocks Slack will not take."""
+
+
 class RateLimited(SlackCallError):
     """Slack still refused the call for its rate limit after the retries."""
+
+
+class NotAuthorized(SlackCallError):
+    """The token is wrong, revoked, or its account deactivated: nothing will work."""
 
 
 _TYPES: dict[str, type[SlackCallError]] = {
     "not_in_channel": NotInChannel,
     "channel_not_found": NotInChannel,
+    "is_archived": ChannelArchived,
+    "message_not_found": MessageNotFound,
+    "cant_update_message": CannotEdit,
+    "edit_window_closed": CannotEdit,
+    "msg_too_long": InvalidMessage,
+    "invalid_blocks": InvalidMessage,
     "ratelimited": RateLimited,
+    "invalid_auth": NotAuthorized,
+    "token_revoked": NotAuthorized,
+    "account_inactive": NotAuthorized,
 }
 
 
 def typed(error: SlackApiError) -> SlackCallError:
     """Map a slack_sdk error to the exception type of its Slack error code."""
-    code = str(error.response.get("error", "unknown_error"))
-    method = str(error.response.api_url).rstrip("/").rsplit("/", 1)[-1]
-    return _TYPES.get(code, SlackCallError)(method, code)
+    if isinstance(error, SlackCallError):
+        return error
+    response = error.response
+    code = str(response.get("error", "unknown_error"))
+    method = str(response.api_url).rstrip("/").rsplit("/", 1)[-1]
+    return _TYPES.get(code, SlackCallError)(method, code, response)
 
 
-@contextmanager
-def slack_errors() -> Iterator[None]:
-    """Re-raise Slack API errors inside the block as `SlackCallError` subclasses."""
-    try:
-        yield
-    except SlackApiError as error:
-        raise typed(error) from error
+class SlackClient(WebClient):
+    """slack_sdk's client, raising kpibot's exception type for each Slack error code."""
+
+    def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
+        """Call a Web API method; a failed call raises its `SlackCallError` type."""
+        try:
+            return super().api_call(api_method, **kwargs)
+        except SlackApiError as error:
+            raise typed(error) from error
 
 
-def build_web_client(settings: Settings) -> WebClient:
+def build_web_client(settings: Settings) -> SlackClient:
     """Build the process's Web API client: the configured base URL and retry handlers."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    return WebClient(
+    return SlackClient(
         token=token,
         base_url=settings.slack_api_url,
         timeout=TIMEOUT_SECONDS,

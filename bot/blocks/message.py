@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
     SectionBlock,
 )
+from slack_sdk.models.views import View
 
 from bot.blocks.limits import (
     CONTEXT_ELEMENTS,
@@ -25,8 +26,10 @@ from bot.blocks.limits import (
     FALLBACK_TEXT,
     FIELD_TEXT,
     HEADER_TEXT,
+    MODAL_BLOCKS,
     SECTION_FIELDS,
     SECTION_TEXT,
+    VIEW_TITLE,
     truncate,
 )
 
@@ -92,3 +95,16 @@ def context(*texts: str) -> ContextBlock:
 def fallback(text: str) -> str:
     """Return the notification text of a message: escaped `text`, cut, never empty."""
     return _filled(text, FALLBACK_TEXT)
+
+
+MODAL_TITLE = "kpibot"
+
+
+def modal(message: Message, close: str) -> View:
+    """Return a modal showing a message (as an answer in place of a submitted form)."""
+    return View(
+        type="modal",
+        title=plain(MODAL_TITLE, VIEW_TITLE),
+        close=plain(close, VIEW_TITLE),
+        blocks=message.blocks[:MODAL_BLOCKS],
+    )

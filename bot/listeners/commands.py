@@ -21,7 +21,6 @@ from bot.charts import render_kpi_chart
 from bot.listeners import services_of
 from bot.listeners.errors import after_ack, send_to_user
 from bot.services import FollowUp, PostInChannel, SendStatus, Services, UploadChart
-from bot.slack_client import slack_errors
 
 COMMAND = "/kpi"
 # Slack's own limit for an ack; the follow-up waits at most this long for it.
@@ -69,19 +68,17 @@ def run_follow_up(
             send_to_user(status, body=command, services=services, replace_original=True)
         case PostInChannel(kpi=kpi):
             message = kpi_message(services.state(kpi), services.locale)
-            with slack_errors():
-                services.client.chat_postMessage(channel=channel_id, **message.as_payload())
+            services.client.chat_postMessage(channel=channel_id, **message.as_payload())
         case UploadChart(kpi=kpi):
             state = services.state(kpi)
             png = render_kpi_chart(state, services.locale)
-            with slack_errors():
-                services.client.files_upload_v2(
-                    channel=channel_id,
-                    file=png,
-                    filename=f"{kpi.id}.png",
-                    title=kpi.name.in_locale(services.locale),
-                    initial_comment=kpi_message(state, services.locale).text,
-                )
+            services.client.files_upload_v2(
+                channel=channel_id,
+                file=png,
+                filename=f"{kpi.id}.png",
+                title=kpi.name.in_locale(services.locale),
+                initial_comment=kpi_message(state, services.locale).text,
+            )
             # The "drawing the chart…" note has done its job.
             services.responses.post(command.get("response_url"), {"delete_original": True})
 

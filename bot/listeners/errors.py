@@ -29,12 +29,12 @@ from bot.blocks.kpi import (
     invite_bot_message,
     unknown_kpi_message,
 )
-from bot.blocks.message import Message
+from bot.blocks.message import Message, modal
 from bot.errors import new_reference
-from bot.i18n import DEFAULT_LOCALE
+from bot.i18n import DEFAULT_LOCALE, Text, t
 from bot.listeners import SERVICES, VERIFIED, services_of
 from bot.services import Services
-from bot.slack_client import NotInChannel, slack_errors
+from bot.slack_client import NotInChannel
 from kpi_engine.catalog import UnknownKpi
 from storage.db import DatabaseBusy, DatabaseError
 
@@ -82,8 +82,7 @@ def send_to_user(
     user_id = _user_id(body)
     if not user_id:
         raise RuntimeError("a request with neither a usable response_url nor a user")
-    with slack_errors():
-        services.client.chat_postMessage(channel=user_id, **message.as_payload())
+    services.client.chat_postMessage(channel=user_id, **message.as_payload())
 
 
 def deliver(
@@ -96,17 +95,38 @@ def deliver(
     """Show an answer to the user by the best way left: the ack, the response_url, or a DM."""
     if response is not None and body.get("command"):
         # The slash command was not acked yet: the answer can be the ack itself.
-        payload = {**message.as_payload(), "response_type": "ephemeral"}
-        return BoltResponse(
-            status=200,
-            body=json.dumps(payload, ensure_ascii=False),
-            headers={"content-type": "application/json;charset=utf-8"},
-        )
+        return _json_ack({**message.as_payload(), "response_type": "ephemeral"})
+    if response is not None and body.get("type") == "view_submission":
+        # A form was submitted: the answer shows in the modal itself.
+        return _json_ack(_in_modal(message, body, services.locale))
     try:
         send_to_user(message, body=body, services=services)
     except Exception:
         log.exception("could not tell the user about an error")
     return None
+
+
+def _json_ack(payload: dict[str, Any]) -> BoltResponse:
+    return BoltResponse(
+        status=200,
+        body=json.dumps(payload, ensure_ascii=False),
+        headers={"content-type": "application/json;charset=utf-8"},
+    )
+
+
+def _in_modal(message: Message, body: dict[str, Any], locale: str) -> dict[str, Any]:
+    """The ack of a view submission that shows a message: under the form's first input,
+    or, for a form without inputs, as the modal itself."""
+    view = body.get("view")
+    blocks = view.get("blocks") if isinstance(view, dict) else None
+    inputs = [
+        block.get("block_id")
+        for block in (blocks if isinstance(blocks, list) else [])
+        if isinstance(block, dict) and block.get("type") == "input" and block.get("block_id")
+    ]
+    if inputs:
+        return {"response_action": "errors", "errors": {inputs[0]: message.text}}
+    return {"response_action": "update", "view": modal(message, t(locale, Text.CLOSE)).to_dict()}
 
 
 def handle_error(

@@ -9,7 +9,6 @@ from slack_bolt import App, BoltContext
 
 from bot.listeners import services_of
 from bot.listeners.errors import after_ack
-from bot.slack_client import slack_errors
 
 log = logging.getLogger("kpibot.slack")
 
@@ -23,8 +22,7 @@ def publish_home(event: dict[str, Any], body: dict[str, Any], context: BoltConte
 
     def publish() -> None:
         view = services.home(user_id)
-        with slack_errors():
-            services.client.views_publish(user_id=user_id, view=view)
+        services.client.views_publish(user_id=user_id, view=view)
 
     # No note when busy: a DM each time a user opens the tab would be noise.
     if not after_ack(context, body, publish, busy_note=False):

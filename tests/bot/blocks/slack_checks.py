@@ -61,11 +61,15 @@ JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 _RAW_MARKUP = re.compile(r"<(?!@[UW][A-Z0-9]+>)|&(?!(?:amp|lt|gt);)")
 
 
-def _validators() -> tuple[Draft202012Validator, Draft202012Validator]:
-    """The schema for a list of blocks and for a Home view."""
+def _validators() -> tuple[Draft202012Validator, Draft202012Validator, Draft202012Validator]:
+    """The schema for a list of blocks, for a Home view and for a modal."""
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    home = {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": "#/$defs/home_view"}
-    return Draft202012Validator(schema), Draft202012Validator(home)
+
+    def view(kind: str) -> Draft202012Validator:
+        ref = {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": f"#/$defs/{kind}"}
+        return Draft202012Validator(ref)
+
+    return Draft202012Validator(schema), view("home_view"), view("modal_view")
 
 
 VALIDATORS = _validators()
@@ -194,6 +198,15 @@ def check_home(view: View) -> dict[str, Any]:
     assert not problems, problems
     assert payload["type"] == "home"
     _check_blocks(payload["blocks"], limits.HOME_BLOCKS)
+    return payload
+
+
+def check_modal(payload: dict[str, Any]) -> dict[str, Any]:
+    """Assert a modal view (as JSON) is one Slack accepts; return it."""
+    problems = [error.message for error in VALIDATORS[2].iter_errors(payload)]
+    assert not problems, problems
+    assert payload["type"] == "modal"
+    _check_blocks(payload["blocks"], limits.MODAL_BLOCKS)
     return payload
 
 
