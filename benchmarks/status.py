@@ -21,9 +21,8 @@ from pathlib import Path
 
 from benchmarks.demo_data import TODAY, ZONE, build_database, scale_for
 from kpi_engine.catalog import load_catalog
-from kpi_engine.evaluate import evaluate, evaluate_all
 from storage.db import Database, open_database
-from storage.source import SqlKpiSource
+from storage.snapshot import state_at, states_at
 
 AS_OF = datetime.combine(TODAY + timedelta(days=1), clock(), tzinfo=ZONE)
 
@@ -56,12 +55,10 @@ def main() -> None:
             database, loaded = build(Path(temp), events)
 
             def status(database: Database = database) -> None:
-                with database.read() as connection:
-                    evaluate_all(catalog, SqlKpiSource(connection), AS_OF, ZONE)
+                states_at(database, catalog, AS_OF, ZONE)
 
             def show_nps(database: Database = database) -> None:
-                with database.read() as connection:
-                    evaluate(nps, catalog, SqlKpiSource(connection), AS_OF, ZONE)
+                state_at(database, nps, catalog, AS_OF, ZONE)
 
             seconds = timed(status, args.runs)
             figures.append((loaded, seconds))

@@ -12,10 +12,8 @@ from bot.errors import EXIT_USAGE, CliError
 from bot.runtime import configured_database, load_configured_catalog
 from bot.settings import Settings, load_settings
 from kpi_engine.catalog import Catalog, KpiDefinition, UnknownKpi
-from kpi_engine.evaluate import KpiState, evaluate, evaluate_all
 from kpi_engine.export import state_as_dict
-from storage.db import Database
-from storage.source import SqlKpiSource
+from storage.snapshot import state_at, states_at
 
 
 def as_of_moment(settings: Settings, day: date | None) -> datetime:
@@ -34,24 +32,13 @@ def find_kpi(catalog: Catalog, query: str) -> KpiDefinition:
         raise CliError(f"unknown KPI {query!r}{hint}", EXIT_USAGE) from None
 
 
-def evaluate_states(
-    database: Database, catalog: Catalog, settings: Settings, moment: datetime
-) -> list[KpiState]:
-    """Evaluate every KPI on one consistent snapshot of the database."""
-    with database.read() as connection:
-        return evaluate_all(catalog, SqlKpiSource(connection), moment, settings.zone)
-
-
 def show(args: argparse.Namespace) -> int:
     """Print one KPI's state."""
     settings = load_settings()
     catalog = load_configured_catalog()
     kpi = find_kpi(catalog, args.kpi)
     database = configured_database()
-    with database.read() as connection:
-        state = evaluate(
-            kpi, catalog, SqlKpiSource(connection), as_of_moment(settings, args.at), settings.zone
-        )
+    state = state_at(database, kpi, catalog, as_of_moment(settings, args.at), settings.zone)
     if args.json:
         print(json.dumps(state_as_dict(state, settings.locale), ensure_ascii=False, indent=2))
     else:
@@ -62,8 +49,11 @@ def show(args: argparse.Namespace) -> int:
 def status(args: argparse.Namespace) -> int:
     """Print every KPI's state."""
     settings = load_settings()
-    states = evaluate_states(
-        configured_database(), load_configured_catalog(), settings, as_of_moment(settings, args.at)
+    states = states_at(
+        configured_database(),
+        load_configured_catalog(),
+        as_of_moment(settings, args.at),
+        settings.zone,
     )
     if args.json:
         payload = [state_as_dict(state, settings.locale) for state in states]

@@ -50,12 +50,12 @@ from bot.runtime import configured_database, load_configured_catalog, measured_k
 from bot.settings import Settings, load_settings
 from bot.slack_client import ResponseUrls, build_web_client
 from kpi_engine.catalog import Catalog, KpiDefinition
-from kpi_engine.dashboard import Dashboard, dashboard
-from kpi_engine.evaluate import KpiState, evaluate, evaluate_all
+from kpi_engine.dashboard import Dashboard
+from kpi_engine.evaluate import KpiState
 from kpi_engine.levels import Level
 from storage.db import Database
 from storage.ingest import record_measurement
-from storage.source import SqlKpiSource
+from storage.snapshot import board_at, state_at, states_at
 
 # `/kpi record` answers in the ack, which Slack wants within 3 s: behind an import that
 # holds the write lock longer, it says so and asks to try again.
@@ -129,27 +129,15 @@ class Services:
 
     def state(self, kpi: KpiDefinition) -> KpiState:
         """Evaluate one KPI now."""
-        with self.database.read() as connection:
-            return evaluate(
-                kpi, self.catalog, SqlKpiSource(connection), self.now(), self.settings.zone
-            )
+        return state_at(self.database, kpi, self.catalog, self.now(), self.settings.zone)
 
     def states(self) -> list[KpiState]:
         """Evaluate every KPI now, on one snapshot."""
-        with self.database.read() as connection:
-            return evaluate_all(
-                self.catalog, SqlKpiSource(connection), self.now(), self.settings.zone
-            )
+        return states_at(self.database, self.catalog, self.now(), self.settings.zone)
 
     def board_and_states(self) -> tuple[Dashboard, list[KpiState]]:
         """The dashboard figures and every KPI's state, on one snapshot."""
-        moment, zone = self.now(), self.settings.zone
-        with self.database.read() as connection:
-            source = SqlKpiSource(connection)
-            return (
-                dashboard(self.catalog, source, moment, zone),
-                evaluate_all(self.catalog, source, moment, zone),
-            )
+        return board_at(self.database, self.catalog, self.now(), self.settings.zone)
 
     def reply(self, text: str, *, user_id: str, channel_id: str) -> Reply:
         """Answer the text of a `/kpi` command from a user in a channel."""

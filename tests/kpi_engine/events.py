@@ -7,11 +7,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from kpi_engine.catalog import Catalog, load_catalog
-from kpi_engine.evaluate import KpiState, evaluate
+from kpi_engine.evaluate import KpiState
 from storage.db import Database
 from storage.ingest import import_rows
 from storage.readers import RawRow
-from storage.source import SqlKpiSource
+from storage.snapshot import state_at
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 AS_OF = datetime(2026, 11, 24, tzinfo=TOKYO)  # the end of 2026-11-23
@@ -29,8 +29,7 @@ def evaluated(
     database: Database, kpi_id: str, as_of: datetime = AS_OF, catalog: Catalog = CATALOG
 ) -> KpiState:
     """Evaluate one KPI at a moment on the database."""
-    with database.read() as connection:
-        return evaluate(catalog.get(kpi_id), catalog, SqlKpiSource(connection), as_of, TOKYO)
+    return state_at(database, catalog.get(kpi_id), catalog, as_of, TOKYO)
 
 
 def enrollment(id: str, at: str, customer: str, channel: str = "ad") -> Row:

@@ -12,10 +12,10 @@ from datetime import UTC, date, datetime
 import pytest
 
 from kpi_engine.catalog import Catalog
-from kpi_engine.evaluate import Basis, KpiState, evaluate_all
+from kpi_engine.evaluate import Basis, KpiState
 from kpi_engine.levels import Level
 from storage.db import Database
-from storage.source import SqlKpiSource
+from storage.snapshot import states_at
 from tests.kpi_engine.events import (
     AS_OF,
     CATALOG,
@@ -30,8 +30,7 @@ from tests.kpi_engine.events import (
 
 
 def everything(database: Database, as_of: datetime = AS_OF) -> list[KpiState]:
-    with database.read() as connection:
-        return evaluate_all(CATALOG, SqlKpiSource(connection), as_of, TOKYO)
+    return states_at(database, CATALOG, as_of, TOKYO)
 
 
 def nps_surveys(prefix: str, at: str, scores: list[int]) -> list[Row]:

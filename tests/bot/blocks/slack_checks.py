@@ -43,11 +43,11 @@ from bot.blocks.message import Message
 from bot.grammar import MAX_TEXT, Problem
 from bot.runtime import measured_kpis
 from kpi_engine.catalog import Catalog, KpiDefinition, Localized, load_catalog
-from kpi_engine.dashboard import Dashboard, dashboard
-from kpi_engine.evaluate import KpiState, evaluate_all
+from kpi_engine.dashboard import Dashboard
+from kpi_engine.evaluate import KpiState
 from kpi_engine.levels import Level
 from storage.db import open_database
-from storage.source import SqlKpiSource
+from storage.snapshot import board_at
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 DEMO_TODAY = "2026-11-23"
@@ -115,10 +115,7 @@ def load_demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
         catalog = load_catalog()
         database = open_database(f"sqlite:///{path}", TOKYO)
         try:
-            with database.read() as connection:
-                source = SqlKpiSource(connection)
-                states = evaluate_all(catalog, source, AS_OF, TOKYO)
-                board = dashboard(catalog, source, AS_OF, TOKYO)
+            board, states = board_at(database, catalog, AS_OF, TOKYO)
         finally:
             database.engine.dispose()
         _demo = Demo(catalog, states, board)
