@@ -20,7 +20,7 @@ from bot.settings import load_settings
 from kpi_engine.catalog import UnknownKpi
 from storage.db import Database, DatabaseError, create_db_engine, head_revision, upgrade
 from storage.import_worker import ImportWorkerError
-from storage.ingest import ImportResult, import_file, record_measurement
+from storage.ingest import ImportResult, import_file, validated_measurement, write_measurement
 from storage.readers import FileProblem, guess_format
 from storage.records import EventType
 from storage.rollups import rebuild_rollups
@@ -165,9 +165,10 @@ def record(args: argparse.Namespace) -> int:
         hint = f"; did you mean {', '.join(error.suggestions)}?" if error.suggestions else ""
         raise CliError(f"unknown KPI {args.kpi!r}{hint}", EXIT_USAGE) from None
     at = args.at if args.at is not None else datetime.now(UTC)
+    database = configured_database()
     try:
-        stored = record_measurement(
-            configured_database(), kpi=kpi, value=args.value, at=at, known_kpis=known
+        measurement = validated_measurement(
+            kpi=kpi, value=args.value, at=at, zone=database.zone, known_kpis=known
         )
     except ValidationError as error:
         problems = "; ".join(
@@ -176,6 +177,8 @@ def record(args: argparse.Namespace) -> int:
             for item in error.errors()
         )
         raise CliError(problems, EXIT_USAGE) from None
+    with database.write() as connection:
+        stored = write_measurement(connection, measurement, zone=database.zone)
     verb = "recorded" if stored.inserted else "updated" if stored.updated else "already recorded"
     local = stored.record["at"].astimezone(settings.zone)
     print(f"{verb}: {kpi} = {stored.record['value']:g} at {local.isoformat()}")

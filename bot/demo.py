@@ -60,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
     _refuse_to_replace(path, settings.database_url.get_secret_value())
     _remove_database(path)
     database = open_database(f"sqlite:///{path}", zone)
-    mark_as_demo(database)
+    with database.write() as connection:
+        mark_as_demo(connection)
     known_kpis = measured_kpis(load_configured_catalog())
     print(
         f"Building {path} with demo data from 2025-01-01 to {today} ({zone.key}), "

@@ -54,7 +54,7 @@ from kpi_engine.dashboard import Dashboard
 from kpi_engine.evaluate import KpiState
 from kpi_engine.levels import Level
 from storage.db import Database
-from storage.ingest import record_measurement
+from storage.ingest import validated_measurement, write_measurement
 from storage.snapshot import board_at, state_at, states_at
 
 # `/kpi record` answers in the ack, which Slack wants within 3 s: behind an import that
@@ -221,14 +221,15 @@ class Services:
         """Store a manual measurement at the start of `day` (local), or now."""
         zone = self.settings.zone
         at = datetime.combine(day, time(), tzinfo=zone) if day is not None else self.now()
-        stored = record_measurement(
-            self.database,
+        measurement = validated_measurement(
             kpi=kpi.id,
             value=value,
             at=at,
+            zone=self.database.zone,
             known_kpis=measured_kpis(self.catalog),
-            wait=RECORD_WAIT_SECONDS,
         )
+        with self.database.write(wait=RECORD_WAIT_SECONDS) as connection:
+            stored = write_measurement(connection, measurement, zone=self.database.zone)
         return Stored(at=stored.record["at"].astimezone(zone), updated=not stored.inserted)
 
 

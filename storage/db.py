@@ -418,11 +418,10 @@ def _align_time_zone(database: Database) -> None:
 DEMO_MARK = "demo"
 
 
-def mark_as_demo(database: Database) -> None:
+def mark_as_demo(connection: Connection) -> None:
     """Record that a database holds generated demo data, which `kpibot demo` may rebuild."""
-    with database.write() as connection:
-        connection.execute(Meta.__table__.delete().where(Meta.key == DEMO_MARK))  # type: ignore[attr-defined]
-        connection.execute(Meta.__table__.insert().values(key=DEMO_MARK, value="true"))  # type: ignore[attr-defined]
+    connection.execute(Meta.__table__.delete().where(Meta.key == DEMO_MARK))  # type: ignore[attr-defined]
+    connection.execute(Meta.__table__.insert().values(key=DEMO_MARK, value="true"))  # type: ignore[attr-defined]
 
 
 def is_demo_file(path: Path) -> bool:

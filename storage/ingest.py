@@ -1,9 +1,14 @@
 """Validated, idempotent imports of event records.
 
-A file is one transaction: by default any invalid row means nothing of it is stored and
-every problem is reported; with `skip_invalid` the valid rows are stored and the rejected
-ones returned. Rows are prepared (`storage.prepare`) and written in batches, so memory
-stays flat in the file size; a large file is prepared by a worker process meanwhile.
+The `write_*` functions store inside the caller's transaction and never commit, so a use
+case can store an import or a measurement together with other rows, all or nothing. The
+`import_*` functions run one import in a write transaction of their own.
+
+An import is all or nothing: by default any invalid row means nothing of it may be stored
+(`result.stored` is False and the caller rolls back) and every problem is reported; with
+`skip_invalid` the valid rows are stored and the rejected ones returned. Rows are prepared
+(`storage.prepare`) and written in batches, so memory stays flat in the file size; a large
+file is prepared by a worker process meanwhile.
 
 An id repeated within one import must repeat its content. The rows this import wrote are
 recognised in the table itself (SQLite: a rowid above the one before the import;
@@ -19,7 +24,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Column, Connection, MetaData, String, Table
@@ -325,24 +330,173 @@ def _heap_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _import(
-    database: Database,
+def _write(
+    connection: Connection,
     prepare: Callable[[PrepareOptions], Generator[Prepared, None, None]],
     *,
+    zone: ZoneInfo,
     known_kpis: Sequence[str] | None,
     forced_type: EventType | None,
     skip_invalid: bool,
-    wait: float | None,
     progress: Callable[[int], object] | None = None,
 ) -> ImportResult:
-    """Run an import in its own write transaction: committed whole, or not at all."""
-    with _heap_frozen(), database.write(wait=wait) as connection:
-        options = _options(connection, database.zone, known_kpis, forced_type)
-        # Closed however the import ends, so a worker process stops with it.
-        with closing(prepare(options)) as batches:
-            result = write_prepared(
-                connection, batches, options, skip_invalid=skip_invalid, progress=progress
-            )
+    """Prepare and store an import inside the caller's transaction."""
+    options = _options(connection, zone, known_kpis, forced_type)
+    # Closed however the import ends, so a worker process stops with it.
+    with _heap_frozen(), closing(prepare(options)) as batches:
+        return write_prepared(
+            connection, batches, options, skip_invalid=skip_invalid, progress=progress
+        )
+
+
+def write_rows(
+    connection: Connection,
+    rows: Iterable[RawRow],
+    *,
+    zone: ZoneInfo,
+    known_kpis: Sequence[str] | None = None,
+    forced_type: EventType | None = None,
+    skip_invalid: bool = False,
+) -> ImportResult:
+    """Store rows already read inside the caller's transaction (rolled back by the caller
+    when `result.stored` is False, as for `write_prepared`)."""
+    return _write(
+        connection,
+        lambda options: prepare_rows(rows, options),
+        zone=zone,
+        known_kpis=known_kpis,
+        forced_type=forced_type,
+        skip_invalid=skip_invalid,
+    )
+
+
+def write_stream(
+    connection: Connection,
+    stream: IO[bytes],
+    file_format: FileFormat,
+    *,
+    zone: ZoneInfo,
+    known_kpis: Sequence[str] | None = None,
+    forced_type: EventType | None = None,
+    skip_invalid: bool = False,
+    progress: Callable[[int], object] | None = None,
+) -> ImportResult:
+    """Store one CSV or JSON Lines stream inside the caller's transaction (see
+    `write_rows`)."""
+    return _write(
+        connection,
+        lambda options: prepare_stream(stream, file_format, options),
+        zone=zone,
+        known_kpis=known_kpis,
+        forced_type=forced_type,
+        skip_invalid=skip_invalid,
+        progress=progress,
+    )
+
+
+def write_file(
+    connection: Connection,
+    path: Path,
+    file_format: FileFormat,
+    *,
+    zone: ZoneInfo,
+    known_kpis: Sequence[str] | None = None,
+    forced_type: EventType | None = None,
+    skip_invalid: bool = False,
+    progress: Callable[[int], object] | None = None,
+    worker: bool | None = None,
+) -> ImportResult:
+    """Store one file inside the caller's transaction (see `write_rows`).
+
+    A large file is prepared by a worker process when that helps (`worker_helps`);
+    `worker` forces the choice either way.
+    """
+    in_worker = worker if worker is not None else worker_helps(path)
+
+    def prepare(options: PrepareOptions) -> Generator[Prepared, None, None]:
+        if in_worker:
+            yield from prepared_in_worker(path, file_format, options)
+        else:
+            with path.open("rb") as stream:
+                yield from prepare_stream(stream, file_format, options)
+
+    return _write(
+        connection,
+        prepare,
+        zone=zone,
+        known_kpis=known_kpis,
+        forced_type=forced_type,
+        skip_invalid=skip_invalid,
+        progress=progress,
+    )
+
+
+def write_records(
+    connection: Connection, event_type: EventType, records: Sequence[Record], *, zone: ZoneInfo
+) -> ImportResult:
+    """Store already validated records of one type inside the caller's transaction."""
+    result = ImportResult()
+    options = _options(connection, zone, None, event_type)
+    checked = Checked.of_records(event_type, [0] * len(records), list(records))
+    writer = _Writer(connection, options, result)
+    writer.write(convert([checked], options))
+    writer.finish()
+    result.stored = True
+    return result
+
+
+@dataclass(frozen=True)
+class RecordedMeasurement:
+    """A manual measurement as stored: new, replacing another value, or already there."""
+
+    record: MeasurementRecord
+    inserted: bool
+    updated: bool
+
+
+def validated_measurement(
+    *, kpi: str, value: object, at: str | datetime, zone: ZoneInfo, known_kpis: Sequence[str]
+) -> MeasurementRecord:
+    """Validate one manual measurement (raises pydantic's ValidationError).
+
+    There is one manual value per KPI and instant, so its id is made of both: recording the
+    same KPI at the same time again (a date means its local midnight) replaces the value.
+    """
+    moment = at.isoformat() if isinstance(at, datetime) else at
+    measurement: Any = validate_record(
+        EventType.MEASUREMENT,
+        {"id": "manual", "kpi": kpi, "at": moment, "value": value},
+        zone=zone,
+        kpis=known_kpis,
+    )
+    measurement["id"] = f"manual:{kpi}:{measurement['at'].isoformat()}"
+    return cast(MeasurementRecord, measurement)
+
+
+def write_measurement(
+    connection: Connection, measurement: MeasurementRecord, *, zone: ZoneInfo
+) -> RecordedMeasurement:
+    """Store a validated manual measurement inside the caller's transaction."""
+    outcome = write_records(connection, EventType.MEASUREMENT, [measurement], zone=zone)
+    return RecordedMeasurement(
+        measurement, inserted=outcome.inserted > 0, updated=outcome.updated > 0
+    )
+
+
+# The import_* functions below open a transaction of their own, for callers that import
+# and do nothing else with it (the CLI, the ingestion API, the demo).
+
+
+def _committed(
+    database: Database, wait: float | None, write: Callable[[Connection], ImportResult]
+) -> ImportResult:
+    """Run an import in its own write transaction: committed whole, or not at all.
+
+    Waits at most `wait` seconds (None: as long as it takes) for other writers to finish,
+    then raises DatabaseBusy.
+    """
+    with database.write(wait=wait) as connection:
+        result = write(connection)
         if not result.stored:
             connection.rollback()
     return result
@@ -357,18 +511,18 @@ def import_rows(
     skip_invalid: bool = False,
     wait: float | None = None,
 ) -> ImportResult:
-    """Import rows already read: committed whole, or not at all.
-
-    Waits at most `wait` seconds (None: as long as it takes) for other writers to finish,
-    then raises DatabaseBusy.
-    """
-    return _import(
+    """Import rows already read in a transaction of their own (see `_committed`)."""
+    return _committed(
         database,
-        lambda options: prepare_rows(rows, options),
-        known_kpis=known_kpis,
-        forced_type=forced_type,
-        skip_invalid=skip_invalid,
-        wait=wait,
+        wait,
+        lambda connection: write_rows(
+            connection,
+            rows,
+            zone=database.zone,
+            known_kpis=known_kpis,
+            forced_type=forced_type,
+            skip_invalid=skip_invalid,
+        ),
     )
 
 
@@ -383,16 +537,20 @@ def import_stream(
     progress: Callable[[int], object] | None = None,
     wait: float | None = None,
 ) -> ImportResult:
-    """Import one CSV or JSON Lines stream: committed whole, or not at all (`wait` as in
-    `import_rows`)."""
-    return _import(
+    """Import one CSV or JSON Lines stream in a transaction of its own (see `_committed`)."""
+    return _committed(
         database,
-        lambda options: prepare_stream(stream, file_format, options),
-        known_kpis=known_kpis,
-        forced_type=forced_type,
-        skip_invalid=skip_invalid,
-        wait=wait,
-        progress=progress,
+        wait,
+        lambda connection: write_stream(
+            connection,
+            stream,
+            file_format,
+            zone=database.zone,
+            known_kpis=known_kpis,
+            forced_type=forced_type,
+            skip_invalid=skip_invalid,
+            progress=progress,
+        ),
     )
 
 
@@ -408,84 +566,19 @@ def import_file(
     worker: bool | None = None,
     wait: float | None = None,
 ) -> ImportResult:
-    """Import one file: committed whole, or not at all (`wait` as in `import_rows`).
-
-    A large file is prepared by a worker process when that helps (`worker_helps`);
-    `worker` forces the choice either way.
-    """
-    in_worker = worker if worker is not None else worker_helps(path)
-
-    def prepare(options: PrepareOptions) -> Generator[Prepared, None, None]:
-        if in_worker:
-            yield from prepared_in_worker(path, file_format, options)
-        else:
-            with path.open("rb") as stream:
-                yield from prepare_stream(stream, file_format, options)
-
-    return _import(
+    """Import one file in a transaction of its own (see `_committed`, `write_file`)."""
+    return _committed(
         database,
-        prepare,
-        known_kpis=known_kpis,
-        forced_type=forced_type,
-        skip_invalid=skip_invalid,
-        wait=wait,
-        progress=progress,
-    )
-
-
-def store_records(
-    database: Database,
-    event_type: EventType,
-    records: Sequence[Record],
-    *,
-    wait: float | None = None,
-) -> ImportResult:
-    """Store already validated records of one type in one transaction (`wait` as in
-    `import_rows`)."""
-    result = ImportResult()
-    with database.write(wait=wait) as connection:
-        options = _options(connection, database.zone, None, event_type)
-        checked = Checked.of_records(event_type, [0] * len(records), list(records))
-        writer = _Writer(connection, options, result)
-        writer.write(convert([checked], options))
-        writer.finish()
-    result.stored = True
-    return result
-
-
-@dataclass(frozen=True)
-class RecordedMeasurement:
-    """A manual measurement as stored: new, replacing another value, or already there."""
-
-    record: MeasurementRecord
-    inserted: bool
-    updated: bool
-
-
-def record_measurement(
-    database: Database,
-    *,
-    kpi: str,
-    value: object,
-    at: str | datetime,
-    known_kpis: Sequence[str],
-    wait: float | None = None,
-) -> RecordedMeasurement:
-    """Validate and store one manual measurement (raises pydantic's ValidationError).
-
-    There is one manual value per KPI and instant: recording the same KPI at the same time
-    again (a date means its local midnight) replaces the value. Waits at most `wait`
-    seconds (None: as long as it takes) for other writers, then raises DatabaseBusy.
-    """
-    moment = at.isoformat() if isinstance(at, datetime) else at
-    measurement: Any = validate_record(
-        EventType.MEASUREMENT,
-        {"id": "manual", "kpi": kpi, "at": moment, "value": value},
-        zone=database.zone,
-        kpis=known_kpis,
-    )
-    measurement["id"] = f"manual:{kpi}:{measurement['at'].isoformat()}"
-    outcome = store_records(database, EventType.MEASUREMENT, [measurement], wait=wait)
-    return RecordedMeasurement(
-        measurement, inserted=outcome.inserted > 0, updated=outcome.updated > 0
+        wait,
+        lambda connection: write_file(
+            connection,
+            path,
+            file_format,
+            zone=database.zone,
+            known_kpis=known_kpis,
+            forced_type=forced_type,
+            skip_invalid=skip_invalid,
+            progress=progress,
+            worker=worker,
+        ),
     )

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 
 from storage.db import Database
 from storage.demo import demo_import_rows
-from storage.ingest import import_rows, import_stream, record_measurement
+from storage.ingest import import_rows, import_stream, validated_measurement, write_measurement
 from storage.readers import FileFormat, RawRow
 from storage.records import EventType
 from storage.schema import EVENT_MODELS, CustomerRollup, DailyFact, MonthlyPayers
@@ -65,9 +65,11 @@ def writers(database: Database) -> list[Callable[[], object]]:
     payments = demo(EventType.PAYMENT)
 
     def measure() -> object:
-        return record_measurement(
-            database, kpi="market_share", value=3.5, at="2025-10-01", known_kpis=KPIS
+        measurement = validated_measurement(
+            kpi="market_share", value=3.5, at="2025-10-01", zone=database.zone, known_kpis=KPIS
         )
+        with database.write() as connection:
+            return write_measurement(connection, measurement, zone=database.zone)
 
     return [
         lambda: import_rows(database, enrollments, known_kpis=KPIS),

@@ -29,7 +29,7 @@ from storage.db import (
     shown_url,
     upgrade,
 )
-from storage.ingest import import_rows, import_stream, record_measurement
+from storage.ingest import import_rows, import_stream, validated_measurement, write_measurement
 from storage.readers import FileFormat, RawRow
 from storage.schema import EVENT_MODELS, CustomerRollup, DailyFact, Meta, MonthlyPayers, Payment
 
@@ -265,19 +265,19 @@ def test_a_writer_that_waits_too_long_for_another_is_told_the_database_is_busy(
             },
         )
     ]
+    measurement = validated_measurement(
+        kpi="market_share",
+        value=1,
+        at="2026-11-01",
+        zone=database.zone,
+        known_kpis=["market_share"],
+    )
     with database.write():
         started = time.monotonic()
         with pytest.raises(DatabaseBusy, match="another writer"):
             import_rows(database, rows, wait=0.3)
-        with pytest.raises(DatabaseBusy):
-            record_measurement(
-                database,
-                kpi="market_share",
-                value=1,
-                at="2026-11-01",
-                known_kpis=["market_share"],
-                wait=0.3,
-            )
+        with pytest.raises(DatabaseBusy), database.write(wait=0.3) as connection:
+            write_measurement(connection, measurement, zone=database.zone)
         with pytest.raises(DatabaseBusy), database.write(wait=0):
             pass
         assert time.monotonic() - started < 5

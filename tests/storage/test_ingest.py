@@ -14,7 +14,14 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from storage.db import Database
-from storage.ingest import ImportResult, import_rows, import_stream
+from storage.ingest import (
+    ImportResult,
+    import_rows,
+    import_stream,
+    validated_measurement,
+    write_measurement,
+    write_rows,
+)
 from storage.prepare import BATCH
 from storage.readers import FileFormat, FileProblem, RawRow
 from storage.records import EventType
@@ -581,3 +588,47 @@ def test_hostile_content_is_a_row_problem_and_nothing_is_stored(
     assert problem.column == column
     assert len(str(problem)) < 300
     assert row_counts(database)["payment"] == 0
+
+
+class CallerGaveUp(Exception):
+    """Raised by a caller after its writes, so its transaction rolls back."""
+
+
+def write_measurement_and_payment(database: Database, *, then_fail: bool = False) -> None:
+    """Store a manual measurement and import a payment in one transaction of the caller's."""
+    measurement = validated_measurement(
+        kpi="market_share", value=3.5, at="2026-11-01", zone=database.zone, known_kpis=KPIS
+    )
+    payment = {
+        "type": "payment",
+        "id": "p1",
+        "at": "2026-11-01 10:00",
+        "customer": "c1",
+        "amount": "100",
+        "recurring": "true",
+    }
+    with database.write() as connection:
+        assert write_measurement(connection, measurement, zone=database.zone).inserted
+        assert write_rows(connection, [RawRow(2, payment)], zone=database.zone).inserted == 1
+        # Neither writer committed: another connection sees nothing before the caller ends.
+        assert set(row_counts(database).values()) == {0}
+        if then_fail:
+            raise CallerGaveUp
+
+
+def test_a_measurement_and_an_import_in_one_transaction_are_committed_together(
+    database: Database,
+) -> None:
+    write_measurement_and_payment(database)
+    stored = row_counts(database)
+    assert (stored["measurement"], stored["payment"]) == (1, 1)
+    assert revenue_on(database, date(2026, 11, 1)) == 100
+
+
+def test_a_measurement_and_an_import_roll_back_together_when_their_caller_fails(
+    database: Database,
+) -> None:
+    with pytest.raises(CallerGaveUp):
+        write_measurement_and_payment(database, then_fail=True)
+    assert set(row_counts(database).values()) == {0}
+    assert revenue_on(database, date(2026, 11, 1)) is None
