@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from kpi_engine.catalog import KpiDefinition
 from kpi_engine.periods import ONE_DAY, Span, add_months, month_start
+from kpi_engine.retention import RETENTION_MONTHS
 from kpi_engine.source import Fact, KpiSource, Tally
 
 # Instants before any business data: where a cumulative window starts.
@@ -202,7 +203,7 @@ def completion_rate(source: KpiSource, w: Window, kpi: KpiDefinition) -> Reading
 
 def retention_6m(source: KpiSource, w: Window, _kpi: KpiDefinition) -> Reading:
     """% without a churn within six months, of customers first enrolled six months before."""
-    cohort_month = add_months(month_start(w.span.start), -6)
+    cohort_month = add_months(month_start(w.span.start), -RETENTION_MONTHS)
     cohort = source.retention_cohort(cohort_month, add_months(cohort_month, 1), w.end)
     return Reading(_percent(cohort.total, cohort.count), cohort.count)
 

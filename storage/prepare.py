@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 from sqlalchemy import URL
 
+from kpi_engine.retention import retention_deadline
 from storage.readers import CsvBatch, FileFormat, RawRow, read_csv, read_jsonl
 from storage.records import (
     RECORD_CHECKS,
@@ -30,7 +31,6 @@ from storage.records import (
     shown,
     validate_column,
 )
-from storage.rollups import retention_deadline
 from storage.schema import EVENT_MODELS, driver_rows
 
 BATCH = 5_000

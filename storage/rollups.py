@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,7 +31,7 @@ from sqlalchemy import (
     update,
 )
 
-from kpi_engine.periods import add_months
+from kpi_engine.retention import retention_deadline
 from kpi_engine.source import Fact
 from storage.records import EventType
 from storage.schema import (
@@ -191,25 +190,6 @@ def _rebuild_facts(
             )
     if rows:
         connection.execute(insert(DailyFact), rows)
-
-
-RETENTION_MONTHS = 6
-
-
-def retention_deadline(enrolled: datetime, zone: ZoneInfo) -> datetime:
-    """When the retention window a first enrollment opens closes."""
-    return months_later(enrolled, RETENTION_MONTHS, zone)
-
-
-def months_later(moment: datetime, months: int, zone: ZoneInfo) -> datetime:
-    """The same local wall time a number of calendar months later (clamped to month end)."""
-    local = moment.astimezone(zone)
-    shifted = _months_after(local.date(), months)
-    return datetime.combine(shifted, local.time(), tzinfo=zone).astimezone(UTC)
-
-
-# An import computes a deadline per enrollment; its days repeat from row to row.
-_months_after = lru_cache(maxsize=4096)(add_months)
 
 
 def _first_since(model: Any, customer: Any, enrolled: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from datetime import UTC, date, datetime
 
 from alembic import command
@@ -72,3 +73,22 @@ def test_enrollments_stored_before_revision_0002_get_their_retention_deadline(
         assert deadline == datetime(2027, 2, 28, 0, 0, tzinfo=UTC)
     finally:
         engine.dispose()
+
+
+# Written before the rule: it takes its column types from storage.schema.
+IMPORTS_LIVE_CODE = {"0001_initial_schema.py"}
+
+
+def test_migrations_import_no_live_kpibot_code() -> None:
+    # A migration must keep doing what it did when it was written, whatever the code becomes.
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        if path.name in IMPORTS_LIVE_CODE:
+            continue
+        imported: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+        live = {name for name in imported if name.split(".")[0] in {"bot", "kpi_engine", "storage"}}
+        assert not live, f"{path.name} imports {sorted(live)}"

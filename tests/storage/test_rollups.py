@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select, update
@@ -16,7 +15,7 @@ from storage.db import Database
 from storage.ingest import import_rows
 from storage.prepare import BATCH
 from storage.readers import RawRow
-from storage.rollups import months_later, rebuild_local_days, rebuild_rollups
+from storage.rollups import rebuild_local_days, rebuild_rollups
 from storage.schema import CustomerRollup, DailyFact, MonthlyPayers
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -237,26 +236,6 @@ def test_each_survey_answer_feeds_only_its_own_fact(database: Database) -> None:
     assert facts(database, "nps") == {day: (1, 1)}
     assert facts(database, "csat") == {day: (3, 1)}
     assert facts(database, "ai_adoption") == {day: (0, 1)}
-
-
-@pytest.mark.parametrize(
-    ("start", "expected"),
-    [
-        (datetime(2026, 8, 31, 10, 0, tzinfo=TOKYO), datetime(2027, 2, 28, 10, 0, tzinfo=TOKYO)),
-        (datetime(2027, 8, 31, 23, 30, tzinfo=TOKYO), datetime(2028, 2, 29, 23, 30, tzinfo=TOKYO)),
-        (datetime(2026, 1, 15, 0, 0, tzinfo=TOKYO), datetime(2026, 7, 15, 0, 0, tzinfo=TOKYO)),
-    ],
-)
-def test_six_months_later_is_the_same_local_time_clamped_to_the_month_end(
-    start: datetime, expected: datetime
-) -> None:
-    assert months_later(start.astimezone(UTC), 6, TOKYO) == expected
-
-
-def test_six_months_later_keeps_the_local_wall_time_across_daylight_saving() -> None:
-    new_york = ZoneInfo("America/New_York")
-    start = datetime(2026, 1, 10, 9, 0, tzinfo=new_york)
-    assert months_later(start, 6, new_york) == datetime(2026, 7, 10, 9, 0, tzinfo=new_york)
 
 
 def rollup_tables(database: Database) -> dict[str, list[tuple[Any, ...]]]:
