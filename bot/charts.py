@@ -21,11 +21,10 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bot.i18n import Text, level_label, t, unit_label
-from kpi_engine.catalog import KpiDefinition, Unit
+from kpi_engine.catalog import Unit
 from kpi_engine.evaluate import KpiState, PeriodValue
 from kpi_engine.levels import Level
 from kpi_engine.periods import PeriodKind
-from kpi_engine.targets import target_in_force
 
 WIDTH_INCHES = 8.0
 HEIGHT_INCHES = 4.0
@@ -79,7 +78,7 @@ def _draw(axes: Axes, state: KpiState, locale: str) -> None:
     font = FontProperties(family=FONT_FAMILY)
     xs = list(range(len(history)))
     values = [math.nan if p.value is None else p.value for p in history]
-    targets = [_target_value(kpi, p) for p in history]
+    targets = [None if p.target is None else p.target.value for p in history]
 
     shown = [
         (x, v, colour)
@@ -136,11 +135,6 @@ def _draw(axes: Axes, state: KpiState, locale: str) -> None:
     axes.spines[["top", "right"]].set_visible(False)
     if shown or segments:
         axes.figure.legend(prop=font, loc="outside upper right", ncols=2, frameon=False)
-
-
-def _target_value(kpi: KpiDefinition, period: PeriodValue) -> float | None:
-    target = target_in_force(kpi, period.end)
-    return None if target is None else target.value
 
 
 def _target_segments(targets: list[float | None]) -> list[tuple[int, int, float]]:

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from kpi_engine.catalog import AlertRule, Catalog, KpiDefinition
+from kpi_engine.catalog import AlertRule, Catalog, KpiDefinition, Localized
 from kpi_engine.formulas import Reading, Window, formula_for, window
 from kpi_engine.levels import Judge, Level, attainment, band, most_severe
 from kpi_engine.periods import ONE_DAY, Span, elapsed_share, history, same_period_last_year
@@ -29,6 +29,17 @@ class Basis(StrEnum):
 
 
 @dataclass(frozen=True)
+class TargetInForce:
+    """The target a level was judged against."""
+
+    value: float
+    due: date | None
+    phase: str | None
+    judged: float  # the figure actually compared: pro-rated, or on the straight line
+    label: Localized | None = None  # the catalog's name for it, if it has one
+
+
+@dataclass(frozen=True)
 class PeriodValue:
     """A KPI's value over a period: first and last local day (inclusive) and sample size."""
 
@@ -38,16 +49,9 @@ class PeriodValue:
     n: int | None
     # The period's own level (band and rules), judged as if it were the basis; for charts.
     level: Level = Level.NO_DATA
-
-
-@dataclass(frozen=True)
-class TargetInForce:
-    """The target a level was judged against."""
-
-    value: float
-    due: date | None
-    phase: str | None
-    judged: float  # the figure actually compared: pro-rated, or on the straight line
+    # The target in force on the period's last day, which its value is judged against
+    # (None before the KPI's first target); set whether or not the period has a value.
+    target: TargetInForce | None = None
 
 
 @dataclass(frozen=True)
@@ -77,12 +81,47 @@ class _Verdict:
     rule: AlertRule | None = None
 
 
-def _period_value(w: Window, reading: Reading, level: Level = Level.NO_DATA) -> PeriodValue:
-    return PeriodValue(w.span.start, w.until - ONE_DAY, reading.value, reading.n, level)
-
-
 def _sufficient(kpi: KpiDefinition, reading: Reading) -> bool:
     return reading.value is not None and (reading.n is None or reading.n >= kpi.min_sample)
+
+
+@dataclass(frozen=True)
+class _Period:
+    """A period read: its window, its reading and the target in force over it."""
+
+    window: Window
+    reading: Reading
+    target: TargetInForce | None
+
+
+def _verdict(kpi: KpiDefinition, rules: list[AlertRule], period: _Period, basis: Basis) -> _Verdict:
+    """Judge a period with a value against its target and the alert rules."""
+    reading, target = period.reading, period.target
+    percent: float | None = None
+    if target is not None and reading.value is not None:
+        percent = attainment(reading.value, target.judged, kpi.direction, kpi.judge)
+    banded = band(percent) if percent is not None else Level.NO_DATA
+    fired = fired_rules(rules, reading.value, percent)
+    return _Verdict(
+        level=most_severe(banded, *(rule.level for rule in fired)),
+        target=target if reading.value is not None else None,
+        attainment=percent,
+        basis=basis,
+        rule=max(fired, key=lambda fired_rule: fired_rule.level.severity, default=None),
+    )
+
+
+def _period_value(kpi: KpiDefinition, rules: list[AlertRule], period: _Period) -> PeriodValue:
+    """A period as the state shows it, with its own level and target."""
+    reading = period.reading
+    if _sufficient(kpi, reading):
+        level = _verdict(kpi, rules, period, Basis.CURRENT).level
+    else:
+        level = Level.NO_DATA if reading.value is None else Level.INSUFFICIENT_DATA
+    w = period.window
+    return PeriodValue(
+        w.span.start, w.until - ONE_DAY, reading.value, reading.n, level, period.target
+    )
 
 
 class _Evaluator:
@@ -93,9 +132,19 @@ class _Evaluator:
         self.as_of_day = (as_of - timedelta(microseconds=1)).astimezone(zone).date()
         self.start_values: dict[tuple[str, date], float | None] = {}
 
-    def read(self, kpi: KpiDefinition, span: Span) -> tuple[Window, Reading]:
+    def read(self, kpi: KpiDefinition, span: Span) -> _Period:
         w = window(span, self.as_of, self.zone)
-        return w, formula_for(kpi.id)(self.source, w, kpi)
+        return _Period(w, formula_for(kpi.id)(self.source, w, kpi), self.in_force(kpi, w))
+
+    def in_force(self, kpi: KpiDefinition, w: Window) -> TargetInForce | None:
+        """The target in force on the window's last day, with the figure to judge it by."""
+        judged_day = w.until - ONE_DAY
+        target = target_in_force(kpi, judged_day)
+        if target is None:
+            return None
+        start_value = self.start_value(kpi, target.start) if kpi.judge is Judge.LINE else None
+        figure = judged_target(kpi, target, w.span, judged_day, start_value)
+        return TargetInForce(target.value, target.due, target.phase, figure, target.label)
 
     def start_value(self, kpi: KpiDefinition, start: date) -> float | None:
         """The value when a target started: the period ending the day before, complete."""
@@ -112,71 +161,30 @@ class _Evaluator:
 
     def evaluate(self, kpi: KpiDefinition, rules: list[AlertRule]) -> KpiState:
         spans = history(kpi.period, self.as_of_day, HISTORY_PERIODS)
-        readings = [self.read(kpi, span) for span in spans]
-        (current_window, current), (previous_window, previous) = readings[-1], readings[-2]
-        last_year_window, last_year = self.read(kpi, same_period_last_year(kpi.period, spans[-1]))
-        if _sufficient(kpi, current):
-            verdict = self._verdict(kpi, rules, current_window, current, Basis.CURRENT)
-        elif _sufficient(kpi, previous):
-            verdict = self._verdict(kpi, rules, previous_window, previous, Basis.PREVIOUS)
+        periods = [self.read(kpi, span) for span in spans]
+        current, previous = periods[-1], periods[-2]
+        last_year = self.read(kpi, same_period_last_year(kpi.period, spans[-1]))
+        if _sufficient(kpi, current.reading):
+            verdict = _verdict(kpi, rules, current, Basis.CURRENT)
+        elif _sufficient(kpi, previous.reading):
+            verdict = _verdict(kpi, rules, previous, Basis.PREVIOUS)
         else:
-            seen_any = current.value is not None or previous.value is not None
+            seen_any = current.reading.value is not None or previous.reading.value is not None
             verdict = _Verdict(Level.INSUFFICIENT_DATA if seen_any else Level.NO_DATA)
-        history_values = [
-            _period_value(w, reading, self._level(kpi, rules, w, reading))
-            for w, reading in readings
-        ]
+        history_values = [_period_value(kpi, rules, period) for period in periods]
         return KpiState(
             kpi=kpi,
             as_of=self.as_of,
             current=history_values[-1],
             previous=history_values[-2],
-            last_year=_period_value(
-                last_year_window,
-                last_year,
-                self._level(kpi, rules, last_year_window, last_year),
-            ),
+            last_year=_period_value(kpi, rules, last_year),
             history=history_values,
-            projection=self._projection(kpi, current_window, current),
+            projection=self._projection(kpi, current.window, current.reading),
             target=verdict.target,
             attainment=verdict.attainment,
             level=verdict.level,
             basis=verdict.basis,
             rule=verdict.rule,
-        )
-
-    def _level(
-        self, kpi: KpiDefinition, rules: list[AlertRule], w: Window, reading: Reading
-    ) -> Level:
-        if not _sufficient(kpi, reading):
-            return Level.NO_DATA if reading.value is None else Level.INSUFFICIENT_DATA
-        return self._verdict(kpi, rules, w, reading, Basis.CURRENT).level
-
-    def _verdict(
-        self,
-        kpi: KpiDefinition,
-        rules: list[AlertRule],
-        w: Window,
-        reading: Reading,
-        basis: Basis,
-    ) -> _Verdict:
-        judged_day = w.until - ONE_DAY
-        target = target_in_force(kpi, judged_day)
-        percent: float | None = None
-        in_force: TargetInForce | None = None
-        if target is not None and reading.value is not None:
-            start_value = self.start_value(kpi, target.start) if kpi.judge is Judge.LINE else None
-            figure = judged_target(kpi, target, w.span, judged_day, start_value)
-            in_force = TargetInForce(target.value, target.due, target.phase, figure)
-            percent = attainment(reading.value, figure, kpi.direction, kpi.judge)
-        banded = band(percent) if percent is not None else Level.NO_DATA
-        fired = fired_rules(rules, reading.value, percent)
-        return _Verdict(
-            level=most_severe(banded, *(rule.level for rule in fired)),
-            target=in_force,
-            attainment=percent,
-            basis=basis,
-            rule=max(fired, key=lambda fired_rule: fired_rule.level.severity, default=None),
         )
 
     def _projection(self, kpi: KpiDefinition, w: Window, reading: Reading) -> float | None:

@@ -33,7 +33,6 @@ from bot.i18n import (
 from kpi_engine.catalog import KpiDefinition, Tier, Unit
 from kpi_engine.evaluate import Basis, KpiState, PeriodValue
 from kpi_engine.levels import Level
-from kpi_engine.targets import target_in_force
 
 BARS = "▁▂▃▄▅▆▇█"
 GAP = "·"
@@ -142,12 +141,12 @@ def _field(label: str, *lines: str, locale: str) -> str:
 
 def _target_label(state: KpiState, locale: str) -> str:
     """Name the target in force: its catalog label, else its phase, else the long-term goal."""
-    if state.target is None:
+    target = state.target
+    if target is None:
         return t(locale, Text.KPI_NO_TARGET)
-    target = target_in_force(state.kpi, _judged_period(state).end)
-    if target is not None and target.label is not None and target.value == state.target.value:
+    if target.label is not None:
         return escape(target.label.in_locale(locale))
-    return escape(state.target.phase or t(locale, Text.KPI_LONG_TERM_GOAL))
+    return escape(target.phase or t(locale, Text.KPI_LONG_TERM_GOAL))
 
 
 def _target_field(state: KpiState, locale: str) -> str:

@@ -17,27 +17,40 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from bot.charts import _period_label, _tick, render_kpi_chart
-from kpi_engine.catalog import Unit, load_catalog
+from kpi_engine.catalog import KpiDefinition, Unit, load_catalog
 from kpi_engine.evaluate import Basis, KpiState, PeriodValue, TargetInForce
 from kpi_engine.levels import Level
 from kpi_engine.periods import PeriodKind, history
+from kpi_engine.targets import target_in_force
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CATALOG = load_catalog()
 TODAY = date(2026, 11, 20)
 
 
+def in_force(kpi: KpiDefinition, day: date) -> TargetInForce | None:
+    """The target the engine gives a period ending on `day` (judged as a complete period)."""
+    target = target_in_force(kpi, day)
+    if target is None:
+        return None
+    return TargetInForce(target.value, target.due, target.phase, target.value, target.label)
+
+
 def kpi_state(
     kpi_id: str = "nps",
     values: list[float | None] | None = None,
     level: Level = Level.YELLOW,
+    kpi: KpiDefinition | None = None,
 ) -> KpiState:
     """A state as `evaluate` would build it, with the given history values, oldest first."""
-    kpi = CATALOG.get(kpi_id)
+    kpi = kpi or CATALOG.get(kpi_id)
     if values is None:
         values = [40, 52, None, 58, 61, 66, 70, -5, 64, 68, 71, 64]
     spans = history(kpi.period, TODAY, len(values))
-    periods = [PeriodValue(s.start, s.last_day, v, 40) for s, v in zip(spans, values, strict=True)]
+    periods = [
+        PeriodValue(s.start, s.last_day, v, 40, target=in_force(kpi, s.last_day))
+        for s, v in zip(spans, values, strict=True)
+    ]
     return KpiState(
         kpi=kpi,
         as_of=datetime(2026, 11, 20, 3, tzinfo=UTC),
@@ -104,8 +117,16 @@ def test_a_history_with_few_or_no_values_still_renders(values: list[float | None
 
 def test_a_kpi_without_targets_renders_without_a_target_line() -> None:
     kpi = CATALOG.get("nps").model_copy(update={"targets": []})
-    state = replace(kpi_state(), kpi=kpi, target=None, attainment=None)
+    state = replace(kpi_state(kpi=kpi), target=None, attainment=None)
     assert png_size(render_strictly(state, "ja")) == (800, 400)
+
+
+def test_the_target_line_is_drawn_from_the_periods_targets_not_the_catalog() -> None:
+    state = kpi_state()
+    untargeted = replace(state, history=[replace(p, target=None) for p in state.history])
+    catalog_without = kpi_state(kpi=CATALOG.get("nps").model_copy(update={"targets": []}))
+    assert render_kpi_chart(untargeted, "en") == render_kpi_chart(catalog_without, "en")
+    assert render_kpi_chart(state, "en") != render_kpi_chart(untargeted, "en")
 
 
 def test_eight_threads_rendering_at_once_all_get_valid_pngs() -> None:

@@ -462,3 +462,25 @@ def test_each_history_period_carries_its_own_level(database: Database) -> None:
     )
     assert state.previous.level is Level.RED
     assert state.level is Level.RED  # judged on the previous month, as the current has no data
+
+
+def test_each_period_carries_the_target_in_force_on_its_last_day_with_or_without_a_value(
+    database: Database,
+) -> None:
+    store(database, payment("oct", "2026-10-15 12:00", 4_000_000))
+
+    state = evaluated(database, "mrr")
+
+    # December 2025 to November 2026: Phase 2 stays in force until Phase 3 starts in July.
+    values = [period.target.value if period.target else None for period in state.history]
+    assert values == [5_000_000] * 7 + [8_000_000] * 5
+    assert state.last_year.target is not None
+    assert state.last_year.target.value == 5_000_000
+    october, november = state.history[-2:]
+    assert october.target is not None and november.target is not None
+    assert october.target.judged == 8_000_000  # a complete month: the whole target
+    assert november.value is None
+    assert november.target.judged == pytest.approx(8_000_000 * 23 / 30)  # to the as-of day
+    assert october.target.label is not None
+    assert october.target.label.en == "Phase 3 end-of-June 2027 target"
+    assert state.target == october.target  # judged on the previous month
