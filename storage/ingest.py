@@ -13,7 +13,8 @@ file is prepared by a worker process meanwhile.
 An id repeated within one import must repeat its content. The rows this import wrote are
 recognised in the table itself (SQLite: a rowid above the one before the import;
 PostgreSQL: written by this transaction), so only rows that existed before and were met
-again need remembering, in a temporary table.
+again need remembering, in a temporary table. On PostgreSQL, rows the caller's transaction
+wrote into the same table before the import therefore count as the import's own.
 """
 
 from __future__ import annotations
