@@ -9,12 +9,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from bot.blocks.message import Message
 from bot.blocks.plain import plain_text
 from bot.cli_report import as_of_moment
 from bot.errors import EXIT_USAGE, CliError
 from bot.followups import FollowUps
-from bot.grammar import Status
 from bot.runtime import load_configured_catalog, measured_kpis
 from bot.services import Services
 from bot.settings import Settings, load_settings
@@ -104,14 +102,13 @@ def _print_slack_answers(
     )
     user_id, channel_id = "U0DEMO", "C0DEMO"
     for text in ("nps", "status"):
-        command = services.grammar.parse(text)
-        if isinstance(command, Status):
-            # In Slack a pending note comes first; this is the list that replaces it.
-            message: Message | None = services.status(
-                command.level, user_id=user_id, channel_id=channel_id
-            )
-        else:
-            message = services.answer(command, user_id=user_id, channel_id=channel_id).message
+        reply = services.reply(text, user_id=user_id, channel_id=channel_id)
+        # In Slack a pending note comes first; what follows the ack replaces it.
+        message = (
+            services.follow_up_message(reply.follow_up, user_id=user_id, channel_id=channel_id)
+            if reply.follow_up is not None
+            else reply.message
+        )
         if message is None:
             continue
         print()

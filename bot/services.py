@@ -14,7 +14,6 @@ from datetime import date, datetime, time
 from functools import partial
 
 from pydantic import ValidationError
-from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.access import can_post, can_record, can_see
@@ -48,7 +47,7 @@ from bot.grammar import (
 )
 from bot.runtime import configured_database, load_configured_catalog, measured_kpis
 from bot.settings import Settings, load_settings
-from bot.slack_client import ResponseUrls, build_web_client
+from bot.slack_client import ResponseUrls, SlackClient, build_web_client
 from kpi_engine.catalog import Catalog, KpiDefinition
 from kpi_engine.dashboard import Dashboard
 from kpi_engine.evaluate import KpiState
@@ -109,7 +108,7 @@ class Services:
     settings: Settings
     database: Database
     catalog: Catalog
-    client: WebClient
+    client: SlackClient
     responses: ResponseUrls
     followups: FollowUps
     clock: Callable[[], datetime]
@@ -176,6 +175,15 @@ class Services:
             if can_see(state.kpi, user_id=user_id, channel_id=channel_id)
         ]
         return status_message(visible, self.locale, level)
+
+    def follow_up_message(self, follow_up: FollowUp, *, user_id: str, channel_id: str) -> Message:
+        """What a follow-up sends after the ack: the status list, or a KPI's answer for the
+        channel (its text also heads an uploaded chart)."""
+        match follow_up:
+            case SendStatus(level=level):
+                return self.status(level, user_id=user_id, channel_id=channel_id)
+            case PostInChannel(kpi=kpi) | UploadChart(kpi=kpi):
+                return kpi_message(self.state(kpi), self.locale)
 
     def home(self, user_id: str) -> View:
         """The App Home of one user: the dashboard and the KPIs they may see."""

@@ -62,12 +62,12 @@ def run_follow_up(
 ) -> None:
     """After the ack: send the status list, upload a chart, or post a shared answer."""
     match follow_up:
-        case SendStatus(level=level):
-            status = services.status(level, user_id=user_id, channel_id=channel_id)
+        case SendStatus():
+            status = services.follow_up_message(follow_up, user_id=user_id, channel_id=channel_id)
             # In place of the "gathering every KPI…" note.
             send_to_user(status, body=command, services=services, replace_original=True)
-        case PostInChannel(kpi=kpi):
-            message = kpi_message(services.state(kpi), services.locale)
+        case PostInChannel():
+            message = services.follow_up_message(follow_up, user_id=user_id, channel_id=channel_id)
             services.client.chat_postMessage(channel=channel_id, **message.as_payload())
         case UploadChart(kpi=kpi):
             state = services.state(kpi)
