@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.runtime import measured_kpis
 from kpi_engine.catalog import load_catalog
+from kpi_engine.formulas import measured_kpis
 from storage.db import open_database
 from storage.demo import demo_import_rows, demo_rows, demo_types
 from storage.ingest import import_rows

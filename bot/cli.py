@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from bot.errors import (
     EXIT_FAILED,
@@ -24,7 +25,11 @@ from bot.settings import SettingsError
 from storage.db import DatabaseError
 from storage.records import EventType
 
-Handler = Callable[[argparse.Namespace], int]
+if TYPE_CHECKING:
+    # Imported when a command runs: `kpibot --help` need not load the Slack app.
+    from bot.runtime import Runtime
+
+Handler = Callable[[argparse.Namespace, "Runtime"], int]
 log = logging.getLogger("kpibot")
 
 
@@ -131,49 +136,45 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run_serve(args: argparse.Namespace) -> int:
+def run_serve(args: argparse.Namespace, runtime: Runtime) -> int:
     """`kpibot serve`: the Slack app, health check and ingestion API under gunicorn."""
     from bot.app import MissingCredentials, require_credentials
-    from bot.runtime import configured_database, load_configured_catalog
-    from bot.services import build_services
-    from bot.settings import load_settings
+    from bot.runtime import Runtime
     from bot.web import create_web_app, run_server, server_options
 
-    settings = load_settings()
+    settings = runtime.settings
     try:
         require_credentials(settings)
     except MissingCredentials as error:
         raise CliError(f"cannot start the Slack app: {error}", EXIT_USAGE) from None
     # Fail here, once, on a bad catalog or database (and migrate it) rather than in every
-    # worker; the workers open their own connections after the fork.
-    load_configured_catalog()
-    configured_database().engine.dispose()
+    # worker; each worker builds its own runtime, with its own connections, after the fork.
+    runtime.catalog  # noqa: B018 - loaded for its errors
+    runtime.database  # noqa: B018 - opened for its errors and its migrations
+    runtime.close()
     port = args.port if args.port is not None else settings.port
     print(f"kpibot: serving Slack on http://{args.host}:{port}/slack/events", file=sys.stderr)
     run_server(
-        lambda: create_web_app(build_services(settings)),
+        lambda: create_web_app(Runtime(settings).services),
         server_options(settings, host=args.host, port=port, verbose=args.verbose),
     )
     return 0
 
 
-def run_socket(_args: argparse.Namespace) -> int:
+def run_socket(_args: argparse.Namespace, runtime: Runtime) -> int:
     """`kpibot socket`: the same Slack app over Socket Mode."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.app import MissingCredentials, build_app, require_credentials
     from bot.followups import close_all
-    from bot.services import build_services
-    from bot.settings import load_settings
 
-    settings = load_settings()
+    settings = runtime.settings
     try:
         require_credentials(settings, socket_mode=True)
     except MissingCredentials as error:
         raise CliError(f"cannot start the Slack app: {error}", EXIT_USAGE) from None
     assert settings.slack_app_token is not None  # checked just above
-    services = build_services(settings)
-    app = build_app(settings, services=services)
+    app = build_app(settings, services=runtime.services)
     handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
     try:
         handler.start()  # type: ignore[no-untyped-call]
@@ -187,8 +188,12 @@ def _terminate(_signal: int, _frame: FrameType | None) -> None:
     raise Terminated
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run a kpibot command; return its exit code."""
+def main(argv: Sequence[str] | None = None, runtime: Runtime | None = None) -> int:
+    """Run a kpibot command; return its exit code.
+
+    The process's runtime is built here from the environment, once, unless one is given
+    (as tests do, to run commands in-process on settings of their own).
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -203,8 +208,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # open and stops an import's worker process.
     signal.signal(signal.SIGTERM, _terminate)
     handler: Handler = args.handler
+    built = runtime is None
     try:
-        return handler(args)
+        if runtime is None:
+            from bot.runtime import Runtime
+            from bot.settings import load_settings
+
+            runtime = Runtime(load_settings())
+        return handler(args, runtime)
     except SettingsError as error:
         print(f"kpibot: configuration error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -235,6 +246,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
+    finally:
+        if built and runtime is not None:
+            runtime.close()
 
 
 if __name__ == "__main__":

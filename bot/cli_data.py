@@ -15,9 +15,9 @@ from pydantic import ValidationError
 from tqdm import tqdm
 
 from bot.errors import EXIT_USAGE, CliError
-from bot.runtime import configured_database, load_configured_catalog, measured_kpis
-from bot.settings import load_settings
+from bot.runtime import Runtime
 from kpi_engine.catalog import UnknownKpi
+from kpi_engine.formulas import measured_kpis
 from storage.db import Database, DatabaseError, create_db_engine, head_revision, upgrade
 from storage.import_worker import ImportWorkerError
 from storage.ingest import ImportResult, import_file, validated_measurement, write_measurement
@@ -28,10 +28,9 @@ from storage.rollups import rebuild_rollups
 log = logging.getLogger(__name__)
 
 
-def db_upgrade(_args: argparse.Namespace) -> int:
+def db_upgrade(_args: argparse.Namespace, runtime: Runtime) -> int:
     """Apply pending migrations."""
-    settings = load_settings()
-    engine = create_db_engine(settings.database_url.get_secret_value())
+    engine = create_db_engine(runtime.settings.database_url.get_secret_value())
     try:
         applied = upgrade(engine)
     finally:
@@ -41,9 +40,9 @@ def db_upgrade(_args: argparse.Namespace) -> int:
     return 0
 
 
-def db_rebuild_rollups(_args: argparse.Namespace) -> int:
+def db_rebuild_rollups(_args: argparse.Namespace, runtime: Runtime) -> int:
     """Recompute every rollup from the events in one transaction."""
-    with configured_database().write() as connection:
+    with runtime.database.write() as connection:
         rebuilt = rebuild_rollups(connection)
     tables = ", ".join(
         f"{table.table} {table.rows:,} row{'' if table.rows == 1 else 's'} "
@@ -93,15 +92,15 @@ def _import_one(
     )
 
 
-def ingest(args: argparse.Namespace) -> int:
+def ingest(args: argparse.Namespace, runtime: Runtime) -> int:
     """Import files, each all-or-nothing unless --skip-invalid."""
     paths = [Path(name) for name in args.files]
     missing = [str(path) for path in paths if not path.is_file()]
     if missing:
         raise CliError(f"no such file: {', '.join(missing)}", EXIT_USAGE)
-    known_kpis = measured_kpis(load_configured_catalog())
+    known_kpis = measured_kpis(runtime.catalog)
     # Opened once: a database that cannot be opened is one message, not one per file.
-    database = configured_database()
+    database = runtime.database
     # tqdm's monitor thread would make this process multi-threaded, and large files are
     # prepared by a forked worker only from a single-threaded process.
     tqdm.monitor_interval = 0
@@ -154,10 +153,9 @@ def ingest(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def record(args: argparse.Namespace) -> int:
+def record(args: argparse.Namespace, runtime: Runtime) -> int:
     """Store one manual measurement of a KPI."""
-    settings = load_settings()
-    catalog = load_configured_catalog()
+    settings, catalog = runtime.settings, runtime.catalog
     known = measured_kpis(catalog)
     try:
         kpi = catalog.find(args.kpi).id
@@ -165,7 +163,7 @@ def record(args: argparse.Namespace) -> int:
         hint = f"; did you mean {', '.join(error.suggestions)}?" if error.suggestions else ""
         raise CliError(f"unknown KPI {args.kpi!r}{hint}", EXIT_USAGE) from None
     at = args.at if args.at is not None else datetime.now(UTC)
-    database = configured_database()
+    database = runtime.database
     try:
         measurement = validated_measurement(
             kpi=kpi, value=args.value, at=at, zone=database.zone, known_kpis=known

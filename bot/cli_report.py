@@ -9,8 +9,8 @@ from datetime import date, datetime, time, timedelta
 from bot.blocks.kpi import kpi_message, status_message
 from bot.blocks.plain import plain_text
 from bot.errors import EXIT_USAGE, CliError
-from bot.runtime import configured_database, load_configured_catalog
-from bot.settings import Settings, load_settings
+from bot.runtime import Runtime
+from bot.settings import Settings
 from kpi_engine.catalog import Catalog, KpiDefinition, UnknownKpi
 from kpi_engine.export import state_as_dict
 from storage.snapshot import state_at, states_at
@@ -32,13 +32,11 @@ def find_kpi(catalog: Catalog, query: str) -> KpiDefinition:
         raise CliError(f"unknown KPI {query!r}{hint}", EXIT_USAGE) from None
 
 
-def show(args: argparse.Namespace) -> int:
+def show(args: argparse.Namespace, runtime: Runtime) -> int:
     """Print one KPI's state."""
-    settings = load_settings()
-    catalog = load_configured_catalog()
+    settings, catalog = runtime.settings, runtime.catalog
     kpi = find_kpi(catalog, args.kpi)
-    database = configured_database()
-    state = state_at(database, kpi, catalog, as_of_moment(settings, args.at), settings.zone)
+    state = state_at(runtime.database, kpi, catalog, as_of_moment(settings, args.at), settings.zone)
     if args.json:
         print(json.dumps(state_as_dict(state, settings.locale), ensure_ascii=False, indent=2))
     else:
@@ -46,12 +44,12 @@ def show(args: argparse.Namespace) -> int:
     return 0
 
 
-def status(args: argparse.Namespace) -> int:
+def status(args: argparse.Namespace, runtime: Runtime) -> int:
     """Print every KPI's state."""
-    settings = load_settings()
+    settings = runtime.settings
     states = states_at(
-        configured_database(),
-        load_configured_catalog(),
+        runtime.database,
+        runtime.catalog,
         as_of_moment(settings, args.at),
         settings.zone,
     )

@@ -7,18 +7,16 @@ import textwrap
 from datetime import datetime
 from pathlib import Path
 
+from pydantic import SecretStr
 from tqdm import tqdm
 
 from bot.blocks.plain import plain_text
 from bot.cli_report import as_of_moment
 from bot.errors import EXIT_USAGE, CliError
-from bot.followups import FollowUps
-from bot.runtime import load_configured_catalog, measured_kpis
+from bot.runtime import Runtime
 from bot.services import Services
-from bot.settings import Settings, load_settings
-from bot.slack_client import ResponseUrls, build_web_client
-from kpi_engine.catalog import Catalog
-from storage.db import Database, is_demo_file, mark_as_demo, open_database, sqlite_file
+from kpi_engine.formulas import measured_kpis
+from storage.db import is_demo_file, mark_as_demo, sqlite_file
 from storage.demo import demo_import_rows, demo_types, write_demo_csv
 from storage.ingest import import_rows
 
@@ -49,18 +47,24 @@ def _refuse_to_replace(path: Path, configured_url: str) -> None:
         )
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, runtime: Runtime) -> int:
     """Rebuild the demo database, optionally write import files, and print a summary."""
-    settings = load_settings()
+    settings = runtime.settings
     zone = settings.zone
     today = args.today or datetime.now(zone).date()
     path = Path(args.db)
     _refuse_to_replace(path, settings.database_url.get_secret_value())
     _remove_database(path)
-    database = open_database(f"sqlite:///{path}", zone)
+    # The demo's own runtime: the demo database, and the clock at the end of its last day.
+    moment = as_of_moment(settings, today)
+    demo = Runtime(
+        settings.model_copy(update={"database_url": SecretStr(f"sqlite:///{path}")}),
+        clock=lambda: moment,
+    )
+    database = demo.database
     with database.write() as connection:
         mark_as_demo(connection)
-    known_kpis = measured_kpis(load_configured_catalog())
+    known_kpis = measured_kpis(runtime.catalog)
     print(
         f"Building {path} with demo data from 2025-01-01 to {today} ({zone.key}), "
         f"scale {args.scale:g}"
@@ -80,26 +84,13 @@ def run(args: argparse.Namespace) -> int:
         for event_type, (file, count) in written.items():
             print(f"wrote {file} ({count:,} {event_type.value} rows)")
     # The answers end with `/kpi status`: every KPI's level, the demo's status table.
-    _print_slack_answers(
-        settings, database, load_configured_catalog(), as_of_moment(settings, today)
-    )
-    database.engine.dispose()
+    _print_slack_answers(demo.services)
+    demo.close()
     return 0
 
 
-def _print_slack_answers(
-    settings: Settings, database: Database, catalog: Catalog, moment: datetime
-) -> None:
+def _print_slack_answers(services: Services) -> None:
     """Show `/kpi nps` and `/kpi status` as a Slack user would read them."""
-    services = Services(
-        settings=settings,
-        database=database,
-        catalog=catalog,
-        client=build_web_client(settings),
-        responses=ResponseUrls(settings.slack_hooks_url),
-        followups=FollowUps(threads=1, queue=1, start_within=settings.followup_start_within),
-        clock=lambda: moment,
-    )
     user_id, channel_id = "U0DEMO", "C0DEMO"
     for text in ("nps", "status"):
         reply = services.reply(text, user_id=user_id, channel_id=channel_id)
@@ -114,7 +105,7 @@ def _print_slack_answers(
         print()
         print(
             f"What Slack shows for /kpi {text}:"
-            if settings.locale == "en"
+            if services.locale == "en"
             else f"Slack で /kpi {text} と打つと:"
         )
         print(textwrap.indent(plain_text(message), "  "))

@@ -22,8 +22,8 @@ from typing import IO, Any
 
 from bot.errors import new_reference
 from bot.request_body import TooLarge, read_limited
-from bot.runtime import measured_kpis
 from bot.services import Services
+from kpi_engine.formulas import measured_kpis
 from storage.db import DatabaseBusy, DatabaseError, DatabaseFull, DatabaseUnavailable
 from storage.ingest import ImportResult, import_rows
 from storage.prepare import RowProblem

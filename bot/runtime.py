@@ -1,36 +1,71 @@
-"""The process-wide objects built from the settings: the database and the KPI catalog."""
+"""The composition root: one per process, built once from one `Settings`.
+
+Every command, each web server worker and Socket Mode take what they work with from here:
+the settings, the KPI catalog, the database, the clock, and the Slack side of the app
+(`services`). Nothing else reads the environment or keeps a module-level cache, so a test
+builds a `Runtime` of its own settings and runs any of them in-process. Each part is built
+on first use: a command that needs no database never opens one.
+"""
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Callable
+from datetime import datetime
+from functools import cached_property, partial
 
 from bot.errors import EXIT_USAGE, CliError
-from bot.settings import load_settings
+from bot.followups import FollowUps
+from bot.services import Services
+from bot.settings import Settings
+from bot.slack_client import ResponseUrls, build_web_client
 from kpi_engine.catalog import Catalog, CatalogError, load_catalog
-from kpi_engine.formulas import is_measured
 from storage.db import Database, DatabaseError, open_database
 
 
-@cache
-def configured_database() -> Database:
-    """Open (and migrate) the database the settings name, once per process."""
-    settings = load_settings()
-    try:
-        return open_database(settings.database_url.get_secret_value(), settings.zone)
-    except DatabaseError as error:
-        raise CliError(str(error)) from None
+class Runtime:
+    """What one kpibot process is built from."""
 
+    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] | None = None) -> None:
+        self.settings = settings
+        self.clock = clock or partial(datetime.now, settings.zone)
 
-@cache
-def load_configured_catalog() -> Catalog:
-    """Load the shipped catalog, or the one KPIBOT_CATALOG names, once per process."""
-    settings = load_settings()
-    try:
-        return load_catalog(settings.catalog)
-    except CatalogError as error:
-        raise CliError(f"KPIBOT_CATALOG: {error}", EXIT_USAGE) from None
+    @cached_property
+    def catalog(self) -> Catalog:
+        """The shipped catalog, or the one KPIBOT_CATALOG names."""
+        try:
+            return load_catalog(self.settings.catalog)
+        except CatalogError as error:
+            raise CliError(f"KPIBOT_CATALOG: {error}", EXIT_USAGE) from None
 
+    @cached_property
+    def database(self) -> Database:
+        """The database the settings name, opened (and migrated) on first use."""
+        settings = self.settings
+        try:
+            return open_database(settings.database_url.get_secret_value(), settings.zone)
+        except DatabaseError as error:
+            raise CliError(str(error)) from None
 
-def measured_kpis(catalog: Catalog) -> list[str]:
-    """The ids of the KPIs measured outside kpibot, which `record` and imports may set."""
-    return [kpi.id for kpi in catalog.kpis if is_measured(kpi.id)]
+    @cached_property
+    def services(self) -> Services:
+        """The Slack app's services: the database, catalog and clock, a Web API client, the
+        poster to response_urls and the pool for the work after an ack."""
+        settings = self.settings
+        return Services(
+            settings=settings,
+            database=self.database,
+            catalog=self.catalog,
+            client=build_web_client(settings),
+            responses=ResponseUrls(settings.slack_hooks_url),
+            followups=FollowUps(
+                threads=settings.followup_threads,
+                queue=settings.followup_queue,
+                start_within=settings.followup_start_within,
+            ),
+            clock=self.clock,
+        )
+
+    def close(self) -> None:
+        """Close the database's connections, if it was opened."""
+        if "database" in self.__dict__:
+            self.database.engine.dispose()

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import partial
 
 from pydantic import ValidationError
 from slack_sdk.models.views import View
@@ -45,12 +44,12 @@ from bot.grammar import (
     UnknownKpi,
     UsageError,
 )
-from bot.runtime import configured_database, load_configured_catalog, measured_kpis
-from bot.settings import Settings, load_settings
-from bot.slack_client import ResponseUrls, SlackClient, build_web_client
+from bot.settings import Settings
+from bot.slack_client import ResponseUrls, SlackClient
 from kpi_engine.catalog import Catalog, KpiDefinition
 from kpi_engine.dashboard import Dashboard
 from kpi_engine.evaluate import KpiState
+from kpi_engine.formulas import measured_kpis
 from kpi_engine.levels import Level
 from storage.db import Database
 from storage.ingest import validated_measurement, write_measurement
@@ -239,21 +238,3 @@ class Services:
         with self.database.write(wait=RECORD_WAIT_SECONDS) as connection:
             stored = write_measurement(connection, measurement, zone=self.database.zone)
         return Stored(at=stored.record["at"].astimezone(zone), updated=not stored.inserted)
-
-
-def build_services(settings: Settings | None = None) -> Services:
-    """Build the services of this process from the settings (the environment by default)."""
-    settings = settings or load_settings()
-    return Services(
-        settings=settings,
-        database=configured_database(),
-        catalog=load_configured_catalog(),
-        client=build_web_client(settings),
-        responses=ResponseUrls(settings.slack_hooks_url),
-        followups=FollowUps(
-            threads=settings.followup_threads,
-            queue=settings.followup_queue,
-            start_within=settings.followup_start_within,
-        ),
-        clock=partial(datetime.now, settings.zone),
-    )

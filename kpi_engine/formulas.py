@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from kpi_engine.catalog import KpiDefinition
+from kpi_engine.catalog import Catalog, KpiDefinition
 from kpi_engine.periods import ONE_DAY, Span, add_months, month_start
 from kpi_engine.retention import RETENTION_MONTHS
 from kpi_engine.source import Fact, KpiSource, Tally
@@ -277,3 +277,8 @@ def formula_for(kpi_id: str) -> Formula:
 def is_measured(kpi_id: str) -> bool:
     """Whether a KPI's values come from manual measurements (`kpibot record`, imports)."""
     return formula_for(kpi_id) in (latest_measurement, team_productivity)
+
+
+def measured_kpis(catalog: Catalog) -> list[str]:
+    """The ids of the KPIs measured outside kpibot, which `record` and imports may set."""
+    return [kpi.id for kpi in catalog.kpis if is_measured(kpi.id)]

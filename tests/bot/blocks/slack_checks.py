@@ -41,10 +41,10 @@ from bot.blocks.kpi import (
 )
 from bot.blocks.message import Message
 from bot.grammar import MAX_TEXT, Problem
-from bot.runtime import measured_kpis
 from kpi_engine.catalog import Catalog, KpiDefinition, Localized, load_catalog
 from kpi_engine.dashboard import Dashboard
 from kpi_engine.evaluate import KpiState
+from kpi_engine.formulas import measured_kpis
 from kpi_engine.levels import Level
 from storage.db import open_database
 from storage.snapshot import board_at

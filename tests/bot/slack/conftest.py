@@ -28,13 +28,12 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.orm import sessionmaker
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from bot.followups import FollowUps
-from bot.runtime import measured_kpis
+from bot.runtime import Runtime
 from bot.services import Services
 from bot.settings import Settings
-from bot.slack_client import ResponseUrls, build_web_client
 from bot.web import create_web_app
-from kpi_engine.catalog import Catalog, load_catalog
+from kpi_engine.catalog import load_catalog
+from kpi_engine.formulas import measured_kpis
 from storage.db import Database, create_db_engine, open_database
 from storage.demo import demo_import_rows, demo_types
 from storage.ingest import import_rows
@@ -148,22 +147,9 @@ def make_settings(database_url: str, slack_api: MockWebApi, **overrides: Any) ->
     return Settings.model_validate(values)
 
 
-def make_services(settings: Settings, *, catalog: Catalog | None = None) -> Services:
-    """Services on the settings' database with the clock fixed at NOW."""
-    database = open_database(settings.database_url.get_secret_value(), settings.zone)
-    return Services(
-        settings=settings,
-        database=database,
-        catalog=catalog or load_catalog(),
-        client=build_web_client(settings),
-        responses=ResponseUrls(settings.slack_hooks_url),
-        followups=FollowUps(
-            threads=settings.followup_threads,
-            queue=settings.followup_queue,
-            start_within=settings.followup_start_within,
-        ),
-        clock=lambda: NOW,
-    )
+def make_services(settings: Settings) -> Services:
+    """The services of a runtime of these settings, with the clock fixed at NOW."""
+    return Runtime(settings, clock=lambda: NOW).services
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from bot.services import Services
-from kpi_engine.catalog import load_catalog
 from tests.bot.slack.conftest import (
     CHANNEL,
     MEMBER,
@@ -154,7 +153,7 @@ def restricted_home(
     restricted = {"uptime", "mrr", "annual_revenue"}
     custom = restricted_catalog(tmp_path, restricted, channel=BOARD_CHANNEL, user=BOSS)
     settings = make_settings(demo_url, slack_api, catalog=custom)
-    return start_app(make_services(settings, catalog=load_catalog(settings.catalog)))
+    return start_app(make_services(settings))
 
 
 def dashboard_fields(app: SlackAppServer, slack_api: MockWebApi, user: str) -> dict[str, str]:

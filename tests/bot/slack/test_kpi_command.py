@@ -481,7 +481,7 @@ def restricted_app(
     """The app with a catalog (a file, as KPIBOT_CATALOG names) restricting NPS."""
     custom = restricted_catalog(tmp_path, {"nps"}, channel=SECRET_CHANNEL, user=BOSS)
     settings = make_settings(demo_url, slack_api, catalog=custom)
-    return start_app(make_services(settings, catalog=load_catalog(settings.catalog)))
+    return start_app(make_services(settings))
 
 
 def test_a_restricted_kpi_elsewhere_says_so_without_the_value(
