@@ -5,7 +5,7 @@ with kpibot's schema and in the same run:
 
 - baseline: the same rows, already parsed into tuples, inserted with sqlite3 `executemany`
   into the same tables (same indexes), one transaction;
-- kpibot: `storage.ingest.import_file` on the CSV files (read, validate, upsert, rollups),
+- kpibot: `storage.imports.ingest.import_file` on the CSV files (read, validate, upsert, rollups),
   as `kpibot ingest` runs it.
 
 Prints rows per second for both and their ratio, for a few rounds of the two timed one
@@ -35,11 +35,10 @@ from zoneinfo import ZoneInfo
 
 from storage.db import open_database
 from storage.demo import write_demo_csv
-from storage.ingest import import_file
-from storage.prepare import PrepareOptions, prepare_stream
-from storage.readers import FileFormat
-from storage.records import EventType
-from storage.schema import EVENT_MODELS
+from storage.imports.ingest import import_file
+from storage.imports.prepare import PrepareOptions, prepare_stream
+from storage.imports.readers import FileFormat
+from storage.schema import EVENT_MODELS, EventType
 
 ZONE = ZoneInfo("Asia/Tokyo")
 TODAY = date(2026, 11, 23)
@@ -116,7 +115,7 @@ def peak_memory_mb(scale: float, directory: Path) -> tuple[int, float]:
     script = (
         "import resource, sys; from pathlib import Path; "
         "from benchmarks.ingest import kpibot_import, fresh_database; "
-        "from storage.records import EventType; "
+        "from storage.schema import EventType; "
         "d = Path(sys.argv[1]); "
         "files = {t: d / f'{t.value}.csv' for t in EventType}; "
         "n, _ = kpibot_import(files, fresh_database(d, 'memory.db')); "

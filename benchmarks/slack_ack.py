@@ -211,10 +211,10 @@ def serve_minimal(port: int) -> None:
     from slack_bolt import Ack, App
     from slack_bolt.adapter.flask import SlackRequestHandler
 
-    from bot.app import bolt_log
+    from bot.http.server import run_server, server_options
     from bot.settings import load_settings
-    from bot.slack_client import build_web_client
-    from bot.web import run_server, server_options
+    from bot.slack.app import bolt_log
+    from bot.slack.client import build_web_client
 
     settings = load_settings()
 

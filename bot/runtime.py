@@ -14,10 +14,10 @@ from datetime import datetime
 from functools import cached_property, partial
 
 from bot.errors import EXIT_USAGE, CliError
-from bot.followups import FollowUps
-from bot.services import Services
 from bot.settings import Settings
-from bot.slack_client import ResponseUrls, build_web_client
+from bot.slack.client import ResponseUrls, build_web_client
+from bot.slack.followups import FollowUps
+from bot.slack.services import Services
 from kpi_engine.catalog import Catalog, CatalogError, load_catalog
 from storage.db import Database, DatabaseError, open_database
 

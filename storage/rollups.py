@@ -33,7 +33,6 @@ from sqlalchemy import (
 
 from kpi_engine.retention import retention_deadline
 from kpi_engine.source import Fact
-from storage.records import EventType
 from storage.schema import (
     EVENT_MODELS,
     Churn,
@@ -42,6 +41,7 @@ from storage.schema import (
     CustomerRollup,
     DailyFact,
     Enrollment,
+    EventType,
     MonthlyPayers,
     Payment,
     Survey,

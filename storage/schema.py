@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import TypeAdapter
@@ -352,6 +353,21 @@ class MonthlyPayers(Base):
     __tablename__ = "monthly_payers"
     month: Mapped[date] = mapped_column(LocalDate(), primary_key=True)
     payers: Mapped[int] = mapped_column(Integer())
+
+
+class EventType(StrEnum):
+    """A kind of event kpibot stores, each in a table of its own (`EVENT_MODELS`)."""
+
+    ENROLLMENT = "enrollment"
+    COMPLETION = "completion"
+    CHURN = "churn"
+    PAYMENT = "payment"
+    COST = "cost"
+    SURVEY = "survey"
+    TICKET = "ticket"
+    DOWNTIME = "downtime"
+    RELEASE = "release"
+    MEASUREMENT = "measurement"
 
 
 EVENT_MODELS: dict[str, type[Base]] = {

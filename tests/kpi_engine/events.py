@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from kpi_engine.catalog import Catalog, load_catalog
 from kpi_engine.evaluate import KpiState
 from storage.db import Database
-from storage.ingest import import_rows
-from storage.readers import RawRow
+from storage.imports.ingest import import_rows
+from storage.imports.readers import RawRow
 from storage.snapshot import state_at
 
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -13,10 +13,14 @@ from sqlalchemy import delete, select
 
 from storage.db import Database
 from storage.demo import demo_import_rows
-from storage.ingest import import_rows, import_stream, validated_measurement, write_measurement
-from storage.readers import FileFormat, RawRow
-from storage.records import EventType
-from storage.schema import EVENT_MODELS, CustomerRollup, DailyFact, MonthlyPayers
+from storage.imports.ingest import (
+    import_rows,
+    import_stream,
+    validated_measurement,
+    write_measurement,
+)
+from storage.imports.readers import FileFormat, RawRow
+from storage.schema import EVENT_MODELS, CustomerRollup, DailyFact, EventType, MonthlyPayers
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 KPIS = ["brand_search_rank", "market_share", "team_productivity"]

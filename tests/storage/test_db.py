@@ -29,8 +29,13 @@ from storage.db import (
     shown_url,
     upgrade,
 )
-from storage.ingest import import_rows, import_stream, validated_measurement, write_measurement
-from storage.readers import FileFormat, RawRow
+from storage.imports.ingest import (
+    import_rows,
+    import_stream,
+    validated_measurement,
+    write_measurement,
+)
+from storage.imports.readers import FileFormat, RawRow
 from storage.schema import EVENT_MODELS, CustomerRollup, DailyFact, Meta, MonthlyPayers, Payment
 
 TOKYO = ZoneInfo("Asia/Tokyo")

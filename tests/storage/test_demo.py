@@ -13,7 +13,8 @@ import pytest
 
 from storage import demo
 from storage.demo import DEMO_START, MEASURED_KPIS, demo_rows, demo_types, write_demo_csv
-from storage.records import EventType, fields_of, validate_record
+from storage.imports.records import fields_of, validate_record
+from storage.schema import EventType
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 TODAY = date(2026, 11, 23)

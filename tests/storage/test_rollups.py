@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select, update
 
 from storage.db import Database
-from storage.ingest import import_rows
-from storage.prepare import BATCH
-from storage.readers import RawRow
+from storage.imports.ingest import import_rows
+from storage.imports.prepare import BATCH
+from storage.imports.readers import RawRow
 from storage.rollups import rebuild_local_days, rebuild_rollups
 from storage.schema import CustomerRollup, DailyFact, MonthlyPayers
 

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from kpi_engine.source import Fact, Tally
 from storage.db import Database
-from storage.ingest import import_rows
-from storage.readers import RawRow
+from storage.imports.ingest import import_rows
+from storage.imports.readers import RawRow
 from storage.source import SqlKpiSource
 
 TOKYO = ZoneInfo("Asia/Tokyo")

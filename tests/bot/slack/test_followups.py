@@ -7,10 +7,10 @@ import threading
 import time
 from collections.abc import Callable
 
-from bot.followups import FollowUps
-from bot.services import Services
-from tests.bot.slack.conftest import MEMBER, SlackAppServer, make_services, make_settings
-from tests.bot.slack.mock_web_api import MockWebApi
+from bot.slack.followups import FollowUps
+from bot.slack.services import Services
+from tests.bot.conftest import MEMBER, SlackAppServer, make_services, make_settings
+from tests.bot.mock_web_api import MockWebApi
 
 SLOW_UPLOAD_SECONDS = 2.0
 

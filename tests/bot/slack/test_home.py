@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from bot.services import Services
-from tests.bot.slack.conftest import (
+from bot.slack.services import Services
+from tests.bot.conftest import (
     CHANNEL,
     MEMBER,
     SlackAppServer,
@@ -20,7 +20,7 @@ from tests.bot.slack.conftest import (
     make_settings,
     restricted_catalog,
 )
-from tests.bot.slack.mock_web_api import MockWebApi
+from tests.bot.mock_web_api import MockWebApi
 
 HOME_BLOCKS = 100
 

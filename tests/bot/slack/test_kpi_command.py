@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from bot.blocks.kpi import status_pending_message
-from bot.grammar import (
+from bot.slack.blocks.kpi import status_pending_message
+from bot.slack.grammar import (
     MAX_TEXT,
     Grammar,
     Help,
@@ -33,10 +33,10 @@ from bot.grammar import (
     UnknownKpi,
     UsageError,
 )
-from bot.services import Services
+from bot.slack.services import Services
 from kpi_engine.catalog import load_catalog
 from kpi_engine.levels import Level
-from tests.bot.slack.conftest import (
+from tests.bot.conftest import (
     ADMIN,
     CHANNEL,
     MEMBER,
@@ -46,7 +46,7 @@ from tests.bot.slack.conftest import (
     make_settings,
     restricted_catalog,
 )
-from tests.bot.slack.mock_web_api import MockWebApi
+from tests.bot.mock_web_api import MockWebApi
 
 MESSAGE_BLOCKS = 50
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -599,7 +599,7 @@ def test_an_error_after_the_ack_is_answered_through_the_response_url(
     def broken(*_args: object, **_kwargs: object) -> bytes:
         raise RuntimeError("renderer exploded")
 
-    monkeypatch.setattr("bot.listeners.commands.render_kpi_chart", broken)
+    monkeypatch.setattr("bot.slack.listeners.commands.render_kpi_chart", broken)
     app.command("nps chart")
     slack_api.wait_for("response/")
     answer = slack_api.called("response/")[0].body

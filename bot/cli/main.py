@@ -1,0 +1,257 @@
+"""The `kpibot` command line: parsing and dispatch; each command lives in its own module."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from bot.errors import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    EXIT_USAGE,
+    CliError,
+    Terminated,
+    new_reference,
+)
+from bot.settings import SettingsError
+from storage.db import DatabaseError
+from storage.schema import EventType
+
+if TYPE_CHECKING:
+    # Imported when a command runs: `kpibot --help` need not load the Slack app.
+    from bot.runtime import Runtime
+
+Handler = Callable[[argparse.Namespace, "Runtime"], int]
+log = logging.getLogger("kpibot")
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser for every kpibot command."""
+    from bot.cli import data_commands, demo, state_commands
+
+    parser = argparse.ArgumentParser(
+        prog="kpibot", description="KPI management for a small company, in Slack."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    db = commands.add_parser("db", help="manage the database schema")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply pending migrations").set_defaults(
+        handler=data_commands.db_upgrade
+    )
+    db_commands.add_parser(
+        "rebuild-rollups",
+        help="recompute the daily facts, customers and monthly payers from the events (repair)",
+    ).set_defaults(handler=data_commands.db_rebuild_rollups)
+
+    ingest = commands.add_parser(
+        "ingest", help="import CSV or JSON Lines files of events (idempotent by id)"
+    )
+    ingest.add_argument("files", nargs="+", metavar="FILE", help="CSV or JSON Lines files")
+    ingest.add_argument(
+        "--type",
+        dest="event_type",
+        choices=[kind.value for kind in EventType],
+        help="the record type of rows without a `type` column",
+    )
+    ingest.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="store the valid rows and write the rejected ones to FILE.rejected.jsonl",
+    )
+    ingest.set_defaults(handler=data_commands.ingest)
+
+    record = commands.add_parser("record", help="store a manual measurement of a KPI")
+    record.add_argument("kpi", metavar="KPI", help="e.g. brand_search_rank")
+    record.add_argument("value", metavar="VALUE", help="the measured value")
+    record.add_argument("--at", help="when it was measured (ISO 8601 date or time; default now)")
+    record.set_defaults(handler=data_commands.record)
+
+    for name, summary in (
+        ("show", "one KPI's value, target and level"),
+        ("status", "every KPI's level, grouped by tier"),
+    ):
+        report = commands.add_parser(name, help=summary)
+        if name == "show":
+            report.add_argument(
+                "kpi", metavar="KPI", help="id, name or alias (e.g. nps, 顧客満足度)"
+            )
+        report.add_argument("--at", type=_iso_date, help="as of the end of this day (default: now)")
+        report.add_argument("--json", action="store_true", help="machine-readable output")
+        report.set_defaults(
+            handler=state_commands.show if name == "show" else state_commands.status
+        )
+
+    demo_parser = commands.add_parser(
+        "demo", help="build a demo database of the reference company and show it"
+    )
+    demo_parser.add_argument(
+        "--db",
+        default=demo.DEFAULT_DEMO_DB,
+        help=f"SQLite file to rebuild ({demo.DEFAULT_DEMO_DB})",
+    )
+    demo_parser.add_argument("--write-csv", metavar="DIR", help="also write import files here")
+    demo_parser.add_argument(
+        "--scale", type=_positive, default=1.0, help="multiply the data volume (benchmarks)"
+    )
+    demo_parser.add_argument(
+        "--today", type=_iso_date, help="the last day of data (default: today)"
+    )
+    demo_parser.set_defaults(handler=demo.run)
+
+    serve = commands.add_parser(
+        "serve", help="run the Slack app over HTTP (gunicorn) on $PORT, with the ingestion API"
+    )
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (0.0.0.0)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: $PORT or 3000)")
+    serve.set_defaults(handler=run_serve)
+    socket = commands.add_parser(
+        "socket", help="run the Slack app over Socket Mode (no public URL; needs SLACK_APP_TOKEN)"
+    )
+    socket.set_defaults(handler=run_socket)
+    return parser
+
+
+def run_serve(args: argparse.Namespace, runtime: Runtime) -> int:
+    """`kpibot serve`: the Slack app, health check and ingestion API under gunicorn."""
+    from bot.http.server import create_web_app, run_server, server_options
+    from bot.runtime import Runtime
+    from bot.slack.app import MissingCredentials, require_credentials
+
+    settings = runtime.settings
+    try:
+        require_credentials(settings)
+    except MissingCredentials as error:
+        raise CliError(f"cannot start the Slack app: {error}", EXIT_USAGE) from None
+    # Fail here, once, on a bad catalog or database (and migrate it) rather than in every
+    # worker; each worker builds its own runtime, with its own connections, after the fork.
+    runtime.catalog  # noqa: B018 - loaded for its errors
+    runtime.database  # noqa: B018 - opened for its errors and its migrations
+    runtime.close()
+    port = args.port if args.port is not None else settings.port
+    print(f"kpibot: serving Slack on http://{args.host}:{port}/slack/events", file=sys.stderr)
+    run_server(
+        lambda: create_web_app(Runtime(settings).services),
+        server_options(settings, host=args.host, port=port, verbose=args.verbose),
+    )
+    return 0
+
+
+def run_socket(_args: argparse.Namespace, runtime: Runtime) -> int:
+    """`kpibot socket`: the same Slack app over Socket Mode."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.slack.app import MissingCredentials, build_app, require_credentials
+    from bot.slack.followups import close_all
+
+    settings = runtime.settings
+    try:
+        require_credentials(settings, socket_mode=True)
+    except MissingCredentials as error:
+        raise CliError(f"cannot start the Slack app: {error}", EXIT_USAGE) from None
+    assert settings.slack_app_token is not None  # checked just above
+    app = build_app(settings, services=runtime.services)
+    handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    try:
+        handler.start()  # type: ignore[no-untyped-call]
+    finally:
+        # Work still queued after acks is answered as busy rather than left pending.
+        close_all()
+    return 0
+
+
+def _terminate(_signal: int, _frame: FrameType | None) -> None:
+    raise Terminated
+
+
+def main(argv: Sequence[str] | None = None, runtime: Runtime | None = None) -> int:
+    """Run a kpibot command; return its exit code.
+
+    The process's runtime is built here from the environment, once, unless one is given
+    (as tests do, to run commands in-process on settings of their own).
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # psycopg warns when a statement interrupted by Ctrl-C or SIGTERM cannot be cleaned up;
+    # the rollback after it is what counts, and the user gets one line saying so.
+    if not args.verbose:
+        logging.getLogger("psycopg").setLevel(logging.ERROR)
+    # SIGTERM's default ends the process on the spot; unwinding instead rolls back what is
+    # open and stops an import's worker process.
+    signal.signal(signal.SIGTERM, _terminate)
+    handler: Handler = args.handler
+    built = runtime is None
+    try:
+        if runtime is None:
+            from bot.runtime import Runtime
+            from bot.settings import load_settings
+
+            runtime = Runtime(load_settings())
+        return handler(args, runtime)
+    except SettingsError as error:
+        print(f"kpibot: configuration error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except CliError as error:
+        print(f"kpibot: {error}", file=sys.stderr)
+        return error.code
+    except DatabaseError as error:
+        print(f"kpibot: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except BrokenPipeError:
+        # The reader went away (`kpibot status | head`): not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("kpibot: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Terminated:
+        print("kpibot: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
+    except Exception as error:
+        # A bug, or a failure nobody foresaw: one line to the user, the details in the log
+        # for whoever runs it again with -v (the text of some errors quotes imported rows).
+        reference = new_reference()
+        log.info("unexpected error (reference %s)", reference, exc_info=error)
+        print(
+            f"kpibot: unexpected error {type(error).__name__} (reference {reference}); "
+            "run it again with -v for the details",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    finally:
+        if built and runtime is not None:
+            runtime.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""`kpibot show` and `kpibot status`: KPI states as text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date, datetime, time, timedelta
+
+from bot.errors import EXIT_USAGE, CliError
+from bot.runtime import Runtime
+from bot.settings import Settings
+from bot.slack.blocks.kpi import kpi_message, status_message
+from bot.slack.blocks.plain import plain_text
+from kpi_engine.catalog import Catalog, KpiDefinition, UnknownKpi
+from kpi_engine.export import state_as_dict
+from storage.snapshot import state_at, states_at
+
+
+def as_of_moment(settings: Settings, day: date | None) -> datetime:
+    """The moment to evaluate at: the end of a given local day, else now."""
+    if day is None:
+        return datetime.now(settings.zone)
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=settings.zone)
+
+
+def find_kpi(catalog: Catalog, query: str) -> KpiDefinition:
+    """Look a KPI up by id, name or alias, or fail with the closest ids."""
+    try:
+        return catalog.find(query)
+    except UnknownKpi as error:
+        hint = f"; did you mean: {', '.join(error.suggestions)}?" if error.suggestions else ""
+        raise CliError(f"unknown KPI {query!r}{hint}", EXIT_USAGE) from None
+
+
+def show(args: argparse.Namespace, runtime: Runtime) -> int:
+    """Print one KPI's state."""
+    settings, catalog = runtime.settings, runtime.catalog
+    kpi = find_kpi(catalog, args.kpi)
+    state = state_at(runtime.database, kpi, catalog, as_of_moment(settings, args.at), settings.zone)
+    if args.json:
+        print(json.dumps(state_as_dict(state, settings.locale), ensure_ascii=False, indent=2))
+    else:
+        print(plain_text(kpi_message(state, settings.locale)))
+    return 0
+
+
+def status(args: argparse.Namespace, runtime: Runtime) -> int:
+    """Print every KPI's state."""
+    settings = runtime.settings
+    states = states_at(
+        runtime.database,
+        runtime.catalog,
+        as_of_moment(settings, args.at),
+        settings.zone,
+    )
+    if args.json:
+        payload = [state_as_dict(state, settings.locale) for state in states]
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(plain_text(status_message(states, settings.locale)))
+    return 0

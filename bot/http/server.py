@@ -1,0 +1,210 @@
+"""The HTTP server: Slack's requests, a health check and the ingestion API, under gunicorn.
+
+    POST /slack/events   slash commands, interactivity and events
+    GET  /healthz        200 {"status": "ok"} when the database answers, else 503
+    POST /api/v1/events  the ingestion API (`bot.http.ingest_api`)
+
+A request to /slack/events reaches Bolt only once it is within the size limit (413, before
+the body is read) and its signature checks out (401): Bolt parses a body before it
+verifies it, and its error handling would then act on an unverified one. Every error is
+answered in JSON, never with a page or a traceback.
+
+`kpibot serve` runs `create_web_app` in gunicorn's threaded workers: each worker builds its
+own services (database pool, Web API client) after the fork, never sharing connections.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
+from slack_bolt import BoltRequest
+from slack_bolt.adapter.flask.handler import to_flask_response
+from slack_sdk.signature import SignatureVerifier
+from werkzeug.exceptions import HTTPException
+
+from bot.errors import new_reference
+from bot.http.ingest_api import ingest
+from bot.http.request_body import TooLarge, read_limited
+from bot.settings import Settings
+from bot.slack.app import build_app
+from bot.slack.followups import close_all
+from bot.slack.services import Services
+
+log = logging.getLogger("kpibot.web")
+
+SLACK_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+INGEST_PATH = "/api/v1/events"
+# Slack gives up on a request after 3 s; a worker thread stuck far longer is a bug.
+WORKER_TIMEOUT_SECONDS = 30
+# A button payload carries the whole view it came from: 100 blocks of Japanese text at
+# Slack's limits, URL-encoded, come to under 3 MiB. Anything larger is no request from
+# Slack, and is refused before it is read.
+SLACK_MAX_BODY_BYTES = 4 * 1024 * 1024
+# Slack refuses requests older than five minutes; so does Bolt, and so do we.
+SIGNATURE_MAX_AGE_SECONDS = 5 * 60
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+_SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
+
+
+def signed_by_slack(
+    secret: str, body: bytes, timestamp: str | None, signature: str | None, now: float
+) -> bool:
+    """Whether a request carries Slack's signature of its body, made in the last 5 minutes.
+
+    Anything malformed (a timestamp that is not a plain integer, a signature of the wrong
+    shape, a body that is not UTF-8) is simply a bad signature.
+    """
+    if not secret or timestamp is None or signature is None:
+        return False
+    if not _TIMESTAMP.fullmatch(timestamp) or not _SIGNATURE.fullmatch(signature):
+        return False
+    if abs(now - int(timestamp)) > SIGNATURE_MAX_AGE_SECONDS:
+        return False
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    expected = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=text)
+    return expected is not None and hmac.compare_digest(expected, signature)
+
+
+def _json_error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
+    return jsonify(error=message, **extra), status
+
+
+def create_web_app(services: Services) -> Flask:
+    """Build the WSGI app around the Bolt app."""
+    slack = build_app(services.settings, services=services)
+    web = Flask("kpibot")
+    secret = services.settings.slack_signing_secret
+    signing_secret = secret.get_secret_value() if secret else ""
+
+    @web.post(SLACK_PATH)
+    def slack_events() -> Response | tuple[Response, int]:
+        length = request.content_length
+        try:
+            if length is not None and length > SLACK_MAX_BODY_BYTES:
+                raise TooLarge  # refused before a byte of it is read
+            body = read_limited(request.stream, SLACK_MAX_BODY_BYTES)
+        except TooLarge:
+            return _json_error(413, "the request body is too large")
+        headers = request.headers
+        if not signed_by_slack(
+            signing_secret,
+            body,
+            headers.get("X-Slack-Request-Timestamp"),
+            headers.get("X-Slack-Signature"),
+            time.time(),
+        ):
+            return _json_error(401, "invalid request signature")
+        try:
+            slack_request = BoltRequest(
+                body=body.decode("utf-8"),  # signed_by_slack decoded it once already
+                query=request.query_string.decode("utf-8", "replace"),
+                headers=dict(headers),
+            )
+        except ValueError:
+            # Signed, yet not what its Content-Type says.
+            return _json_error(400, "the body does not match its Content-Type")
+        return to_flask_response(slack.dispatch(slack_request))
+
+    @web.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[Response, int]:
+        status = error.code or 500
+        if status == 413:
+            return _json_error(413, "the request body is too large")
+        return _json_error(status, error.name)
+
+    @web.errorhandler(Exception)
+    def unexpected_error(error: Exception) -> tuple[Response, int]:
+        reference = new_reference()
+        log.error("unexpected error (reference %s)", reference, exc_info=error)
+        return _json_error(500, "internal error", reference=reference)
+
+    @web.get(HEALTH_PATH)
+    def health() -> tuple[Response, int]:
+        try:
+            reachable = services.database.is_reachable()
+        except Exception:
+            log.exception("health check failed")
+            reachable = False
+        if reachable:
+            return jsonify(status="ok"), 200
+        return jsonify(status="unavailable", reason="the database does not answer"), 503
+
+    @web.post(INGEST_PATH)
+    def ingest_events() -> tuple[Response, int, dict[str, str]]:
+        outcome = ingest(
+            services,
+            authorization=request.headers.get("Authorization"),
+            content_type=request.headers.get("Content-Type"),
+            content_length=request.content_length,
+            stream=request.stream,
+            forced_type=request.args.get("type"),
+        )
+        return jsonify(outcome.body), outcome.status, outcome.headers
+
+    return web
+
+
+WsgiApp = Callable[..., Any]
+
+
+class GunicornServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn, configured in code, serving the app a factory builds in each worker."""
+
+    def __init__(self, factory: Callable[[], WsgiApp], options: dict[str, Any]) -> None:
+        self.factory = factory
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> WsgiApp:
+        return self.factory()
+
+
+def _close_follow_ups(_server: object, _worker: object) -> None:
+    close_all()
+
+
+def server_options(
+    settings: Settings, *, host: str, port: int, verbose: bool = False
+) -> dict[str, Any]:
+    """gunicorn's settings: threaded workers on host:port."""
+    return {
+        "bind": f"{host}:{port}",
+        "workers": settings.web_workers,
+        "worker_class": "gthread",
+        "threads": settings.web_threads,
+        "timeout": WORKER_TIMEOUT_SECONDS,
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        "proc_name": "kpibot",
+        # A stopping worker answers the work still queued after acks as busy, rather than
+        # leaving its users with a pending note for ever.
+        "worker_exit": _close_follow_ups,
+        # gunicorn's control socket defaults to one path per user, which a second server
+        # of the same user would share; kpibot does not use it.
+        "control_socket_disable": True,
+        "accesslog": "-" if verbose else None,
+        "errorlog": "-",
+        "loglevel": "info" if verbose else "warning",
+        # Each worker opens its own database pool after the fork.
+        "preload_app": False,
+    }
+
+
+def run_server(factory: Callable[[], WsgiApp], options: dict[str, Any]) -> None:
+    """Run gunicorn in the foreground until it is stopped."""
+    GunicornServer(factory, options).run()

@@ -1,0 +1,104 @@
+"""Every user-facing string of the Slack app, looked up by key (`keys.Text`) in the reader's
+locale: Japanese (`ja.py`, the default) or English (`en.py`), one file per locale.
+
+Templates are Slack mrkdwn: `*bold*` and backquotes are markup, and they never contain
+`&`, `<` or `>` raw, so a builder escapes only the values it formats into them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.slack.copy.en import EN
+from bot.slack.copy.ja import JA
+from bot.slack.copy.keys import Text
+from kpi_engine.catalog import Tier, Unit, UpdateFrequency
+from kpi_engine.levels import Level
+
+DEFAULT_LOCALE = "ja"
+LOCALES = ("ja", "en")
+
+
+MESSAGES: dict[str, dict[Text, str]] = {"ja": JA, "en": EN}
+
+_TIERS = {
+    Tier.STRATEGIC: Text.TIER_STRATEGIC,
+    Tier.BUSINESS: Text.TIER_BUSINESS,
+    Tier.OPERATIONAL: Text.TIER_OPERATIONAL,
+    Tier.CUSTOMER: Text.TIER_CUSTOMER,
+}
+_FREQUENCIES = {
+    UpdateFrequency.REALTIME: Text.FREQUENCY_REALTIME,
+    UpdateFrequency.DAILY: Text.FREQUENCY_DAILY,
+    UpdateFrequency.WEEKLY: Text.FREQUENCY_WEEKLY,
+    UpdateFrequency.MONTHLY: Text.FREQUENCY_MONTHLY,
+    UpdateFrequency.QUARTERLY: Text.FREQUENCY_QUARTERLY,
+}
+
+
+def normalize_locale(locale: str) -> str:
+    """Return `ja` for any Japanese locale (`ja`, `ja_JP`, `ja-JP`), else `en`."""
+    # The same rule as the catalog's `Localized.in_locale`, so that a
+    # message never mixes the catalog's language with ours.
+    return "ja" if locale.lower().startswith("ja") else "en"
+
+
+def t(locale: str, key: Text, **fmt: Any) -> str:
+    """Return the string `key` in `locale`, formatted with `fmt` when given."""
+    template = MESSAGES[normalize_locale(locale)][key]
+    return template.format(**fmt) if fmt else template
+
+
+_UNITS = {
+    Unit.COUNT: Text.UNIT_COUNT,
+    Unit.JPY: Text.UNIT_JPY,
+    Unit.PERCENT: Text.UNIT_PERCENT,
+    Unit.POINT: Text.UNIT_POINT,
+    Unit.SCORE: Text.UNIT_SCORE,
+    Unit.RATIO: Text.UNIT_RATIO,
+    Unit.RANK: Text.UNIT_RANK,
+}
+
+
+def unit_label(unit: Unit, locale: str) -> str:
+    """Return the name of a unit, for an axis: 円 or JPY, and so on."""
+    return t(locale, _UNITS[unit])
+
+
+_LEVELS = {
+    Level.GREEN: Text.LEVEL_GREEN,
+    Level.YELLOW: Text.LEVEL_YELLOW,
+    Level.ORANGE: Text.LEVEL_ORANGE,
+    Level.RED: Text.LEVEL_RED,
+    Level.NO_DATA: Text.LEVEL_NO_DATA,
+    Level.INSUFFICIENT_DATA: Text.LEVEL_INSUFFICIENT_DATA,
+}
+# Both no-data kinds share the white circle: neither is a judgement.
+_LEVEL_EMOJI = {
+    Level.GREEN: "🟢",
+    Level.YELLOW: "🟡",
+    Level.ORANGE: "🟠",
+    Level.RED: "🔴",
+    Level.NO_DATA: "⚪",
+    Level.INSUFFICIENT_DATA: "⚪",
+}
+
+
+def level_label(level: Level, locale: str) -> str:
+    """Return a level's name: 順調 or on track, and so on."""
+    return t(locale, _LEVELS[level])
+
+
+def level_emoji(level: Level) -> str:
+    """Return a level's status emoji."""
+    return _LEVEL_EMOJI[level]
+
+
+def tier_title(tier: Tier, locale: str) -> str:
+    """Return a tier's title: 戦略KPI or Strategic, and so on."""
+    return t(locale, _TIERS[tier])
+
+
+def frequency_label(frequency: UpdateFrequency, locale: str) -> str:
+    """Return an update frequency's name: 月次 or monthly, and so on."""
+    return t(locale, _FREQUENCIES[frequency])

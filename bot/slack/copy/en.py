@@ -1,0 +1,153 @@
+"""Every user-facing string in English."""
+
+from __future__ import annotations
+
+from bot.slack.copy.keys import Text
+
+EN: dict[Text, str] = {
+    Text.CHART_TITLE: "{name} — {level}",
+    Text.CHART_ACTUAL: "actual",
+    Text.CHART_TARGET: "target",
+    Text.CHART_PERIOD: "period",
+    Text.UNIT_COUNT: "count",
+    Text.UNIT_JPY: "JPY",
+    Text.UNIT_PERCENT: "%",
+    Text.UNIT_POINT: "points",
+    Text.UNIT_SCORE: "score",
+    Text.UNIT_RATIO: "ratio",
+    Text.UNIT_RANK: "rank",
+    Text.RANGE: "{start} to {end}",
+    Text.UNTIL: "through {end}",
+    Text.AS_OF: "as of {moment}",
+    Text.SAMPLE: "n={n}",
+    Text.COUNT_ITEMS: "{n:,}",
+    Text.COUNT_PEOPLE: "{n:,}",
+    Text.FIELD: "*{label}*\n{value}",
+    Text.PAREN: "{text} ({note})",
+    Text.SEPARATOR: ", ",
+    Text.MORE: "{n} more not shown: there is no room for them.",
+    Text.BUTTON_DETAILS: "Details",
+    Text.LEVEL_GREEN: "on track",
+    Text.LEVEL_YELLOW: "caution",
+    Text.LEVEL_ORANGE: "warning",
+    Text.LEVEL_RED: "critical",
+    Text.LEVEL_NO_DATA: "no data",
+    Text.LEVEL_INSUFFICIENT_DATA: "insufficient data",
+    Text.TIER_STRATEGIC: "Strategic",
+    Text.TIER_BUSINESS: "Business",
+    Text.TIER_OPERATIONAL: "Operational",
+    Text.TIER_CUSTOMER: "Customer",
+    Text.FREQUENCY_REALTIME: "real time",
+    Text.FREQUENCY_DAILY: "daily",
+    Text.FREQUENCY_WEEKLY: "weekly",
+    Text.FREQUENCY_MONTHLY: "monthly",
+    Text.FREQUENCY_QUARTERLY: "quarterly",
+    Text.KPI_BASIS_PREVIOUS: (
+        "Too few samples so far this period: the level is judged on the previous period ({period})."
+    ),
+    Text.KPI_NO_DATA: "No data has been recorded for this period yet.",
+    Text.KPI_INSUFFICIENT: "Too few samples to judge (n={n}, at least {minimum} needed).",
+    Text.KPI_CURRENT: "Current period",
+    Text.KPI_PREVIOUS: "Previous period",
+    Text.KPI_LAST_YEAR: "Same period last year",
+    Text.KPI_TARGET: "Target",
+    Text.KPI_NO_TARGET: "No target is set",
+    Text.KPI_LONG_TERM_GOAL: "Long-term goal",
+    Text.KPI_DUE: "due {due}",
+    Text.KPI_NO_DUE: "no due date",
+    Text.KPI_JUDGED_NOW: "judged against {value} to date",
+    Text.KPI_ATTAINMENT: "Attainment",
+    Text.KPI_VS_PREVIOUS: "Current vs previous: {change}",
+    Text.KPI_VS_LAST_YEAR: "Current vs last year: {change}",
+    Text.KPI_PROJECTED_VS_PREVIOUS: "Projection vs previous: {change}",
+    Text.KPI_PROJECTED_VS_LAST_YEAR: "Projection vs last year: {change}",
+    Text.KPI_PROJECTION: "Projected for the period",
+    Text.KPI_TREND: "Trend ({count} periods, {first} to {last})",
+    Text.KPI_RULE: "⚠️ *Alert*: {message}",
+    Text.KPI_METHOD: "Method: {method}",
+    Text.KPI_FREQUENCY: "Updated: {frequency}",
+    Text.KPI_FALLBACK: "{emoji} {name}: {value} (target {target}, attainment {attainment}) {label}",
+    Text.STATUS_TITLE: "KPI status",
+    Text.STATUS_TITLE_FILTERED: "KPI status: {emoji} {label}",
+    Text.STATUS_LINE: (
+        "{emoji} *{name}*: {value} / target {target}, attainment {attainment} ({label})"
+    ),
+    Text.STATUS_TARGET_NOW: "now {value}",
+    Text.STATUS_ON_PREVIOUS: "previous period",
+    Text.STATUS_NONE: "No KPI matches.",
+    Text.STATUS_HINT: "For one KPI's details, use `/kpi KPI-name`.",
+    Text.STATUS_FALLBACK: "KPI status as of {moment}: {counts}",
+    Text.HELP_TITLE: "How to use kpibot",
+    Text.HELP_COMMANDS: (
+        "• `/kpi KPI-name`: the KPI's value this period, target, attainment and trend"
+        " (e.g. `/kpi nps`, `/kpi revenue`)\n"
+        "• `/kpi status`: every KPI, grouped by tier\n"
+        "• `/kpi status red`: only the KPIs at one level (green / yellow / orange / red)\n"
+        "• `/kpi KPI-name chart`: a chart of the trend with the target line\n"
+        "• `/kpi KPI-name share`: show the answer to everyone in the channel\n"
+        "• `/kpi record KPI-name value [YYYY-MM-DD]`: record a measurement (admins only)\n"
+        "• `/kpi help`: this help"
+    ),
+    Text.HELP_PRIVACY: "Answers are visible only to you, unless you add share.",
+    Text.UNKNOWN_KPI: "No KPI matches “{query}”.",
+    Text.UNKNOWN_SUGGEST: "Did you mean:",
+    Text.UNKNOWN_NO_SUGGESTION: "Use `/kpi status` to list every KPI.",
+    Text.RESTRICTED: "🔒 *{name}* is a restricted KPI, so it cannot be shown here.",
+    Text.NOT_ADMIN: "Only admins can record values.",
+    Text.NOT_ADMIN_ASK: "Please ask one of them: {admins}",
+    Text.NOT_ADMIN_NONE: "No admins are configured (environment variable `KPIBOT_ADMINS`).",
+    Text.RECORD_STORED: "✅ Recorded {value} for *{name}* ({at}).",
+    Text.RECORD_UPDATED: "✅ Updated *{name}* for {at} to {value}.",
+    Text.NOT_RECORDABLE: (
+        "*{name}* is computed by kpibot from its data, so it cannot be recorded.\n"
+        "KPIs you can record: {names}"
+    ),
+    Text.USAGE_TOO_LONG: "That text is too long. Please keep it within {limit} characters.",
+    Text.USAGE_RECORD: "To record a value, please write `/kpi record KPI-name value [YYYY-MM-DD]`.",
+    Text.USAGE_BAD_VALUE: (
+        "The value “{word}” is not a number. Please enter a number, such as `4.2`."
+    ),
+    Text.USAGE_BAD_DATE: (
+        "“{word}” is not a valid date. Please write it as YYYY-MM-DD, such as `2026-11-20`."
+    ),
+    Text.USAGE_BAD_LEVEL: "“{word}” is not a level. Please use red, orange, yellow or green.",
+    Text.USAGE_EXTRA_WORDS: (
+        "There are extra words after `help` or `status LEVEL`: “{word}”."
+        " Please remove them and try again."
+    ),
+    Text.ERROR: "⚠️ Sorry, something went wrong. Please try again in a moment.",
+    Text.ERROR_REFERENCE: "Reference: `{reference}`",
+    Text.INVITE_BOT: "kpibot is not in this channel. Run `/invite @kpibot`, then try again.",
+    Text.BUSY: "⏳ kpibot is busy right now. Please try again in a minute.",
+    Text.CLOSE: "Close",
+    Text.DATABASE_BUSY: (
+        "⏳ Data is being imported, so this cannot be done right now. Please try again in a minute."
+    ),
+    Text.DATABASE_DOWN: (
+        "⚠️ kpibot cannot reach its database. Please try again in a moment,"
+        " and tell an administrator if this goes on."
+    ),
+    Text.CHART_PENDING: "📈 Drawing the chart for *{name}*…",
+    Text.STATUS_PENDING: "⏳ Gathering every KPI…",
+    Text.HOME_TITLE: "KPI dashboard",
+    Text.HOME_SALES: "💴 *Today's sales and sign-ups*",
+    Text.HOME_REVENUE: "Revenue",
+    Text.HOME_PAYMENTS: "{n:,} payments",
+    Text.HOME_ENROLLMENTS: "Enrollments",
+    Text.HOME_NEW_CUSTOMERS: "New customers",
+    Text.HOME_SYSTEM: "🖥️ *System status*",
+    Text.HOME_UPTIME_TODAY: "Uptime today",
+    Text.HOME_UPTIME_MONTH: "Uptime this month",
+    Text.HOME_SYSTEM_NOW: "Now",
+    Text.HOME_UP: "🟢 Up",
+    Text.HOME_DOWN_SINCE: "🔴 Down since {since}",
+    Text.HOME_SUPPORT: "🎧 *Support*",
+    Text.HOME_OPEN_TICKETS: "Open tickets",
+    Text.HOME_ANSWERED_24H: "Answered within 24 h",
+    Text.HOME_ANSWERED_48H: "Answered within 48 h",
+    Text.HOME_LEARNING: "📚 *Learning progress*",
+    Text.HOME_ACTIVE_STUDENTS: "Active students",
+    Text.HOME_COMPLETION: "Completion rate",
+    Text.HOME_RESTRICTED: "🔒 hidden",
+    Text.HOME_RESTRICTED_NOTE: "🔒 figures belong to restricted KPIs, so they are not shown.",
+}

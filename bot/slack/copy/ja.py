@@ -1,0 +1,163 @@
+"""Every user-facing string in Japanese, the default locale."""
+
+# Full-width brackets and the wave dash are the correct punctuation of Japanese copy.
+# ruff: noqa: RUF001
+
+from __future__ import annotations
+
+from bot.slack.copy.keys import Text
+
+JA: dict[Text, str] = {
+    Text.CHART_TITLE: "{name}【{level}】",
+    Text.CHART_ACTUAL: "実績",
+    Text.CHART_TARGET: "目標",
+    Text.CHART_PERIOD: "期間",
+    Text.UNIT_COUNT: "件数・人数",
+    Text.UNIT_JPY: "円",
+    Text.UNIT_PERCENT: "%",
+    Text.UNIT_POINT: "ポイント",
+    Text.UNIT_SCORE: "スコア",
+    Text.UNIT_RATIO: "倍率",
+    Text.UNIT_RANK: "順位",
+    Text.RANGE: "{start}〜{end}",
+    Text.UNTIL: "〜{end}",
+    Text.AS_OF: "{moment} 時点",
+    Text.SAMPLE: "n={n}",
+    Text.COUNT_ITEMS: "{n:,}件",
+    Text.COUNT_PEOPLE: "{n:,}人",
+    Text.FIELD: "*{label}*\n{value}",
+    Text.PAREN: "{text}（{note}）",
+    Text.SEPARATOR: "、",
+    Text.MORE: "ほか {n} 件は表示しきれないため省略しました。",
+    Text.BUTTON_DETAILS: "詳細",
+    Text.LEVEL_GREEN: "順調",
+    Text.LEVEL_YELLOW: "注意",
+    Text.LEVEL_ORANGE: "警戒",
+    Text.LEVEL_RED: "緊急",
+    Text.LEVEL_NO_DATA: "データなし",
+    Text.LEVEL_INSUFFICIENT_DATA: "サンプル不足",
+    Text.TIER_STRATEGIC: "戦略KPI",
+    Text.TIER_BUSINESS: "事業KPI",
+    Text.TIER_OPERATIONAL: "運営KPI",
+    Text.TIER_CUSTOMER: "顧客KPI",
+    Text.FREQUENCY_REALTIME: "リアルタイム",
+    Text.FREQUENCY_DAILY: "日次",
+    Text.FREQUENCY_WEEKLY: "週次",
+    Text.FREQUENCY_MONTHLY: "月次",
+    Text.FREQUENCY_QUARTERLY: "四半期",
+    Text.KPI_BASIS_PREVIOUS: (
+        "今期はまだサンプルが少ないため、前期（{period}）の値で判定しています。"
+    ),
+    Text.KPI_NO_DATA: "この期間のデータはまだありません。",
+    Text.KPI_INSUFFICIENT: "サンプルが足りないため判定できません（n={n}、必要数 {minimum}）。",
+    Text.KPI_CURRENT: "今期",
+    Text.KPI_PREVIOUS: "前期",
+    Text.KPI_LAST_YEAR: "前年同期",
+    Text.KPI_TARGET: "目標",
+    Text.KPI_NO_TARGET: "目標は設定されていません",
+    Text.KPI_LONG_TERM_GOAL: "長期目標",
+    Text.KPI_DUE: "期限 {due}",
+    Text.KPI_NO_DUE: "期限なし",
+    Text.KPI_JUDGED_NOW: "現時点の判定基準 {value}",
+    Text.KPI_ATTAINMENT: "達成率",
+    Text.KPI_VS_PREVIOUS: "前期比 {change}",
+    Text.KPI_VS_LAST_YEAR: "前年同期比 {change}",
+    Text.KPI_PROJECTED_VS_PREVIOUS: "期末見込みの前期比 {change}",
+    Text.KPI_PROJECTED_VS_LAST_YEAR: "期末見込みの前年同期比 {change}",
+    Text.KPI_PROJECTION: "期末見込み",
+    Text.KPI_TREND: "推移（{count}期間、{first}〜{last}）",
+    Text.KPI_RULE: "⚠️ *アラート*: {message}",
+    Text.KPI_METHOD: "測定方法: {method}",
+    Text.KPI_FREQUENCY: "更新頻度: {frequency}",
+    Text.KPI_FALLBACK: "{emoji} {name}: {value}（目標 {target}、達成率 {attainment}）{label}",
+    Text.STATUS_TITLE: "KPIステータス",
+    Text.STATUS_TITLE_FILTERED: "KPIステータス: {emoji} {label}",
+    Text.STATUS_LINE: "{emoji} *{name}*: {value} / 目標 {target}、達成率 {attainment}（{label}）",
+    Text.STATUS_TARGET_NOW: "現時点 {value}",
+    Text.STATUS_ON_PREVIOUS: "前期の値",
+    Text.STATUS_NONE: "該当するKPIはありません。",
+    Text.STATUS_HINT: "各KPIの詳細は `/kpi KPI名` で表示できます。",
+    Text.STATUS_FALLBACK: "KPIステータス（{moment} 時点）: {counts}",
+    Text.HELP_TITLE: "kpibot の使い方",
+    Text.HELP_COMMANDS: (
+        "• `/kpi KPI名` — KPIの今期の値、目標、達成率、推移を表示（例: `/kpi nps`、`/kpi 売上`）\n"
+        "• `/kpi status` または `/kpi 一覧` — 全KPIを階層ごとに一覧表示\n"
+        "• `/kpi status red` — レベルで絞り込み（green / yellow / orange / red）\n"
+        "• `/kpi KPI名 chart`（または `グラフ`）— 推移と目標線のグラフを投稿\n"
+        "• `/kpi KPI名 share`（または `共有`）— 回答をチャンネルのみんなに表示\n"
+        "• `/kpi record KPI名 値 [YYYY-MM-DD]` — 計測値を記録（管理者のみ）\n"
+        "• `/kpi help` — この説明を表示"
+    ),
+    Text.HELP_PRIVACY: "回答はあなたにだけ表示されます（share を付けた場合を除く）。",
+    Text.UNKNOWN_KPI: "「{query}」に一致するKPIが見つかりませんでした。",
+    Text.UNKNOWN_SUGGEST: "もしかして:",
+    Text.UNKNOWN_NO_SUGGESTION: "`/kpi status` で全KPIの一覧を表示できます。",
+    Text.RESTRICTED: "🔒 *{name}* は閲覧が制限されたKPIのため、ここでは表示できません。",
+    Text.NOT_ADMIN: "値を記録できるのは管理者だけです。",
+    Text.NOT_ADMIN_ASK: "記録は次の方に依頼してください: {admins}",
+    Text.NOT_ADMIN_NONE: "管理者が設定されていません（環境変数 `KPIBOT_ADMINS`）。",
+    Text.RECORD_STORED: "✅ *{name}* に {value} を記録しました（{at}）。",
+    Text.RECORD_UPDATED: "✅ *{name}* の {at} の値を {value} に更新しました。",
+    Text.NOT_RECORDABLE: (
+        "*{name}* は kpibot がデータから計算するKPIのため、値を記録できません。\n"
+        "記録できるKPI: {names}"
+    ),
+    Text.USAGE_TOO_LONG: "入力が長すぎます。{limit}文字以内で入力してください。",
+    Text.USAGE_RECORD: (
+        "記録するには `/kpi record KPI名 値 [YYYY-MM-DD]` の形で入力してください。"
+    ),
+    Text.USAGE_BAD_VALUE: "値「{word}」は数値ではありません。数値で入力してください（例: `4.2`）。",
+    Text.USAGE_BAD_DATE: (
+        "「{word}」は正しい日付ではありません。"
+        "YYYY-MM-DD の形で入力してください（例: `2026-11-20`）。"
+    ),
+    Text.USAGE_BAD_LEVEL: (
+        "「{word}」はレベルとして指定できません。"
+        "red / orange / yellow / green（赤 / 橙 / 黄 / 緑、緊急 / 警戒 / 注意 / 順調）"
+        "のいずれかを指定してください。"
+    ),
+    Text.USAGE_EXTRA_WORDS: (
+        "`help` や `status レベル` の後ろに余分な語「{word}」があります。"
+        "取り除いてもう一度お試しください。"
+    ),
+    Text.ERROR: (
+        "⚠️ 申し訳ありません。処理中に問題が発生しました。しばらくしてからもう一度お試しください。"
+    ),
+    Text.ERROR_REFERENCE: "問い合わせ番号: `{reference}`",
+    Text.INVITE_BOT: (
+        "kpibot はこのチャンネルに参加していません。"
+        "`/invite @kpibot` を実行してから、もう一度お試しください。"
+    ),
+    Text.BUSY: "⏳ kpibot は現在混み合っています。1分ほどしてからもう一度お試しください。",
+    Text.CLOSE: "閉じる",
+    Text.DATABASE_BUSY: (
+        "⏳ データの取り込み中のため、いまは処理できません。1分ほどしてからもう一度お試しください。"
+    ),
+    Text.DATABASE_DOWN: (
+        "⚠️ データベースに接続できません。しばらくしてからもう一度お試しください。"
+        "続く場合は管理者にお知らせください。"
+    ),
+    Text.CHART_PENDING: "📈 *{name}* のグラフを作成しています…",
+    Text.STATUS_PENDING: "⏳ 全KPIを集計しています…",
+    Text.HOME_TITLE: "KPIダッシュボード",
+    Text.HOME_SALES: "💴 *本日の売上・新規登録*",
+    Text.HOME_REVENUE: "売上",
+    Text.HOME_PAYMENTS: "決済 {n:,}件",
+    Text.HOME_ENROLLMENTS: "受講開始",
+    Text.HOME_NEW_CUSTOMERS: "新規顧客",
+    Text.HOME_SYSTEM: "🖥️ *システム稼働状況*",
+    Text.HOME_UPTIME_TODAY: "本日の稼働率",
+    Text.HOME_UPTIME_MONTH: "今月の稼働率",
+    Text.HOME_SYSTEM_NOW: "現在",
+    Text.HOME_UP: "🟢 稼働中",
+    Text.HOME_DOWN_SINCE: "🔴 {since} から停止中",
+    Text.HOME_SUPPORT: "🎧 *サポート対応状況*",
+    Text.HOME_OPEN_TICKETS: "未対応チケット",
+    Text.HOME_ANSWERED_24H: "24時間以内回答率",
+    Text.HOME_ANSWERED_48H: "48時間以内回答率",
+    Text.HOME_LEARNING: "📚 *受講進捗状況*",
+    Text.HOME_ACTIVE_STUDENTS: "受講中の受講生",
+    Text.HOME_COMPLETION: "完走率",
+    Text.HOME_RESTRICTED: "🔒 非表示",
+    Text.HOME_RESTRICTED_NOTE: "🔒 は閲覧が制限されたKPIに関わる数値のため、表示していません。",
+}

@@ -1,0 +1,240 @@
+"""What the Slack listeners work with: settings, database, catalog, clock and Web API client.
+
+`Services` is built once per process and injected into every listener's `context` by a
+Bolt middleware (`bot.slack.app`). Its methods are the `/kpi` use cases: each parses, checks
+access, calls one engine or storage function and renders a `Message`. They know nothing of
+Slack's transport, so `kpibot demo` and the tests call them directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from pydantic import ValidationError
+from slack_sdk.models.views import View
+
+from bot.settings import Settings
+from bot.slack.access import can_post, can_record, can_see
+from bot.slack.blocks.home import home_view
+from bot.slack.blocks.kpi import (
+    chart_pending_message,
+    help_message,
+    kpi_message,
+    not_admin_message,
+    not_recordable_message,
+    record_confirmation,
+    restricted_message,
+    status_message,
+    status_pending_message,
+    unknown_kpi_message,
+    usage_message,
+)
+from bot.slack.blocks.message import Message
+from bot.slack.client import ResponseUrls, SlackClient
+from bot.slack.followups import FollowUps
+from bot.slack.grammar import (
+    Command,
+    Grammar,
+    Help,
+    KpiAction,
+    Problem,
+    Record,
+    ShowKpi,
+    Status,
+    UnknownKpi,
+    UsageError,
+)
+from kpi_engine.catalog import Catalog, KpiDefinition
+from kpi_engine.dashboard import Dashboard
+from kpi_engine.evaluate import KpiState
+from kpi_engine.formulas import measured_kpis
+from kpi_engine.levels import Level
+from storage.db import Database
+from storage.imports.ingest import validated_measurement, write_measurement
+from storage.snapshot import board_at, state_at, states_at
+
+# `/kpi record` answers in the ack, which Slack wants within 3 s: behind an import that
+# holds the write lock longer, it says so and asks to try again.
+RECORD_WAIT_SECONDS = 1.5
+
+
+@dataclass(frozen=True)
+class SendStatus:
+    """After the ack: the status list (at a level, if given) in place of the pending note."""
+
+    level: Level | None
+
+
+@dataclass(frozen=True)
+class UploadChart:
+    """After the ack: a KPI's chart uploaded into the channel, then the pending note goes."""
+
+    kpi: KpiDefinition
+
+
+@dataclass(frozen=True)
+class PostInChannel:
+    """After the ack: a KPI's answer posted in the channel for everyone."""
+
+    kpi: KpiDefinition
+
+
+FollowUp = SendStatus | UploadChart | PostInChannel
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The answer to one `/kpi` command: what to ack with, and the work after the ack."""
+
+    message: Message | None
+    follow_up: FollowUp | None = None
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A manual measurement as stored."""
+
+    at: datetime
+    updated: bool
+
+
+@dataclass(frozen=True, eq=False)
+class Services:
+    """The process-wide objects a listener needs; built once, shared by every thread."""
+
+    settings: Settings
+    database: Database
+    catalog: Catalog
+    client: SlackClient
+    responses: ResponseUrls
+    followups: FollowUps
+    clock: Callable[[], datetime]
+    grammar: Grammar = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "grammar", Grammar(self.catalog))
+
+    @property
+    def locale(self) -> str:
+        """The language of every answer."""
+        return self.settings.locale
+
+    def now(self) -> datetime:
+        """The moment to evaluate at."""
+        return self.clock()
+
+    def state(self, kpi: KpiDefinition) -> KpiState:
+        """Evaluate one KPI now."""
+        return state_at(self.database, kpi, self.catalog, self.now(), self.settings.zone)
+
+    def states(self) -> list[KpiState]:
+        """Evaluate every KPI now, on one snapshot."""
+        return states_at(self.database, self.catalog, self.now(), self.settings.zone)
+
+    def board_and_states(self) -> tuple[Dashboard, list[KpiState]]:
+        """The dashboard figures and every KPI's state, on one snapshot."""
+        return board_at(self.database, self.catalog, self.now(), self.settings.zone)
+
+    def reply(self, text: str, *, user_id: str, channel_id: str) -> Reply:
+        """Answer the text of a `/kpi` command from a user in a channel."""
+        return self.answer(self.grammar.parse(text), user_id=user_id, channel_id=channel_id)
+
+    def answer(self, command: Command, *, user_id: str, channel_id: str) -> Reply:
+        """Answer a parsed `/kpi` command."""
+        locale = self.locale
+        match command:
+            case Help():
+                return Reply(help_message(locale))
+            case UsageError(problem=problem, word=word):
+                return Reply(usage_message(problem, word, locale))
+            case Status():
+                # Evaluating every KPI takes too long for the ack: the list follows it.
+                return Reply(status_pending_message(locale), SendStatus(command.level))
+            case UnknownKpi(query=query, suggestions=suggestions):
+                kpis = [self.catalog.get(kpi_id) for kpi_id in suggestions]
+                return Reply(unknown_kpi_message(query, kpis, locale))
+            case ShowKpi(kpi=kpi_id, action=action):
+                return self._show(self.catalog.get(kpi_id), action, user_id, channel_id)
+            case Record():
+                return self._record(command, user_id)
+
+    def detail(self, kpi: KpiDefinition, *, user_id: str, channel_id: str | None) -> Message:
+        """One KPI's detail for one user, or the note that it is restricted."""
+        if not can_see(kpi, user_id=user_id, channel_id=channel_id):
+            return restricted_message(kpi, self.locale)
+        return kpi_message(self.state(kpi), self.locale)
+
+    def status(self, level: Level | None, *, user_id: str, channel_id: str | None) -> Message:
+        """Every KPI the user may see here (or those at `level`), grouped by tier."""
+        visible = [
+            state
+            for state in self.states()
+            if can_see(state.kpi, user_id=user_id, channel_id=channel_id)
+        ]
+        return status_message(visible, self.locale, level)
+
+    def follow_up_message(self, follow_up: FollowUp, *, user_id: str, channel_id: str) -> Message:
+        """What a follow-up sends after the ack: the status list, or a KPI's answer for the
+        channel (its text also heads an uploaded chart)."""
+        match follow_up:
+            case SendStatus(level=level):
+                return self.status(level, user_id=user_id, channel_id=channel_id)
+            case PostInChannel(kpi=kpi) | UploadChart(kpi=kpi):
+                return kpi_message(self.state(kpi), self.locale)
+
+    def home(self, user_id: str) -> View:
+        """The App Home of one user: the dashboard and the KPIs they may see."""
+        board, states = self.board_and_states()
+        visible = [
+            state for state in states if can_see(state.kpi, user_id=user_id, channel_id=None)
+        ]
+        restricted = frozenset(
+            kpi.id
+            for kpi in self.catalog.kpis
+            if not can_see(kpi, user_id=user_id, channel_id=None)
+        )
+        return home_view(board, visible, self.locale, restricted)
+
+    def _show(self, kpi: KpiDefinition, action: KpiAction, user_id: str, channel_id: str) -> Reply:
+        if action is KpiAction.DETAIL:
+            return Reply(self.detail(kpi, user_id=user_id, channel_id=channel_id))
+        if not can_post(kpi, channel_id=channel_id):
+            return Reply(restricted_message(kpi, self.locale))
+        if action is KpiAction.CHART:
+            return Reply(chart_pending_message(kpi, self.locale), UploadChart(kpi))
+        return Reply(None, PostInChannel(kpi))
+
+    def _record(self, command: Record, user_id: str) -> Reply:
+        admins = self.settings.admins
+        if not can_record(user_id, admins):
+            return Reply(not_admin_message(list(admins), self.locale))
+        kpi = self.catalog.get(command.kpi)
+        measured = measured_kpis(self.catalog)
+        if kpi.id not in measured:
+            recordable = [self.catalog.get(kpi_id) for kpi_id in measured]
+            return Reply(not_recordable_message(kpi, recordable, self.locale))
+        try:
+            stored = self.record(kpi, command.value, command.day)
+        except ValidationError:
+            # Only a date outside the supported range gets here: the grammar checked the rest.
+            day = command.day.isoformat() if command.day else ""
+            return Reply(usage_message(Problem.BAD_DATE, day, self.locale))
+        message = record_confirmation(kpi, command.value, stored.at, stored.updated, self.locale)
+        return Reply(message)
+
+    def record(self, kpi: KpiDefinition, value: float, day: date | None = None) -> Stored:
+        """Store a manual measurement at the start of `day` (local), or now."""
+        zone = self.settings.zone
+        at = datetime.combine(day, time(), tzinfo=zone) if day is not None else self.now()
+        measurement = validated_measurement(
+            kpi=kpi.id,
+            value=value,
+            at=at,
+            zone=self.database.zone,
+            known_kpis=measured_kpis(self.catalog),
+        )
+        with self.database.write(wait=RECORD_WAIT_SECONDS) as connection:
+            stored = write_measurement(connection, measurement, zone=self.database.zone)
+        return Stored(at=stored.record["at"].astimezone(zone), updated=not stored.inserted)

@@ -1,0 +1,320 @@
+"""The import record types, validated with pydantic.
+
+Times accept ISO 8601 dates or datetimes (a space instead of `T` too); a value without an
+offset is local time in the zone passed as validation context `{"tz": ZoneInfo}`.
+"""
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, tzinfo
+from functools import cache
+from typing import (
+    Annotated,
+    Any,
+    Literal,
+    NotRequired,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
+
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    TypeAdapter,
+    ValidationInfo,
+    with_config,
+)
+from typing_extensions import TypedDict
+
+from storage.schema import EventType
+
+# Far enough from datetime's limits that converting to any local zone cannot overflow.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
+
+# A cell may hold up to 100,000 characters: a message quotes only its start.
+SHOWN_CHARS = 60
+
+
+def shown(value: Any) -> str:
+    """A value as a message quotes it: its repr, cut after SHOWN_CHARS characters."""
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}… ({len(text):,} chars)"
+
+
+def read_time(value: Any, zone: tzinfo) -> datetime:
+    """An ISO 8601 date or datetime as a UTC instant; without an offset it is local time in
+    `zone`. Raises ValueError saying what is wrong."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(
+                f"{shown(value)} is not an ISO 8601 date or datetime "
+                "(write e.g. 2025-01-05, 2025-01-05 10:30 or 2025-01-05T10:30:00+09:00)"
+            ) from None
+    else:
+        raise ValueError("must be an ISO 8601 date or datetime string")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone)
+    try:
+        moment = parsed.astimezone(UTC)
+    except OverflowError:
+        moment = None
+    if moment is None or not EARLIEST <= moment <= LATEST:
+        raise ValueError(f"{shown(value)} is out of the supported range of times")
+    return moment
+
+
+def parse_local_datetime(value: Any, info: ValidationInfo) -> datetime:
+    """`read_time` in the zone of the validation context (UTC without one)."""
+    return read_time(value, (info.context or {}).get("tz", UTC))
+
+
+Timestamp = Annotated[datetime, PlainValidator(parse_local_datetime)]
+
+
+def _times(values: list[Any], zone: tzinfo) -> list[datetime | None] | None:
+    """A column of times, read as `Timestamp` reads each, without a pydantic call per
+    value; None if any is wrong (the caller then lets pydantic word the errors)."""
+    try:
+        return [None if value is None else read_time(value, zone) for value in values]
+    except ValueError:
+        return None
+
+
+# Records of one type, field by field.
+Columns = dict[str, list[Any]]
+
+# PostgreSQL cannot store NUL in text; refusing it here keeps both backends alike.
+NO_NUL = r"^[^\x00]*$"
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_NUL)
+]
+Yen = Annotated[int, Field(ge=0, le=10**15)]
+
+
+# Records are plain data: TypedDicts, not models. An import validates them a column at a
+# time from these same field types (`validate_column`), and row by row only to word errors.
+_RECORD_CONFIG = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+@with_config(_RECORD_CONFIG)
+class Record(TypedDict):
+    """Fields every record has: a stable id (per type) and when it happened."""
+
+    id: Text
+    at: Timestamp
+
+
+@with_config(_RECORD_CONFIG)
+class CustomerRecord(Record):
+    customer: Text
+
+
+@with_config(_RECORD_CONFIG)
+class EnrollmentRecord(CustomerRecord):
+    channel: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, to_lower=True, min_length=1, max_length=100, pattern=NO_NUL
+        ),
+    ]
+
+
+@with_config(_RECORD_CONFIG)
+class CompletionRecord(CustomerRecord):
+    pass
+
+
+@with_config(_RECORD_CONFIG)
+class ChurnRecord(CustomerRecord):
+    pass
+
+
+@with_config(_RECORD_CONFIG)
+class PaymentRecord(CustomerRecord):
+    amount: Yen
+    recurring: bool
+
+
+@with_config(_RECORD_CONFIG)
+class CostRecord(Record):
+    amount: Yen
+    category: Literal["marketing", "variable", "fixed"]
+
+
+@with_config(_RECORD_CONFIG)
+class SurveyRecord(CustomerRecord):
+    nps: NotRequired[Annotated[int, Field(ge=0, le=10)]]
+    csat: NotRequired[Annotated[int, Field(ge=1, le=5)]]
+    ai_adoption: NotRequired[bool]
+
+
+def _answers_something(surveys: Columns, _context: dict[str, Any]) -> str | None:
+    if any(
+        answers == (None, None, None)
+        for answers in zip(surveys["nps"], surveys["csat"], surveys["ai_adoption"], strict=True)
+    ):
+        return "a survey needs at least one of nps, csat, ai_adoption"
+    return None
+
+
+@with_config(_RECORD_CONFIG)
+class TicketRecord(Record):
+    first_response_at: NotRequired[Timestamp]
+
+
+def _response_after_opening(tickets: Columns, _context: dict[str, Any]) -> str | None:
+    if any(
+        responded is not None and responded < opened
+        for opened, responded in zip(tickets["at"], tickets["first_response_at"], strict=True)
+    ):
+        return "first_response_at is before at (the ticket was opened)"
+    return None
+
+
+@with_config(_RECORD_CONFIG)
+class DowntimeRecord(Record):
+    until: NotRequired[Timestamp]
+
+
+def _ends_after_start(downtimes: Columns, _context: dict[str, Any]) -> str | None:
+    if any(
+        until is not None and until <= start
+        for start, until in zip(downtimes["at"], downtimes["until"], strict=True)
+    ):
+        return "until must be after at (the downtime's start)"
+    return None
+
+
+@with_config(_RECORD_CONFIG)
+class ReleaseRecord(Record):
+    title: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500, pattern=NO_NUL)
+    ]
+
+
+@with_config(_RECORD_CONFIG)
+class MeasurementRecord(Record):
+    kpi: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_NUL)
+    ]
+    value: Annotated[float, Field(allow_inf_nan=False)]
+
+
+def _known_kpi(measurements: Columns, context: dict[str, Any]) -> str | None:
+    known = context.get("kpis")
+    if known is None:
+        return None
+    unknown = next((kpi for kpi in measurements["kpi"] if kpi not in known), None)
+    if unknown is None:
+        return None
+    return f"unknown KPI {shown(unknown)}; measured KPIs are: {', '.join(known)}"
+
+
+RECORD_TYPES: dict[EventType, type[Record]] = {
+    EventType.ENROLLMENT: EnrollmentRecord,
+    EventType.COMPLETION: CompletionRecord,
+    EventType.CHURN: ChurnRecord,
+    EventType.PAYMENT: PaymentRecord,
+    EventType.COST: CostRecord,
+    EventType.SURVEY: SurveyRecord,
+    EventType.TICKET: TicketRecord,
+    EventType.DOWNTIME: DowntimeRecord,
+    EventType.RELEASE: ReleaseRecord,
+    EventType.MEASUREMENT: MeasurementRecord,
+}
+
+RecordCheck = Callable[[Columns, dict[str, Any]], str | None]
+# Checks across the fields of a record, run after its fields validated, with the
+# validation context. They take records as columns (a field left out is None), so that an
+# import checks a whole batch at once, and say what the first failing record got wrong.
+RECORD_CHECKS: dict[EventType, RecordCheck] = {
+    EventType.SURVEY: _answers_something,
+    EventType.TICKET: _response_after_opening,
+    EventType.DOWNTIME: _ends_after_start,
+    EventType.MEASUREMENT: _known_kpi,
+}
+
+
+def _validated_type(event_type: EventType) -> Any:
+    record_type: Any = RECORD_TYPES[event_type]
+    check = RECORD_CHECKS.get(event_type)
+    if check is None:
+        return record_type
+
+    def validate(record: Record, info: ValidationInfo) -> Record:
+        problem = check(
+            {name: [record.get(name)] for name in fields_of(event_type)}, info.context or {}
+        )
+        if problem is not None:
+            raise ValueError(problem)
+        return record
+
+    return Annotated[record_type, AfterValidator(validate)]
+
+
+@cache
+def record_adapter(event_type: EventType) -> TypeAdapter[Record]:
+    """Validates one record of a type; pass the context `{"tz": zone, "kpis": [...]}`."""
+    return TypeAdapter(_validated_type(event_type))
+
+
+def validate_record(
+    event_type: EventType,
+    cells: dict[str, Any],
+    *,
+    zone: tzinfo = UTC,
+    kpis: Sequence[str] | None = None,
+) -> Record:
+    """One record from its cells, or pydantic's ValidationError saying what is wrong."""
+    context = {"tz": zone, "kpis": list(kpis) if kpis is not None else None}
+    return record_adapter(event_type).validate_python(cells, context=context)
+
+
+@cache
+def _field_type(event_type: EventType, name: str) -> Any:
+    hint = get_type_hints(RECORD_TYPES[event_type], include_extras=True)[name]
+    if get_origin(hint) is NotRequired:
+        (hint,) = get_args(hint)
+    return hint
+
+
+@cache
+def _column_adapter(event_type: EventType, name: str) -> TypeAdapter[list[Any]]:
+    field_type = _field_type(event_type, name)
+    return TypeAdapter(list[field_type | None], config=_RECORD_CONFIG)  # type: ignore[valid-type]
+
+
+def validate_column(
+    event_type: EventType, name: str, values: list[Any], context: dict[str, Any]
+) -> list[Any]:
+    """A whole column of a type's field at once; None stands for an empty cell.
+
+    The field's own type and the records' config, so a column validates exactly as the
+    same cells would in their records (the checks across fields aside). Raises pydantic's
+    ValidationError.
+    """
+    if _field_type(event_type, name) == Timestamp:
+        moments = _times(values, context.get("tz", UTC))
+        if moments is not None:
+            return moments
+    return _column_adapter(event_type, name).validate_python(values, context=context)
+
+
+def fields_of(event_type: EventType) -> list[str]:
+    """The column names an import file uses for a type, in documentation order."""
+    return list(RECORD_TYPES[event_type].__annotations__)
+
+
+def required_fields_of(event_type: EventType) -> list[str]:
+    """The columns a row of this type must fill."""
+    required: frozenset[str] = RECORD_TYPES[event_type].__required_keys__  # type: ignore[attr-defined]
+    return [name for name in fields_of(event_type) if name in required]

@@ -1,0 +1,402 @@
+"""The `kpibot` command run as a user runs it: a subprocess in its own directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from storage.db import head_revision
+from storage.imports.worker import WORKER_MIN_BYTES
+from storage.schema import EventType
+
+KPIBOT = Path(sys.executable).with_name("kpibot")
+PAYMENTS = "type,id,at,customer,amount,recurring\n"
+
+
+def kpibot(*args: str, cwd: Path, database: str | None = None) -> subprocess.CompletedProcess[str]:
+    environment = dict(os.environ)
+    if database is not None:
+        environment["KPIBOT_DATABASE_URL"] = database
+    return subprocess.run(
+        [str(KPIBOT), *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def data_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'data' / 'kpibot-test.db'}"
+
+
+def stored(tmp_path: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(tmp_path / "data" / "kpibot-test.db") as connection:
+        return connection.execute(sql).fetchall()
+
+
+def test_demo_files_imported_twice_are_all_unchanged_the_second_time(
+    tmp_path: Path, data_url: str
+) -> None:
+    demo = kpibot("demo", "--today", "2026-11-23", "--write-csv", "out", cwd=tmp_path)
+    assert demo.returncode == 0, demo.stderr
+    assert (tmp_path / "kpibot-demo.db").is_file()
+    assert not (tmp_path / "kpibot.db").exists()
+    files = sorted(str(path.relative_to(tmp_path)) for path in (tmp_path / "out").glob("*.csv"))
+    assert len(files) == 10
+
+    first = kpibot("ingest", *files, cwd=tmp_path, database=data_url)
+    second = kpibot("ingest", *files, cwd=tmp_path, database=data_url)
+
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    total = re.fullmatch(
+        r"total: inserted ([\d,]+), updated 0, unchanged 0, rejected 0",
+        first.stdout.splitlines()[-1],
+    )
+    assert total is not None, first.stdout
+    inserted = total.group(1)
+    assert second.stdout.splitlines()[-1] == (
+        f"total: inserted 0, updated 0, unchanged {inserted}, rejected 0"
+    )
+    tables = [f"SELECT count(*) FROM {event_type.value}s" for event_type in EventType]
+    rows = sum(int(str(stored(tmp_path, sql)[0][0])) for sql in tables)
+    assert int(inserted.replace(",", "")) == rows > 10_000
+    assert not (tmp_path / "kpibot.db").exists()
+
+
+def test_demo_refuses_to_rebuild_kpibot_db(tmp_path: Path) -> None:
+    finished = kpibot("demo", "--db", "kpibot.db", "--scale", "0.2", cwd=tmp_path)
+    assert finished.returncode != 0
+    assert "never touches kpibot.db" in finished.stderr
+    assert not (tmp_path / "kpibot.db").exists()
+
+
+def test_demo_refuses_to_replace_a_file_that_is_not_a_demo_database(tmp_path: Path) -> None:
+    precious = tmp_path / "precious.db"
+    precious.write_bytes(b"someone's data")
+    finished = kpibot("demo", "--db", "precious.db", "--scale", "0.2", cwd=tmp_path)
+    assert finished.returncode == 2
+    assert "is not a kpibot demo database" in finished.stderr
+    assert precious.read_bytes() == b"someone's data"
+
+
+def test_demo_refuses_to_replace_the_configured_database(tmp_path: Path) -> None:
+    configured = f"sqlite:///{tmp_path / 'mine.db'}"
+    finished = kpibot(
+        "demo", "--db", "mine.db", "--scale", "0.2", cwd=tmp_path, database=configured
+    )
+    assert finished.returncode == 2
+    assert "is the configured database" in finished.stderr
+    assert not (tmp_path / "mine.db").exists()
+
+
+def test_demo_rebuilds_its_own_database_on_every_run(tmp_path: Path) -> None:
+    for _ in range(2):
+        finished = kpibot("demo", "--today", "2026-11-23", "--scale", "0.2", cwd=tmp_path)
+        assert finished.returncode == 0, finished.stderr
+    assert "紹介・口コミ率" in finished.stdout
+
+
+def test_ingest_of_a_bad_file_exits_1_naming_every_problem_and_stores_nothing(
+    tmp_path: Path, data_url: str
+) -> None:
+    (tmp_path / "bad.csv").write_text(
+        PAYMENTS
+        + "payment,p1,2026-11-01,c1,100,true\n"
+        + "payment,p2,2026/11/01,c1,100,true\n"
+        + "payment,p3,2026-11-01,c1,abc,true\n"
+        + "refund,p4,2026-11-01,c1,100,true\n",
+        encoding="utf-8",
+    )
+    finished = kpibot("ingest", "bad.csv", cwd=tmp_path, database=data_url)
+    assert finished.returncode == 1
+    problems = finished.stderr.splitlines()
+    assert problems[0].startswith("bad.csv: line 3, column at: '2026/11/01' is not an ISO 8601")
+    assert problems[1].startswith("bad.csv: line 4, column amount: ")
+    assert problems[2].startswith("bad.csv: line 5, column type: unknown type 'refund'")
+    assert problems[3] == "bad.csv: 3 invalid rows; nothing stored"
+    assert stored(tmp_path, "SELECT count(*) FROM payments") == [(0,)]
+
+
+def test_each_file_is_all_or_nothing_on_its_own(tmp_path: Path, data_url: str) -> None:
+    (tmp_path / "good.csv").write_text(PAYMENTS + "payment,p1,2026-11-01,c1,100,true\n")
+    (tmp_path / "bad.csv").write_text(PAYMENTS + "payment,p2,2026-11-01,c1,-1,true\n")
+    finished = kpibot("ingest", "good.csv", "bad.csv", cwd=tmp_path, database=data_url)
+    assert finished.returncode == 1
+    assert finished.stdout.splitlines() == [
+        "good.csv: inserted 1, updated 0, unchanged 0, rejected 0",
+        "total: inserted 1, updated 0, unchanged 0, rejected 0",
+    ]
+    assert "bad.csv: line 2, column amount: " in finished.stderr
+    assert stored(tmp_path, "SELECT id FROM payments") == [("p1",)]
+
+
+def test_ingest_of_a_non_utf8_file_names_the_line(tmp_path: Path, data_url: str) -> None:
+    (tmp_path / "sjis.csv").write_bytes(
+        (PAYMENTS + "payment,p1,2026-11-01,c1,100,true\n").encode()
+        + "payment,p2,2026-11-01,顧客,100,true\n".encode("shift_jis")
+    )
+    finished = kpibot("ingest", "sjis.csv", cwd=tmp_path, database=data_url)
+    assert finished.returncode == 1
+    assert finished.stderr.startswith("sjis.csv: line 3: the file is not UTF-8")
+    assert "(nothing stored)" in finished.stderr
+    assert stored(tmp_path, "SELECT count(*) FROM payments") == [(0,)]
+
+
+def test_ingest_of_a_missing_file_exits_2(tmp_path: Path, data_url: str) -> None:
+    finished = kpibot("ingest", "nowhere.csv", cwd=tmp_path, database=data_url)
+    assert finished.returncode == 2
+    assert finished.stderr.strip() == "kpibot: no such file: nowhere.csv"
+
+
+def test_ingest_skip_invalid_stores_the_rest_and_writes_the_rejected_rows(
+    tmp_path: Path, data_url: str
+) -> None:
+    (tmp_path / "mixed.csv").write_text(
+        PAYMENTS + "payment,p1,2026-11-01,c1,100,true\npayment,p2,2026-11-01,c1,-5,true\n",
+        encoding="utf-8",
+    )
+    finished = kpibot("ingest", "--skip-invalid", "mixed.csv", cwd=tmp_path, database=data_url)
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout.startswith("mixed.csv: inserted 1, updated 0, unchanged 0, rejected 1")
+    (rejected,) = (tmp_path / "mixed.csv.rejected.jsonl").read_text(encoding="utf-8").splitlines()
+    row = json.loads(rejected)
+    assert row["line"] == 3
+    assert [problem["column"] for problem in row["problems"]] == ["amount"]
+    assert row["row"]["id"] == "p2"
+    assert stored(tmp_path, "SELECT id, amount FROM payments") == [("p1", 100)]
+
+
+def test_ingest_of_a_large_file_reports_the_rows_the_worker_refused(
+    tmp_path: Path, data_url: str
+) -> None:
+    rows = "".join(f"payment,p{n},2026-11-01 10:00,c{n % 50},100,true\n" for n in range(30_000))
+    (tmp_path / "large.csv").write_text(
+        PAYMENTS + rows + "payment,bad,2026-11-01,c1,-5,true\n", encoding="utf-8"
+    )
+    assert (tmp_path / "large.csv").stat().st_size > WORKER_MIN_BYTES
+    finished = kpibot("ingest", "--skip-invalid", "large.csv", cwd=tmp_path, database=data_url)
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout.startswith(
+        "large.csv: inserted 30,000, updated 0, unchanged 0, rejected 1"
+    )
+    assert "large.csv: line 30002, column amount: " in finished.stderr
+    assert stored(tmp_path, "SELECT count(*), sum(amount) FROM payments") == [(30_000, 3_000_000)]
+
+
+def test_ingest_type_reads_a_file_without_a_type_column(tmp_path: Path, data_url: str) -> None:
+    (tmp_path / "ranks.jsonl").write_text(
+        '{"id": "r1", "at": "2026-11-20", "kpi": "brand_search_rank", "value": 4}\n',
+        encoding="utf-8",
+    )
+    finished = kpibot(
+        "ingest", "--type", "measurement", "ranks.jsonl", cwd=tmp_path, database=data_url
+    )
+    assert finished.returncode == 0, finished.stderr
+    assert stored(tmp_path, "SELECT kpi, value, day FROM measurements") == [
+        ("brand_search_rank", 4.0, "2026-11-20")
+    ]
+
+
+def test_record_twice_on_one_day_updates_the_one_measurement(tmp_path: Path, data_url: str) -> None:
+    first = kpibot(
+        "record", "brand_search_rank", "4", "--at", "2026-11-20", cwd=tmp_path, database=data_url
+    )
+    second = kpibot(
+        "record", "brand_search_rank", "5", "--at", "2026-11-20", cwd=tmp_path, database=data_url
+    )
+    again = kpibot(
+        "record", "brand_search_rank", "5", "--at", "2026-11-20", cwd=tmp_path, database=data_url
+    )
+    assert first.returncode == second.returncode == again.returncode == 0
+    assert first.stdout.startswith("recorded: brand_search_rank = 4 at 2026-11-20T00:00:00+09:00")
+    assert second.stdout.startswith("updated: brand_search_rank = 5")
+    assert again.stdout.startswith("already recorded: brand_search_rank = 5")
+    assert stored(tmp_path, "SELECT kpi, value, day FROM measurements") == [
+        ("brand_search_rank", 5.0, "2026-11-20")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("no_such_kpi", "4"), "unknown KPI 'no_such_kpi'"),
+        (("brand_search_rank", "four"), "value"),
+        (("brand_search_rank", "nan"), "value"),
+        (("brand_search_rank", "4", "--at", "2026/11/20"), "not an ISO 8601"),
+    ],
+)
+def test_record_refuses_bad_input_with_exit_2_and_stores_nothing(
+    tmp_path: Path, data_url: str, args: tuple[str, ...], message: str
+) -> None:
+    finished = kpibot("record", *args, cwd=tmp_path, database=data_url)
+    assert finished.returncode == 2
+    assert finished.stderr.startswith("kpibot: ")
+    assert message in finished.stderr
+    assert "Traceback" not in finished.stderr
+    database = tmp_path / "data" / "kpibot-test.db"
+    assert not database.exists() or stored(tmp_path, "SELECT count(*) FROM measurements") == [(0,)]
+
+
+def test_db_upgrade_migrates_then_says_the_database_is_up_to_date(
+    tmp_path: Path, database_url: str
+) -> None:
+    first = kpibot("db", "upgrade", cwd=tmp_path, database=database_url)
+    second = kpibot("db", "upgrade", cwd=tmp_path, database=database_url)
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    assert first.stdout.strip() == f"database migrated to revision {head_revision()}"
+    assert second.stdout.strip() == f"database already at revision {head_revision()}"
+
+
+def test_db_rebuild_rollups_says_how_many_rows_of_each_rollup_it_rewrote(
+    tmp_path: Path, data_url: str
+) -> None:
+    (tmp_path / "events.csv").write_text(
+        "type,id,at,customer,channel,amount,recurring\n"
+        "enrollment,e1,2026-11-01,c1,ads,,\n"
+        "payment,p1,2026-11-02,c1,,100,true\n",
+        encoding="utf-8",
+    )
+    assert kpibot("ingest", "events.csv", cwd=tmp_path, database=data_url).returncode == 0
+    stored(tmp_path, "UPDATE monthly_payers SET payers = 7")
+
+    finished = kpibot("db", "rebuild-rollups", cwd=tmp_path, database=data_url)
+
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout.splitlines() == [
+        "rollups rebuilt: daily_facts 5 rows (0 differed), customers 1 row (0 differed), "
+        "monthly_payers 1 row (1 differed)"
+    ]
+    assert stored(tmp_path, "SELECT payers FROM monthly_payers") == [(1,)]
+
+
+def damage(path: Path, how: str) -> None:
+    data = path.read_bytes()
+    if how == "header overwritten":
+        path.write_bytes(os.urandom(100) + data[100:])
+    elif how == "truncated to half":
+        path.write_bytes(data[: len(data) // 2])
+    else:
+        path.write_text("type,id,at\nnot,a,database\n" * 100, encoding="utf-8")
+
+
+@pytest.mark.parametrize("how", ["header overwritten", "truncated to half", "a text file"])
+def test_a_corrupted_sqlite_file_is_one_line_and_exit_1_for_every_command(
+    tmp_path: Path, data_url: str, how: str
+) -> None:
+    rows = "".join(f"payment,p{n},2026-11-{n % 28 + 1:02d},c{n},100,true\n" for n in range(3000))
+    (tmp_path / "payments.csv").write_text(PAYMENTS + rows, encoding="utf-8")
+    assert kpibot("ingest", "payments.csv", cwd=tmp_path, database=data_url).returncode == 0
+    path = tmp_path / "data" / "kpibot-test.db"
+    damage(path, how)
+    damaged = path.read_bytes()
+
+    for command in (
+        ("status",),
+        ("show", "nps"),
+        ("ingest", "payments.csv"),
+        ("record", "brand_search_rank", "4"),
+    ):
+        finished = kpibot(*command, cwd=tmp_path, database=data_url)
+        assert finished.returncode == 1, (command, finished.stderr)
+        (line,) = finished.stderr.splitlines()
+        assert "is not a kpibot database or is damaged" in line, (command, line)
+        assert path.read_bytes() == damaged
+
+
+def test_a_sqlite_file_kpibot_cannot_create_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    finished = kpibot("status", cwd=tmp_path, database="sqlite:////proc/nope/x.db")
+    assert finished.returncode == 1
+    assert finished.stderr.splitlines() == [
+        "kpibot: cannot create the directory of /proc/nope/x.db: No such file or directory"
+    ]
+
+
+def test_a_full_disk_refuses_one_file_in_one_line_and_the_next_file_is_still_imported(
+    tmp_path: Path,
+) -> None:
+    rows = "".join(f"payment,p{n},2026-11-{n % 28 + 1:02d},c{n},100,true\n" for n in range(50_000))
+    (tmp_path / "big.csv").write_text(PAYMENTS + rows, encoding="utf-8")
+    (tmp_path / "small.csv").write_text(PAYMENTS + "payment,s1,2026-10-01,c1,100,true\n")
+    (tmp_path / "disk").mkdir()
+    # A real ENOSPC: a 1 MiB tmpfs, mounted in a mount namespace of the shell's own.
+    script = (
+        "mount -t tmpfs -o size=1m tmpfs disk || exit 99\n"
+        f"{KPIBOT} db upgrade > /dev/null || exit 98\n"
+        f"{KPIBOT} ingest big.csv small.csv\n"
+        'echo "exit $?"\n'
+        f"{sys.executable} -c \"import sqlite3; print(*sqlite3.connect('disk/kpibot.db')"
+        ".execute('SELECT id FROM payments').fetchall())\"\n"
+    )
+    try:
+        finished = subprocess.run(
+            ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script],
+            cwd=tmp_path,
+            env={**os.environ, "KPIBOT_DATABASE_URL": "sqlite:///disk/kpibot.db"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    except FileNotFoundError:
+        pytest.skip("needs unshare (util-linux) to mount a small tmpfs")
+    if finished.returncode in (1, 99) and "exit" not in finished.stdout:
+        pytest.skip(f"mounting a tmpfs is not permitted here: {finished.stderr.strip()}")
+
+    assert finished.stdout.splitlines() == [
+        "small.csv: inserted 1, updated 0, unchanged 0, rejected 0",
+        "total: inserted 1, updated 0, unchanged 0, rejected 0",
+        "exit 1",
+        "('s1',)",
+    ], finished.stderr
+    assert finished.stderr.splitlines() == [
+        "big.csv: the disk holding the database sqlite:///disk/kpibot.db is full "
+        "(database or disk is full) (nothing stored)"
+    ]
+
+
+def test_a_broken_catalog_stops_kpibot_at_start_listing_every_problem(tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(
+        "document_date: 2025-01-05\n"
+        "phases: []\n"
+        "kpis:\n"
+        "  - id: nps\n"
+        "    tier: nowhere\n"
+        "rules:\n"
+        "  - {id: r, kpi: unknown_kpi, level: red, condition: value_below, threshold: x,\n"
+        "     message: {ja: あ, en: a}}\n",
+        encoding="utf-8",
+    )
+    environment = {**os.environ, "KPIBOT_CATALOG": str(catalog)}
+    finished = subprocess.run(
+        [str(KPIBOT), "status"], cwd=tmp_path, env=environment, capture_output=True, text=True
+    )
+    assert finished.returncode == 2
+    assert "Traceback" not in finished.stderr
+    assert "KPIBOT_CATALOG" in finished.stderr
+    assert "tier" in finished.stderr
+    assert "threshold" in finished.stderr
+
+
+@pytest.mark.parametrize(
+    "database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_read_only_postgres_database_is_one_line_and_exit_1(
+    tmp_path: Path, database_url: str
+) -> None:
+    # As when the URL names a replica: every write is refused by the server.
+    read_only = database_url + "%20-cdefault_transaction_read_only%3Don"
+    finished = kpibot("record", "market_share", "4.2", cwd=tmp_path, database=read_only)
+    assert finished.returncode == 1
+    assert finished.stderr.count("\n") == 1, finished.stderr
+    assert finished.stderr.startswith("kpibot: cannot use the database")
+    assert "read-only" in finished.stderr

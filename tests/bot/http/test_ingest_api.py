@@ -1,0 +1,256 @@
+"""`POST /api/v1/events`: `kpibot ingest`'s rules over HTTP, behind a bearer token."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from bot.http.ingest_api import database_failure
+from bot.slack.services import Services
+from storage.db import (
+    DatabaseBusy,
+    DatabaseCorrupt,
+    DatabaseError,
+    DatabaseFull,
+    DatabaseUnavailable,
+)
+from tests.bot.conftest import (
+    API_TOKEN,
+    Answer,
+    SlackAppServer,
+    make_services,
+    make_settings,
+)
+from tests.bot.mock_web_api import MockWebApi
+
+PATH = "/api/v1/events"
+JSONL = "application/x-ndjson"
+AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
+
+PAYMENTS = [
+    {
+        "type": "payment",
+        "id": "api-1",
+        "customer": "c-1",
+        "at": "2026-11-23 10:00",
+        "amount": 29800,
+        "recurring": False,
+    },
+    {
+        "type": "payment",
+        "id": "api-2",
+        "customer": "c-2",
+        "at": "2026-11-23T11:00:00+09:00",
+        "amount": 4380,
+        "recurring": True,
+    },
+]
+
+
+def jsonl(rows: list[dict[str, object]]) -> str:
+    return "".join(json.dumps(row) + "\n" for row in rows)
+
+
+def post(
+    app: SlackAppServer, body: str | bytes, content_type: str = JSONL, **headers: str
+) -> Answer:
+    return app.request("POST", PATH, body, {"Content-Type": content_type, **AUTH, **headers})
+
+
+def payments_with_id_prefix(services: Services, prefix: str) -> int:
+    path = services.settings.database_url.get_secret_value().removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        count: int = connection.execute(
+            "SELECT count(*) FROM payments WHERE id LIKE ?", (f"{prefix}%",)
+        ).fetchone()[0]
+    return count
+
+
+def test_json_lines_are_imported_and_counted(app: SlackAppServer, services: Services) -> None:
+    answer = post(app, jsonl(PAYMENTS))
+    assert (answer.status, answer.json) == (200, {"inserted": 2, "updated": 0, "unchanged": 0})
+    assert payments_with_id_prefix(services, "api-") == 2
+
+
+def test_a_json_array_is_imported_and_posting_it_again_changes_nothing(
+    app: SlackAppServer,
+) -> None:
+    first = post(app, json.dumps(PAYMENTS), "application/json; charset=utf-8")
+    again = post(app, json.dumps(PAYMENTS), "application/json")
+    assert first.json == {"inserted": 2, "updated": 0, "unchanged": 0}
+    assert again.json == {"inserted": 0, "updated": 0, "unchanged": 2}
+
+
+def test_the_type_query_parameter_types_rows_without_one(app: SlackAppServer) -> None:
+    rows = [{key: value for key, value in row.items() if key != "type"} for row in PAYMENTS]
+    answer = app.request(
+        "POST", f"{PATH}?type=payment", jsonl(rows), {"Content-Type": JSONL, **AUTH}
+    )
+    assert answer.json["inserted"] == 2
+
+
+def test_bad_rows_are_all_listed_and_nothing_is_stored(
+    app: SlackAppServer, services: Services
+) -> None:
+    rows: list[dict[str, object]] = [
+        PAYMENTS[0],
+        {**PAYMENTS[1], "amount": -5},
+        {
+            "type": "payment",
+            "id": "api-3",
+            "customer": "c-3",
+            "at": "yesterday",
+            "amount": 100,
+            "recurring": True,
+        },
+        {"type": "teleport", "id": "x"},
+    ]
+    body = jsonl(rows) + "{not json\n"
+    answer = post(app, body)
+    assert answer.status == 422
+    errors = answer.json["errors"]
+    assert [(error["line"], error["column"]) for error in errors] == [
+        (2, "amount"),
+        (3, "at"),
+        (4, "type"),
+        (5, None),
+    ]
+    assert all(error["message"] for error in errors)
+    assert payments_with_id_prefix(services, "api-") == 0
+
+
+def test_bad_items_of_a_json_array_are_numbered_by_position(app: SlackAppServer) -> None:
+    answer = post(
+        app, json.dumps([PAYMENTS[0], "text", {**PAYMENTS[1], "id": ""}]), "application/json"
+    )
+    assert answer.status == 422
+    assert [error["line"] for error in answer.json["errors"]] == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [('{"not": "an array"}', "application/json"), ("[1, 2", "application/json"), ("", JSONL)],
+)
+def test_a_body_that_is_no_rows_at_all_is_a_422_with_the_reason(
+    app: SlackAppServer, body: str, content_type: str
+) -> None:
+    answer = post(app, body, content_type)
+    assert answer.status == 422
+    assert answer.json["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "", "Bearer", "Bearer wrong-token", f"Basic {API_TOKEN}", f"Bearer {API_TOKEN}x"],
+)
+def test_without_the_right_bearer_token_it_is_401_and_nothing_is_stored(
+    app: SlackAppServer, services: Services, authorization: str | None
+) -> None:
+    headers = {"Content-Type": JSONL}
+    if authorization is not None:
+        headers["Authorization"] = authorization
+    answer = app.request("POST", PATH, jsonl(PAYMENTS), headers)
+    assert answer.status == 401
+    assert payments_with_id_prefix(services, "api-") == 0
+
+
+def test_without_kpibot_api_token_the_api_is_off(
+    demo_url: str, slack_api: MockWebApi, start_app: Callable[[Services], SlackAppServer]
+) -> None:
+    app = start_app(make_services(make_settings(demo_url, slack_api, api_token=None)))
+    answer = post(app, jsonl(PAYMENTS))
+    assert answer.status == 404
+    assert "KPIBOT_API_TOKEN" in answer.json["error"]
+
+
+def test_a_body_above_the_limit_is_413_by_its_content_length(
+    app: SlackAppServer, services: Services
+) -> None:
+    limit = services.settings.api_max_bytes
+    body = jsonl(PAYMENTS) + " " * limit
+    answer = post(app, body)
+    assert answer.status == 413
+    assert payments_with_id_prefix(services, "api-") == 0
+
+
+def test_a_chunked_body_above_the_limit_is_413_when_read(
+    app: SlackAppServer, services: Services
+) -> None:
+    limit = services.settings.api_max_bytes
+    chunks = [jsonl(PAYMENTS).encode()] + [b" " * 4096] * (limit // 4096 + 2)
+    host, port = app.url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.request(
+            "POST",
+            PATH,
+            body=iter(chunks),
+            headers={"Content-Type": JSONL, **AUTH},
+            encode_chunked=True,
+        )
+        response = connection.getresponse()
+        assert response.status == 413
+    finally:
+        connection.close()
+    assert payments_with_id_prefix(services, "api-") == 0
+
+
+@pytest.mark.parametrize("content_type", ["text/csv", "application/xml", ""])
+def test_other_content_types_are_415(app: SlackAppServer, content_type: str) -> None:
+    assert post(app, jsonl(PAYMENTS), content_type).status == 415
+
+
+def test_two_concurrent_posts_of_the_same_rows_both_succeed_once_stored(
+    database_url: str,
+    slack_api: MockWebApi,
+    start_app: Callable[[Services], SlackAppServer],
+) -> None:
+    services = make_services(make_settings(database_url, slack_api, api_max_bytes=1024 * 1024))
+    app = start_app(services)
+    rows = [
+        {
+            "type": "enrollment",
+            "id": f"race-{n}",
+            "customer": f"c-race-{n}",
+            "at": f"2026-11-{1 + n % 20:02d} 10:00",
+            "channel": "ads",
+        }
+        for n in range(400)
+    ]
+    body = "\n".join(json.dumps(row) for row in rows) + "\n"
+    barrier = threading.Barrier(2)
+
+    def post() -> Answer:
+        barrier.wait(timeout=10)
+        return app.request("POST", PATH, body, {"Content-Type": JSONL, **AUTH})
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(lambda _: post(), range(2)))
+    assert [answer.status for answer in answers] == [200, 200], [a.raw for a in answers]
+    counts = sorted((answer.json["inserted"], answer.json["unchanged"]) for answer in answers)
+    assert counts == [(0, 400), (400, 0)]
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "retry"),
+    [
+        (DatabaseBusy("postgresql://db.internal busy"), 503, True),
+        (DatabaseUnavailable("postgresql://db.internal down"), 503, True),
+        (DatabaseFull("/var/lib/kpibot full"), 507, False),
+        (DatabaseCorrupt("/var/lib/kpibot damaged"), 500, False),
+    ],
+)
+def test_a_database_failure_says_whether_sending_again_can_help(
+    error: DatabaseError, status: int, retry: bool
+) -> None:
+    answer = database_failure(error)
+    assert (answer.status, answer.body["retry"]) == (status, retry)
+    assert ("Retry-After" in answer.headers) is retry
+    # Where the database lives stays in the log.
+    assert "db.internal" not in answer.body["error"] and "/var/lib" not in answer.body["error"]

@@ -1,0 +1,488 @@
+"""The `/kpi` answers: built from real KPI states, valid Block Kit, within Slack's limits."""
+
+# Full-width brackets are part of the Japanese copy under test.
+# ruff: noqa: RUF001
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.slack.blocks.ids import ActionId
+from bot.slack.blocks.kpi import (
+    change,
+    error_message,
+    help_message,
+    invite_bot_message,
+    kpi_message,
+    not_admin_message,
+    not_recordable_message,
+    record_confirmation,
+    sparkline,
+    status_message,
+    status_pending_message,
+    unknown_kpi_message,
+    usage_message,
+)
+from bot.slack.blocks.limits import MESSAGE_BLOCKS, escape, truncate
+from bot.slack.copy import level_emoji, tier_title
+from bot.slack.grammar import Problem
+from kpi_engine.catalog import Localized, Tier, Unit, load_catalog
+from kpi_engine.evaluate import Basis, KpiState, PeriodValue, TargetInForce
+from kpi_engine.levels import Level
+from tests.bot.slack.blocks.slack_checks import (
+    AS_OF,
+    TOKYO,
+    VALIDATORS,
+    Demo,
+    all_text,
+    check_message,
+    edge_states,
+    every_message,
+    load_demo,
+)
+
+CATALOG = load_catalog()
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    return load_demo(tmp_path_factory)
+
+
+def blocks_of(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = payload["blocks"]
+    return blocks
+
+
+def test_the_schema_refuses_what_slack_refuses() -> None:
+    # Guards the checks themselves: a section without text must not validate.
+    assert list(VALIDATORS[0].iter_errors([{"type": "section"}]))
+
+
+@pytest.mark.parametrize("locale", ["ja", "en"])
+def test_every_message_is_valid_block_kit_within_slacks_limits(demo: Demo, locale: str) -> None:
+    messages = every_message(demo, locale)
+    assert len(messages) > 40
+    for name, message in messages.items():
+        try:
+            check_message(message)
+        except AssertionError as error:
+            raise AssertionError(f"{name} ({locale}): {error}") from None
+
+
+def test_the_nps_answer_has_every_figure_the_issue_asks_for(demo: Demo) -> None:
+    state = demo.state("nps")
+    payload = check_message(kpi_message(state, "ja"))
+    text = all_text(payload)
+    blocks = blocks_of(payload)
+    assert blocks[0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "🟢 ネットプロモータースコア（NPS）", "emoji": True},
+    }
+    assert "🟢 *順調*" in text
+    assert "73.3 pt（n=101）" in text  # the value this period, with its sample size
+    assert "75.0 pt" in text and "Phase 3 2027年6月末目標" in text and "期限 2027-06-30" in text
+    assert "97.7 %" in text
+    assert "*前期*\n2026-10-01〜2026-10-31\n73.9 pt（n=111）\n前期比 -0.6 pt" in text
+    assert "*前年同期*\n2025-11-01〜2025-11-30\n71.4 pt（n=35）\n前年同期比 +1.8 pt" in text
+    assert f"`{sparkline([period.value for period in state.history])}`" in text
+    assert "測定方法: 「推奨度」0-10点での9-10点率 - 0-6点率" in text
+    assert "更新頻度: 月次" in text
+    assert "期末見込み" not in text  # NPS is no period total
+    assert payload["text"] == (
+        "🟢 ネットプロモータースコア（NPS）: 73.3 pt（目標 75.0 pt、達成率 97.7 %）順調"
+    )
+
+
+def test_a_flow_kpi_shows_its_projection_compares_it_and_names_the_rule_that_fired(
+    demo: Demo,
+) -> None:
+    state = demo.state("mrr")
+    assert state.rule is not None and state.projection is not None
+    text = all_text(check_message(kpi_message(state, "en")))
+    assert "🟠 *warning*" in text
+    assert "*Projected for the period*\n¥6,179,504" in text
+    # ¥6,179,504 projected against ¥5,860,940 last month, not the ¥4.7 M so far.
+    assert "Projection vs previous: +¥318,564 (+5.4 %)" in text
+    assert "judged against ¥6,133,333 to date" in text
+    assert "⚠️ *Alert*: Revenue is below 80 % of its monthly target (pro-rated to date)" in text
+
+
+def test_a_level_judged_on_the_previous_period_says_so(demo: Demo) -> None:
+    state = demo.state("support_response_24h")
+    assert state.basis is Basis.PREVIOUS
+    ja = all_text(check_message(kpi_message(state, "ja")))
+    en = all_text(check_message(kpi_message(state, "en")))
+    assert "前期（2026-11-16〜2026-11-22）の値で判定しています" in ja
+    assert "judged on the previous period (2026-11-16 to 2026-11-22)" in en
+    status = all_text(check_message(status_message([state], "ja")))
+    assert "100.0 %（前期の値）" in status
+
+
+def test_no_data_and_insufficient_data_say_so_plainly(demo: Demo) -> None:
+    edges = edge_states(demo)
+    no_data = all_text(check_message(kpi_message(edges["no_data"], "ja")))
+    assert "⚪ *データなし*\nこの期間のデータはまだありません。" in no_data
+    assert "目標は設定されていません" in no_data
+    assert "`············`" in no_data
+    insufficient = all_text(check_message(kpi_message(edges["insufficient_data"], "en")))
+    assert "⚪ *insufficient data*" in insufficient
+    assert "Too few samples to judge (n=3, at least 5 needed)." in insufficient
+
+
+def test_a_fired_rule_is_shown_in_the_kpis_locale(demo: Demo) -> None:
+    state = edge_states(demo)["rule_fired"]
+    assert "⚠️ *アラート*: NPSが50以下です" in all_text(check_message(kpi_message(state, "ja")))
+    assert "⚠️ *Alert*: NPS is 50 or lower" in all_text(check_message(kpi_message(state, "en")))
+
+
+def test_user_and_catalog_text_is_escaped_in_mrkdwn_and_shown_as_is_in_plain_text(
+    demo: Demo,
+) -> None:
+    payload = check_message(kpi_message(edge_states(demo)["hostile_name"], "en"))
+    blocks = blocks_of(payload)
+    assert blocks[0]["text"]["text"] == "🟢 <script>&danger"  # plain text: Slack shows it as is
+    assert "&lt;script&gt;&amp;danger" in payload["text"]
+    assert "Method: a &lt; b &amp; c &gt; d" in all_text(payload)
+    assert "<script>" not in all_text({"blocks": blocks[1:]})
+
+
+def test_status_groups_every_kpi_by_tier_in_document_order(demo: Demo) -> None:
+    payload = check_message(status_message(demo.states, "ja"))
+    text = all_text(payload)
+    positions = [text.index(f"*{title}*") for title in ("戦略KPI", "事業KPI", "運営KPI", "顧客KPI")]
+    assert positions == sorted(positions)
+    for state in demo.states:
+        assert f"{level_emoji(state.level)} *{state.kpi.name.ja}*:" in text
+    assert (
+        "🟠 *月次経常収益（MRR）*: ¥4,737,620 / 目標 ¥8,000,000（現時点 ¥6,133,333）、"
+        "達成率 77.2 %（警戒）" in text
+    )
+    assert payload["text"] == "KPIステータス（2026-11-24 00:00 時点）: 🔴 5 🟠 1 🟡 3 🟢 13"
+
+
+def test_status_filtered_by_level_shows_only_that_level(demo: Demo) -> None:
+    payload = check_message(status_message(demo.states, "en", Level.RED))
+    text = all_text(payload)
+    red = [state for state in demo.states if state.level is Level.RED]
+    assert red
+    assert text.count("🔴 *") == len(red)
+    assert "🟢" not in text
+    assert blocks_of(payload)[0]["text"]["text"] == "KPI status: 🔴 critical"
+    assert "Operational" in text and "Customer" in text
+    nothing = all_text(check_message(status_message(demo.states, "en", Level.NO_DATA)))
+    assert "No KPI matches." in nothing
+
+
+def test_status_of_hundreds_of_kpis_stays_within_fifty_blocks_and_says_what_is_left_out(
+    demo: Demo,
+) -> None:
+    long_name = Localized(ja="長い名前" * 60, en="long name " * 30)
+    many = [
+        replace(state, kpi=state.kpi.model_copy(update={"name": long_name}))
+        for state in demo.states * 40
+    ]
+    payload = check_message(status_message(many, "en"))
+    blocks = blocks_of(payload)
+    assert len(blocks) == MESSAGE_BLOCKS
+    shown = all_text({"blocks": blocks}).count("*long name")
+    assert f"{len(many) - shown} more not shown" in blocks[-2]["text"]["text"]
+
+
+def test_an_unknown_kpi_offers_a_button_per_suggestion(demo: Demo) -> None:
+    nps, csat = demo.catalog.get("nps"), demo.catalog.get("csat")
+    payload = check_message(unknown_kpi_message("nsp", [nps, csat], "ja"))
+    buttons = [block["accessory"] for block in blocks_of(payload) if "accessory" in block]
+    assert [(b["action_id"], b["value"]) for b in buttons] == [
+        (ActionId.SHOW_KPI, "nps"),
+        (ActionId.SHOW_KPI, "csat"),
+    ]
+    assert [b["text"]["text"] for b in buttons] == [nps.name.ja, csat.name.ja]
+    assert "「nsp」に一致するKPIが見つかりませんでした。" in payload["text"]
+    assert "もしかして:" in all_text(payload)
+
+
+def test_an_unknown_kpi_without_suggestions_points_to_the_status_list() -> None:
+    payload = check_message(unknown_kpi_message("  ", [], "en"))
+    assert "Use `/kpi status` to list every KPI." in all_text(payload)
+    huge = check_message(unknown_kpi_message("x" * 3000, [], "en"))
+    assert len(huge["text"]) < 200
+
+
+def test_a_non_admin_is_told_who_can_record_as_mentions() -> None:
+    payload = check_message(not_admin_message(["U012ABCDEF", " W0ABC ", "<!channel>"], "ja"))
+    text = all_text(payload)
+    assert "値を記録できるのは管理者だけです。" in text
+    assert "<@U012ABCDEF>、<@W0ABC>、&lt;!channel&gt;" in text
+    assert "<@" not in payload["text"]  # the fallback notifies no one
+    nobody = all_text(check_message(not_admin_message([], "en")))
+    assert "No admins are configured (environment variable `KPIBOT_ADMINS`)." in nobody
+
+
+def test_a_recorded_value_is_confirmed_with_what_was_stored() -> None:
+    nps = CATALOG.get("nps")
+    stored = check_message(record_confirmation(nps, 71.5, AS_OF, False, "ja"))
+    assert (
+        stored["text"]
+        == "✅ *ネットプロモータースコア（NPS）* に 71.5 pt を記録しました（2026-11-24）。"
+    )
+    at = datetime(2026, 11, 23, 9, 30, tzinfo=TOKYO)
+    updated = check_message(record_confirmation(CATALOG.get("mrr"), 5e6, at, True, "en"))
+    assert updated["text"] == (
+        "✅ Updated *Monthly recurring revenue (MRR)* for 2026-11-23 09:30 to ¥5,000,000."
+    )
+
+
+@pytest.mark.parametrize(
+    ("problem", "word", "ja", "en"),
+    [
+        (
+            Problem.TOO_LONG,
+            "",
+            "入力が長すぎます。3,000文字以内",
+            "too long. Please keep it within 3,000",
+        ),
+        (Problem.RECORD_USAGE, "", "`/kpi record KPI名 値 [YYYY-MM-DD]`", "`/kpi record KPI-name"),
+        (
+            Problem.BAD_VALUE,
+            "abc",
+            "値「abc」は数値ではありません",
+            "The value “abc” is not a number",
+        ),
+        (
+            Problem.BAD_DATE,
+            "2026-13-01",
+            "「2026-13-01」は正しい日付ではありません",
+            "not a valid date",
+        ),
+        (
+            Problem.BAD_LEVEL,
+            "purple",
+            "「purple」はレベルとして指定できません",
+            "“purple” is not a level",
+        ),
+        (Problem.EXTRA_WORDS, "me", "余分な語「me」があります", "extra words after `help`"),
+    ],
+)
+def test_a_usage_error_says_what_is_wrong_then_shows_the_commands(
+    problem: Problem, word: str, ja: str, en: str
+) -> None:
+    for locale, expected in (("ja", ja), ("en", en)):
+        payload = check_message(usage_message(problem, word, locale))
+        assert expected in payload["text"]
+        assert blocks_of(payload)[0]["text"]["text"] == payload["text"]
+        # The commands are help's own blocks, not a copy of them.
+        assert blocks_of(payload)[1:] == blocks_of(help_message(locale).as_payload())[1:]
+
+
+def test_a_usage_error_escapes_and_shortens_what_the_user_typed() -> None:
+    payload = check_message(usage_message(Problem.BAD_LEVEL, "<!channel>&" * 300, "en"))
+    assert payload["text"].startswith("“&lt;!channel&gt;&amp;")
+    assert len(payload["text"]) < 600
+    assert "<!channel>" not in all_text(payload)
+
+
+def test_a_computed_kpi_is_refused_naming_the_kpis_that_can_be_recorded() -> None:
+    recordable = [CATALOG.get("brand_search_rank"), CATALOG.get("market_share")]
+    ja = check_message(not_recordable_message(CATALOG.get("nps"), recordable, "ja"))
+    assert ja["text"] == (
+        "*ネットプロモータースコア（NPS）* は kpibot がデータから計算するKPIのため、"
+        "値を記録できません。\n"
+        "記録できるKPI: ブランド認知度（検索順位） `brand_search_rank`、市場シェア `market_share`"
+    )
+    en = check_message(not_recordable_message(CATALOG.get("nps"), recordable, "en"))
+    assert en["text"] == (
+        "*Net Promoter Score (NPS)* is computed by kpibot from its data, so it cannot be"
+        " recorded.\nKPIs you can record: Brand awareness (search rank) `brand_search_rank`,"
+        " Market share `market_share`"
+    )
+
+
+def test_an_error_is_a_short_apology_with_its_reference_and_nothing_else() -> None:
+    payload = check_message(error_message("ref-7f3a", "en"))
+    assert "Sorry, something went wrong." in payload["text"]
+    assert "Reference: `ref-7f3a`" in all_text(payload)
+    assert "Traceback" not in all_text(payload)
+
+
+def test_the_invite_answer_tells_the_user_to_invite_the_bot() -> None:
+    assert "`/invite @kpibot`" in check_message(invite_bot_message("ja"))["text"]
+    assert "`/invite @kpibot`" in check_message(invite_bot_message("en"))["text"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "note"), [("ja", "⏳ 全KPIを集計しています…"), ("en", "⏳ Gathering every KPI…")]
+)
+def test_the_status_pending_note_is_one_short_section_in_each_locale(
+    locale: str, note: str
+) -> None:
+    assert check_message(status_pending_message(locale)) == {
+        "text": note,
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": note}}],
+    }
+
+
+def test_help_in_japanese_is_exactly_the_golden_payload() -> None:
+    assert help_message("ja").as_payload() == {
+        "text": "kpibot の使い方",
+        "blocks": [
+            {
+                "type": "header",
+                "text": {"type": "plain_text", "text": "kpibot の使い方", "emoji": True},
+            },
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": (
+                        "• `/kpi KPI名` — KPIの今期の値、目標、達成率、推移を表示"
+                        "（例: `/kpi nps`、`/kpi 売上`）\n"
+                        "• `/kpi status` または `/kpi 一覧` — 全KPIを階層ごとに一覧表示\n"
+                        "• `/kpi status red` — レベルで絞り込み（green / yellow / orange / red）\n"
+                        "• `/kpi KPI名 chart`（または `グラフ`）— 推移と目標線のグラフを投稿\n"
+                        "• `/kpi KPI名 share`（または `共有`）— 回答をチャンネルのみんなに表示\n"
+                        "• `/kpi record KPI名 値 [YYYY-MM-DD]` — 計測値を記録（管理者のみ）\n"
+                        "• `/kpi help` — この説明を表示"
+                    ),
+                },
+            },
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": "回答はあなたにだけ表示されます（share を付けた場合を除く）。",
+                    }
+                ],
+            },
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([1, 2, 3, 4, 5, 6, 7, 8], "▁▂▃▄▅▆▇█"),
+        ([8, None, 1], "█·▁"),
+        ([5, 5, 5], "▄▄▄"),
+        ([None, 3.0, None], "·▄·"),
+        ([None, None], "··"),
+        ([], ""),
+        ([0, math.inf, 10, -math.inf, math.nan], "▁·█··"),
+        ([-1e308, 1e308], "▁█"),
+    ],
+)
+def test_sparkline_draws_the_values_between_their_minimum_and_maximum(
+    values: list[float | None], expected: str
+) -> None:
+    assert sparkline(values) == expected
+
+
+@pytest.mark.parametrize(
+    ("now", "then", "unit", "expected"),
+    [
+        (120.0, 100.0, Unit.JPY, "+¥20 (+20.0 %)"),
+        (80.0, 100.0, Unit.COUNT, "-20 (-20.0 %)"),
+        (85.0, 80.0, Unit.PERCENT, "+5.0 pt"),  # a difference of percentages is in points
+        (70.0, 70.0, Unit.POINT, "±0.0 pt"),
+        (3.0, 5.0, Unit.RANK, "-2"),
+        (5.0, 0.0, Unit.JPY, "+¥5"),  # no relative change from zero
+        (None, 1.0, Unit.JPY, "-"),
+        (math.inf, 1.0, Unit.JPY, "-"),
+    ],
+)
+def test_changes_are_signed_differences_in_the_unit(
+    now: float | None, then: float | None, unit: Unit, expected: str
+) -> None:
+    assert change(now, then, unit, "en") == expected
+
+
+def test_truncate_never_splits_an_entity_or_a_mention() -> None:
+    assert truncate("abc", 3) == "abc"
+    assert truncate("abcdef", 4) == "abc…"
+    assert truncate(escape("a&b"), 5) == "a…"
+    assert truncate("hi <@U0123456>", 8) == "hi …"
+
+
+# Values the engine may produce, and a few it never should.
+_NUMBERS = st.one_of(
+    st.none(),
+    st.sampled_from([0.0, -0.0, -1.0, 1e300, -1e300, math.inf, -math.inf]),
+    st.floats(allow_nan=False),
+)
+_DAYS = st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1))
+
+
+@st.composite
+def _periods(draw: st.DrawFn) -> PeriodValue:
+    start = draw(st.one_of(st.just(date.min), _DAYS))
+    end = max(start, draw(_DAYS))
+    n = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=10**12)))
+    level = draw(st.sampled_from(list(Level)))
+    return PeriodValue(start, end, draw(_NUMBERS), n, level)
+
+
+@st.composite
+def _states(draw: st.DrawFn) -> KpiState:
+    kpi = draw(st.sampled_from(CATALOG.kpis))
+    if draw(st.booleans()):
+        # A catalog name has visible text (Localized strips and refuses blank names).
+        name = draw(st.text(min_size=1, max_size=400).filter(lambda text: text.strip()))
+        kpi = kpi.model_copy(update={"name": Localized(ja=name, en=name)})
+    finite = st.floats(allow_nan=False, allow_infinity=False)
+    target = draw(
+        st.one_of(
+            st.none(),
+            st.builds(
+                TargetInForce,
+                value=finite,
+                due=st.one_of(st.none(), _DAYS),
+                phase=st.one_of(st.none(), st.text(max_size=50)),
+                judged=finite,
+            ),
+        )
+    )
+    return KpiState(
+        kpi=kpi,
+        as_of=AS_OF + timedelta(days=draw(st.integers(-5000, 5000))),
+        current=draw(_periods()),
+        previous=draw(_periods()),
+        last_year=draw(_periods()),
+        history=draw(st.lists(_periods(), max_size=12)),
+        target=target,
+        attainment=draw(st.one_of(_NUMBERS, st.just(math.inf))),
+        level=draw(st.sampled_from(Level)),
+        basis=draw(st.one_of(st.none(), st.sampled_from(Basis))),
+        rule=draw(st.one_of(st.none(), st.sampled_from(CATALOG.rules))),
+        projection=draw(_NUMBERS),
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(state=_states(), locale=st.sampled_from(["ja", "en"]))
+def test_a_kpi_answer_never_fails_and_stays_within_limits_whatever_the_values(
+    state: KpiState, locale: str
+) -> None:
+    check_message(kpi_message(state, locale))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    states=st.lists(_states(), max_size=80),
+    locale=st.sampled_from(["ja", "en"]),
+    level=st.one_of(st.none(), st.sampled_from(Level)),
+)
+def test_a_status_answer_never_fails_and_stays_within_limits_whatever_the_values(
+    states: list[KpiState], locale: str, level: Level | None
+) -> None:
+    text = all_text(check_message(status_message(states, locale, level)))
+    for tier in Tier:
+        if any(state.kpi.tier is tier for state in states if level in (None, state.level)):
+            assert f"*{tier_title(tier, locale)}*" in text
