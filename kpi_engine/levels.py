@@ -3,7 +3,7 @@
 `Direction`, `Judge`, `RuleCondition` and `Level` are defined here, below the catalog, so
 that judging depends on nothing above it; the automatic rules, which need the catalog's
 `AlertRule`, are judged in `kpi_engine.rules`. How a level looks (emoji, names) is the
-app's business (`bot.i18n`).
+app's business (`bot.slack.copy`).
 
 Attainment is a percentage of the target (100 = exactly on target). Bands follow the KPI
 document's alert levels: 90 % and over on track, 80-90 % caution, 70-80 % warning, under
