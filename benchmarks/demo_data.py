@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from kpi_engine.catalog import load_catalog
 from kpi_engine.formulas import measured_kpis
 from storage.db import open_database
-from storage.demo import demo_import_rows, demo_rows, demo_types
+from storage.demo.rows import demo_import_rows, demo_rows, demo_types
 from storage.imports.ingest import import_rows
 
 ZONE = ZoneInfo("Asia/Tokyo")

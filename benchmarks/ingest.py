@@ -34,7 +34,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from storage.db import open_database
-from storage.demo import write_demo_csv
+from storage.demo.rows import write_demo_csv
 from storage.imports.ingest import import_file
 from storage.imports.prepare import PrepareOptions, prepare_stream
 from storage.imports.readers import FileFormat

@@ -17,7 +17,7 @@ from bot.slack.blocks.plain import plain_text
 from bot.slack.services import Services
 from kpi_engine.formulas import measured_kpis
 from storage.db import is_demo_file, mark_as_demo, sqlite_file
-from storage.demo import demo_import_rows, demo_types, write_demo_csv
+from storage.demo.rows import demo_import_rows, demo_types, write_demo_csv
 from storage.imports.ingest import import_rows
 
 DEFAULT_DEMO_DB = "kpibot-demo.db"

@@ -35,7 +35,7 @@ from bot.slack.services import Services
 from kpi_engine.catalog import load_catalog
 from kpi_engine.formulas import measured_kpis
 from storage.db import Database, create_db_engine, open_database
-from storage.demo import demo_import_rows, demo_types
+from storage.demo.rows import demo_import_rows, demo_types
 from storage.imports.ingest import import_rows
 from tests.bot.mock_web_api import MockWebApi
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 
 from storage.db import Database
-from storage.demo import demo_import_rows
+from storage.demo.rows import demo_import_rows
 from storage.imports.ingest import (
     import_rows,
     import_stream,

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from storage import demo
-from storage.demo import DEMO_START, MEASURED_KPIS, demo_rows, demo_types, write_demo_csv
+from storage.demo.company import DEMO_START, MEASURED_KPIS
+from storage.demo.customers import build_world
+from storage.demo.rows import demo_rows, demo_types, write_demo_csv
 from storage.imports.records import fields_of, validate_record
 from storage.schema import EventType
 
@@ -49,7 +50,7 @@ def test_demo_types_lists_all_ten_with_enrollment_first() -> None:
 
 
 def test_the_same_arguments_give_the_same_rows(rows: Rows) -> None:
-    demo._world.cache_clear()
+    build_world.cache_clear()
     for event_type in (EventType.PAYMENT, EventType.SURVEY, EventType.COST, EventType.TICKET):
         assert list(demo_rows(event_type, today=TODAY, tz=TOKYO)) == rows[event_type]
 
