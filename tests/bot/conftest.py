@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import shutil
 import socket
 import threading
 import time
@@ -38,6 +37,7 @@ from storage.db import Database, create_db_engine, open_database
 from storage.demo.rows import demo_import_rows, demo_types
 from storage.imports.ingest import import_rows
 from tests.bot.mock_web_api import MockWebApi
+from tests.conftest import copy_sqlite_file
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 TODAY = date(2026, 11, 23)
@@ -107,12 +107,7 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def demo_url(demo_file: Path, tmp_path: Path) -> str:
     """A SQLite URL of this test's own copy of the demo database."""
-    copy = tmp_path / "kpibot.db"
-    for suffix in ("", "-wal"):
-        source = Path(f"{demo_file}{suffix}")
-        if source.exists():
-            shutil.copyfile(source, Path(f"{copy}{suffix}"))
-    return f"sqlite:///{copy}"
+    return copy_sqlite_file(demo_file, tmp_path / "kpibot.db")
 
 
 @pytest.fixture(scope="session")

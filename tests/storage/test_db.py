@@ -245,7 +245,7 @@ def test_postgres_connections_time_out_after_10_seconds_unless_the_url_says_othe
 
 
 @pytest.mark.parametrize(
-    "database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+    "migrated_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
 )
 def test_postgres_sessions_bound_lock_waits_and_idle_transactions(database: Database) -> None:
     with database.write() as connection:

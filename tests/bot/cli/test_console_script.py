@@ -1,4 +1,5 @@
-"""`kpibot ingest` processes that overlap, are killed or are told to stop."""
+"""`kpibot ingest` processes that overlap, are killed or are told to stop: the console
+script run as real processes."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from storage.imports.worker import WORKER_MIN_BYTES
-from tests.bot.cli.test_main import KPIBOT, PAYMENTS, kpibot
+from tests.bot.cli.conftest import Kpibot
+from tests.bot.cli.test_main import KPIBOT, PAYMENTS
 
 
 def start(*args: str, cwd: Path, database: str) -> subprocess.Popen[str]:
@@ -94,13 +96,12 @@ needs_cores = pytest.mark.skipif(
 
 
 def test_the_same_files_ingested_twice_at_once_are_stored_once_and_the_later_finds_them_unchanged(
-    tmp_path: Path, database_url: str
+    tmp_path: Path, migrated_url: str
 ) -> None:
     write_payments(tmp_path / "a.csv", 20_000, prefix="a")
     write_payments(tmp_path / "b.csv", 100, prefix="b")
-    assert kpibot("db", "upgrade", cwd=tmp_path, database=database_url).returncode == 0
 
-    runs = [start("ingest", "a.csv", "b.csv", cwd=tmp_path, database=database_url) for _ in "12"]
+    runs = [start("ingest", "a.csv", "b.csv", cwd=tmp_path, database=migrated_url) for _ in "12"]
     outputs = [run.communicate(timeout=120) for run in runs]
 
     assert [run.returncode for run in runs] == [0, 0], outputs
@@ -114,11 +115,11 @@ def test_the_same_files_ingested_twice_at_once_are_stored_once_and_the_later_fin
         "b.csv: inserted 0, updated 0, unchanged 100, rejected 0",
         "b.csv: inserted 100, updated 0, unchanged 0, rejected 0",
     ]
-    assert scalar(database_url, "SELECT count(*) FROM payments") == 20_100
+    assert scalar(migrated_url, "SELECT count(*) FROM payments") == 20_100
 
 
 def test_enrollments_and_completions_ingested_at_once_leave_the_rollups_a_rebuild_agrees_with(
-    tmp_path: Path, database_url: str
+    kpibot: Kpibot, tmp_path: Path, migrated_url: str
 ) -> None:
     customers = range(12_000)
     (tmp_path / "enrollments.csv").write_text(
@@ -129,15 +130,14 @@ def test_enrollments_and_completions_ingested_at_once_leave_the_rollups_a_rebuil
         "type,id,customer,at\n"
         + "".join(f"completion,k{n},c{n},2026-03-{n % 28 + 1:02d}\n" for n in customers)
     )
-    assert kpibot("db", "upgrade", cwd=tmp_path, database=database_url).returncode == 0
 
     runs = [
-        start("ingest", name, cwd=tmp_path, database=database_url)
+        start("ingest", name, cwd=tmp_path, database=migrated_url)
         for name in ("enrollments.csv", "completions.csv")
     ]
     outputs = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
-    rebuilt = kpibot("db", "rebuild-rollups", cwd=tmp_path, database=database_url)
+    rebuilt = kpibot("db", "rebuild-rollups", cwd=tmp_path, database=migrated_url)
 
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert rebuilt.stdout.count("(0 differed)") == 3, rebuilt.stdout
@@ -145,10 +145,9 @@ def test_enrollments_and_completions_ingested_at_once_leave_the_rollups_a_rebuil
 
 @needs_cores
 def test_a_killed_ingest_leaves_no_worker_behind_and_a_later_ingest_completes(
-    tmp_path: Path, database_url: str, large_file: Path
+    kpibot: Kpibot, tmp_path: Path, migrated_url: str, large_file: Path
 ) -> None:
-    assert kpibot("db", "upgrade", cwd=tmp_path, database=database_url).returncode == 0
-    run = start("ingest", large_file.name, cwd=tmp_path, database=database_url)
+    run = start("ingest", large_file.name, cwd=tmp_path, database=migrated_url)
     worker = wait_for_worker(run)
     time.sleep(0.5)  # into the import's transaction
 
@@ -159,14 +158,7 @@ def test_a_killed_ingest_leaves_no_worker_behind_and_a_later_ingest_completes(
         time.sleep(0.02)
     assert has_ended(worker), "the import worker outlived its importing process"
 
-    again = subprocess.run(
-        [str(KPIBOT), "ingest", large_file.name],
-        cwd=tmp_path,
-        env={**os.environ, "KPIBOT_DATABASE_URL": database_url},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    again = kpibot("ingest", large_file.name, cwd=tmp_path, database=migrated_url)
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("large.csv: inserted 80,000, updated 0, unchanged 0")
 
@@ -177,10 +169,9 @@ def test_a_killed_ingest_leaves_no_worker_behind_and_a_later_ingest_completes(
     [(signal.SIGTERM, 143, "kpibot: terminated"), (signal.SIGINT, 130, "kpibot: interrupted")],
 )
 def test_a_terminated_ingest_rolls_back_and_says_so_in_one_line(
-    tmp_path: Path, database_url: str, large_file: Path, sent: int, code: int, message: str
+    tmp_path: Path, migrated_url: str, large_file: Path, sent: int, code: int, message: str
 ) -> None:
-    assert kpibot("db", "upgrade", cwd=tmp_path, database=database_url).returncode == 0
-    run = start("ingest", large_file.name, cwd=tmp_path, database=database_url)
+    run = start("ingest", large_file.name, cwd=tmp_path, database=migrated_url)
     worker = wait_for_worker(run)
     time.sleep(0.5)
 
@@ -190,4 +181,4 @@ def test_a_terminated_ingest_rolls_back_and_says_so_in_one_line(
     assert run.returncode == code
     assert stderr.strip() == message
     assert has_ended(worker)
-    assert scalar(database_url, "SELECT count(*) FROM payments") == 0
+    assert scalar(migrated_url, "SELECT count(*) FROM payments") == 0

@@ -1,4 +1,5 @@
-"""The `kpibot` command run as a user runs it: a subprocess in its own directory."""
+"""The `kpibot` commands run as a user runs them, in a directory of their own: in-process
+(`Kpibot`), and, where the test needs a real process (a mount namespace), as the console script."""
 
 from __future__ import annotations
 
@@ -15,23 +16,10 @@ import pytest
 from storage.db import head_revision
 from storage.imports.worker import WORKER_MIN_BYTES
 from storage.schema import EventType
+from tests.bot.cli.conftest import Kpibot
 
 KPIBOT = Path(sys.executable).with_name("kpibot")
 PAYMENTS = "type,id,at,customer,amount,recurring\n"
-
-
-def kpibot(*args: str, cwd: Path, database: str | None = None) -> subprocess.CompletedProcess[str]:
-    environment = dict(os.environ)
-    if database is not None:
-        environment["KPIBOT_DATABASE_URL"] = database
-    return subprocess.run(
-        [str(KPIBOT), *args],
-        cwd=cwd,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 @pytest.fixture
@@ -45,7 +33,7 @@ def stored(tmp_path: Path, sql: str) -> list[tuple[object, ...]]:
 
 
 def test_demo_files_imported_twice_are_all_unchanged_the_second_time(
-    tmp_path: Path, data_url: str
+    kpibot: Kpibot, tmp_path: Path, data_url: str
 ) -> None:
     demo = kpibot("demo", "--today", "2026-11-23", "--write-csv", "out", cwd=tmp_path)
     assert demo.returncode == 0, demo.stderr
@@ -73,14 +61,16 @@ def test_demo_files_imported_twice_are_all_unchanged_the_second_time(
     assert not (tmp_path / "kpibot.db").exists()
 
 
-def test_demo_refuses_to_rebuild_kpibot_db(tmp_path: Path) -> None:
+def test_demo_refuses_to_rebuild_kpibot_db(kpibot: Kpibot, tmp_path: Path) -> None:
     finished = kpibot("demo", "--db", "kpibot.db", "--scale", "0.2", cwd=tmp_path)
     assert finished.returncode != 0
     assert "never touches kpibot.db" in finished.stderr
     assert not (tmp_path / "kpibot.db").exists()
 
 
-def test_demo_refuses_to_replace_a_file_that_is_not_a_demo_database(tmp_path: Path) -> None:
+def test_demo_refuses_to_replace_a_file_that_is_not_a_demo_database(
+    kpibot: Kpibot, tmp_path: Path
+) -> None:
     precious = tmp_path / "precious.db"
     precious.write_bytes(b"someone's data")
     finished = kpibot("demo", "--db", "precious.db", "--scale", "0.2", cwd=tmp_path)
@@ -89,7 +79,7 @@ def test_demo_refuses_to_replace_a_file_that_is_not_a_demo_database(tmp_path: Pa
     assert precious.read_bytes() == b"someone's data"
 
 
-def test_demo_refuses_to_replace_the_configured_database(tmp_path: Path) -> None:
+def test_demo_refuses_to_replace_the_configured_database(kpibot: Kpibot, tmp_path: Path) -> None:
     configured = f"sqlite:///{tmp_path / 'mine.db'}"
     finished = kpibot(
         "demo", "--db", "mine.db", "--scale", "0.2", cwd=tmp_path, database=configured
@@ -99,7 +89,7 @@ def test_demo_refuses_to_replace_the_configured_database(tmp_path: Path) -> None
     assert not (tmp_path / "mine.db").exists()
 
 
-def test_demo_rebuilds_its_own_database_on_every_run(tmp_path: Path) -> None:
+def test_demo_rebuilds_its_own_database_on_every_run(kpibot: Kpibot, tmp_path: Path) -> None:
     for _ in range(2):
         finished = kpibot("demo", "--today", "2026-11-23", "--scale", "0.2", cwd=tmp_path)
         assert finished.returncode == 0, finished.stderr
@@ -107,7 +97,7 @@ def test_demo_rebuilds_its_own_database_on_every_run(tmp_path: Path) -> None:
 
 
 def test_ingest_of_a_bad_file_exits_1_naming_every_problem_and_stores_nothing(
-    tmp_path: Path, data_url: str
+    kpibot: Kpibot, tmp_path: Path, data_url: str
 ) -> None:
     (tmp_path / "bad.csv").write_text(
         PAYMENTS
@@ -127,7 +117,9 @@ def test_ingest_of_a_bad_file_exits_1_naming_every_problem_and_stores_nothing(
     assert stored(tmp_path, "SELECT count(*) FROM payments") == [(0,)]
 
 
-def test_each_file_is_all_or_nothing_on_its_own(tmp_path: Path, data_url: str) -> None:
+def test_each_file_is_all_or_nothing_on_its_own(
+    kpibot: Kpibot, tmp_path: Path, data_url: str
+) -> None:
     (tmp_path / "good.csv").write_text(PAYMENTS + "payment,p1,2026-11-01,c1,100,true\n")
     (tmp_path / "bad.csv").write_text(PAYMENTS + "payment,p2,2026-11-01,c1,-1,true\n")
     finished = kpibot("ingest", "good.csv", "bad.csv", cwd=tmp_path, database=data_url)
@@ -140,7 +132,9 @@ def test_each_file_is_all_or_nothing_on_its_own(tmp_path: Path, data_url: str) -
     assert stored(tmp_path, "SELECT id FROM payments") == [("p1",)]
 
 
-def test_ingest_of_a_non_utf8_file_names_the_line(tmp_path: Path, data_url: str) -> None:
+def test_ingest_of_a_non_utf8_file_names_the_line(
+    kpibot: Kpibot, tmp_path: Path, data_url: str
+) -> None:
     (tmp_path / "sjis.csv").write_bytes(
         (PAYMENTS + "payment,p1,2026-11-01,c1,100,true\n").encode()
         + "payment,p2,2026-11-01,顧客,100,true\n".encode("shift_jis")
@@ -152,14 +146,14 @@ def test_ingest_of_a_non_utf8_file_names_the_line(tmp_path: Path, data_url: str)
     assert stored(tmp_path, "SELECT count(*) FROM payments") == [(0,)]
 
 
-def test_ingest_of_a_missing_file_exits_2(tmp_path: Path, data_url: str) -> None:
+def test_ingest_of_a_missing_file_exits_2(kpibot: Kpibot, tmp_path: Path, data_url: str) -> None:
     finished = kpibot("ingest", "nowhere.csv", cwd=tmp_path, database=data_url)
     assert finished.returncode == 2
     assert finished.stderr.strip() == "kpibot: no such file: nowhere.csv"
 
 
 def test_ingest_skip_invalid_stores_the_rest_and_writes_the_rejected_rows(
-    tmp_path: Path, data_url: str
+    kpibot: Kpibot, tmp_path: Path, data_url: str
 ) -> None:
     (tmp_path / "mixed.csv").write_text(
         PAYMENTS + "payment,p1,2026-11-01,c1,100,true\npayment,p2,2026-11-01,c1,-5,true\n",
@@ -177,7 +171,7 @@ def test_ingest_skip_invalid_stores_the_rest_and_writes_the_rejected_rows(
 
 
 def test_ingest_of_a_large_file_reports_the_rows_the_worker_refused(
-    tmp_path: Path, data_url: str
+    kpibot: Kpibot, tmp_path: Path, data_url: str
 ) -> None:
     rows = "".join(f"payment,p{n},2026-11-01 10:00,c{n % 50},100,true\n" for n in range(30_000))
     (tmp_path / "large.csv").write_text(
@@ -193,7 +187,9 @@ def test_ingest_of_a_large_file_reports_the_rows_the_worker_refused(
     assert stored(tmp_path, "SELECT count(*), sum(amount) FROM payments") == [(30_000, 3_000_000)]
 
 
-def test_ingest_type_reads_a_file_without_a_type_column(tmp_path: Path, data_url: str) -> None:
+def test_ingest_type_reads_a_file_without_a_type_column(
+    kpibot: Kpibot, tmp_path: Path, data_url: str
+) -> None:
     (tmp_path / "ranks.jsonl").write_text(
         '{"id": "r1", "at": "2026-11-20", "kpi": "brand_search_rank", "value": 4}\n',
         encoding="utf-8",
@@ -207,7 +203,9 @@ def test_ingest_type_reads_a_file_without_a_type_column(tmp_path: Path, data_url
     ]
 
 
-def test_record_twice_on_one_day_updates_the_one_measurement(tmp_path: Path, data_url: str) -> None:
+def test_record_twice_on_one_day_updates_the_one_measurement(
+    kpibot: Kpibot, tmp_path: Path, data_url: str
+) -> None:
     first = kpibot(
         "record", "brand_search_rank", "4", "--at", "2026-11-20", cwd=tmp_path, database=data_url
     )
@@ -236,7 +234,7 @@ def test_record_twice_on_one_day_updates_the_one_measurement(tmp_path: Path, dat
     ],
 )
 def test_record_refuses_bad_input_with_exit_2_and_stores_nothing(
-    tmp_path: Path, data_url: str, args: tuple[str, ...], message: str
+    kpibot: Kpibot, tmp_path: Path, data_url: str, args: tuple[str, ...], message: str
 ) -> None:
     finished = kpibot("record", *args, cwd=tmp_path, database=data_url)
     assert finished.returncode == 2
@@ -248,7 +246,7 @@ def test_record_refuses_bad_input_with_exit_2_and_stores_nothing(
 
 
 def test_db_upgrade_migrates_then_says_the_database_is_up_to_date(
-    tmp_path: Path, database_url: str
+    kpibot: Kpibot, tmp_path: Path, database_url: str
 ) -> None:
     first = kpibot("db", "upgrade", cwd=tmp_path, database=database_url)
     second = kpibot("db", "upgrade", cwd=tmp_path, database=database_url)
@@ -258,7 +256,7 @@ def test_db_upgrade_migrates_then_says_the_database_is_up_to_date(
 
 
 def test_db_rebuild_rollups_says_how_many_rows_of_each_rollup_it_rewrote(
-    tmp_path: Path, data_url: str
+    kpibot: Kpibot, tmp_path: Path, data_url: str
 ) -> None:
     (tmp_path / "events.csv").write_text(
         "type,id,at,customer,channel,amount,recurring\n"
@@ -291,7 +289,7 @@ def damage(path: Path, how: str) -> None:
 
 @pytest.mark.parametrize("how", ["header overwritten", "truncated to half", "a text file"])
 def test_a_corrupted_sqlite_file_is_one_line_and_exit_1_for_every_command(
-    tmp_path: Path, data_url: str, how: str
+    kpibot: Kpibot, tmp_path: Path, data_url: str, how: str
 ) -> None:
     rows = "".join(f"payment,p{n},2026-11-{n % 28 + 1:02d},c{n},100,true\n" for n in range(3000))
     (tmp_path / "payments.csv").write_text(PAYMENTS + rows, encoding="utf-8")
@@ -313,7 +311,9 @@ def test_a_corrupted_sqlite_file_is_one_line_and_exit_1_for_every_command(
         assert path.read_bytes() == damaged
 
 
-def test_a_sqlite_file_kpibot_cannot_create_is_one_line_and_exit_1(tmp_path: Path) -> None:
+def test_a_sqlite_file_kpibot_cannot_create_is_one_line_and_exit_1(
+    kpibot: Kpibot, tmp_path: Path
+) -> None:
     finished = kpibot("status", cwd=tmp_path, database="sqlite:////proc/nope/x.db")
     assert finished.returncode == 1
     assert finished.stderr.splitlines() == [
@@ -363,7 +363,9 @@ def test_a_full_disk_refuses_one_file_in_one_line_and_the_next_file_is_still_imp
     ]
 
 
-def test_a_broken_catalog_stops_kpibot_at_start_listing_every_problem(tmp_path: Path) -> None:
+def test_a_broken_catalog_stops_kpibot_at_start_listing_every_problem(
+    kpibot: Kpibot, tmp_path: Path
+) -> None:
     catalog = tmp_path / "catalog.yaml"
     catalog.write_text(
         "document_date: 2025-01-05\n"
@@ -376,10 +378,7 @@ def test_a_broken_catalog_stops_kpibot_at_start_listing_every_problem(tmp_path: 
         "     message: {ja: あ, en: a}}\n",
         encoding="utf-8",
     )
-    environment = {**os.environ, "KPIBOT_CATALOG": str(catalog)}
-    finished = subprocess.run(
-        [str(KPIBOT), "status"], cwd=tmp_path, env=environment, capture_output=True, text=True
-    )
+    finished = kpibot("status", cwd=tmp_path, environment={"KPIBOT_CATALOG": str(catalog)})
     assert finished.returncode == 2
     assert "Traceback" not in finished.stderr
     assert "KPIBOT_CATALOG" in finished.stderr
@@ -391,7 +390,7 @@ def test_a_broken_catalog_stops_kpibot_at_start_listing_every_problem(tmp_path: 
     "database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
 )
 def test_a_read_only_postgres_database_is_one_line_and_exit_1(
-    tmp_path: Path, database_url: str
+    kpibot: Kpibot, tmp_path: Path, database_url: str
 ) -> None:
     # As when the URL names a replica: every write is refused by the server.
     read_only = database_url + "%20-cdefault_transaction_read_only%3Don"
