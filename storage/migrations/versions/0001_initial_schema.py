@@ -3,6 +3,10 @@
 Revision ID: 0001
 Revises:
 Create Date: 2026-11-23 23:12:07.731814
+
+A migration imports no live kpibot code, which may change after it was written: the column
+types it needs are frozen here as storage.schema defined them at this revision (DDL only;
+this revision writes no rows).
 """
 
 from collections.abc import Sequence
@@ -10,12 +14,15 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.schema
-
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+# storage.schema.UTCDateTime and LocalDate at this revision: ISO text on SQLite, timestamptz
+# and date elsewhere.
+UTC_DATETIME = sa.DateTime(timezone=True).with_variant(sa.String(32), "sqlite")
+LOCAL_DATE = sa.Date().with_variant(sa.String(10), "sqlite")
 
 
 def upgrade() -> None:
@@ -24,8 +31,8 @@ def upgrade() -> None:
         "churns",
         sa.Column("id", sa.String(length=200), nullable=False),
         sa.Column("customer", sa.String(length=200), nullable=False),
-        sa.Column("at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("day", storage.schema.LocalDate(), nullable=False),
+        sa.Column("at", UTC_DATETIME, nullable=False),
+        sa.Column("day", LOCAL_DATE, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_churns")),
     )
     with op.batch_alter_table("churns", schema=None) as batch_op:
@@ -36,8 +43,8 @@ def upgrade() -> None:
         "completions",
         sa.Column("id", sa.String(length=200), nullable=False),
         sa.Column("customer", sa.String(length=200), nullable=False),
-        sa.Column("at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("day", storage.schema.LocalDate(), nullable=False),
+        sa.Column("at", UTC_DATETIME, nullable=False),
+        sa.Column("day", LOCAL_DATE, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_completions")),
     )
     with op.batch_alter_table("completions", schema=None) as batch_op:
@@ -49,8 +56,8 @@ def upgrade() -> None:
     op.create_table(
         "costs",
         sa.Column("id", sa.String(length=200), nullable=False),
-        sa.Column("at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("day", storage.schema.LocalDate(), nullable=False),
+        sa.Column("at", UTC_DATETIME, nullable=False),
+        sa.Column("day", LOCAL_DATE, nullable=False),
         sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("category", sa.String(length=20), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_costs")),
@@ -61,12 +68,12 @@ def upgrade() -> None:
     op.create_table(
         "customers",
         sa.Column("customer", sa.String(length=200), nullable=False),
-        sa.Column("first_enrolled_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("first_day", storage.schema.LocalDate(), nullable=False),
+        sa.Column("first_enrolled_at", UTC_DATETIME, nullable=False),
+        sa.Column("first_day", LOCAL_DATE, nullable=False),
         sa.Column("first_channel", sa.String(length=100), nullable=False),
-        sa.Column("first_completed_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("first_churned_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("retention_deadline", storage.schema.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("first_completed_at", UTC_DATETIME, nullable=True),
+        sa.Column("first_churned_at", UTC_DATETIME, nullable=True),
+        sa.Column("retention_deadline", UTC_DATETIME, nullable=True),
         sa.PrimaryKeyConstraint("customer", name=op.f("pk_customers")),
     )
     with op.batch_alter_table("customers", schema=None) as batch_op:
@@ -79,7 +86,7 @@ def upgrade() -> None:
     op.create_table(
         "daily_facts",
         sa.Column("fact", sa.String(length=40), nullable=False),
-        sa.Column("day", storage.schema.LocalDate(), nullable=False),
+        sa.Column("day", LOCAL_DATE, nullable=False),
         sa.Column("total", sa.Float(), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("fact", "day", name=op.f("pk_daily_facts")),
@@ -87,9 +94,9 @@ def upgrade() -> None:
     op.create_table(
         "downtimes",
         sa.Column("id", sa.String(length=200), nullable=False),
-        sa.Column("at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("day", storage.schema.LocalDate(), nullable=False),
-        sa.Column("until", storage.schema.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("at", UTC_DATETIME, nullable=False),
+        sa.Column("day", LOCAL_DATE, nullable=False),
+        sa.Column("until", UTC_DATETIME, nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_downtimes")),
     )
     with op.batch_alter_table("downtimes", schema=None) as batch_op:
@@ -99,8 +106,8 @@ def upgrade() -> None:
         "enrollments",
         sa.Column("id", sa.String(length=200), nullable=False),
         sa.Column("customer", sa.String(length=200), nullable=False),
-        sa.Column("at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("day", storage.schema.LocalDate(), nullable=False),
+        sa.Column("at", UTC_DATETIME, nullable=False),
+        sa.Column("day", LOCAL_DATE, nullable=False),
         sa.Column("channel", sa.String(length=100), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_enrollments")),
     )
@@ -114,8 +121,8 @@ def upgrade() -> None:
         "measurements",
         sa.Column("id", sa.String(length=200), nullable=False),
         sa.Column("kpi", sa.String(length=100), nullable=False),
-        sa.Column("at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("day", storage.schema.LocalDate(), nullable=False),
+        sa.Column("at", UTC_DATETIME, nullable=False),
+        sa.Column("day", LOCAL_DATE, nullable=False),
         sa.Column("value", sa.Float(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_measurements")),
     )
@@ -130,7 +137,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "monthly_payers",
-        sa.Column("month", storage.schema.LocalDate(), nullable=False),
+        sa.Column("month", LOCAL_DATE, nullable=False),
         sa.Column("payers", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("month", name=op.f("pk_monthly_payers")),
     )
@@ -138,8 +145,8 @@ def upgrade() -> None:
         "payments",
         sa.Column("id", sa.String(length=200), nullable=False),
         sa.Column("customer", sa.String(length=200), nullable=False),
-        sa.Column("at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("day", storage.schema.LocalDate(), nullable=False),
+        sa.Column("at", UTC_DATETIME, nullable=False),
+        sa.Column("day", LOCAL_DATE, nullable=False),
         sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("recurring", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
@@ -152,8 +159,8 @@ def upgrade() -> None:
     op.create_table(
         "releases",
         sa.Column("id", sa.String(length=200), nullable=False),
-        sa.Column("at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("day", storage.schema.LocalDate(), nullable=False),
+        sa.Column("at", UTC_DATETIME, nullable=False),
+        sa.Column("day", LOCAL_DATE, nullable=False),
         sa.Column("title", sa.String(length=500), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_releases")),
     )
@@ -164,8 +171,8 @@ def upgrade() -> None:
         "surveys",
         sa.Column("id", sa.String(length=200), nullable=False),
         sa.Column("customer", sa.String(length=200), nullable=False),
-        sa.Column("at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("day", storage.schema.LocalDate(), nullable=False),
+        sa.Column("at", UTC_DATETIME, nullable=False),
+        sa.Column("day", LOCAL_DATE, nullable=False),
         sa.Column("nps", sa.SmallInteger(), nullable=True),
         sa.Column("csat", sa.SmallInteger(), nullable=True),
         sa.Column("ai_adoption", sa.Boolean(), nullable=True),
@@ -177,9 +184,9 @@ def upgrade() -> None:
     op.create_table(
         "tickets",
         sa.Column("id", sa.String(length=200), nullable=False),
-        sa.Column("at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("day", storage.schema.LocalDate(), nullable=False),
-        sa.Column("first_response_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("at", UTC_DATETIME, nullable=False),
+        sa.Column("day", LOCAL_DATE, nullable=False),
+        sa.Column("first_response_at", UTC_DATETIME, nullable=True),
         sa.Column("response_seconds", sa.BigInteger(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tickets")),
     )
