@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import http.client
 import json
+import signal
 import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -27,6 +29,7 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.orm import sessionmaker
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from bot.cli.main import main
 from bot.http.server import create_web_app
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -178,8 +181,8 @@ def unreachable_services(services: Services) -> Iterator[Services]:
 def restricted_catalog(directory: Path, kpi_ids: set[str], *, channel: str, user: str) -> Path:
     """A copy of the shipped catalog (a file, as KPIBOT_CATALOG names) in which some KPIs are
     restricted to one channel and one user."""
-    shipped = Path(__file__).parents[3] / "kpi_engine" / "catalog.yaml"
-    raw = yaml.safe_load(shipped.read_text(encoding="utf-8"))
+    shipped = resources.files("kpi_engine").joinpath("catalog.yaml").read_text("utf-8")
+    raw = yaml.safe_load(shipped)
     for kpi in raw["kpis"]:
         if kpi["id"] in kpi_ids:
             kpi["restricted"] = {"channels": [channel], "users": [user]}
@@ -314,7 +317,8 @@ class SlackAppServer:
 def serve_in_thread(app: Any) -> tuple[BaseWSGIServer, threading.Thread]:
     """Serve a WSGI app on a free loopback port from a thread."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # Polled every 10 ms rather than serve_forever's 0.5 s: shutdown() waits for a poll.
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     return server, thread
 
@@ -340,3 +344,52 @@ def start_app(slack_api: MockWebApi) -> Iterator[Callable[[Services], SlackAppSe
 def app(services: Services, start_app: Callable[[Services], SlackAppServer]) -> SlackAppServer:
     """The web app on the demo data, as a signed-request client."""
     return start_app(services)
+
+
+@dataclass(frozen=True)
+class Finished:
+    """What a command left behind: its exit code and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+class Kpibot:
+    """Runs a command through `bot.cli.main.main` in a directory, on the settings its
+    environment gives (the console script's path, minus the interpreter start-up)."""
+
+    def __init__(self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+        self._capsys = capsys
+        self._monkeypatch = monkeypatch
+
+    def __call__(
+        self,
+        *args: str,
+        cwd: Path,
+        database: str | None = None,
+        environment: Mapping[str, str] | None = None,
+    ) -> Finished:
+        self._monkeypatch.chdir(cwd)
+        with self._monkeypatch.context() as scoped:
+            if database is not None:
+                scoped.setenv("KPIBOT_DATABASE_URL", database)
+            for name, value in (environment or {}).items():
+                scoped.setenv(name, value)
+            self._capsys.readouterr()
+            # main() makes SIGTERM unwind the command; the test process keeps its own.
+            previous = signal.getsignal(signal.SIGTERM)
+            try:
+                code = main(list(args))
+            except SystemExit as exit:  # argparse's usage errors
+                code = exit.code if isinstance(exit.code, int) else 1
+            finally:
+                signal.signal(signal.SIGTERM, previous)
+            printed = self._capsys.readouterr()
+        return Finished(code, printed.out, printed.err)
+
+
+@pytest.fixture
+def kpibot(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Kpibot:
+    """Run `kpibot` commands in-process."""
+    return Kpibot(capsys, monkeypatch)

@@ -132,6 +132,10 @@ class MockWebApi:
             if call.method.startswith(prefix):
                 time.sleep(seconds)
         status, answer = self._answer(call)
+        # Recorded before it is answered: once a caller has its answer, a test sees the call.
+        with self._lock:
+            self.calls.append(call)
+            self._lock.notify_all()
         payload = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
         request.send_response(status)
         content_type = "text/plain" if isinstance(answer, bytes) else "application/json"
@@ -139,9 +143,6 @@ class MockWebApi:
         request.send_header("Content-Length", str(len(payload)))
         request.end_headers()
         request.wfile.write(payload)
-        with self._lock:
-            self.calls.append(call)
-            self._lock.notify_all()
 
     def _answer(self, call: Call) -> tuple[int, dict[str, Any] | bytes]:
         if call.path.startswith("response/") and "response/" in self.failures:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.settings import Settings, SettingsError, load_settings, normalize_database_url
-
-KPIBOT = Path(sys.executable).with_name("kpibot")
+from tests.bot.conftest import Kpibot
 
 
 @pytest.fixture(autouse=True)
@@ -126,16 +122,10 @@ def test_a_database_url_without_a_scheme_is_refused_without_quoting_it(
 
 
 def test_kpibot_with_a_bad_time_zone_exits_2_with_one_line_and_no_traceback(
-    tmp_path: Path,
+    kpibot: Kpibot, tmp_path: Path
 ) -> None:
-    environment = {**os.environ, "KPIBOT_TIMEZONE": "Mars/Olympus_Mons"}
-    finished = subprocess.run(
-        [str(KPIBOT), "db", "upgrade"],
-        cwd=tmp_path,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    finished = kpibot(
+        "db", "upgrade", cwd=tmp_path, environment={"KPIBOT_TIMEZONE": "Mars/Olympus_Mons"}
     )
     assert finished.returncode == 2
     assert finished.stdout == ""
@@ -184,16 +174,9 @@ def test_a_5000_character_time_zone_is_refused_naming_the_variable_and_quoting_o
     ],
 )
 def test_kpibot_refuses_a_hostile_setting_with_exit_2_in_one_short_line(
-    tmp_path: Path, name: str, value: str
+    kpibot: Kpibot, tmp_path: Path, name: str, value: str
 ) -> None:
-    finished = subprocess.run(
-        [str(KPIBOT), "status"],
-        cwd=tmp_path,
-        env={**os.environ, name: value},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    finished = kpibot("status", cwd=tmp_path, environment={name: value})
     assert finished.returncode == 2
     (line,) = finished.stderr.splitlines()
     assert line.startswith(f"kpibot: configuration error: {name}: ")

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from storage.imports.worker import WORKER_MIN_BYTES
-from tests.bot.cli.conftest import Kpibot
 from tests.bot.cli.test_main import KPIBOT, PAYMENTS
+from tests.bot.conftest import Kpibot
 
 
 def start(*args: str, cwd: Path, database: str) -> subprocess.Popen[str]:

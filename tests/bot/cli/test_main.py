@@ -16,7 +16,7 @@ import pytest
 from storage.db import head_revision
 from storage.imports.worker import WORKER_MIN_BYTES
 from storage.schema import EventType
-from tests.bot.cli.conftest import Kpibot
+from tests.bot.conftest import Kpibot
 
 KPIBOT = Path(sys.executable).with_name("kpibot")
 PAYMENTS = "type,id,at,customer,amount,recurring\n"

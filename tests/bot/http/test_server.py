@@ -22,6 +22,7 @@ from tests.bot.conftest import (
     API_TOKEN,
     BOT_TOKEN,
     SIGNING_SECRET,
+    Kpibot,
     SlackAppServer,
 )
 from tests.bot.mock_web_api import MockWebApi
@@ -146,16 +147,9 @@ def test_kpibot_serve_runs_the_work_after_the_ack_and_the_other_routes(
     ],
 )
 def test_without_slack_credentials_both_servers_stop_at_once_saying_what_to_set(
-    tmp_path: Path, command: str, given: dict[str, str], named: str
+    kpibot: Kpibot, tmp_path: Path, command: str, given: dict[str, str], named: str
 ) -> None:
-    finished = subprocess.run(
-        [str(KPIBOT), command],
-        cwd=tmp_path,
-        env=kpibot_environment(**given),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    finished = kpibot(command, cwd=tmp_path, environment=given)
     assert finished.returncode == 2
     assert named in finished.stderr
     assert "Connect to Slack" in finished.stderr
