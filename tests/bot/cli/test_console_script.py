@@ -90,6 +90,13 @@ def large_file(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def longer_file(tmp_path: Path) -> Path:
+    """A payments file whose import outlasts the signal sent half a second into it, even on
+    a machine busy with other tests (80,000 rows sometimes finished first)."""
+    return write_payments(tmp_path / "large.csv", 400_000)
+
+
 needs_cores = pytest.mark.skipif(
     len(os.sched_getaffinity(0)) < 2, reason="the import worker runs on multi-core machines"
 )
@@ -169,9 +176,9 @@ def test_a_killed_ingest_leaves_no_worker_behind_and_a_later_ingest_completes(
     [(signal.SIGTERM, 143, "kpibot: terminated"), (signal.SIGINT, 130, "kpibot: interrupted")],
 )
 def test_a_terminated_ingest_rolls_back_and_says_so_in_one_line(
-    tmp_path: Path, migrated_url: str, large_file: Path, sent: int, code: int, message: str
+    tmp_path: Path, migrated_url: str, longer_file: Path, sent: int, code: int, message: str
 ) -> None:
-    run = start("ingest", large_file.name, cwd=tmp_path, database=migrated_url)
+    run = start("ingest", longer_file.name, cwd=tmp_path, database=migrated_url)
     worker = wait_for_worker(run)
     time.sleep(0.5)
 

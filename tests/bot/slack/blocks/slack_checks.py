@@ -8,10 +8,7 @@ part of what Slack does, so every builder output goes through `check_message` or
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -48,11 +45,10 @@ from kpi_engine.formulas import measured_kpis
 from kpi_engine.levels import Level
 from storage.db import open_database
 from storage.snapshot import board_at
+from tests.bot.conftest import build_demo_database
 
 TOKYO = ZoneInfo("Asia/Tokyo")
-DEMO_TODAY = "2026-11-23"
 AS_OF = datetime(2026, 11, 24, tzinfo=TOKYO)
-KPIBOT = Path(sys.executable).with_name("kpibot")
 SCHEMA_PATH = Path(__file__).with_name("schema") / "slack-block-kit.schema.json"
 
 # Hiragana, katakana, CJK ideographs and full-width forms: what makes a text Japanese.
@@ -92,26 +88,12 @@ _demo: Demo | None = None
 
 
 def load_demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
-    """Build the demo database with `kpibot demo` once per test run and evaluate it."""
+    """Build the demo database (full scale, as `kpibot demo` builds it) once per test process
+    and evaluate it."""
     global _demo
     if _demo is None:
-        directory = tmp_path_factory.mktemp("demo")
-        path = directory / "demo.db"
-        # The user's own settings must not change what the demo builds.
-        environment = {
-            name: value
-            for name, value in os.environ.items()
-            if not name.startswith(("KPIBOT_", "SLACK_")) and name != "DATABASE_URL"
-        }
-        built = subprocess.run(
-            [str(KPIBOT), "demo", "--today", DEMO_TODAY, "--db", str(path)],
-            cwd=directory,
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert built.returncode == 0, built.stderr
+        path = tmp_path_factory.mktemp("demo") / "demo.db"
+        build_demo_database(path, scale=1.0)
         catalog = load_catalog()
         database = open_database(f"sqlite:///{path}", TOKYO)
         try:
