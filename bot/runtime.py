@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import cached_property, partial
 
 from bot.errors import EXIT_USAGE, CliError
-from bot.settings import Settings
+from bot.settings import Settings, load_settings
 from bot.slack.client import ResponseUrls, build_web_client
 from bot.slack.followups import FollowUps
 from bot.slack.services import Services
@@ -28,6 +28,11 @@ class Runtime:
     def __init__(self, settings: Settings, *, clock: Callable[[], datetime] | None = None) -> None:
         self.settings = settings
         self.clock = clock or partial(datetime.now, settings.zone)
+
+    @classmethod
+    def from_environment(cls) -> Runtime:
+        """The process's runtime, from its environment and `.env` (the one place they are read)."""
+        return cls(load_settings())
 
     @cached_property
     def catalog(self) -> Catalog:

@@ -61,31 +61,35 @@ def run(args: argparse.Namespace, runtime: Runtime) -> int:
         settings.model_copy(update={"database_url": SecretStr(f"sqlite:///{path}")}),
         clock=lambda: moment,
     )
-    database = demo.database
-    with database.write() as connection:
-        mark_as_demo(connection)
-    known_kpis = measured_kpis(runtime.catalog)
-    print(
-        f"Building {path} with demo data from 2025-01-01 to {today} ({zone.key}), "
-        f"scale {args.scale:g}"
-    )
-    total = 0
-    for event_type in demo_types():
-        rows = demo_import_rows(event_type, today=today, tz=zone, scale=args.scale)
-        with tqdm(rows, desc=event_type.value, unit=" rows", disable=None, leave=False) as bar:
-            result = import_rows(database, bar, known_kpis=known_kpis)
-        if not result.stored:
-            raise SystemExit(f"demo data for {event_type} did not validate: {result.problems[:3]}")
-        total += result.inserted
-        print(f"  {event_type.value:<12} {result.inserted:>10,} rows")
-    print(f"  {'total':<12} {total:>10,} rows")
-    if args.write_csv:
-        written = write_demo_csv(Path(args.write_csv), today=today, tz=zone, scale=args.scale)
-        for event_type, (file, count) in written.items():
-            print(f"wrote {file} ({count:,} {event_type.value} rows)")
-    # The answers end with `/kpi status`: every KPI's level, the demo's status table.
-    _print_slack_answers(demo.services)
-    demo.close()
+    try:
+        database = demo.database
+        with database.write() as connection:
+            mark_as_demo(connection)
+        known_kpis = measured_kpis(runtime.catalog)
+        print(
+            f"Building {path} with demo data from 2025-01-01 to {today} ({zone.key}), "
+            f"scale {args.scale:g}"
+        )
+        total = 0
+        for event_type in demo_types():
+            rows = demo_import_rows(event_type, today=today, tz=zone, scale=args.scale)
+            with tqdm(rows, desc=event_type.value, unit=" rows", disable=None, leave=False) as bar:
+                result = import_rows(database, bar, known_kpis=known_kpis)
+            if not result.stored:
+                raise SystemExit(
+                    f"demo data for {event_type} did not validate: {result.problems[:3]}"
+                )
+            total += result.inserted
+            print(f"  {event_type.value:<12} {result.inserted:>10,} rows")
+        print(f"  {'total':<12} {total:>10,} rows")
+        if args.write_csv:
+            written = write_demo_csv(Path(args.write_csv), today=today, tz=zone, scale=args.scale)
+            for event_type, (file, count) in written.items():
+                print(f"wrote {file} ({count:,} {event_type.value} rows)")
+        # The answers end with `/kpi status`: every KPI's level, the demo's status table.
+        _print_slack_answers(demo.services)
+    finally:
+        demo.close()
     return 0
 
 

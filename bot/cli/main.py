@@ -214,9 +214,8 @@ def main(argv: Sequence[str] | None = None, runtime: Runtime | None = None) -> i
     try:
         if runtime is None:
             from bot.runtime import Runtime
-            from bot.settings import load_settings
 
-            runtime = Runtime(load_settings())
+            runtime = Runtime.from_environment()
         return handler(args, runtime)
     except SettingsError as error:
         print(f"kpibot: configuration error: {error}", file=sys.stderr)
