@@ -218,12 +218,15 @@ def uptime(source: KpiSource, w: Window, _kpi: KpiDefinition) -> Reading:
 
 
 def support_response(source: KpiSource, w: Window, kpi: KpiDefinition) -> Reading:
-    """% answered within the hours, of tickets opened in the period and at least that old."""
+    """% answered within the hours, of tickets opened in the period and at least that old.
+
+    A ticket exactly that old at the as-of moment counts: one opened at 00:00 is 24 hours old
+    at the end of its day.
+    """
     within = timedelta(hours=float(kpi.settings.get("response_hours", 24)))
-    opened_until = min(w.end, w.as_of - within)
-    if opened_until <= w.start:
+    if w.as_of - within < w.start:
         return Reading(None, 0)
-    tally = source.ticket_answers(w.start, opened_until, within)
+    tally = source.ticket_answers(w.start, w.end, within, w.as_of)
     return Reading(_percent(tally.total, tally.count), tally.count)
 
 

@@ -62,9 +62,10 @@ class KpiSource(Protocol):
         ...
 
     def ticket_answers(
-        self, opened_from: datetime, opened_until: datetime, within: timedelta
+        self, opened_from: datetime, opened_until: datetime, within: timedelta, as_of: datetime
     ) -> Tally:
-        """Tickets opened in [opened_from, opened_until) (count) and how many had a first
+        """Tickets opened in [opened_from, opened_until) and at least `within` old at `as_of`,
+        that is opened at or before `as_of - within` (count), and how many of them had a first
         response at most `within` after opening (total)."""
         ...
 

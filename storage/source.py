@@ -62,13 +62,14 @@ class SqlKpiSource:
         return self._tally(*row)
 
     def ticket_answers(
-        self, opened_from: datetime, opened_until: datetime, within: timedelta
+        self, opened_from: datetime, opened_until: datetime, within: timedelta, as_of: datetime
     ) -> Tally:
-        """Tickets opened in [opened_from, opened_until) and those answered in time."""
+        """Tickets opened in [opened_from, opened_until), at least `within` old at `as_of`,
+        and those answered in time."""
         in_time = case((Ticket.response_seconds <= within.total_seconds(), 1), else_=0)
         row = self.connection.execute(
             select(func.sum(in_time), func.count()).where(
-                Ticket.at >= opened_from, Ticket.at < opened_until
+                Ticket.at >= opened_from, Ticket.at < opened_until, Ticket.at <= as_of - within
             )
         ).one()
         return self._tally(*row)

@@ -429,7 +429,8 @@ SUPPORT_TICKETS = [
     ticket("a-second-late", "2026-11-23 12:00", "2026-11-24 12:00:01"),
     ticket("unanswered", "2026-11-24 09:00"),
     ticket("quick", "2026-11-25 23:59:59", "2026-11-26 00:30"),
-    ticket("too-young-for-24h", "2026-11-26 00:00", "2026-11-26 00:05"),
+    ticket("a-day-old", "2026-11-26 00:00", "2026-11-26 00:05"),  # exactly 24 h at the as-of
+    ticket("a-microsecond-too-young", "2026-11-26 00:00:00.000001", "2026-11-26 00:05"),
     ticket("last-week", "2026-11-22 23:00", "2026-11-22 23:10"),
 ]
 
@@ -439,9 +440,10 @@ def test_support_response_24h_counts_tickets_at_least_a_day_old(database: Databa
 
     state = evaluated(database, "support_response_24h", SUPPORT_AS_OF)
 
-    # Opened before 2026-11-26 00:00: exactly-24h, a-second-late, unanswered, quick.
-    assert state.current.value == pytest.approx(2 / 4 * 100)
-    assert state.current.n == 4
+    # Opened at or before 2026-11-26 00:00: exactly-24h, a-second-late, unanswered, quick,
+    # a-day-old; answered in time: exactly-24h, quick, a-day-old.
+    assert state.current.value == pytest.approx(3 / 5 * 100)
+    assert state.current.n == 5
     assert state.previous.value == pytest.approx(1 / 1 * 100)
 
 
@@ -450,9 +452,42 @@ def test_support_response_48h_counts_tickets_at_least_two_days_old(database: Dat
 
     state = evaluated(database, "support_response_48h", SUPPORT_AS_OF)
 
-    # Opened before 2026-11-25 00:00: exactly-24h, a-second-late (in time), unanswered.
+    # Opened at or before 2026-11-25 00:00: exactly-24h, a-second-late (in time), unanswered.
     assert state.current.value == pytest.approx(2 / 3 * 100)
     assert state.current.n == 3
+
+
+def test_a_ticket_exactly_24_hours_old_counts_and_one_a_microsecond_younger_does_not(
+    database: Database,
+) -> None:
+    store(
+        database,
+        ticket("midnight", "2026-11-23 00:00", "2026-11-23 09:00"),
+        ticket("just-after", "2026-11-23 00:00:00.000001"),
+    )
+
+    # The end of Monday 2026-11-23: the ticket opened at its 00:00 is exactly 24 hours old.
+    state = evaluated(database, "support_response_24h", datetime(2026, 11, 24, tzinfo=TOKYO))
+
+    assert state.current.n == 1
+    assert state.current.value == 100
+
+
+def test_a_ticket_exactly_48_hours_old_counts_and_one_a_microsecond_younger_does_not(
+    database: Database,
+) -> None:
+    store(
+        database,
+        ticket("sunday-midnight", "2026-11-22 00:00", "2026-11-23 23:00"),  # 47 h: in time
+        ticket("just-after", "2026-11-22 00:00:00.000001"),
+        ticket("earlier", "2026-11-21 12:00"),  # unanswered
+    )
+
+    # The end of Monday 2026-11-23: last week's ticket of Sunday 00:00 is exactly 48 hours old.
+    state = evaluated(database, "support_response_48h", datetime(2026, 11, 24, tzinfo=TOKYO))
+
+    assert state.previous.n == 2
+    assert state.previous.value == pytest.approx(1 / 2 * 100)
 
 
 def test_a_response_half_a_second_after_24_hours_is_late(database: Database) -> None:
@@ -611,6 +646,29 @@ def test_new_customers_are_those_first_enrolled_in_the_month_for_any_enrollments
     firsts = {who: min(at for other, at in enrollments if other == who) for who, _ in enrollments}
     new = sum(so_far_in_november(at) for at in firsts.values())
     assert state.current.value == (new or None)
+
+
+@examples
+@given(
+    kpi_id=st.sampled_from(["support_response_24h", "support_response_48h"]),
+    microseconds=st.one_of(
+        st.integers(-(10**7), 10**7), st.sampled_from([-1, 0, 1]), st.just(86_400 * 10**6)
+    ),
+)
+def test_a_ticket_counts_once_it_is_at_least_the_hours_old_at_the_as_of_moment(
+    database: Database, kpi_id: str, microseconds: int
+) -> None:
+    clear(database)
+    hours = 24 if kpi_id.endswith("24h") else 48
+    opened = SUPPORT_AS_OF - timedelta(hours=hours, microseconds=-microseconds)
+    answered = opened + timedelta(minutes=1)
+    store(database, ticket("t", opened.isoformat(), answered.isoformat()))
+
+    state = evaluated(database, kpi_id, SUPPORT_AS_OF)
+
+    old_enough = microseconds <= 0  # opened at or before the as-of moment less the hours
+    assert state.current.n == (1 if old_enough else 0)
+    assert state.current.value == (100 if old_enough else None)
 
 
 @examples

@@ -80,7 +80,7 @@ def test_an_empty_database_answers_zero_everywhere(database: Database) -> None:
         assert source.payer_months(date(2026, 1, 1), date(2027, 1, 1)) == 0
         assert source.completion_cohort(date(2026, 1, 1), date(2027, 1, 1), end) == Tally(0, 0)
         assert source.retention_cohort(date(2026, 1, 1), date(2027, 1, 1), end) == Tally(0, 0)
-        assert source.ticket_answers(start, end, 24 * HOUR) == Tally(0, 0)
+        assert source.ticket_answers(start, end, 24 * HOUR, end) == Tally(0, 0)
         assert source.downtime(start, end) == timedelta(0)
         assert source.latest_measurement("brand_search_rank", start, end) is None
 
@@ -220,14 +220,37 @@ def test_ticket_answers_counts_those_answered_within_the_limit_inclusive(
         ticket("after", end, end + HOUR),
     )
     with database.read() as connection:
-        assert SqlKpiSource(connection).ticket_answers(start, end, 24 * HOUR) == Tally(3, 5)
+        answers = SqlKpiSource(connection).ticket_answers(start, end, 24 * HOUR, end + 24 * HOUR)
+    assert answers == Tally(3, 5)
+
+
+def test_ticket_answers_counts_tickets_exactly_the_hours_old_at_the_as_of_moment(
+    database: Database,
+) -> None:
+    as_of, microsecond = at(2026, 11, 4), timedelta(microseconds=1)
+    store(
+        database,
+        ticket("a-day", as_of - 24 * HOUR, as_of - 23 * HOUR),
+        ticket("a-day-less-a-microsecond", as_of - 24 * HOUR + microsecond, None),
+        ticket("two-days", as_of - 48 * HOUR, None),
+        ticket("two-days-less-a-microsecond", as_of - 48 * HOUR + microsecond, as_of - 47 * HOUR),
+    )
+    start, end = at(2026, 11, 1), at(2026, 11, 8)
+    with database.read() as connection:
+        source = SqlKpiSource(connection)
+        # At least 24 h old: a-day (in time), two-days, two-days-less-a-microsecond (in time).
+        assert source.ticket_answers(start, end, 24 * HOUR, as_of) == Tally(2, 3)
+        # At least 48 h old: two-days only, never answered.
+        assert source.ticket_answers(start, end, 48 * HOUR, as_of) == Tally(0, 1)
 
 
 def test_an_answer_half_a_second_late_is_not_within_the_limit(database: Database) -> None:
     opened = at(2026, 11, 2, 9)
     store(database, ticket("t1", opened, opened + 24 * HOUR + timedelta(milliseconds=500)))
     with database.read() as connection:
-        tally = SqlKpiSource(connection).ticket_answers(at(2026, 11, 1), at(2026, 11, 8), 24 * HOUR)
+        tally = SqlKpiSource(connection).ticket_answers(
+            at(2026, 11, 1), at(2026, 11, 8), 24 * HOUR, at(2026, 11, 9)
+        )
     assert tally == Tally(0, 1)
 
 
