@@ -9,7 +9,7 @@ from bisect import bisect_right
 from datetime import date
 
 from kpi_engine.catalog import KpiDefinition, Target
-from kpi_engine.levels import Judge
+from kpi_engine.levels import Direction, Judge
 from kpi_engine.periods import ONE_DAY, Span, elapsed_share
 
 
@@ -39,7 +39,9 @@ def judged_target(
     `ratio` and `growth` use the target value. `prorated` scales it by the share of `span`
     elapsed (the full value for a complete period). `line` takes the straight line, in days,
     from `start_value` at the start of `target.start` to the target value at the end of
-    `target.due`, and the target value itself after the due date (or without one).
+    `target.due`, and the target value itself after the due date (or without one). The line
+    never runs away from the target: when `start_value` already meets the target (at or
+    above it, or at or below it for a lower-is-better KPI), the figure is the target value.
     """
     match kpi.judge:
         case Judge.RATIO | Judge.GROWTH:
@@ -50,5 +52,12 @@ def judged_target(
             if target.due is None:
                 return target.value
             origin = 0.0 if start_value is None else start_value
+            met = (
+                origin >= target.value
+                if kpi.direction is Direction.HIGHER
+                else origin <= target.value
+            )
+            if met:
+                return target.value
             progress = elapsed_share(Span(target.start, target.due + ONE_DAY), as_of)
             return origin + (target.value - origin) * progress

@@ -23,6 +23,7 @@ from tests.kpi_engine.events import (
     Row,
     enrollment,
     evaluated,
+    measurement,
     payment,
     store,
     survey,
@@ -387,6 +388,24 @@ def test_cumulative_students_are_judged_on_the_straight_line(database: Database)
     assert (state.target.value, state.target.due) == (1_500, date(2027, 6, 30))
     assert state.target.judged == pytest.approx(line)
     assert state.attainment == pytest.approx(600 / line * 100)
+    assert state.level is Level.GREEN
+
+
+def test_a_straight_line_from_a_start_above_the_target_is_the_target_itself(
+    database: Database,
+) -> None:
+    store(
+        database,
+        measurement("before", "2024-12-15 10:00", "market_share", 12.0),  # when the goal began
+        measurement("now", "2026-11-10 10:00", "market_share", 11.0),
+    )
+
+    state = evaluated(database, "market_share")
+
+    # From 12 % at the end of 2024 to 10 % by 2028-01-05 would slope down: the goal stands.
+    assert state.target is not None
+    assert (state.target.value, state.target.judged) == (10, 10)
+    assert state.attainment == pytest.approx(11 / 10 * 100)
     assert state.level is Level.GREEN
 
 

@@ -1,8 +1,10 @@
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from kpi_engine.catalog import Catalog, load_catalog
+from kpi_engine.catalog import Catalog, Direction, load_catalog
 from kpi_engine.periods import PeriodKind, Span, span_containing
 from kpi_engine.targets import judged_target, target_in_force
 
@@ -131,3 +133,63 @@ def test_a_growth_kpi_is_judged_against_the_target_growth(catalog: Catalog) -> N
     month = span_containing(PeriodKind.MONTH, date(2025, 3, 1))
 
     assert judged_target(growth, target, month, date(2025, 3, 1), None) == 20
+
+
+def test_a_line_from_a_start_above_the_target_is_the_target_itself(catalog: Catalog) -> None:
+    students = catalog.get("cumulative_students")
+    target = target_in_force(students, date(2026, 7, 1))
+    assert target is not None
+    # Phase 3: 1,500 by 2027-06-30, from 10,732 students at the end of 2026-06-30.
+    days = [date(2026, 7, 1), date(2026, 11, 23), date(2027, 6, 30)]
+
+    figures = [
+        judged_target(students, target, span_containing(PeriodKind.CUMULATIVE, day), day, 10_732)
+        for day in days
+    ]
+
+    assert figures == [1_500] * len(days)
+
+
+def test_a_line_from_a_start_exactly_at_the_target_is_the_target(catalog: Catalog) -> None:
+    students = catalog.get("cumulative_students")
+    target = target_in_force(students, date(2026, 7, 1))
+    assert target is not None
+    day = date(2026, 7, 1)
+
+    figure = judged_target(
+        students, target, span_containing(PeriodKind.CUMULATIVE, day), day, 1_500
+    )
+
+    assert figure == 1_500
+
+
+def test_a_lower_is_better_line_falls_to_the_target_and_never_rises(catalog: Catalog) -> None:
+    lower = catalog.get("cumulative_students").model_copy(update={"direction": Direction.LOWER})
+    target = target_in_force(lower, date(2025, 7, 1))
+    assert target is not None
+    # 2025-07-01..2025-12-31 is 184 days; the end of 2025-09-30 is 92 days in: halfway.
+    day = date(2025, 9, 30)
+    cumulative = span_containing(PeriodKind.CUMULATIVE, day)
+
+    assert judged_target(lower, target, cumulative, day, 500) == 400  # from 500 down to 300
+    assert judged_target(lower, target, cumulative, day, 100) == 300  # already below 300
+
+
+@given(
+    start_value=st.one_of(st.none(), st.floats(0, 20_000), st.sampled_from([1_499.0, 1_500.0])),
+    first=st.dates(date(2026, 6, 1), date(2027, 8, 1)),
+    second=st.dates(date(2026, 6, 1), date(2027, 8, 1)),
+)
+def test_a_higher_is_better_line_never_slopes_down(
+    catalog: Catalog, start_value: float | None, first: date, second: date
+) -> None:
+    students = catalog.get("cumulative_students")
+    target = students.targets[2]  # Phase 3: 1,500 from 2026-07-01, due 2027-06-30
+    earlier, later = sorted([first, second])
+
+    def figure(day: date) -> float:
+        cumulative = span_containing(PeriodKind.CUMULATIVE, day)
+        return judged_target(students, target, cumulative, day, start_value)
+
+    assert figure(earlier) <= figure(later)
+    assert figure(later) <= max(target.value, start_value or 0.0)
