@@ -30,7 +30,7 @@ class Basis(StrEnum):
 
 @dataclass(frozen=True)
 class TargetInForce:
-    """The target a level was judged against."""
+    """A target in force on a period's last day, and the figure the period is judged by."""
 
     value: float
     due: date | None
@@ -56,7 +56,16 @@ class PeriodValue:
 
 @dataclass(frozen=True)
 class KpiState:
-    """Everything known about a KPI at a moment."""
+    """Everything known about a KPI at a moment.
+
+    `target` is always the target in force for the current period (`current.target`:
+    value, due date, phase, and its figure for the period so far), whatever the level and
+    the basis; it is None only before the KPI's first target. The level, `attainment` and
+    `rule` come from the `basis` period, judged against that period's own target: when the
+    basis is the previous period, that is `previous.target`, which differs from `target`
+    when a new target started with the current period (on 2026-07-01 Phase 3's target is in
+    force, June was judged against Phase 2's).
+    """
 
     kpi: KpiDefinition
     as_of: datetime
@@ -64,8 +73,8 @@ class KpiState:
     previous: PeriodValue
     last_year: PeriodValue
     history: list[PeriodValue]
-    target: TargetInForce | None
-    attainment: float | None
+    target: TargetInForce | None  # in force for the current period
+    attainment: float | None  # against the basis period's own target
     level: Level
     basis: Basis | None
     rule: AlertRule | None
@@ -75,7 +84,6 @@ class KpiState:
 @dataclass(frozen=True)
 class _Verdict:
     level: Level
-    target: TargetInForce | None = None
     attainment: float | None = None
     basis: Basis | None = None
     rule: AlertRule | None = None
@@ -104,7 +112,6 @@ def _verdict(kpi: KpiDefinition, rules: list[AlertRule], period: _Period, basis:
     fired = fired_rules(rules, reading.value, percent)
     return _Verdict(
         level=most_severe(banded, *(rule.level for rule in fired)),
-        target=target if reading.value is not None else None,
         attainment=percent,
         basis=basis,
         rule=max(fired, key=lambda fired_rule: fired_rule.level.severity, default=None),
@@ -180,7 +187,7 @@ class _Evaluator:
             last_year=_period_value(kpi, rules, last_year),
             history=history_values,
             projection=self._projection(kpi, current.window, current.reading),
-            target=verdict.target,
+            target=history_values[-1].target,
             attainment=verdict.attainment,
             level=verdict.level,
             basis=verdict.basis,

@@ -286,7 +286,10 @@ def test_too_few_answers_in_both_months_is_insufficient_data(database: Database)
     assert state.current.value == 100
     assert state.current.n == 3
     assert state.level is Level.INSUFFICIENT_DATA
-    assert (state.basis, state.attainment, state.target, state.rule) == (None, None, None, None)
+    assert (state.basis, state.attainment, state.rule) == (None, None, None)
+    # Nothing was judged, yet the target in force is still there.
+    assert state.target is not None
+    assert (state.target.value, state.target.phase) == (75, "phase3")
 
 
 def test_too_few_answers_this_month_judges_last_month_instead(database: Database) -> None:
@@ -299,8 +302,9 @@ def test_too_few_answers_this_month_judges_last_month_instead(database: Database
     state = evaluated(database, "nps")
 
     assert state.basis is Basis.PREVIOUS
-    assert state.target is not None
-    assert state.target.judged == 75  # in force on 2026-10-31
+    assert state.previous.target is not None
+    assert state.previous.target.judged == 75  # in force on 2026-10-31
+    assert state.target == state.current.target
     assert state.attainment == pytest.approx((8 - 0) / 10 * 100 / 75 * 100)
     assert state.level is Level.GREEN
     assert state.rule is None  # the current NPS of -100 is not judged
@@ -409,6 +413,62 @@ def test_a_straight_line_from_a_start_above_the_target_is_the_target_itself(
     assert state.level is Level.GREEN
 
 
+# ---------------------------------------------------------------- the target in force
+
+
+def test_market_share_unmeasured_for_two_quarters_still_carries_its_target(
+    database: Database,
+) -> None:
+    store(database, measurement("q2", "2026-05-10 10:00", "market_share", 5.0))
+
+    state = evaluated(database, "market_share")
+
+    assert (state.current.value, state.previous.value) == (None, None)
+    assert (state.level, state.basis, state.attainment) == (Level.NO_DATA, None, None)
+    assert state.target is not None
+    assert (state.target.value, state.target.due, state.target.phase) == (
+        10,
+        date(2028, 1, 5),
+        None,
+    )
+    # On the line from 0 (nothing measured in 2024's last quarter) to 10 % at the end of
+    # 2028-01-05: 692 of its 1,100 days have passed by the end of 2026-11-23.
+    assert state.target.judged == pytest.approx(10 * 692 / 1_100)
+
+
+def test_judged_on_the_previous_month_the_state_carries_both_targets(
+    database: Database,
+) -> None:
+    store(
+        database,
+        *nps_surveys("june", "2026-06-20 10:00", [10] * 7 + [8] * 3),  # NPS 70 from 10
+        *nps_surveys("july", "2026-07-01 10:00", [10, 10]),
+    )
+
+    # The end of 2026-07-01: Phase 3 is in force; June was judged against Phase 2.
+    state = evaluated(database, "nps", datetime(2026, 7, 2, tzinfo=TOKYO))
+
+    assert state.basis is Basis.PREVIOUS
+    assert state.target is not None and state.previous.target is not None
+    assert (state.target.value, state.target.phase) == (75, "phase3")
+    assert (state.previous.target.value, state.previous.target.phase) == (70, "phase2")
+    assert state.attainment == pytest.approx(70 / 70 * 100)
+    assert state.level is Level.GREEN
+
+
+def test_every_kpi_carries_its_target_in_force_on_an_empty_database(database: Database) -> None:
+    states = everything(database)
+
+    assert all(state.target is not None for state in states)
+    assert all(state.target == state.current.target for state in states)
+
+
+def test_no_target_is_carried_before_the_first_one(database: Database) -> None:
+    state = evaluated(database, "nps", datetime(2024, 12, 1, tzinfo=TOKYO))
+
+    assert state.target is None
+
+
 # ---------------------------------------------------------------- states
 
 
@@ -502,4 +562,5 @@ def test_each_period_carries_the_target_in_force_on_its_last_day_with_or_without
     assert november.target.judged == pytest.approx(8_000_000 * 23 / 30)  # to the as-of day
     assert october.target.label is not None
     assert october.target.label.en == "Phase 3 end-of-June 2027 target"
-    assert state.target == october.target  # judged on the previous month
+    assert state.basis is Basis.PREVIOUS
+    assert state.target == november.target  # the target in force, whatever the basis
