@@ -382,32 +382,53 @@ def rebuild_rollups(connection: Connection) -> list[RebuiltRollup]:
     return rebuilt
 
 
-def rebuild_local_days(connection: Connection, zone: ZoneInfo) -> None:
+@dataclass(frozen=True)
+class RecomputedDays:
+    """What `rebuild_local_days` did: the events it recomputed, and how many of them it
+    changed (their local day, or an enrollment's retention deadline)."""
+
+    events: int
+    changed: int
+
+
+def rebuild_local_days(connection: Connection, zone: ZoneInfo) -> RecomputedDays:
     """Recompute every local `day` (and retention deadline) for a new time zone, then every
-    rollup."""
+    rollup, inside the caller's transaction."""
     touched = Touched()
+    events = changed = 0
     for name, model in EVENT_MODELS.items():
         table: Any = model.__table__
+        enrollments = model is Enrollment
+        columns = [table.c.id, table.c.at, table.c.day]
+        if enrollments:
+            columns.append(table.c.retention_deadline)
+        values: dict[str, Any] = {"day": bindparam("new_day")}
+        if enrollments:
+            values["retention_deadline"] = bindparam("new_deadline")
         last = ""
         while True:
             rows = connection.execute(
-                select(table.c.id, table.c.at)
-                .where(table.c.id > last)
-                .order_by(table.c.id)
-                .limit(5_000)
+                select(*columns).where(table.c.id > last).order_by(table.c.id).limit(5_000)
             ).all()
             if not rows:
                 break
-            updates = [{"key": row.id, "new_day": row.at.astimezone(zone).date()} for row in rows]
-            values: dict[str, Any] = {"day": bindparam("new_day")}
-            if model is Enrollment:
-                values["retention_deadline"] = bindparam("new_deadline")
-                for item, row in zip(updates, rows, strict=True):
-                    item["new_deadline"] = retention_deadline(row.at, zone)
-            connection.execute(
-                update(table).where(table.c.id == bindparam("key")).values(values), updates
-            )
-            for item in updates:
+            updates: list[dict[str, Any]] = []
+            for row in rows:
+                item = {"key": row.id, "new_day": row.at.astimezone(zone).date()}
                 touched.add_day(EventType(name), item["new_day"])
+                same = item["new_day"] == row.day
+                if enrollments:
+                    item["new_deadline"] = retention_deadline(row.at, zone)
+                    same = same and item["new_deadline"] == row.retention_deadline
+                # Only the rows that move are written: most of a day stays on its day.
+                if not same:
+                    updates.append(item)
+            if updates:
+                connection.execute(
+                    update(table).where(table.c.id == bindparam("key")).values(values), updates
+                )
+            events += len(rows)
+            changed += len(updates)
             last = rows[-1].id
     _rebuild_all(connection, touched)
+    return RecomputedDays(events=events, changed=changed)

@@ -1,4 +1,5 @@
-"""Opening the database: migrations to head, concurrent starts, SQLite set-up, time zones."""
+"""Opening the database: migrations to head, concurrent starts, SQLite set-up, and one time
+zone per database (refused in another, converted only by `set_time_zone`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -15,17 +17,21 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import exc, inspect, select, text
 
+from storage import rollups
 from storage.db import (
     PG_CONNECT_TIMEOUT_S,
     Database,
     DatabaseBusy,
     DatabaseCorrupt,
     DatabaseError,
+    DatabaseFull,
     DatabaseUnavailable,
+    TimeZoneMismatch,
     create_db_engine,
     current_revision,
     head_revision,
     open_database,
+    set_time_zone,
     shown_url,
     upgrade,
 )
@@ -36,7 +42,15 @@ from storage.imports.ingest import (
     write_measurement,
 )
 from storage.imports.readers import FileFormat, RawRow
-from storage.schema import EVENT_MODELS, CustomerRollup, DailyFact, Meta, MonthlyPayers, Payment
+from storage.schema import (
+    EVENT_MODELS,
+    Base,
+    CustomerRollup,
+    DailyFact,
+    Meta,
+    MonthlyPayers,
+    Payment,
+)
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -109,39 +123,241 @@ def test_two_processes_opening_a_new_database_together_both_succeed(database_url
         database.engine.dispose()
 
 
-def test_a_new_time_zone_recomputes_local_days_and_rollups(database_url: str) -> None:
-    tokyo = open_database(database_url, TOKYO)
-    import_csv(
-        tokyo,
-        "type,id,at,customer,amount,recurring,channel\n"
-        "payment,p1,2026-10-31T15:30:00Z,c1,100,true,\n"
-        "enrollment,e1,2026-10-31T15:30:00Z,c1,,,ads\n",
-    )
-    assert fact_days(tokyo, "revenue") == {date(2026, 11, 1): 100}
-    tokyo.engine.dispose()
+# Events around midnight in Tokyo and UTC: 2026-10-31T15:30Z is November 1 at 00:30 in
+# Tokyo but still October 31 in UTC; e3's six-month retention deadline ends on a month
+# shorter than its start's, so it is a different instant in each zone.
+AROUND_MIDNIGHT = (
+    "type,id,at,customer,amount,recurring,channel,category,nps,csat,title,kpi,value\n"
+    "payment,p1,2026-10-31T15:30:00Z,c1,100,true,,,,,,,\n"
+    "payment,p2,2026-10-31T14:30:00Z,c2,200,true,,,,,,,\n"
+    "payment,p3,2026-11-01T03:00:00Z,c1,50,false,,,,,,,\n"
+    "enrollment,e1,2026-10-31T15:30:00Z,c1,,,ads,,,,,,\n"
+    "enrollment,e2,2026-11-01T01:00:00Z,c2,,,referral,,,,,,\n"
+    "enrollment,e3,2026-08-30T15:30:00Z,c3,,,sns,,,,,,\n"
+    "completion,k1,2026-11-30T15:10:00Z,c1,,,,,,,,,\n"
+    "churn,x1,2026-11-30T20:00:00Z,c2,,,,,,,,,\n"
+    "cost,m1,2026-09-30T16:00:00Z,,3000,,,marketing,,,,,\n"
+    "survey,s1,2026-10-31T15:00:00Z,c1,,,,,9,5,,,\n"
+    "release,r1,2026-10-31T23:59:00Z,,,,,,,,v2,,\n"
+    "measurement,ms1,2026-10-31T15:00:00Z,,,,,,,,,market_share,4.2\n"
+)
 
-    utc = open_database(database_url, ZoneInfo("UTC"))
+
+def stored_rows(url: str) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table but the migrations', read past the time-zone check."""
+    engine = create_db_engine(url)
+    try:
+        with engine.connect() as connection:
+            return {
+                table.name: [
+                    tuple(row)
+                    for row in connection.execute(
+                        select(table).order_by(*table.primary_key.columns)
+                    )
+                ]
+                for table in Base.metadata.sorted_tables
+            }
+    finally:
+        engine.dispose()
+
+
+def test_a_database_in_another_time_zone_is_refused_in_one_line_and_left_as_it_was(
+    database: Database, migrated_url: str
+) -> None:
+    import_csv(database, AROUND_MIDNIGHT)
+    before = stored_rows(migrated_url)
+
+    with pytest.raises(TimeZoneMismatch) as refused:
+        open_database(migrated_url, ZoneInfo("UTC"))
+
+    assert str(refused.value) == (
+        "the database's local days are in Asia/Tokyo but KPIBOT_TIMEZONE is UTC; "
+        "run `kpibot db set-timezone UTC` to convert them, or set KPIBOT_TIMEZONE=Asia/Tokyo"
+    )
+    assert (refused.value.stored, refused.value.configured) == ("Asia/Tokyo", "UTC")
+    assert stored_rows(migrated_url) == before
+    assert fact_days(database, "revenue") == {date(2026, 10, 31): 200, date(2026, 11, 1): 150}
+
+
+def test_a_process_in_another_time_zone_is_refused_and_changes_nothing(
+    database: Database, migrated_url: str
+) -> None:
+    import_csv(database, AROUND_MIDNIGHT)
+    before = stored_rows(migrated_url)
+    code = (
+        "import sys\n"
+        "from zoneinfo import ZoneInfo\n"
+        "from storage.db import TimeZoneMismatch, open_database\n"
+        "try:\n"
+        "    open_database(sys.argv[1], ZoneInfo('UTC'))\n"
+        "except TimeZoneMismatch as error:\n"
+        "    sys.exit(str(error))\n"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", code, migrated_url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ),
+    )
+    assert finished.returncode == 1
+    assert finished.stderr.splitlines() == [
+        "the database's local days are in Asia/Tokyo but KPIBOT_TIMEZONE is UTC; "
+        "run `kpibot db set-timezone UTC` to convert them, or set KPIBOT_TIMEZONE=Asia/Tokyo"
+    ]
+    assert stored_rows(migrated_url) == before
+
+
+def test_set_time_zone_converts_local_days_and_rollups_to_those_of_a_fresh_import(
+    database: Database, migrated_url: str
+) -> None:
+    import_csv(database, AROUND_MIDNIGHT)
+    in_tokyo = stored_rows(migrated_url)
+
+    change = set_time_zone(migrated_url, ZoneInfo("UTC"))
+
+    converted = stored_rows(migrated_url)
+    assert (change.before, change.after, change.events) == ("Asia/Tokyo", "UTC", 12)
+    # p1, e1, e3, k1, x1, m1, s1, r1 and ms1 move to the day before; p2, p3 and e2 stay.
+    assert change.changed == 9
+    assert change.rollups == {
+        "daily_facts": len(converted["daily_facts"]),
+        "customers": 3,
+        "monthly_payers": 2,
+    }
+    # By hand: p1 paid at 00:30 on November 1 in Tokyo is October 31 in UTC.
+    utc = open_database(migrated_url, ZoneInfo("UTC"))
     try:
         with utc.sessions() as session:
-            payment = session.scalars(select(Payment)).one()
-            customer = session.scalars(select(CustomerRollup)).one()
+            p1 = session.get(Payment, "p1")
+            c1 = session.get(CustomerRollup, "c1")
+            c3 = session.get(CustomerRollup, "c3")
             payers = session.execute(select(MonthlyPayers.month, MonthlyPayers.payers)).all()
-        assert payment.day == date(2026, 10, 31)
-        assert customer.first_day == date(2026, 10, 31)
-        assert customer.retention_deadline == datetime(2027, 4, 30, 15, 30, tzinfo=UTC)
-        assert fact_days(utc, "revenue") == {date(2026, 10, 31): 100}
-        assert fact_days(utc, "new_customers") == {date(2026, 10, 31): 1}
-        assert [tuple(row) for row in payers] == [(date(2026, 10, 1), 1)]
+        assert p1 is not None and p1.day == date(2026, 10, 31)
+        assert c1 is not None and c1.first_day == date(2026, 10, 31)
+        assert c3 is not None
+        assert c3.retention_deadline == datetime(2027, 2, 28, 15, 30, tzinfo=UTC)
+        assert fact_days(utc, "revenue") == {date(2026, 10, 31): 300, date(2026, 11, 1): 50}
+        assert fact_days(utc, "new_customers") == {
+            date(2026, 8, 30): 1,
+            date(2026, 10, 31): 1,
+            date(2026, 11, 1): 1,
+        }
+        assert sorted(tuple(row) for row in payers) == [
+            (date(2026, 10, 1), 2),
+            (date(2026, 11, 1), 1),
+        ]
         assert stored_zone(utc) == "UTC"
+
+        # The same events imported afresh in UTC leave every table exactly as converted.
+        with utc.write() as connection:
+            for table in reversed(Base.metadata.sorted_tables):
+                if table.name != "meta":
+                    connection.execute(table.delete())
+        import_csv(utc, AROUND_MIDNIGHT)
+        assert stored_rows(migrated_url) == converted
     finally:
         utc.engine.dispose()
 
-    back = open_database(database_url, TOKYO)
+    # And back: the days are Tokyo's again, as first imported.
+    set_time_zone(migrated_url, TOKYO)
+    assert stored_rows(migrated_url) == in_tokyo
+
+
+def test_set_time_zone_in_the_zone_the_database_is_in_changes_nothing(
+    database: Database, migrated_url: str
+) -> None:
+    import_csv(database, AROUND_MIDNIGHT)
+    before = stored_rows(migrated_url)
+
+    change = set_time_zone(migrated_url, TOKYO)
+
+    assert not change.converted
+    assert (change.events, change.rollups) == (0, {})
+    assert stored_rows(migrated_url) == before
+
+
+def test_set_time_zone_changes_nothing_when_it_fails_halfway(
+    database: Database, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_csv(database, AROUND_MIDNIGHT)
+    before = stored_rows(migrated_url)
+
+    def fail(*_args: object) -> None:
+        # After every event's day was rewritten, before the rollups and the zone row.
+        raise DatabaseFull("the disk holding the database is full")
+
+    monkeypatch.setattr(rollups, "_rebuild_all", fail)
+    with pytest.raises(DatabaseFull):
+        set_time_zone(migrated_url, ZoneInfo("UTC"))
+
+    assert stored_rows(migrated_url) == before
+    assert stored_zone(database) == "Asia/Tokyo"
+
+
+def test_set_time_zone_waits_for_the_writer_lock(database: Database, migrated_url: str) -> None:
+    finished = threading.Event()
+
+    def convert() -> None:
+        set_time_zone(migrated_url, ZoneInfo("UTC"))
+        finished.set()
+
+    with database.write():
+        converting = threading.Thread(target=convert)
+        converting.start()
+        assert not finished.wait(0.5)
+    assert finished.wait(60)
+    converting.join()
+
+
+def test_a_database_opened_before_a_conversion_refuses_to_read_or_write_after_it(
+    database: Database, migrated_url: str
+) -> None:
+    import_csv(database, AROUND_MIDNIGHT)
+    set_time_zone(migrated_url, ZoneInfo("UTC"))
+    converted = stored_rows(migrated_url)
+    expected = (
+        "the database's local days were converted to UTC after this process started in "
+        "Asia/Tokyo; restart it with KPIBOT_TIMEZONE=UTC"
+    )
+
+    with pytest.raises(TimeZoneMismatch) as reading, database.read() as connection:
+        connection.execute(select(Payment.day)).all()
+    with pytest.raises(TimeZoneMismatch) as writing, database.write():
+        pytest.fail("a write transaction began in the wrong zone")
+    with pytest.raises(TimeZoneMismatch) as checking:
+        database.check()
+    with pytest.raises(TimeZoneMismatch):
+        import_csv(
+            database, "type,id,at,customer,amount,recurring\npayment,p9,2026-11-02,c9,1,true\n"
+        )
+
+    for refused in (reading, writing, checking):
+        assert str(refused.value) == expected
+    assert stored_rows(migrated_url) == converted
+
+
+def test_a_read_never_answers_with_days_of_another_zone_than_its_own(
+    database: Database, migrated_url: str
+) -> None:
+    import_csv(database, AROUND_MIDNIGHT)
+    p1_day = select(Payment.day).where(Payment.id == "p1")
+    seen: list[date | None] = []
     try:
-        assert fact_days(back, "revenue") == {date(2026, 11, 1): 100}
-        assert stored_zone(back) == "Asia/Tokyo"
-    finally:
-        back.engine.dispose()
+        with database.read() as connection:
+            seen.append(connection.scalar(p1_day))
+            # Another process converts the database while this evaluation runs.
+            set_time_zone(migrated_url, ZoneInfo("UTC"))
+            seen.append(connection.scalar(p1_day))
+    except TimeZoneMismatch:
+        # PostgreSQL: each statement sees what was committed when it started, so the
+        # second one saw UTC's day, and the read is refused.
+        assert database.engine.dialect.name == "postgresql"
+        assert seen == [date(2026, 11, 1), date(2026, 10, 31)]
+    else:
+        # SQLite: the read keeps its snapshot, Tokyo's days and zone row throughout.
+        assert database.engine.dialect.name == "sqlite"
+        assert seen == [date(2026, 11, 1), date(2026, 11, 1)]
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
