@@ -1,7 +1,8 @@
 """The HTTP server: Slack's requests, a health check and the ingestion API, under gunicorn.
 
     POST /slack/events   slash commands, interactivity and events
-    GET  /healthz        200 {"status": "ok"} when the database answers, else 503
+    GET  /healthz        200 {"status": "ok"} when the database answers in this process's
+                         time zone, else 503
     POST /api/v1/events  the ingestion API (`bot.http.ingest_api`)
 
 A request to /slack/events reaches Bolt only once it is within the size limit (413, before
@@ -36,6 +37,7 @@ from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.followups import close_all
 from bot.slack.services import Services
+from storage.db import DatabaseError, TimeZoneMismatch
 
 log = logging.getLogger("kpibot.web")
 
@@ -132,11 +134,16 @@ def create_web_app(services: Services) -> Flask:
     @web.get(HEALTH_PATH)
     def health() -> tuple[Response, int]:
         try:
-            reachable = services.database.is_reachable()
+            services.database.check()
+        except TimeZoneMismatch as error:
+            # Zones and a command only: the one line an operator needs, nothing secret.
+            log.warning("health check: %s", error)
+            return jsonify(status="unavailable", reason=str(error)), 503
+        except DatabaseError as error:
+            log.warning("health check: %s", error)
         except Exception:
             log.exception("health check failed")
-            reachable = False
-        if reachable:
+        else:
             return jsonify(status="ok"), 200
         return jsonify(status="unavailable", reason="the database does not answer"), 503
 

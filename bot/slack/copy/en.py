@@ -23,17 +23,9 @@ EN: dict[Text, str] = {
     Text.RANGE: "{start} to {end}",
     Text.UNTIL: "through {end}",
     Text.AS_OF: "as of {moment}",
-    Text.AS_OF_END_OF_DAY: "as of the end of {day}",
     Text.SAMPLE: "n={n}",
-    Text.VALUE_PERSON: "{n} person",
-    Text.VALUE_PEOPLE: "{n} people",
-    Text.VALUE_TIME: "{n} time",
-    Text.VALUE_TIMES: "{n} times",
-    # An item is what the figure's label names (tickets, enrollments): no word of its own.
-    Text.VALUE_ITEM: "{n}",
-    Text.VALUE_ITEMS: "{n}",
-    Text.VALUE_SCORE: "{n} points",
-    Text.VALUE_RANK: "#{n}",
+    Text.COUNT_ITEMS: "{n:,}",
+    Text.COUNT_PEOPLE: "{n:,}",
     Text.FIELD: "*{label}*\n{value}",
     Text.PAREN: "{text} ({note})",
     Text.SEPARATOR: ", ",
@@ -68,8 +60,6 @@ EN: dict[Text, str] = {
     Text.KPI_DUE: "due {due}",
     Text.KPI_NO_DUE: "no due date",
     Text.KPI_JUDGED_NOW: "judged against {value} to date",
-    Text.KPI_JUDGED_PREVIOUS: "previous period judged against {value}",
-    Text.KPI_JUDGED_AGAINST: "previous period judged against {name} ({value})",
     Text.KPI_ATTAINMENT: "Attainment",
     Text.KPI_VS_PREVIOUS: "Current vs previous: {change}",
     Text.KPI_VS_LAST_YEAR: "Current vs last year: {change}",
@@ -87,11 +77,10 @@ EN: dict[Text, str] = {
         "{emoji} *{name}*: {value} / target {target}, attainment {attainment} ({label})"
     ),
     Text.STATUS_TARGET_NOW: "now {value}",
-    Text.STATUS_TARGET_PREVIOUS: "previous period {value}",
     Text.STATUS_ON_PREVIOUS: "previous period",
     Text.STATUS_NONE: "No KPI matches.",
     Text.STATUS_HINT: "For one KPI's details, use `/kpi KPI-name`.",
-    Text.STATUS_FALLBACK: "KPI status {as_of}: {counts}",
+    Text.STATUS_FALLBACK: "KPI status as of {moment}: {counts}",
     Text.HELP_TITLE: "How to use kpibot",
     Text.HELP_COMMANDS: (
         "• `/kpi KPI-name`: the KPI's value this period, target, attainment and trend"
@@ -141,6 +130,11 @@ EN: dict[Text, str] = {
     Text.DATABASE_DOWN: (
         "⚠️ kpibot cannot reach its database. Please try again in a moment,"
         " and tell an administrator if this goes on."
+    ),
+    Text.DATABASE_TIME_ZONE: (
+        "⚠️ kpibot's data is kept in days of `{stored}`, but this kpibot runs in `{configured}`,"
+        " so it will not answer with figures for the wrong days."
+        " Please tell an administrator: kpibot needs a restart in the data's time zone."
     ),
     Text.CHART_PENDING: "📈 Drawing the chart for *{name}*…",
     Text.STATUS_PENDING: "⏳ Gathering every KPI…",

@@ -26,16 +26,9 @@ JA: dict[Text, str] = {
     Text.RANGE: "{start}〜{end}",
     Text.UNTIL: "〜{end}",
     Text.AS_OF: "{moment} 時点",
-    Text.AS_OF_END_OF_DAY: "{day} 終了時点",
     Text.SAMPLE: "n={n}",
-    Text.VALUE_PERSON: "{n}人",
-    Text.VALUE_PEOPLE: "{n}人",
-    Text.VALUE_TIME: "{n}回",
-    Text.VALUE_TIMES: "{n}回",
-    Text.VALUE_ITEM: "{n}件",
-    Text.VALUE_ITEMS: "{n}件",
-    Text.VALUE_SCORE: "{n}点",
-    Text.VALUE_RANK: "{n}位",
+    Text.COUNT_ITEMS: "{n:,}件",
+    Text.COUNT_PEOPLE: "{n:,}人",
     Text.FIELD: "*{label}*\n{value}",
     Text.PAREN: "{text}（{note}）",
     Text.SEPARATOR: "、",
@@ -70,8 +63,6 @@ JA: dict[Text, str] = {
     Text.KPI_DUE: "期限 {due}",
     Text.KPI_NO_DUE: "期限なし",
     Text.KPI_JUDGED_NOW: "現時点の判定基準 {value}",
-    Text.KPI_JUDGED_PREVIOUS: "前期の判定基準 {value}",
-    Text.KPI_JUDGED_AGAINST: "前期は {name}（{value}）に対して判定",
     Text.KPI_ATTAINMENT: "達成率",
     Text.KPI_VS_PREVIOUS: "前期比 {change}",
     Text.KPI_VS_LAST_YEAR: "前年同期比 {change}",
@@ -87,11 +78,10 @@ JA: dict[Text, str] = {
     Text.STATUS_TITLE_FILTERED: "KPIステータス: {emoji} {label}",
     Text.STATUS_LINE: "{emoji} *{name}*: {value} / 目標 {target}、達成率 {attainment}（{label}）",
     Text.STATUS_TARGET_NOW: "現時点 {value}",
-    Text.STATUS_TARGET_PREVIOUS: "前期 {value}",
     Text.STATUS_ON_PREVIOUS: "前期の値",
     Text.STATUS_NONE: "該当するKPIはありません。",
     Text.STATUS_HINT: "各KPIの詳細は `/kpi KPI名` で表示できます。",
-    Text.STATUS_FALLBACK: "KPIステータス（{as_of}）: {counts}",
+    Text.STATUS_FALLBACK: "KPIステータス（{moment} 時点）: {counts}",
     Text.HELP_TITLE: "kpibot の使い方",
     Text.HELP_COMMANDS: (
         "• `/kpi KPI名` — KPIの今期の値、目標、達成率、推移を表示（例: `/kpi nps`、`/kpi 売上`）\n"
@@ -150,6 +140,11 @@ JA: dict[Text, str] = {
     Text.DATABASE_DOWN: (
         "⚠️ データベースに接続できません。しばらくしてからもう一度お試しください。"
         "続く場合は管理者にお知らせください。"
+    ),
+    Text.DATABASE_TIME_ZONE: (
+        "⚠️ データは `{stored}` の日付で記録されていますが、この kpibot は `{configured}` で"
+        "動いているため、日付のずれた数字でお答えしないよう回答を控えています。"
+        "データのタイムゾーンで kpibot を再起動するよう、管理者にお知らせください。"
     ),
     Text.CHART_PENDING: "📈 *{name}* のグラフを作成しています…",
     Text.STATUS_PENDING: "⏳ 全KPIを集計しています…",

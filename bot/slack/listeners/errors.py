@@ -30,14 +30,15 @@ from bot.slack.blocks.kpi import (
     invite_bot_message,
     unknown_kpi_message,
 )
-from bot.slack.blocks.message import Message, modal
+from bot.slack.blocks.limits import escape
+from bot.slack.blocks.message import Message, fallback, modal, section
 from bot.slack.client import NotInChannel
 from bot.slack.copy import DEFAULT_LOCALE, t
 from bot.slack.copy.keys import Text
 from bot.slack.listeners import SERVICES, VERIFIED, services_of
 from bot.slack.services import Services
 from kpi_engine.catalog import UnknownKpi
-from storage.db import DatabaseBusy, DatabaseError
+from storage.db import DatabaseBusy, DatabaseError, TimeZoneMismatch
 
 log = logging.getLogger("kpibot.slack")
 
@@ -49,6 +50,9 @@ def message_for(error: BaseException, context: BoltContext | dict[str, Any]) -> 
     if isinstance(error, NotInChannel):
         log.info("not in channel: %s", error)
         return invite_bot_message(locale)
+    if isinstance(error, TimeZoneMismatch):
+        log.warning("database problem: %s", error)
+        return _time_zone_message(error, locale)
     if isinstance(error, DatabaseError):
         log.warning("database problem: %s", error)
         return database_message(isinstance(error, DatabaseBusy), locale)
@@ -59,6 +63,18 @@ def message_for(error: BaseException, context: BoltContext | dict[str, Any]) -> 
     reference = new_reference()
     log.error("unexpected error (reference %s)", reference, exc_info=error)
     return error_message(reference, locale)
+
+
+def _time_zone_message(error: TimeZoneMismatch, locale: str) -> Message:
+    """The answer when the database's days are in another zone than this process's: no
+    figures, rather than figures for the wrong days."""
+    text = t(
+        locale,
+        Text.DATABASE_TIME_ZONE,
+        stored=escape(error.stored or "?"),
+        configured=escape(error.configured),
+    )
+    return Message(text=fallback(text), blocks=[section(text)])
 
 
 def _user_id(body: dict[str, Any]) -> str | None:
