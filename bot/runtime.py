@@ -19,7 +19,7 @@ from bot.slack.client import ResponseUrls, build_web_client
 from bot.slack.followups import FollowUps
 from bot.slack.services import Services
 from kpi_engine.catalog import Catalog, CatalogError, load_catalog
-from storage.db import Database, DatabaseError, open_database
+from storage.db import Database, DatabaseError, TimeZoneMismatch, open_database
 
 
 class Runtime:
@@ -48,6 +48,10 @@ class Runtime:
         settings = self.settings
         try:
             return open_database(settings.database_url.get_secret_value(), settings.zone)
+        except TimeZoneMismatch as error:
+            # A configuration error, like a bad setting: nothing was tried, and trying again
+            # cannot help until the setting or the database changes.
+            raise CliError(str(error), EXIT_USAGE) from None
         except DatabaseError as error:
             raise CliError(str(error)) from None
 

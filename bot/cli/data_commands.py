@@ -1,24 +1,33 @@
-"""Commands that change the stored data: `db upgrade`, `db rebuild-rollups`, `ingest` and
-`record`."""
+"""Commands that change the stored data: `db upgrade`, `db rebuild-rollups`,
+`db set-timezone`, `ingest` and `record`."""
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import ValidationError
 from tqdm import tqdm
 
 from bot.errors import EXIT_USAGE, CliError
 from bot.runtime import Runtime
-from kpi_engine.catalog import UnknownKpi
+from kpi_engine.catalog import UnknownKpi, ValueRule
 from kpi_engine.formulas import measured_kpis
-from storage.db import Database, DatabaseError, create_db_engine, head_revision, upgrade
+from storage.db import (
+    Database,
+    DatabaseError,
+    create_db_engine,
+    head_revision,
+    set_time_zone,
+    upgrade,
+)
 from storage.imports.ingest import (
     ImportResult,
     import_file,
@@ -58,6 +67,49 @@ def db_rebuild_rollups(_args: argparse.Namespace, runtime: Runtime) -> int:
     return 0
 
 
+def _iana_zone(name: str) -> ZoneInfo:
+    """The IANA time zone `name` names, or a usage error suggesting the closest names."""
+    # Not merely what ZoneInfo opens: `localtime` is whatever the host is set to, and a
+    # database's zone must mean the same on every machine that opens it.
+    names = available_timezones() - {"localtime"}
+    if name not in names:
+        shown = repr(name) if len(name) <= 60 else f"{name[:60]!r}… ({len(name):,} chars)"
+        lowered = {known.lower(): known for known in names}
+        close = [
+            lowered[match]
+            for match in difflib.get_close_matches(name[:60].lower(), sorted(lowered), n=3)
+        ]
+        hint = f"did you mean {', '.join(close)}?" if close else "use an IANA name like Asia/Tokyo"
+        raise CliError(f"unknown time zone {shown}; {hint}", EXIT_USAGE)
+    return ZoneInfo(name)
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row{'' if count == 1 else 's'}"
+
+
+def db_set_timezone(args: argparse.Namespace, runtime: Runtime) -> int:
+    """Convert the stored local days and rollups to another time zone in one transaction."""
+    zone = _iana_zone(args.zone)
+    # Not runtime.database: opening refuses a database in another zone than the settings',
+    # and this command is the way out of that, whatever zone it runs with itself.
+    change = set_time_zone(runtime.settings.database_url.get_secret_value(), zone)
+    if not change.converted:
+        print(f"the database's local days are already in {zone.key}; nothing changed")
+        return 0
+    rollups = ", ".join(f"{table} {_rows(rows)}" for table, rows in change.rollups.items())
+    print(
+        f"local days converted from {change.before or 'no recorded time zone'} to {zone.key}: "
+        f"{change.events:,} events recomputed ({change.changed:,} changed); "
+        f"rollups rebuilt: {rollups}"
+    )
+    print(
+        f"every kpibot process must now run with KPIBOT_TIMEZONE={zone.key}; "
+        "running ones refuse to answer until they are restarted with it"
+    )
+    return 0
+
+
 def _write_rejects(path: Path, result: ImportResult) -> Path:
     target = path.with_name(path.name + ".rejected.jsonl")
     with target.open("w", encoding="utf-8") as out:
@@ -81,7 +133,7 @@ def _import_one(
     database: Database,
     path: Path,
     args: argparse.Namespace,
-    known_kpis: list[str],
+    known_kpis: Mapping[str, ValueRule],
     progress: Callable[[int], object],
 ) -> ImportResult:
     with path.open("rb") as stream:

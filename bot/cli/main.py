@@ -69,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
         "rebuild-rollups",
         help="recompute the daily facts, customers and monthly payers from the events (repair)",
     ).set_defaults(handler=data_commands.db_rebuild_rollups)
+    set_timezone = db_commands.add_parser(
+        "set-timezone",
+        help="convert the stored local days and rollups to another time zone (one transaction)",
+    )
+    set_timezone.add_argument("zone", metavar="ZONE", help="an IANA time zone, e.g. Asia/Tokyo")
+    set_timezone.set_defaults(handler=data_commands.db_set_timezone)
 
     ingest = commands.add_parser(
         "ingest", help="import CSV or JSON Lines files of events (idempotent by id)"
