@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import SecretStr
 from tqdm import tqdm
 
-from bot.cli.state_commands import as_of_moment
+from bot.cli.state_commands import end_of_day
 from bot.errors import EXIT_USAGE, CliError
 from bot.runtime import Runtime
 from bot.slack.blocks.plain import plain_text
@@ -55,8 +55,9 @@ def run(args: argparse.Namespace, runtime: Runtime) -> int:
     path = Path(args.db)
     _refuse_to_replace(path, settings.database_url.get_secret_value())
     _remove_database(path)
-    # The demo's own runtime: the demo database, and the clock at the end of its last day.
-    moment = as_of_moment(settings, today)
+    # The demo's own runtime: the demo database, and the clock at the end of its last day
+    # (its answers say "end of" that day).
+    moment = end_of_day(today, zone)
     demo = Runtime(
         settings.model_copy(update={"database_url": SecretStr(f"sqlite:///{path}")}),
         clock=lambda: moment,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.errors import EXIT_USAGE, CliError
 from bot.runtime import Runtime
-from bot.settings import Settings
 from bot.slack.blocks.kpi import kpi_message, status_message
 from bot.slack.blocks.plain import plain_text
 from kpi_engine.catalog import Catalog, KpiDefinition, UnknownKpi
@@ -16,11 +16,17 @@ from kpi_engine.export import state_as_dict
 from storage.snapshot import state_at, states_at
 
 
-def as_of_moment(settings: Settings, day: date | None) -> datetime:
-    """The moment to evaluate at: the end of a given local day, else now."""
+def end_of_day(day: date, zone: ZoneInfo) -> datetime:
+    """The moment a local day ends: the next midnight, which answers label "end of `day`"."""
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
+
+
+def as_of_moment(runtime: Runtime, day: date | None) -> datetime:
+    """The moment to evaluate at: the end of a given local day, else the runtime's now, the
+    clock `/kpi` in Slack reads too."""
     if day is None:
-        return datetime.now(settings.zone)
-    return datetime.combine(day + timedelta(days=1), time(), tzinfo=settings.zone)
+        return runtime.clock()
+    return end_of_day(day, runtime.settings.zone)
 
 
 def find_kpi(catalog: Catalog, query: str) -> KpiDefinition:
@@ -36,7 +42,8 @@ def show(args: argparse.Namespace, runtime: Runtime) -> int:
     """Print one KPI's state."""
     settings, catalog = runtime.settings, runtime.catalog
     kpi = find_kpi(catalog, args.kpi)
-    state = state_at(runtime.database, kpi, catalog, as_of_moment(settings, args.at), settings.zone)
+    moment = as_of_moment(runtime, args.at)
+    state = state_at(runtime.database, kpi, catalog, moment, settings.zone)
     if args.json:
         print(json.dumps(state_as_dict(state, settings.locale), ensure_ascii=False, indent=2))
     else:
@@ -50,7 +57,7 @@ def status(args: argparse.Namespace, runtime: Runtime) -> int:
     states = states_at(
         runtime.database,
         runtime.catalog,
-        as_of_moment(settings, args.at),
+        as_of_moment(runtime, args.at),
         settings.zone,
     )
     if args.json:

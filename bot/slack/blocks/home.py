@@ -7,12 +7,12 @@ from collections.abc import Callable
 from slack_sdk.models.blocks import Block, DividerBlock
 from slack_sdk.models.views import View
 
-from bot.slack.blocks.formatting import format_value
+from bot.slack.blocks.formatting import as_of_label, format_kpi_value, format_value
 from bot.slack.blocks.ids import BlockId, block_ids
 from bot.slack.blocks.kpi import kpi_button, status_line
 from bot.slack.blocks.limits import HOME_BLOCKS
 from bot.slack.blocks.message import context, header, section
-from bot.slack.copy import normalize_locale, t, tier_title
+from bot.slack.copy import Counted, normalize_locale, t, tier_title
 from bot.slack.copy.keys import Text
 from kpi_engine.catalog import Tier, Unit
 from kpi_engine.dashboard import SHOWS, Dashboard, Figure, hidden_figures
@@ -42,7 +42,7 @@ class _Figures:
         if state is None:
             return format_value(None, Unit.PERCENT, self.locale)
         period = state.previous if state.basis is Basis.PREVIOUS else state.current
-        return format_value(period.value, state.kpi.unit, self.locale)
+        return format_kpi_value(period.value, state.kpi, self.locale)
 
 
 def _dashboard(board: Dashboard, figures: _Figures) -> list[Block]:
@@ -62,6 +62,9 @@ def _dashboard(board: Dashboard, figures: _Figures) -> list[Block]:
     def percent(value: float | None) -> Callable[[], str]:
         return lambda: format_value(value, Unit.PERCENT, locale)
 
+    def count(value: int, what: Counted) -> Callable[[], str]:
+        return lambda: format_value(value, Unit.COUNT, locale, what)
+
     blocks: list[Block] = [
         section(
             t(locale, Text.HOME_SALES),
@@ -70,12 +73,12 @@ def _dashboard(board: Dashboard, figures: _Figures) -> list[Block]:
                 figures.field(
                     Figure.ENROLLMENTS,
                     Text.HOME_ENROLLMENTS,
-                    lambda: t(locale, Text.COUNT_ITEMS, n=board.enrollments_today),
+                    count(board.enrollments_today, Counted.ITEMS),
                 ),
                 figures.field(
                     Figure.NEW_CUSTOMERS,
                     Text.HOME_NEW_CUSTOMERS,
-                    lambda: t(locale, Text.COUNT_PEOPLE, n=board.new_customers_today),
+                    count(board.new_customers_today, Counted.PEOPLE),
                 ),
             ],
         ),
@@ -93,7 +96,7 @@ def _dashboard(board: Dashboard, figures: _Figures) -> list[Block]:
                 figures.field(
                     Figure.OPEN_TICKETS,
                     Text.HOME_OPEN_TICKETS,
-                    lambda: t(locale, Text.COUNT_ITEMS, n=board.open_tickets),
+                    count(board.open_tickets, Counted.ITEMS),
                 ),
                 figures.field(
                     Figure.ANSWERED_24H,
@@ -113,7 +116,7 @@ def _dashboard(board: Dashboard, figures: _Figures) -> list[Block]:
                 figures.field(
                     Figure.ACTIVE_STUDENTS,
                     Text.HOME_ACTIVE_STUDENTS,
-                    lambda: t(locale, Text.COUNT_PEOPLE, n=board.active_students),
+                    count(board.active_students, Counted.PEOPLE),
                 ),
                 figures.field(
                     Figure.COMPLETION,
@@ -140,7 +143,7 @@ def home_view(
     figures = _Figures({state.kpi.id: state for state in states}, restricted, locale)
     blocks: list[Block] = [
         header(t(locale, Text.HOME_TITLE)),
-        context(t(locale, Text.AS_OF, moment=f"{board.as_of:%Y-%m-%d %H:%M}")),
+        context(as_of_label(board.as_of, locale)),
         *_dashboard(board, figures),
         DividerBlock(),
     ]

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from datetime import date, datetime, time
 
 from slack_sdk.models.blocks import Block, ButtonElement
 
-from bot.slack.blocks.formatting import NO_VALUE, format_attainment, format_value
+from bot.slack.blocks.formatting import (
+    NO_VALUE,
+    as_of_label,
+    format_attainment,
+    format_change,
+    format_kpi_value,
+)
 from bot.slack.blocks.ids import ActionId, BlockId, block_ids
 from bot.slack.blocks.limits import (
     BUTTON_TEXT,
@@ -21,6 +28,7 @@ from bot.slack.blocks.limits import (
 )
 from bot.slack.blocks.message import EMPTY, Message, context, fallback, header, plain, section
 from bot.slack.copy import (
+    counted,
     frequency_label,
     level_emoji,
     level_label,
@@ -30,23 +38,35 @@ from bot.slack.copy import (
 )
 from bot.slack.copy.keys import Text
 from bot.slack.grammar import MAX_TEXT, Problem
-from kpi_engine.catalog import KpiDefinition, Tier, Unit
-from kpi_engine.evaluate import Basis, KpiState, PeriodValue
+from kpi_engine.catalog import KpiDefinition, Tier
+from kpi_engine.evaluate import Basis, KpiState, PeriodValue, TargetInForce
 from kpi_engine.levels import Level
 
 BARS = "▁▂▃▄▅▆▇█"
 GAP = "·"
 FLAT = "▄"
 
-# Relative change (+5.3 %) means something for amounts and counts, not for values that
-# are already rates or positions, where the signed difference says it all.
-_RELATIVE_UNITS = frozenset({Unit.COUNT, Unit.JPY, Unit.SCORE, Unit.RATIO})
 # A status line holds three numbers; a huge one must not crowd out the other KPIs.
 _LINE_LIMIT = 600
 _QUERY_LIMIT = 100
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 _VS_PREVIOUS = {False: Text.KPI_VS_PREVIOUS, True: Text.KPI_PROJECTED_VS_PREVIOUS}
 _VS_LAST_YEAR = {False: Text.KPI_VS_LAST_YEAR, True: Text.KPI_PROJECTED_VS_LAST_YEAR}
+# English month names, fixed: `calendar.month_name` follows the process's locale.
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _USAGE = {
     Problem.TOO_LONG: Text.USAGE_TOO_LONG,
     Problem.RECORD_USAGE: Text.USAGE_RECORD,
@@ -77,12 +97,8 @@ def sparkline(values: list[float | None]) -> str:
     return "".join(marks)
 
 
-def _moment(at: datetime) -> str:
-    return f"{at:%Y-%m-%d %H:%M}"
-
-
 def _day_or_moment(at: datetime) -> str:
-    return at.date().isoformat() if at.time() == time() else _moment(at)
+    return at.date().isoformat() if at.time() == time() else f"{at:%Y-%m-%d %H:%M}"
 
 
 def _period(period: PeriodValue, locale: str) -> str:
@@ -104,34 +120,10 @@ def _judged_period(state: KpiState) -> PeriodValue:
 
 
 def _value(period: PeriodValue, kpi: KpiDefinition, locale: str) -> str:
-    shown = format_value(period.value, kpi.unit, locale)
+    shown = format_kpi_value(period.value, kpi, locale)
     if kpi.min_sample > 0 and period.n is not None:
         # Sample sizes matter only where the catalog sets a minimum.
         return _paren(shown, t(locale, Text.SAMPLE, n=f"{period.n:,}"), locale)
-    return shown
-
-
-def _signed(number: float, unit: Unit, locale: str) -> str:
-    if not math.isfinite(number):
-        return NO_VALUE
-    sign = "+" if number > 0 else "-" if number < 0 else "±"
-    # A difference of percentages is in points, and one of ranks is a plain count.
-    shown_unit = {Unit.PERCENT: Unit.POINT, Unit.RANK: Unit.COUNT}.get(unit, unit)
-    magnitude = format_value(abs(number), shown_unit, locale)
-    return NO_VALUE if magnitude == NO_VALUE else sign + magnitude
-
-
-def change(now: float | None, then: float | None, unit: Unit, locale: str) -> str:
-    """Describe the change from `then` to `now`: a signed difference, and % where meaningful."""
-    if now is None or then is None or not (math.isfinite(now) and math.isfinite(then)):
-        return NO_VALUE
-    difference = now - then
-    shown = _signed(difference, unit, locale)
-    if unit in _RELATIVE_UNITS and then > 0 and shown != NO_VALUE:
-        relative = difference / then * 100
-        if math.isfinite(relative):
-            sign = "+" if relative > 0 else "-" if relative < 0 else "±"
-            return _paren(shown, f"{sign}{abs(relative):,.1f} %", locale)
     return shown
 
 
@@ -139,36 +131,79 @@ def _field(label: str, *lines: str, locale: str) -> str:
     return t(locale, Text.FIELD, label=label, value="\n".join(lines))
 
 
-def _target_label(state: KpiState, locale: str) -> str:
-    """Name the target in force: its catalog label, else its phase, else the long-term goal."""
-    target = state.target
-    if target is None:
-        return t(locale, Text.KPI_NO_TARGET)
+def _says_when(label: str, due: date) -> bool:
+    """Whether a target's label already names its due month ("2027年6月末", "end-of-June")."""
+    text = unicodedata.normalize("NFKC", label)
+    return bool(re.search(rf"(?<![0-9]){due.month}月", text)) or _MONTHS[due.month - 1] in text
+
+
+def _target_name(target: TargetInForce, locale: str) -> str:
+    """Name a target, saying each thing once: its catalog label, with the due date unless
+    the label names it; else its phase or the long-term goal, with the due date or none."""
+    separator = t(locale, Text.SEPARATOR)
+    due = t(locale, Text.KPI_DUE, due=target.due.isoformat()) if target.due else None
     if target.label is not None:
-        return escape(target.label.in_locale(locale))
-    return escape(target.phase or t(locale, Text.KPI_LONG_TERM_GOAL))
+        label = target.label.in_locale(locale)
+        # A target without a due date stands, and its label says so ("Standing goal").
+        if due is None or target.due is None or _says_when(label, target.due):
+            return escape(label)
+        return escape(label) + separator + due
+    name = escape(target.phase) if target.phase else t(locale, Text.KPI_LONG_TERM_GOAL)
+    return name + separator + (due or t(locale, Text.KPI_NO_DUE))
+
+
+def _same_target(one: TargetInForce, other: TargetInForce) -> bool:
+    """Whether two periods' targets are the same target (the figure judged may differ)."""
+    return (one.value, one.due, one.phase, one.label) == (
+        other.value,
+        other.due,
+        other.phase,
+        other.label,
+    )
+
+
+def _judged_against(state: KpiState) -> TargetInForce | None:
+    """Return the target the level was judged against: the basis period's own."""
+    return state.previous.target if state.basis is Basis.PREVIOUS else state.target
+
+
+def _judged_figure(target: TargetInForce, kpi: KpiDefinition, locale: str) -> str | None:
+    """The figure a value was compared with, where it shows differently from the target:
+    pro-rated, or on the straight line to the due date."""
+    figure = format_kpi_value(target.judged, kpi, locale)
+    return None if figure == format_kpi_value(target.value, kpi, locale) else figure
+
+
+def _judged_lines(state: KpiState, locale: str) -> list[str]:
+    """Say what the level was judged against, where the target in force does not say it."""
+    kpi, against = state.kpi, _judged_against(state)
+    if against is None:
+        return []
+    figure = _judged_figure(against, kpi, locale)
+    if state.basis is not Basis.PREVIOUS:
+        return [] if figure is None else [t(locale, Text.KPI_JUDGED_NOW, value=figure)]
+    lines = []
+    if state.target is None or not _same_target(against, state.target):
+        # A new target since (a new phase): the previous period kept its own.
+        value = format_kpi_value(against.value, kpi, locale)
+        name = _target_name(against, locale)
+        lines.append(t(locale, Text.KPI_JUDGED_AGAINST, name=name, value=value))
+    if figure is not None:
+        lines.append(t(locale, Text.KPI_JUDGED_PREVIOUS, value=figure))
+    return lines
 
 
 def _target_field(state: KpiState, locale: str) -> str:
+    """The target in force, named once, and what the level was judged against."""
     label = t(locale, Text.KPI_TARGET)
     target = state.target
     if target is None:
         return _field(label, t(locale, Text.KPI_NO_TARGET), locale=locale)
-    unit = state.kpi.unit
-    due = (
-        t(locale, Text.KPI_DUE, due=target.due.isoformat())
-        if target.due
-        else t(locale, Text.KPI_NO_DUE)
-    )
     lines = [
-        format_value(target.value, unit, locale),
-        _target_label(state, locale) + t(locale, Text.SEPARATOR) + due,
+        format_kpi_value(target.value, state.kpi, locale),
+        _target_name(target, locale),
+        *_judged_lines(state, locale),
     ]
-    if not math.isclose(target.judged, target.value):
-        # Pro-rated or on the straight line to a due date: say what the value was compared with.
-        lines.append(
-            t(locale, Text.KPI_JUDGED_NOW, value=format_value(target.judged, unit, locale))
-        )
     return _field(label, *lines, locale=locale)
 
 
@@ -186,7 +221,7 @@ def _level_text(state: KpiState, locale: str) -> str:
 
 
 def _figures(state: KpiState, locale: str) -> list[str]:
-    kpi, unit = state.kpi, state.kpi.unit
+    kpi, unit, what = state.kpi, state.kpi.unit, counted(state.kpi.id)
     fields = [
         _field(
             t(locale, Text.KPI_CURRENT),
@@ -211,7 +246,7 @@ def _figures(state: KpiState, locale: str) -> list[str]:
                 t(locale, label),
                 _period(period, locale),
                 _value(period, kpi, locale),
-                t(locale, versus, change=change(now, period.value, unit, locale)),
+                t(locale, versus, change=format_change(now, period.value, unit, locale, what)),
                 locale=locale,
             )
         )
@@ -219,7 +254,7 @@ def _figures(state: KpiState, locale: str) -> list[str]:
         fields.append(
             _field(
                 t(locale, Text.KPI_PROJECTION),
-                format_value(state.projection, unit, locale),
+                format_kpi_value(state.projection, kpi, locale),
                 locale=locale,
             )
         )
@@ -268,7 +303,7 @@ def kpi_message(state: KpiState, locale: str) -> Message:
         context(
             t(locale, Text.KPI_METHOD, method=escape(kpi.method.in_locale(locale))),
             t(locale, Text.KPI_FREQUENCY, frequency=frequency_label(kpi.update_frequency, locale)),
-            t(locale, Text.AS_OF, moment=_moment(state.as_of)),
+            as_of_label(state.as_of, locale),
         )
     )
     text = t(
@@ -276,8 +311,8 @@ def kpi_message(state: KpiState, locale: str) -> Message:
         Text.KPI_FALLBACK,
         emoji=level_emoji(state.level),
         name=kpi_name(kpi, locale),
-        value=format_value(_judged_period(state).value, kpi.unit, locale),
-        target=format_value(state.target.value if state.target else None, kpi.unit, locale),
+        value=format_kpi_value(_judged_period(state).value, kpi, locale),
+        target=format_kpi_value(state.target.value if state.target else None, kpi, locale),
         attainment=format_attainment(state.attainment),
         label=level_label(state.level, locale),
     )
@@ -287,16 +322,20 @@ def kpi_message(state: KpiState, locale: str) -> Message:
 def status_line(state: KpiState, locale: str) -> str:
     """Return one KPI's status as a mrkdwn line: emoji, name, value, target and attainment."""
     locale = normalize_locale(locale)
-    unit = state.kpi.unit
-    value = format_value(_judged_period(state).value, unit, locale)
+    kpi = state.kpi
+    value = format_kpi_value(_judged_period(state).value, kpi, locale)
     if state.basis is Basis.PREVIOUS:
         value = _paren(value, t(locale, Text.STATUS_ON_PREVIOUS), locale)
-    target = NO_VALUE
-    if state.target is not None:
-        target = format_value(state.target.value, unit, locale)
-        if not math.isclose(state.target.judged, state.target.value):
-            judged = format_value(state.target.judged, unit, locale)
-            target = _paren(target, t(locale, Text.STATUS_TARGET_NOW, value=judged), locale)
+    # The target in force, and beside it the figure the level was judged against where that
+    # shows differently: pro-rated or on the line to date, or the previous period's target.
+    target = format_kpi_value(state.target.value if state.target else None, kpi, locale)
+    against = _judged_against(state)
+    if against is not None:
+        judged = format_kpi_value(against.judged, kpi, locale)
+        if judged != target:
+            previous = state.basis is Basis.PREVIOUS
+            key = Text.STATUS_TARGET_PREVIOUS if previous else Text.STATUS_TARGET_NOW
+            target = _paren(target, t(locale, key, value=judged), locale)
     line = t(
         locale,
         Text.STATUS_LINE,
@@ -344,7 +383,7 @@ def status_message(states: list[KpiState], locale: str, level: Level | None = No
     )
     top: list[Block] = [header(title)]
     if states:
-        top.append(context(t(locale, Text.AS_OF, moment=_moment(states[0].as_of))))
+        top.append(context(as_of_label(states[0].as_of, locale)))
     bottom: list[Block] = [context(t(locale, Text.STATUS_HINT))]
     texts: list[str] = []
     rows: list[int] = []  # the number of KPI lines in each text, to count what is left out
@@ -363,7 +402,8 @@ def status_message(states: list[KpiState], locale: str, level: Level | None = No
     blocks = top + [section(text) for text in texts] + bottom
     if states:
         counts = _level_counts(shown) or t(locale, Text.STATUS_NONE)
-        text = t(locale, Text.STATUS_FALLBACK, moment=_moment(states[0].as_of), counts=counts)
+        as_of = as_of_label(states[0].as_of, locale)
+        text = t(locale, Text.STATUS_FALLBACK, as_of=as_of, counts=counts)
     else:
         text = title
     return Message(text=fallback(text), blocks=blocks)
@@ -461,7 +501,7 @@ def record_confirmation(
             locale,
             Text.RECORD_UPDATED if updated else Text.RECORD_STORED,
             name=kpi_name(kpi, locale),
-            value=format_value(value, kpi.unit, locale),
+            value=format_kpi_value(value, kpi, locale),
             at=_day_or_moment(at),
         )
     )

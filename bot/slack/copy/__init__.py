@@ -7,6 +7,7 @@ Templates are Slack mrkdwn: `*bold*` and backquotes are markup, and they never c
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from bot.slack.copy.en import EN
@@ -63,6 +64,39 @@ _UNITS = {
 def unit_label(unit: Unit, locale: str) -> str:
     """Return the name of a unit, for an axis: 円 or JPY, and so on."""
     return t(locale, _UNITS[unit])
+
+
+class Counted(StrEnum):
+    """What a count counts, which names the word after its number: 人, 回 or 件."""
+
+    PEOPLE = "people"
+    TIMES = "times"
+    ITEMS = "items"
+
+
+# The catalog says that a KPI is a count (`unit: count`), not what it counts; the word is
+# copy, so it is named here by KPI id, and any other count is of items (件).
+_COUNTED = {
+    "cumulative_students": Counted.PEOPLE,
+    "new_customers": Counted.PEOPLE,
+    "content_updates": Counted.TIMES,
+}
+_COUNT_WORDS = {
+    Counted.PEOPLE: (Text.VALUE_PERSON, Text.VALUE_PEOPLE),
+    Counted.TIMES: (Text.VALUE_TIME, Text.VALUE_TIMES),
+    Counted.ITEMS: (Text.VALUE_ITEM, Text.VALUE_ITEMS),
+}
+
+
+def counted(kpi_id: str) -> Counted:
+    """Return what a count KPI counts: people, times, or (by default) items."""
+    return _COUNTED.get(kpi_id, Counted.ITEMS)
+
+
+def count_text(number: str, one: bool, what: Counted, locale: str) -> str:
+    """Write a formatted count with its word: 1,049人 or 1,049 people, 1 person."""
+    singular, plural = _COUNT_WORDS[what]
+    return t(locale, singular if one else plural, n=number)
 
 
 _LEVELS = {

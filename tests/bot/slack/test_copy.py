@@ -9,6 +9,9 @@ import pytest
 from bot.slack.copy import (
     LOCALES,
     MESSAGES,
+    Counted,
+    count_text,
+    counted,
     frequency_label,
     level_emoji,
     level_label,
@@ -87,7 +90,31 @@ def test_locales_are_normalised_like_the_catalogs() -> None:
     assert normalize_locale("JA") == "ja"
     assert normalize_locale("en-US") == "en"
     assert normalize_locale("fr") == "en"
-    assert t("ja-JP", Text.COUNT_ITEMS, n=1234) == "1,234件"
+    assert t("ja-JP", Text.VALUE_ITEMS, n="1,234") == "1,234件"
+
+
+@pytest.mark.parametrize(
+    ("what", "ja", "en_one", "en_many"),
+    [
+        (Counted.PEOPLE, "{n}人", "{n} person", "{n} people"),
+        (Counted.TIMES, "{n}回", "{n} time", "{n} times"),
+        (Counted.ITEMS, "{n}件", "{n}", "{n}"),
+    ],
+)
+def test_counts_have_their_word_in_both_locales_and_english_has_a_singular(
+    what: Counted, ja: str, en_one: str, en_many: str
+) -> None:
+    assert count_text("1", True, what, "ja") == ja.format(n="1")
+    assert count_text("1,049", False, what, "ja") == ja.format(n="1,049")
+    assert count_text("1", True, what, "en") == en_one.format(n="1")
+    assert count_text("1,049", False, what, "en") == en_many.format(n="1,049")
+
+
+def test_the_catalogs_counts_of_people_and_of_releases_are_named() -> None:
+    assert counted("cumulative_students") is Counted.PEOPLE
+    assert counted("new_customers") is Counted.PEOPLE
+    assert counted("content_updates") is Counted.TIMES
+    assert counted("a_count_kpibot_does_not_know") is Counted.ITEMS
 
 
 def test_english_messages_have_no_japanese_but_catalog_provided_names(demo: Demo) -> None:

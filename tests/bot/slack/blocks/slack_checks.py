@@ -40,7 +40,7 @@ from bot.slack.blocks.message import Message
 from bot.slack.grammar import MAX_TEXT, Problem
 from kpi_engine.catalog import Catalog, KpiDefinition, Localized, load_catalog
 from kpi_engine.dashboard import Dashboard
-from kpi_engine.evaluate import KpiState
+from kpi_engine.evaluate import Basis, KpiState, TargetInForce
 from kpi_engine.formulas import measured_kpis
 from kpi_engine.levels import Level
 from storage.db import open_database
@@ -213,10 +213,19 @@ def own_text(text: str, provided: list[str]) -> str:
     return text
 
 
+def in_force(kpi: KpiDefinition, index: int, judged: float | None = None) -> TargetInForce:
+    """The catalog's `index`th target of a KPI as the engine hands it over, judged against
+    `judged` (default: its value)."""
+    target = kpi.targets[index]
+    figure = target.value if judged is None else judged
+    return TargetInForce(target.value, target.due, target.phase, figure, target.label)
+
+
 def edge_states(demo: Demo) -> dict[str, KpiState]:
     """Hand-made states for what the demo does not show, named by what they exercise."""
     nps, csat = demo.state("nps"), demo.state("csat")
     nothing = [replace(period, value=None, n=0) for period in nps.history]
+    phase2 = in_force(nps.kpi, 1)
     at_most_50 = next(rule for rule in demo.catalog.rules if rule.id == "nps_at_most_50")
     hostile = nps.kpi.model_copy(
         update={
@@ -231,6 +240,18 @@ def edge_states(demo: Demo) -> dict[str, KpiState]:
             previous=nothing[-2],
             last_year=replace(nps.last_year, value=None, n=0),
             history=nothing,
+            # The target in force stays whatever the data.
+            attainment=None,
+            level=Level.NO_DATA,
+            basis=None,
+            rule=None,
+        ),
+        "no_target_yet": replace(
+            nps,
+            current=replace(nothing[-1], target=None),
+            previous=replace(nothing[-2], target=None),
+            last_year=replace(nps.last_year, value=None, n=0, target=None),
+            history=nothing,
             target=None,
             attainment=None,
             level=Level.NO_DATA,
@@ -241,7 +262,6 @@ def edge_states(demo: Demo) -> dict[str, KpiState]:
             csat,
             current=replace(csat.current, value=4.2, n=3),
             previous=replace(csat.previous, value=None, n=0),
-            target=None,
             attainment=None,
             level=Level.INSUFFICIENT_DATA,
             basis=None,
@@ -255,6 +275,14 @@ def edge_states(demo: Demo) -> dict[str, KpiState]:
             rule=at_most_50,
         ),
         "hostile_name": replace(nps, kpi=hostile),
+        # A new phase's first days: judged on the last period of the phase before.
+        "judged_on_the_previous_phase": replace(
+            nps,
+            current=replace(nps.current, value=80.0, n=4),
+            previous=replace(nps.previous, target=phase2),
+            attainment=nps.previous.value / phase2.judged * 100 if nps.previous.value else None,
+            basis=Basis.PREVIOUS,
+        ),
     }
 
 

@@ -44,7 +44,7 @@ def test_home_is_a_valid_home_view_within_a_hundred_blocks(demo: Demo, locale: s
 def test_home_shows_the_documents_realtime_dashboard(demo: Demo) -> None:
     board = demo.board
     text = all_text(check_home(home_view(board, demo.states, "ja", frozenset())))
-    assert "2026-11-24 00:00 時点" in text
+    assert "2026-11-23 終了時点" in text  # the demo is evaluated at the end of its last day
     assert f"*売上*\n¥{board.revenue_today:,.0f}\n決済 {board.payments_today:,}件" in text
     assert f"*受講開始*\n{board.enrollments_today:,}件" in text
     assert f"*新規顧客*\n{board.new_customers_today:,}人" in text
@@ -57,6 +57,16 @@ def test_home_shows_the_documents_realtime_dashboard(demo: Demo) -> None:
     completion = demo.state("completion_rate").current.value
     assert completion is not None
     assert f"*完走率*\n{completion:.1f} %" in text
+
+
+def test_home_counts_say_what_they_count_in_english_too(demo: Demo) -> None:
+    board = replace(demo.board, new_customers_today=1, active_students=1014, open_tickets=3)
+    text = all_text(check_home(home_view(board, demo.states, "en", frozenset())))
+    assert "as of the end of 2026-11-23" in text
+    assert "*New customers*\n1 person" in text
+    assert "*Active students*\n1,014 people" in text
+    assert "*Open tickets*\n3" in text  # the label names what is counted
+    assert "🟢 *Cumulative students*: 1,049 people / target 1,500 people" in text
 
 
 def test_an_open_downtime_is_shown_with_its_start(demo: Demo) -> None:

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.slack.blocks.formatting import format_change
 from bot.slack.blocks.ids import ActionId
 from bot.slack.blocks.kpi import (
-    change,
     error_message,
     help_message,
     invite_bot_message,
@@ -45,6 +45,7 @@ from tests.bot.slack.blocks.slack_checks import (
     check_message,
     edge_states,
     every_message,
+    in_force,
     load_demo,
 )
 
@@ -88,13 +89,16 @@ def test_the_nps_answer_has_every_figure_the_issue_asks_for(demo: Demo) -> None:
     }
     assert "🟢 *順調*" in text
     assert "73.3 pt（n=101）" in text  # the value this period, with its sample size
-    assert "75.0 pt" in text and "Phase 3 2027年6月末目標" in text and "期限 2027-06-30" in text
+    # The label names the due month: the due date is not said a second time.
+    assert "*目標*\n75.0 pt\nPhase 3 2027年6月末目標\n" in text and "期限" not in text
     assert "97.7 %" in text
     assert "*前期*\n2026-10-01〜2026-10-31\n73.9 pt（n=111）\n前期比 -0.6 pt" in text
-    assert "*前年同期*\n2025-11-01〜2025-11-30\n71.4 pt（n=35）\n前年同期比 +1.8 pt" in text
+    # 73.3 - 71.4 as shown, not the +1.8 of the unrounded values.
+    assert "*前年同期*\n2025-11-01〜2025-11-30\n71.4 pt（n=35）\n前年同期比 +1.9 pt" in text
     assert f"`{sparkline([period.value for period in state.history])}`" in text
     assert "測定方法: 「推奨度」0-10点での9-10点率 - 0-6点率" in text
     assert "更新頻度: 月次" in text
+    assert "2026-11-23 終了時点" in text
     assert "期末見込み" not in text  # NPS is no period total
     assert payload["text"] == (
         "🟢 ネットプロモータースコア（NPS）: 73.3 pt（目標 75.0 pt、達成率 97.7 %）順調"
@@ -130,11 +134,242 @@ def test_no_data_and_insufficient_data_say_so_plainly(demo: Demo) -> None:
     edges = edge_states(demo)
     no_data = all_text(check_message(kpi_message(edges["no_data"], "ja")))
     assert "⚪ *データなし*\nこの期間のデータはまだありません。" in no_data
-    assert "目標は設定されていません" in no_data
     assert "`············`" in no_data
+    no_target = all_text(check_message(kpi_message(edges["no_target_yet"], "ja")))
+    assert "*目標*\n目標は設定されていません" in no_target
     insufficient = all_text(check_message(kpi_message(edges["insufficient_data"], "en")))
     assert "⚪ *insufficient data*" in insufficient
     assert "Too few samples to judge (n=3, at least 5 needed)." in insufficient
+
+
+def hand_state(
+    kpi_id: str,
+    *,
+    current: PeriodValue,
+    previous: PeriodValue,
+    target: TargetInForce | None,
+    attainment: float | None,
+    level: Level,
+    basis: Basis | None,
+    as_of: datetime = AS_OF,
+) -> KpiState:
+    """A state as the engine hands it over, of the figures a test names."""
+    return KpiState(
+        kpi=CATALOG.get(kpi_id),
+        as_of=as_of,
+        current=current,
+        previous=previous,
+        last_year=PeriodValue(date(2025, 11, 1), date(2025, 11, 30), None, None),
+        history=[previous, current],
+        target=target,
+        attainment=attainment,
+        level=level,
+        basis=basis,
+        rule=None,
+        projection=None,
+    )
+
+
+def target_field(payload: dict[str, Any]) -> str:
+    """Return the text of a KPI answer's target field."""
+    fields = [field["text"] for block in blocks_of(payload) for field in block.get("fields", [])]
+    return next(field for field in fields if field.startswith(("*目標*", "*Target*")))
+
+
+def status_text(state: KpiState, locale: str) -> str:
+    return all_text(check_message(status_message([state], locale)))
+
+
+NOVEMBER = (date(2026, 11, 1), date(2026, 11, 23))
+OCTOBER = (date(2026, 10, 1), date(2026, 10, 31))
+
+
+def test_on_a_new_phases_first_day_the_answer_names_the_target_june_was_judged_against() -> None:
+    # 2026-07-01: Phase 3's 75 is in force; July has too few answers, so the level is
+    # June's, judged against Phase 2's 70: 72.5 / 70 = 103.6 %.
+    nps = CATALOG.get("nps")
+    phase2, phase3 = in_force(nps, 1), in_force(nps, 2)
+    state = hand_state(
+        "nps",
+        as_of=datetime(2026, 7, 1, 9, 30, tzinfo=TOKYO),
+        current=PeriodValue(date(2026, 7, 1), date(2026, 7, 1), 80.0, 3, target=phase3),
+        previous=PeriodValue(date(2026, 6, 1), date(2026, 6, 30), 72.5, 120, target=phase2),
+        target=phase3,
+        attainment=72.5 / 70 * 100,
+        level=Level.GREEN,
+        basis=Basis.PREVIOUS,
+    )
+    ja = check_message(kpi_message(state, "ja"))
+    assert target_field(ja) == (
+        "*目標*\n75.0 pt\nPhase 3 2027年6月末目標\n前期は Phase 2 12月末目標（70.0 pt）に対して判定"
+    )
+    assert "*達成率*\n103.6 %" in all_text(ja)
+    assert "2026-07-01 09:30 時点" in all_text(ja)
+    en = check_message(kpi_message(state, "en"))
+    assert target_field(en) == (
+        "*Target*\n75.0 pt\nPhase 3 end-of-June 2027 target\n"
+        "previous period judged against Phase 2 end-of-December 2025 target (70.0 pt)"
+    )
+    assert (
+        "🟢 *ネットプロモータースコア（NPS）*: 72.5 pt（前期の値） / "
+        "目標 75.0 pt（前期 70.0 pt）、達成率 103.6 %（順調）"
+    ) in status_text(state, "ja")
+    assert (
+        "🟢 *Net Promoter Score (NPS)*: 72.5 pt (previous period) / "
+        "target 75.0 pt (previous period 70.0 pt), attainment 103.6 % (on track)"
+    ) in status_text(state, "en")
+
+
+def test_judged_on_the_previous_period_of_the_same_target_shows_that_periods_own_figure() -> None:
+    # On the straight line, October ended at 981.2 and November stands at 1,014.4: the
+    # level is October's, so October's figure is the one beside the target.
+    students = CATALOG.get("cumulative_students")
+    now, october = in_force(students, 2, 1014.4), in_force(students, 2, 981.2)
+    state = hand_state(
+        "cumulative_students",
+        current=PeriodValue(date.min, NOVEMBER[1], None, None, target=now),
+        previous=PeriodValue(date.min, OCTOBER[1], 990.0, None, target=october),
+        target=now,
+        attainment=990 / 981.2 * 100,
+        level=Level.GREEN,
+        basis=Basis.PREVIOUS,
+    )
+    assert target_field(check_message(kpi_message(state, "ja"))) == (
+        "*目標*\n1,500人\nPhase 3 2027年6月末目標\n前期の判定基準 981人"
+    )
+    assert target_field(check_message(kpi_message(state, "en"))) == (
+        "*Target*\n1,500 people\nPhase 3 end-of-June 2027 target\n"
+        "previous period judged against 981 people"
+    )
+    assert "目標 1,500人（前期 981人）、達成率 100.9 %" in status_text(state, "ja")
+    assert "target 1,500 people (previous period 981 people)" in status_text(state, "en")
+
+
+def test_the_target_in_force_is_shown_when_no_period_has_data() -> None:
+    nps = CATALOG.get("nps")
+    phase3 = in_force(nps, 2)
+    state = hand_state(
+        "nps",
+        current=PeriodValue(*NOVEMBER, None, 0, target=phase3),
+        previous=PeriodValue(*OCTOBER, None, 0, target=phase3),
+        target=phase3,
+        attainment=None,
+        level=Level.NO_DATA,
+        basis=None,
+    )
+    ja = check_message(kpi_message(state, "ja"))
+    assert target_field(ja) == "*目標*\n75.0 pt\nPhase 3 2027年6月末目標"
+    assert "目標は設定されていません" not in all_text(ja)
+    assert ja["text"] == (
+        "⚪ ネットプロモータースコア（NPS）: -（目標 75.0 pt、達成率 -）データなし"
+    )
+    en = check_message(kpi_message(state, "en"))
+    assert target_field(en) == "*Target*\n75.0 pt\nPhase 3 end-of-June 2027 target"
+    assert "⚪ *ネットプロモータースコア（NPS）*: - / 目標 75.0 pt、達成率 -（データなし）" in (
+        status_text(state, "ja")
+    )
+    assert "⚪ *Net Promoter Score (NPS)*: - / target 75.0 pt, attainment - (no data)" in (
+        status_text(state, "en")
+    )
+
+
+def test_a_count_of_people_is_whole_even_on_the_straight_line() -> None:
+    # 1,049 people against the straight line's 1,014.4 to date: 103.4 %.
+    students = CATALOG.get("cumulative_students")
+    target = in_force(students, 2, 1014.4)
+    state = hand_state(
+        "cumulative_students",
+        current=PeriodValue(date.min, NOVEMBER[1], 1049.0, None, target=target),
+        previous=PeriodValue(date.min, OCTOBER[1], 981.0, None, target=in_force(students, 2)),
+        target=target,
+        attainment=1049 / 1014.4 * 100,
+        level=Level.GREEN,
+        basis=Basis.CURRENT,
+    )
+    assert (
+        "🟢 *累計受講生数*: 1,049人 / 目標 1,500人（現時点 1,014人）、達成率 103.4 %（順調）"
+    ) in status_text(state, "ja")
+    assert (
+        "🟢 *Cumulative students*: 1,049 people / target 1,500 people (now 1,014 people),"
+        " attainment 103.4 % (on track)"
+    ) in status_text(state, "en")
+    ja = check_message(kpi_message(state, "ja"))
+    assert target_field(ja).endswith("\n現時点の判定基準 1,014人")
+    assert "*前期*\n〜2026-10-31\n981人\n前期比 +68人（+6.9 %）" in all_text(ja)
+    en = check_message(kpi_message(state, "en"))
+    assert target_field(en).endswith("\njudged against 1,014 people to date")
+
+
+@pytest.mark.parametrize(
+    ("kpi_id", "now", "then", "ja", "en"),
+    [
+        # Unrounded, 73.64 - 73.87 is -0.23: shown as -0.2 beside 73.9 and 73.6, it did not add up.
+        ("nps", 73.64, 73.87, "73.9 pt（n=111）\n前期比 -0.3 pt", "Current vs previous: -0.3 pt"),
+        # 6.54 - 4.46 is 2.08, but 6.5 - 4.5 on screen is 2.0.
+        ("team_productivity", 6.54, 4.46, "4.5 %\n前期比 +2.0 pt", "Current vs previous: +2.0 pt"),
+    ],
+)
+def test_a_change_beside_two_rounded_values_is_their_difference_as_shown(
+    kpi_id: str, now: float, then: float, ja: str, en: str
+) -> None:
+    target = in_force(CATALOG.get(kpi_id), 0)
+    state = hand_state(
+        kpi_id,
+        current=PeriodValue(*NOVEMBER, now, 101, target=target),
+        previous=PeriodValue(*OCTOBER, then, 111, target=target),
+        target=target,
+        attainment=now / target.value * 100,
+        level=Level.GREEN,
+        basis=Basis.CURRENT,
+    )
+    assert ja in all_text(check_message(kpi_message(state, "ja")))
+    assert en in all_text(check_message(kpi_message(state, "en")))
+
+
+@pytest.mark.parametrize(
+    ("target", "ja", "en"),
+    [
+        # The label names the due month: no "期限 2027-06-30" after it.
+        (
+            in_force(CATALOG.get("nps"), 2),
+            "Phase 3 2027年6月末目標",
+            "Phase 3 end-of-June 2027 target",
+        ),
+        # No due date, and the label says so: no "期限なし" after it.
+        (in_force(CATALOG.get("csat"), 0), "目標（期限なし）", "Standing goal"),
+        # The label says "in three years", not when: the date follows.
+        (
+            in_force(CATALOG.get("market_share"), 0),
+            "3年後目標、期限 2028-01-05",
+            "3-year goal, due 2028-01-05",
+        ),
+        (
+            TargetInForce(75.0, date(2027, 6, 30), "phase3", 75.0),
+            "phase3、期限 2027-06-30",
+            "phase3, due 2027-06-30",
+        ),
+        (
+            TargetInForce(75.0, None, None, 75.0),
+            "長期目標、期限なし",
+            "Long-term goal, no due date",
+        ),
+    ],
+)
+def test_a_target_is_named_once_with_its_due_date_unless_its_label_says_it(
+    target: TargetInForce, ja: str, en: str
+) -> None:
+    state = hand_state(
+        "nps",
+        current=PeriodValue(*NOVEMBER, 73.3, 101, target=target),
+        previous=PeriodValue(*OCTOBER, 73.9, 111, target=target),
+        target=target,
+        attainment=73.3 / 75 * 100,
+        level=Level.GREEN,
+        basis=Basis.CURRENT,
+    )
+    # The field is the label, the value, then the name: nothing judged differs here.
+    assert target_field(check_message(kpi_message(state, "ja"))).split("\n")[2:] == [ja]
+    assert target_field(check_message(kpi_message(state, "en"))).split("\n")[2:] == [en]
 
 
 def test_a_fired_rule_is_shown_in_the_kpis_locale(demo: Demo) -> None:
@@ -165,7 +400,7 @@ def test_status_groups_every_kpi_by_tier_in_document_order(demo: Demo) -> None:
         "🟠 *月次経常収益（MRR）*: ¥4,737,620 / 目標 ¥8,000,000（現時点 ¥6,133,333）、"
         "達成率 77.2 %（警戒）" in text
     )
-    assert payload["text"] == "KPIステータス（2026-11-24 00:00 時点）: 🔴 5 🟠 1 🟡 3 🟢 13"
+    assert payload["text"] == "KPIステータス（2026-11-23 終了時点）: 🔴 5 🟠 1 🟡 3 🟢 13"
 
 
 def test_status_filtered_by_level_shows_only_that_level(demo: Demo) -> None:
@@ -401,7 +636,7 @@ def test_sparkline_draws_the_values_between_their_minimum_and_maximum(
 def test_changes_are_signed_differences_in_the_unit(
     now: float | None, then: float | None, unit: Unit, expected: str
 ) -> None:
-    assert change(now, then, unit, "en") == expected
+    assert format_change(now, then, unit, "en") == expected
 
 
 def test_truncate_never_splits_an_entity_or_a_mention() -> None:
@@ -418,6 +653,25 @@ _NUMBERS = st.one_of(
     st.floats(allow_nan=False),
 )
 _DAYS = st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1))
+_FINITE = st.floats(allow_nan=False, allow_infinity=False)
+_TARGETS = st.one_of(
+    st.none(),
+    st.builds(
+        TargetInForce,
+        value=_FINITE,
+        due=st.one_of(st.none(), _DAYS),
+        phase=st.one_of(st.none(), st.text(max_size=50)),
+        judged=_FINITE,
+        label=st.one_of(
+            st.none(),
+            st.builds(
+                Localized,
+                ja=st.text(min_size=1, max_size=200).filter(str.strip),
+                en=st.text(min_size=1, max_size=200).filter(str.strip),
+            ),
+        ),
+    ),
+)
 
 
 @st.composite
@@ -426,7 +680,7 @@ def _periods(draw: st.DrawFn) -> PeriodValue:
     end = max(start, draw(_DAYS))
     n = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=10**12)))
     level = draw(st.sampled_from(list(Level)))
-    return PeriodValue(start, end, draw(_NUMBERS), n, level)
+    return PeriodValue(start, end, draw(_NUMBERS), n, level, draw(_TARGETS))
 
 
 @st.composite
@@ -436,19 +690,7 @@ def _states(draw: st.DrawFn) -> KpiState:
         # A catalog name has visible text (Localized strips and refuses blank names).
         name = draw(st.text(min_size=1, max_size=400).filter(lambda text: text.strip()))
         kpi = kpi.model_copy(update={"name": Localized(ja=name, en=name)})
-    finite = st.floats(allow_nan=False, allow_infinity=False)
-    target = draw(
-        st.one_of(
-            st.none(),
-            st.builds(
-                TargetInForce,
-                value=finite,
-                due=st.one_of(st.none(), _DAYS),
-                phase=st.one_of(st.none(), st.text(max_size=50)),
-                judged=finite,
-            ),
-        )
-    )
+    target = draw(_TARGETS)
     return KpiState(
         kpi=kpi,
         as_of=AS_OF + timedelta(days=draw(st.integers(-5000, 5000))),

@@ -223,7 +223,7 @@ def test_kpi_nps_answers_in_the_ack_with_the_kpi_detail(
     assert "ネットプロモータースコア（NPS）" in text
     assert "73.1 pt" in text  # the demo data's value for November 2026
     assert "75.0 pt" in text  # Phase 3's target
-    assert "2027-06-30" in text
+    assert "Phase 3 2027年6月末目標" in text  # its due date, said once, by its label
     assert "97.4 %" in text
     assert "🟢" in text and "順調" in text
     assert "n=26" in text
