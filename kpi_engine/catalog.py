@@ -48,7 +48,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from kpi_engine.levels import Direction, Judge, Level, RuleCondition
-from kpi_engine.periods import PeriodKind
+from kpi_engine.periods import PeriodKind, shortest_days
 
 __all__ = [
     "AlertRule",
@@ -78,6 +78,9 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
 _ALERT_LEVELS = (Level.YELLOW, Level.ORANGE, Level.RED)
+# Whole days of a pro-rated KPI's period in progress that must have passed before it is
+# judged on its pace, when the KPI sets no `min_elapsed_days` of its own.
+DEFAULT_MIN_ELAPSED_DAYS = {PeriodKind.WEEK: 1, PeriodKind.MONTH: 7, PeriodKind.QUARTER: 21}
 _IGNORED_IN_NAMES = re.compile(r"[\s_\-]+")
 
 
@@ -217,6 +220,9 @@ class KpiDefinition(_Model):
     method: Localized
     calculation: Localized
     min_sample: int = Field(default=0, ge=0, strict=True)
+    # Whole days of the period in progress that must have passed before it is judged; see
+    # `elapsed_days_to_judge` for the defaults.
+    min_elapsed_days: int | None = Field(default=None, ge=0, strict=True)
     owner: str = ""
     judge: Judge
     targets: list[Target] = Field(default_factory=list)
@@ -250,6 +256,29 @@ class KpiDefinition(_Model):
         if problems:
             raise ValueError("; ".join(problems))
         return targets
+
+    @field_validator("min_elapsed_days")
+    @classmethod
+    def _passes_within_a_period(cls, days: int | None, info: ValidationInfo) -> int | None:
+        period = info.data.get("period")
+        fewest = shortest_days(period) if isinstance(period, PeriodKind) else None
+        if days is not None and fewest is not None and days > fewest:
+            raise ValueError(
+                f"{days} days are more than the shortest {period} has ({fewest}):"
+                " such a period would never be judged while in progress"
+            )
+        return days
+
+    @property
+    def elapsed_days_to_judge(self) -> int:
+        """Return how many whole days of the period in progress must have passed at the as-of
+        moment before it is judged: `min_elapsed_days`, else for a pro-rated KPI 1 of a week,
+        7 of a month and 21 of a quarter, and 0 for the others."""
+        if self.min_elapsed_days is not None:
+            return self.min_elapsed_days
+        if self.judge is Judge.PRORATED:
+            return DEFAULT_MIN_ELAPSED_DAYS.get(self.period, 0)
+        return 0
 
 
 class Catalog(_Model):

@@ -11,11 +11,11 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from kpi_engine.catalog import AlertRule, Catalog, KpiDefinition, Localized
-from kpi_engine.formulas import Reading, Window, formula_for, window
+from kpi_engine.formulas import FLOW_FACTS, Reading, Window, formula_for, local_midnight, window
 from kpi_engine.levels import Judge, Level, attainment, band, most_severe
 from kpi_engine.periods import ONE_DAY, Span, elapsed_share, history, same_period_last_year
 from kpi_engine.rules import fired_rules
-from kpi_engine.source import KpiSource
+from kpi_engine.source import Fact, KpiSource
 from kpi_engine.targets import judged_target, target_in_force
 
 HISTORY_PERIODS = 12
@@ -89,10 +89,6 @@ class _Verdict:
     rule: AlertRule | None = None
 
 
-def _sufficient(kpi: KpiDefinition, reading: Reading) -> bool:
-    return reading.value is not None and (reading.n is None or reading.n >= kpi.min_sample)
-
-
 @dataclass(frozen=True)
 class _Period:
     """A period read: its window, its reading and the target in force over it."""
@@ -100,6 +96,17 @@ class _Period:
     window: Window
     reading: Reading
     target: TargetInForce | None
+
+
+def _judgeable(kpi: KpiDefinition, period: _Period) -> bool:
+    """Whether a period can be judged: it has a value from a large enough sample, and at least
+    `elapsed_days_to_judge` whole days of it have passed at the as-of moment (always so for
+    a complete period), so that 00:05 on the 1st does not judge a month on five minutes."""
+    reading, w = period.reading, period.window
+    if reading.value is None or (reading.n is not None and reading.n < kpi.min_sample):
+        return False
+    judged_from = w.span.start + timedelta(days=kpi.elapsed_days_to_judge)
+    return w.as_of >= local_midnight(judged_from, w.zone)
 
 
 def _verdict(kpi: KpiDefinition, rules: list[AlertRule], period: _Period, basis: Basis) -> _Verdict:
@@ -121,7 +128,7 @@ def _verdict(kpi: KpiDefinition, rules: list[AlertRule], period: _Period, basis:
 def _period_value(kpi: KpiDefinition, rules: list[AlertRule], period: _Period) -> PeriodValue:
     """A period as the state shows it, with its own level and target."""
     reading = period.reading
-    if _sufficient(kpi, reading):
+    if _judgeable(kpi, period):
         level = _verdict(kpi, rules, period, Basis.CURRENT).level
     else:
         level = Level.NO_DATA if reading.value is None else Level.INSUFFICIENT_DATA
@@ -138,10 +145,28 @@ class _Evaluator:
         self.zone = zone
         self.as_of_day = (as_of - timedelta(microseconds=1)).astimezone(zone).date()
         self.start_values: dict[tuple[str, date], float | None] = {}
+        self.first_days: dict[Fact, date | None] = {}
 
     def read(self, kpi: KpiDefinition, span: Span) -> _Period:
         w = window(span, self.as_of, self.zone)
-        return _Period(w, formula_for(kpi.id)(self.source, w, kpi), self.in_force(kpi, w))
+        return _Period(w, self.reading(kpi, w), self.in_force(kpi, w))
+
+    def reading(self, kpi: KpiDefinition, w: Window) -> Reading:
+        """The KPI's formula over a window; a flow total without events is 0 in a period
+        starting on or after the day its data begins (its first event), no data before."""
+        reading = formula_for(kpi.id)(self.source, w, kpi)
+        fact = FLOW_FACTS.get(kpi.id)
+        if reading.value is None and fact is not None:
+            begins = self.first_day(fact)
+            if begins is not None and begins <= w.span.start:
+                return Reading(0.0, 0)
+        return reading
+
+    def first_day(self, fact: Fact) -> date | None:
+        """The day a fact's data begins, asked once per evaluator."""
+        if fact not in self.first_days:
+            self.first_days[fact] = self.source.first_day(fact)
+        return self.first_days[fact]
 
     def in_force(self, kpi: KpiDefinition, w: Window) -> TargetInForce | None:
         """The target in force on the window's last day, with the figure to judge it by."""
@@ -164,16 +189,16 @@ class _Evaluator:
         day_before = start - ONE_DAY
         span = history(kpi.period, day_before, 1)[0]
         w = window(span, datetime.combine(start, datetime.min.time(), tzinfo=self.zone), self.zone)
-        return formula_for(kpi.id)(self.source, w, kpi).value
+        return self.reading(kpi, w).value
 
     def evaluate(self, kpi: KpiDefinition, rules: list[AlertRule]) -> KpiState:
         spans = history(kpi.period, self.as_of_day, HISTORY_PERIODS)
         periods = [self.read(kpi, span) for span in spans]
         current, previous = periods[-1], periods[-2]
         last_year = self.read(kpi, same_period_last_year(kpi.period, spans[-1]))
-        if _sufficient(kpi, current.reading):
+        if _judgeable(kpi, current):
             verdict = _verdict(kpi, rules, current, Basis.CURRENT)
-        elif _sufficient(kpi, previous.reading):
+        elif _judgeable(kpi, previous):
             verdict = _verdict(kpi, rules, previous, Basis.PREVIOUS)
         else:
             seen_any = current.reading.value is not None or previous.reading.value is not None

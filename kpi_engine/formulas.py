@@ -272,6 +272,17 @@ FORMULAS: dict[str, Formula] = {
 }
 
 
+# The flow totals, each with the fact whose first event is the day its data begins. A period
+# of a flow total that starts on or after that day and has no event is 0, not "no data"
+# (the evaluator applies this: `kpi_engine.evaluate`); before that day it has no value.
+FLOW_FACTS: dict[str, Fact] = {
+    "new_customers": Fact.NEW_CUSTOMERS,
+    "mrr": Fact.REVENUE,
+    "annual_revenue": Fact.REVENUE,
+    "content_updates": Fact.RELEASES,
+}
+
+
 def formula_for(kpi_id: str) -> Formula:
     """The formula of a KPI; a KPI kpibot does not compute is read from manual measurements."""
     return FORMULAS.get(kpi_id, latest_measurement)

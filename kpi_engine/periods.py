@@ -138,6 +138,18 @@ def history(kind: PeriodKind, day: date, count: int = 12) -> list[Span]:
     return spans[::-1]
 
 
+def shortest_days(kind: PeriodKind) -> int | None:
+    """Return the fewest days a period of `kind` can have; None for cumulative ones."""
+    return {
+        PeriodKind.DAY: 1,
+        PeriodKind.WEEK: 7,
+        PeriodKind.MONTH: 28,
+        PeriodKind.QUARTER: 90,
+        PeriodKind.TRAILING_12M: 365,
+        PeriodKind.CUMULATIVE: None,
+    }[kind]
+
+
 def elapsed_share(span: Span, as_of: date) -> float:
     """Return the share of `span` elapsed by the end of `as_of`, between 0 and 1."""
     elapsed = (as_of - span.start).days + 1

@@ -46,6 +46,10 @@ class KpiSource(Protocol):
         """Sum a daily fact over the local days [start, end)."""
         ...
 
+    def first_day(self, fact: Fact) -> date | None:
+        """The first local day with an event counted by a daily fact; None before any."""
+        ...
+
     def payer_months(self, start: date, end: date) -> int:
         """Sum, over the calendar months starting in [start, end), of distinct paying customers."""
         ...

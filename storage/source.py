@@ -28,6 +28,18 @@ class SqlKpiSource:
         ).one()
         return self._tally(*row)
 
+    def first_day(self, fact: Fact) -> date | None:
+        """The first local day with an event counted by a daily fact; None before any."""
+        # Walks the (fact, day) primary key in order and stops at the first day that counts
+        # something (a filtered fact can keep days of count 0): no scan of the days, let alone
+        # of the events.
+        return self.connection.scalar(
+            select(DailyFact.day)
+            .where(DailyFact.fact == fact.value, DailyFact.count > 0)
+            .order_by(DailyFact.day)
+            .limit(1)
+        )
+
     def payer_months(self, start: date, end: date) -> int:
         """Sum, over the months starting in [start, end), of distinct paying customers."""
         payers = self.connection.scalar(

@@ -6,11 +6,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from hypothesis import HealthCheck, settings
+
 from kpi_engine.catalog import Catalog, load_catalog
 from kpi_engine.evaluate import KpiState
 from storage.db import Database
 from storage.imports.ingest import import_rows
 from storage.imports.readers import RawRow
+from storage.schema import EVENT_MODELS, CustomerRollup, DailyFact, MonthlyPayers
 from storage.snapshot import state_at
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -19,10 +22,23 @@ CATALOG = load_catalog()
 
 Row = dict[str, Any]
 
+# For properties: each example touches the database, so few examples, no deadline, and the
+# tables emptied first (`clear`).
+examples = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
 
 def store(database: Database, *rows: Row) -> None:
     result = import_rows(database, [RawRow(line, row) for line, row in enumerate(rows, start=2)])
     assert result.stored, [str(problem) for problem in result.problems]
+
+
+def clear(database: Database) -> None:
+    """Empty every event table and rollup, for the next example of a property."""
+    with database.write() as connection:
+        for model in (*EVENT_MODELS.values(), CustomerRollup, DailyFact, MonthlyPayers):
+            connection.execute(model.__table__.delete())  # type: ignore[attr-defined]
 
 
 def evaluated(

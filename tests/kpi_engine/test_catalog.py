@@ -9,6 +9,7 @@ from kpi_engine.catalog import (
     Judge,
     KpiDefinition,
     Level,
+    PeriodKind,
     RuleCondition,
     Tier,
     UnknownKpi,
@@ -322,6 +323,40 @@ def test_an_alert_rule_must_raise_an_alerting_level(tmp_path: Path) -> None:
 
     assert problems_of(write(tmp_path, catalog_text(a_kpi("nps"), rules=rules))) == [
         "rules[0]: level must be one of yellow, orange, red, not green"
+    ]
+
+
+def test_flow_totals_are_judged_once_a_week_of_their_month_has_passed(catalog: Catalog) -> None:
+    waiting = {kpi.id: kpi.elapsed_days_to_judge for kpi in catalog.kpis}
+
+    assert {kpi_id: days for kpi_id, days in waiting.items() if days} == {
+        "mrr": 7,
+        "new_customers": 7,
+        "content_updates": 7,
+    }
+
+
+def test_min_elapsed_days_defaults_by_period_for_pro_rated_kpis_only(catalog: Catalog) -> None:
+    prorated = catalog.get("mrr").model_copy(update={"min_elapsed_days": None})
+    kinds = [PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.TRAILING_12M]
+
+    defaults = [prorated.model_copy(update={"period": k}).elapsed_days_to_judge for k in kinds]
+
+    assert defaults == [1, 7, 21, 0]
+    assert catalog.get("nps").elapsed_days_to_judge == 0
+    assert catalog.get("nps").model_copy(update={"min_elapsed_days": 3}).elapsed_days_to_judge == 3
+
+
+def test_min_elapsed_days_must_pass_within_the_shortest_period(tmp_path: Path) -> None:
+    def with_days(kpi_id: str, days: str) -> str:
+        return a_kpi(kpi_id).replace("judge: ratio", f"judge: ratio\n    min_elapsed_days: {days}")
+
+    text = catalog_text(with_days("nps", "29"), with_days("csat", "28"), with_days("x", "-1"))
+
+    assert problems_of(write(tmp_path, text)) == [
+        "kpis[0].min_elapsed_days: 29 days are more than the shortest month has (28):"
+        " such a period would never be judged while in progress (got 29)",
+        "kpis[2].min_elapsed_days: Input should be greater than or equal to 0 (got -1)",
     ]
 
 

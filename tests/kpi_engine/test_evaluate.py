@@ -145,7 +145,7 @@ def test_twelve_months_ending_february_28_after_a_leap_year_start_on_march_1(
     state = evaluated(database, "annual_revenue", datetime(2029, 3, 1, tzinfo=TOKYO))
 
     assert state.current.start == date(2028, 3, 1)
-    assert state.current.value is None
+    assert state.current.value == 0  # the leap day's payment is not in it: nothing was paid
 
 
 def test_growth_at_the_end_of_february_28_in_a_leap_year_compares_all_of_last_february(
@@ -490,7 +490,8 @@ def test_history_holds_twelve_periods_oldest_first_ending_with_the_current_one(
     assert state.history[-1] == state.current
     assert state.history[-2] == state.previous
     assert state.current.end == date(2026, 11, 23)
-    assert [period.value for period in state.history] == [10, *[None] * 5, 20, *[None] * 4, 30]
+    # Revenue data begins on 2025-11-30: every month since has a value, 0 without payments.
+    assert [period.value for period in state.history] == [10, *[0] * 5, 20, *[0] * 4, 30]
     assert state.last_year.value == 1
 
 
@@ -526,21 +527,23 @@ def test_evaluate_all_gives_one_state_per_kpi_in_catalog_order(database: Databas
 
 def test_each_history_period_carries_its_own_level(database: Database) -> None:
     # October: 4,000,000 of the 8,000,000 Phase 3 target = 50 % -> red (and the 80 % rule);
-    # September: 7,600,000 = 95 % -> green; November has no payment yet.
+    # September: 7,600,000 = 95 % -> green; November has no payment yet: 0 against the
+    # pro-rated target -> red. August, before the first payment, has no data.
     store(
         database,
         payment("oct", "2026-10-15 12:00", 4_000_000),
         payment("sep", "2026-09-15 12:00", 7_600_000),
     )
     state = evaluated(database, "mrr")
-    september, october, november = state.history[-3:]
-    assert (september.level, october.level, november.level) == (
+    august, september, october, november = state.history[-4:]
+    assert (august.level, september.level, october.level, november.level) == (
+        Level.NO_DATA,
         Level.GREEN,
         Level.RED,
-        Level.NO_DATA,
+        Level.RED,
     )
     assert state.previous.level is Level.RED
-    assert state.level is Level.RED  # judged on the previous month, as the current has no data
+    assert (state.level, state.basis) == (Level.RED, Basis.CURRENT)
 
 
 def test_each_period_carries_the_target_in_force_on_its_last_day_with_or_without_a_value(
@@ -558,9 +561,10 @@ def test_each_period_carries_the_target_in_force_on_its_last_day_with_or_without
     october, november = state.history[-2:]
     assert october.target is not None and november.target is not None
     assert october.target.judged == 8_000_000  # a complete month: the whole target
-    assert november.value is None
+    assert state.history[0].value is None  # before the first payment
+    assert state.history[0].target is not None
+    assert state.history[0].target.value == 5_000_000
     assert november.target.judged == pytest.approx(8_000_000 * 23 / 30)  # to the as-of day
     assert october.target.label is not None
     assert october.target.label.en == "Phase 3 end-of-June 2027 target"
-    assert state.basis is Basis.PREVIOUS
-    assert state.target == november.target  # the target in force, whatever the basis
+    assert state.target == november.target

@@ -13,17 +13,13 @@ from storage.imports.readers import RawRow
 from storage.source import SqlKpiSource
 
 TOKYO = ZoneInfo("Asia/Tokyo")
-KPIS = ["brand_search_rank", "market_share", "team_productivity"]
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
 
 
 def store(database: Database, *rows: dict[str, Any]) -> None:
-    result = import_rows(
-        database,
-        [RawRow(line, row) for line, row in enumerate(rows, start=2)],
-        known_kpis=KPIS,
-    )
+    # Which KPIs a measurement may name is the import's business (tests/storage/imports).
+    result = import_rows(database, [RawRow(line, row) for line, row in enumerate(rows, start=2)])
     assert result.stored, [str(problem) for problem in result.problems]
 
 
@@ -83,6 +79,25 @@ def test_an_empty_database_answers_zero_everywhere(database: Database) -> None:
         assert source.ticket_answers(start, end, 24 * HOUR, end) == Tally(0, 0)
         assert source.downtime(start, end) == timedelta(0)
         assert source.latest_measurement("brand_search_rank", start, end) is None
+        assert source.first_day(Fact.REVENUE) is None
+
+
+def test_first_day_is_the_local_day_of_a_facts_first_event(database: Database) -> None:
+    store(
+        database,
+        payment("p1", "2026-09-30T15:30:00Z", "c1"),  # 2026-10-01 00:30 in Tokyo
+        payment("p2", "2026-11-05", "c1"),
+        {"type": "enrollment", "id": "e1", "at": "2026-10-03", "customer": "a", "channel": "ad"},
+        {"type": "enrollment", "id": "e2", "at": "2026-10-07", "customer": "b",
+         "channel": "referral"},
+    )  # fmt: skip
+    with database.read() as connection:
+        source = SqlKpiSource(connection)
+        assert source.first_day(Fact.REVENUE) == date(2026, 10, 1)
+        assert source.first_day(Fact.NEW_CUSTOMERS) == date(2026, 10, 3)
+        # The 3rd's new customer came by ad: the first referral is on the 7th.
+        assert source.first_day(Fact.NEW_REFERRALS) == date(2026, 10, 7)
+        assert source.first_day(Fact.RELEASES) is None
 
 
 def test_nps_totals_promoters_minus_detractors(database: Database) -> None:
