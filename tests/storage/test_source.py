@@ -298,21 +298,22 @@ def test_an_outage_open_since_before_the_range_covers_all_of_it(database: Databa
 
 
 def test_latest_measurement_is_the_latest_of_that_kpi_in_range(database: Database) -> None:
+    # Long past: a measurement is what was measured, never a date still to come.
     store(
         database,
-        measurement("m1", "brand_search_rank", "2026-11-05", 5),
-        measurement("m2", "brand_search_rank", "2026-11-20", 4),
-        measurement("m3", "brand_search_rank", "2026-12-01", 3),
-        measurement("m4", "market_share", "2026-11-25", 9),
-        measurement("m5", "brand_search_rank", "2026-10-31 23:59", 7),
+        measurement("m1", "brand_search_rank", "2025-10-05", 5),
+        measurement("m2", "brand_search_rank", "2025-10-20", 4),
+        measurement("m3", "brand_search_rank", "2025-11-01", 3),
+        measurement("m4", "market_share", "2025-10-25", 9),
+        measurement("m5", "brand_search_rank", "2025-09-30 23:59", 7),
     )
-    start, end = at(2026, 11, 1), at(2026, 12, 1)
+    start, end = at(2025, 10, 1), at(2025, 11, 1)
     with database.read() as connection:
         source = SqlKpiSource(connection)
         assert source.latest_measurement("brand_search_rank", start, end) == 4.0
         assert source.latest_measurement("market_share", start, end) == 9.0
         assert source.latest_measurement("team_productivity", start, end) is None
         assert (
-            source.latest_measurement("brand_search_rank", at(2026, 11, 6), at(2026, 11, 20))
+            source.latest_measurement("brand_search_rank", at(2025, 10, 6), at(2025, 10, 20))
             is None
         )
