@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -189,6 +190,45 @@ class Restriction(_Model):
     users: list[Text] = Field(default_factory=list)
 
 
+class ValueRule(_Model):
+    """What a manually recorded value of a measured KPI may be; bounds are inclusive except
+    `above`. A rank is a whole number from 1, a share a percentage from 0 to 100."""
+
+    minimum: float | None = None
+    maximum: float | None = None
+    above: float | None = None
+    whole: bool = False
+
+    def allows(self, value: float) -> bool:
+        """Whether a value is one this KPI can take."""
+        return (
+            math.isfinite(value)
+            and (self.minimum is None or value >= self.minimum)
+            and (self.maximum is None or value <= self.maximum)
+            and (self.above is None or value > self.above)
+            and (not self.whole or value.is_integer())
+        )
+
+    def describe(self) -> str:
+        """The rule in words (English), for error messages: "a whole number from 1 to 1,000"."""
+        kind = "a whole number" if self.whole else "a number"
+        bounds = []
+        if self.above is not None:
+            bounds.append(f"above {plain_number(self.above)}")
+        if self.minimum is not None and self.maximum is not None:
+            bounds.append(f"from {plain_number(self.minimum)} to {plain_number(self.maximum)}")
+        elif self.minimum is not None:
+            bounds.append(f"of at least {plain_number(self.minimum)}")
+        elif self.maximum is not None:
+            bounds.append(f"of at most {plain_number(self.maximum)}")
+        return " ".join([kind, " and ".join(bounds).replace("and of ", "and ")]).strip()
+
+
+def plain_number(value: float) -> str:
+    """A bound as a person writes it: 1,000,000 rather than 1e+06, 0.5 rather than 0.500000."""
+    return f"{value:,.0f}" if value.is_integer() else f"{value:,}"
+
+
 class AlertRule(_Model):
     """One of the document's automatic alerts: raise `level` when `condition` holds."""
 
@@ -228,6 +268,9 @@ class KpiDefinition(_Model):
     targets: list[Target] = Field(default_factory=list)
     settings: dict[str, int | float | str] = Field(default_factory=dict)
     restricted: Restriction | None = None
+    # For a KPI recorded by hand (`kpibot record`, `/kpi record`, measurement imports): the
+    # values it may take. Every measured KPI declares one (`formulas.measured_kpis`).
+    measured_value: ValueRule | None = None
 
     # Field validators rather than one model validator: they still run, and report, when
     # another field of the same KPI is broken.

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from kpi_engine.catalog import Catalog, KpiDefinition
+from kpi_engine.catalog import Catalog, CatalogError, KpiDefinition, ValueRule
 from kpi_engine.periods import ONE_DAY, Span, add_months, month_start
 from kpi_engine.retention import RETENTION_MONTHS
 from kpi_engine.source import Fact, KpiSource, Tally
@@ -293,6 +293,13 @@ def is_measured(kpi_id: str) -> bool:
     return formula_for(kpi_id) in (latest_measurement, team_productivity)
 
 
-def measured_kpis(catalog: Catalog) -> list[str]:
-    """The ids of the KPIs measured outside kpibot, which `record` and imports may set."""
-    return [kpi.id for kpi in catalog.kpis if is_measured(kpi.id)]
+def measured_kpis(catalog: Catalog) -> dict[str, ValueRule]:
+    """The KPIs measured outside kpibot, which `record` and imports may set, with the values
+    each may take; a measured KPI that declares none makes the catalog invalid."""
+    measured = [kpi for kpi in catalog.kpis if is_measured(kpi.id)]
+    undeclared = [kpi.id for kpi in measured if kpi.measured_value is None]
+    if undeclared:
+        raise CatalogError(
+            [f"kpis.{kpi}: a KPI recorded by hand needs `measured_value`" for kpi in undeclared]
+        )
+    return {kpi.id: kpi.measured_value for kpi in measured if kpi.measured_value is not None}

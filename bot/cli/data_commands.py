@@ -8,7 +8,7 @@ import difflib
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, available_timezones
@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from bot.errors import EXIT_USAGE, CliError
 from bot.runtime import Runtime
-from kpi_engine.catalog import UnknownKpi
+from kpi_engine.catalog import UnknownKpi, ValueRule
 from kpi_engine.formulas import measured_kpis
 from storage.db import (
     Database,
@@ -133,7 +133,7 @@ def _import_one(
     database: Database,
     path: Path,
     args: argparse.Namespace,
-    known_kpis: list[str],
+    known_kpis: Mapping[str, ValueRule],
     progress: Callable[[int], object],
 ) -> ImportResult:
     with path.open("rb") as stream:

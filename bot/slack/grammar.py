@@ -266,7 +266,14 @@ def _parse_date(text: str) -> date | None:
         return None
 
 
+# Commas only as thousands separators: `1,234` is 1234, while `1,2,3` is no number at all
+# (read as 123 it would store a typo as a figure).
+_GROUPED = re.compile(r"^[^,]*?\d{1,3}(,\d{3})+(\.\d*)?[^,\d]*$")
+
+
 def _parse_number(text: str) -> float | None:
+    if "," in text and not _GROUPED.match(text):
+        return None
     cleaned = text.replace(",", "").replace("\u2212", "-")  # the minus sign
     for unit in _UNITS:
         cleaned = cleaned.removeprefix(unit).removesuffix(unit)

@@ -20,7 +20,9 @@ from bot.slack.access import can_post, can_record, can_see
 from bot.slack.blocks.home import home_view
 from bot.slack.blocks.kpi import (
     chart_pending_message,
+    future_day_message,
     help_message,
+    impossible_value_message,
     kpi_message,
     not_admin_message,
     not_recordable_message,
@@ -215,6 +217,11 @@ class Services:
         if kpi.id not in measured:
             recordable = [self.catalog.get(kpi_id) for kpi_id in measured]
             return Reply(not_recordable_message(kpi, recordable, self.locale))
+        rule = measured[kpi.id]
+        if not rule.allows(command.value):
+            return Reply(impossible_value_message(kpi, command.value, self.locale))
+        if command.day is not None and command.day > self.now().date():
+            return Reply(future_day_message(command.day, self.locale))
         try:
             stored = self.record(kpi, command.value, command.day)
         except ValidationError:

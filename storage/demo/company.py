@@ -6,7 +6,6 @@ from datetime import date
 
 DEMO_START = date(2025, 1, 1)
 DEMO_SEED = 20250105
-MEASURED_KPIS = ("brand_search_rank", "market_share", "team_productivity")
 
 ENROLLMENT_FEE = 29_800
 MONTHLY_FEE = 4_380

@@ -20,7 +20,7 @@ wrote into the same table before the import therefore count as the import's own.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Column, Connection, MetaData, String, Table
 
+from kpi_engine.catalog import ValueRule
 from storage.db import Database
 from storage.imports.prepare import (
     Checked,
@@ -270,13 +271,13 @@ class _Writer:
 def _options(
     connection: Connection,
     zone: ZoneInfo,
-    known_kpis: Sequence[str] | None,
+    known_kpis: Mapping[str, ValueRule] | None,
     forced_type: EventType | None,
 ) -> PrepareOptions:
     return PrepareOptions(
         driver=connection.engine.url.drivername,
         zone=zone,
-        known_kpis=tuple(known_kpis) if known_kpis is not None else None,
+        known_kpis=dict(known_kpis) if known_kpis is not None else None,
         forced_type=forced_type,
     )
 
@@ -336,7 +337,7 @@ def _write(
     prepare: Callable[[PrepareOptions], Generator[Prepared, None, None]],
     *,
     zone: ZoneInfo,
-    known_kpis: Sequence[str] | None,
+    known_kpis: Mapping[str, ValueRule] | None,
     forced_type: EventType | None,
     skip_invalid: bool,
     progress: Callable[[int], object] | None = None,
@@ -355,7 +356,7 @@ def write_rows(
     rows: Iterable[RawRow],
     *,
     zone: ZoneInfo,
-    known_kpis: Sequence[str] | None = None,
+    known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
 ) -> ImportResult:
@@ -377,7 +378,7 @@ def write_stream(
     file_format: FileFormat,
     *,
     zone: ZoneInfo,
-    known_kpis: Sequence[str] | None = None,
+    known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
     progress: Callable[[int], object] | None = None,
@@ -401,7 +402,7 @@ def write_file(
     file_format: FileFormat,
     *,
     zone: ZoneInfo,
-    known_kpis: Sequence[str] | None = None,
+    known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
     progress: Callable[[int], object] | None = None,
@@ -456,7 +457,12 @@ class RecordedMeasurement:
 
 
 def validated_measurement(
-    *, kpi: str, value: object, at: str | datetime, zone: ZoneInfo, known_kpis: Sequence[str]
+    *,
+    kpi: str,
+    value: object,
+    at: str | datetime,
+    zone: ZoneInfo,
+    known_kpis: Mapping[str, ValueRule],
 ) -> MeasurementRecord:
     """Validate one manual measurement (raises pydantic's ValidationError).
 
@@ -507,7 +513,7 @@ def import_rows(
     database: Database,
     rows: Iterable[RawRow],
     *,
-    known_kpis: Sequence[str] | None = None,
+    known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
     wait: float | None = None,
@@ -532,7 +538,7 @@ def import_stream(
     stream: IO[bytes],
     file_format: FileFormat,
     *,
-    known_kpis: Sequence[str] | None = None,
+    known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
     progress: Callable[[int], object] | None = None,
@@ -560,7 +566,7 @@ def import_file(
     path: Path,
     file_format: FileFormat,
     *,
-    known_kpis: Sequence[str] | None = None,
+    known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
     progress: Callable[[int], object] | None = None,

@@ -8,7 +8,7 @@ process writes the batch before (`storage.imports.ingest`).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 from sqlalchemy import URL
 
+from kpi_engine.catalog import ValueRule
 from kpi_engine.retention import retention_deadline
 from storage.imports.readers import CsvBatch, FileFormat, RawRow, read_csv, read_jsonl
 from storage.imports.records import (
@@ -368,14 +369,13 @@ class PrepareOptions:
 
     driver: str
     zone: ZoneInfo
-    known_kpis: tuple[str, ...] | None = None
+    known_kpis: Mapping[str, ValueRule] | None = None
     forced_type: EventType | None = None
 
     @property
     def context(self) -> dict[str, Any]:
         """The validation context of the record types."""
-        kpis = list(self.known_kpis) if self.known_kpis is not None else None
-        return {"tz": self.zone, "kpis": kpis}
+        return {"tz": self.zone, "kpis": self.known_kpis}
 
 
 @dataclass(slots=True)

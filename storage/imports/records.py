@@ -4,7 +4,7 @@ Times accept ISO 8601 dates or datetimes (a space instead of `T` too); a value w
 offset is local time in the zone passed as validation context `{"tz": ZoneInfo}`.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, tzinfo
 from functools import cache
 from typing import (
@@ -29,6 +29,7 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
+from kpi_engine.catalog import ValueRule
 from storage.schema import EventType
 
 # Far enough from datetime's limits that converting to any local zone cannot overflow.
@@ -209,14 +210,23 @@ class MeasurementRecord(Record):
     value: Annotated[float, Field(allow_inf_nan=False)]
 
 
-def _known_kpi(measurements: Columns, context: dict[str, Any]) -> str | None:
-    known = context.get("kpis")
-    if known is None:
+def _measured_value(measurements: Columns, context: dict[str, Any]) -> str | None:
+    # A measurement says what was measured: a KPI recorded by hand, a value that KPI can
+    # take (a rank of 0 or a share of 150 % is a typo, not a figure), and not in the future.
+    now = datetime.now(UTC)
+    for at in measurements["at"]:
+        if at is not None and at > now:
+            return f"{at.isoformat()} is in the future; a measurement records what was measured"
+    rules: Mapping[str, ValueRule] | None = context.get("kpis")
+    if rules is None:
         return None
-    unknown = next((kpi for kpi in measurements["kpi"] if kpi not in known), None)
-    if unknown is None:
-        return None
-    return f"unknown KPI {shown(unknown)}; measured KPIs are: {', '.join(known)}"
+    for kpi, value in zip(measurements["kpi"], measurements["value"], strict=True):
+        rule = rules.get(kpi)
+        if rule is None:
+            return f"unknown KPI {shown(kpi)}; measured KPIs are: {', '.join(rules)}"
+        if value is not None and not rule.allows(value):
+            return f"{value:g} is not a possible {kpi}: it is {rule.describe()}"
+    return None
 
 
 RECORD_TYPES: dict[EventType, type[Record]] = {
@@ -240,7 +250,7 @@ RECORD_CHECKS: dict[EventType, RecordCheck] = {
     EventType.SURVEY: _answers_something,
     EventType.TICKET: _response_after_opening,
     EventType.DOWNTIME: _ends_after_start,
-    EventType.MEASUREMENT: _known_kpi,
+    EventType.MEASUREMENT: _measured_value,
 }
 
 
@@ -263,7 +273,7 @@ def _validated_type(event_type: EventType) -> Any:
 
 @cache
 def record_adapter(event_type: EventType) -> TypeAdapter[Record]:
-    """Validates one record of a type; pass the context `{"tz": zone, "kpis": [...]}`."""
+    """Validates one record of a type; pass the context `{"tz": zone, "kpis": {id: rule}}`."""
     return TypeAdapter(_validated_type(event_type))
 
 
@@ -272,10 +282,10 @@ def validate_record(
     cells: dict[str, Any],
     *,
     zone: tzinfo = UTC,
-    kpis: Sequence[str] | None = None,
+    kpis: Mapping[str, ValueRule] | None = None,
 ) -> Record:
     """One record from its cells, or pydantic's ValidationError saying what is wrong."""
-    context = {"tz": zone, "kpis": list(kpis) if kpis is not None else None}
+    context = {"tz": zone, "kpis": kpis}
     return record_adapter(event_type).validate_python(cells, context=context)
 
 

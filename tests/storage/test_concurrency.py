@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 
+from kpi_engine.catalog import load_catalog
+from kpi_engine.formulas import measured_kpis
 from storage.db import Database
 from storage.demo.rows import demo_import_rows
 from storage.imports.ingest import (
@@ -23,7 +25,7 @@ from storage.imports.readers import FileFormat, RawRow
 from storage.schema import EVENT_MODELS, CustomerRollup, DailyFact, EventType, MonthlyPayers
 
 TOKYO = ZoneInfo("Asia/Tokyo")
-KPIS = ["brand_search_rank", "market_share", "team_productivity"]
+KPIS = measured_kpis(load_catalog())
 TABLES: dict[str, Any] = {
     **{name: model.__table__ for name, model in EVENT_MODELS.items()},  # type: ignore[attr-defined]
     "daily_facts": DailyFact.__table__,

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import exc, inspect, select, text
 
+from kpi_engine.catalog import ValueRule
 from storage import rollups
 from storage.db import (
     PG_CONNECT_TIMEOUT_S,
@@ -491,7 +492,7 @@ def test_a_writer_that_waits_too_long_for_another_is_told_the_database_is_busy(
         value=1,
         at="2026-11-01",
         zone=database.zone,
-        known_kpis=["market_share"],
+        known_kpis={"market_share": ValueRule(minimum=0, maximum=100)},
     )
     with database.write():
         started = time.monotonic()

@@ -35,6 +35,7 @@ from bot.slack.copy import (
     normalize_locale,
     t,
     tier_title,
+    value_rule_text,
 )
 from bot.slack.copy.keys import Text
 from bot.slack.grammar import MAX_TEXT, Problem
@@ -516,6 +517,21 @@ def not_recordable_message(
         f"{kpi_name(other, locale)} `{escape(other.id)}`" for other in recordable
     )
     return _single(t(locale, Text.NOT_RECORDABLE, name=kpi_name(kpi, locale), names=names or EMPTY))
+
+
+def impossible_value_message(kpi: KpiDefinition, value: float, locale: str) -> Message:
+    """Build the refusal of a value the KPI cannot take, saying which values it can."""
+    rule = kpi.measured_value
+    allowed = value_rule_text(rule, locale) if rule is not None else EMPTY
+    shown = escape(f"{value:,g}")
+    return _single(
+        t(locale, Text.RECORD_NOT_POSSIBLE, name=kpi_name(kpi, locale), value=shown, rule=allowed)
+    )
+
+
+def future_day_message(day: date, locale: str) -> Message:
+    """Build the refusal to record a measurement on a day that has not come yet."""
+    return _single(t(locale, Text.RECORD_IN_FUTURE, day=day.isoformat()))
 
 
 def error_message(reference: str, locale: str) -> Message:

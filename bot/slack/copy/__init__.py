@@ -13,7 +13,7 @@ from typing import Any
 from bot.slack.copy.en import EN
 from bot.slack.copy.ja import JA
 from bot.slack.copy.keys import Text
-from kpi_engine.catalog import Tier, Unit, UpdateFrequency
+from kpi_engine.catalog import Tier, Unit, UpdateFrequency, ValueRule, plain_number
 from kpi_engine.levels import Level
 
 DEFAULT_LOCALE = "ja"
@@ -136,3 +136,31 @@ def tier_title(tier: Tier, locale: str) -> str:
 def frequency_label(frequency: UpdateFrequency, locale: str) -> str:
     """Return an update frequency's name: 月次 or monthly, and so on."""
     return t(locale, _FREQUENCIES[frequency])
+
+
+def value_rule_text(rule: ValueRule, locale: str) -> str:
+    """What a recorded value may be, in words: 1以上1,000以下の整数 or a whole number from 1
+    to 1,000."""
+    minimum = rule.minimum
+    if rule.above is not None and minimum is not None and minimum <= rule.above:
+        minimum = None  # "above" is the stricter lower bound
+    above = rule.above if minimum is None else None
+    numbers = {
+        name: plain_number(bound)
+        for name, bound in (("above", above), ("minimum", minimum), ("maximum", rule.maximum))
+        if bound is not None
+    }
+    match above is not None, minimum is not None, rule.maximum is not None:
+        case True, _, True:
+            bounds = t(locale, Text.RULE_ABOVE_AT_MOST, **numbers)
+        case True, _, False:
+            bounds = t(locale, Text.RULE_ABOVE, **numbers)
+        case False, True, True:
+            bounds = t(locale, Text.RULE_FROM_TO, **numbers)
+        case False, True, False:
+            bounds = t(locale, Text.RULE_AT_LEAST, **numbers)
+        case False, False, True:
+            bounds = t(locale, Text.RULE_AT_MOST, **numbers)
+        case _:
+            bounds = ""
+    return t(locale, Text.RULE_WHOLE if rule.whole else Text.RULE_NUMBER, bounds=bounds)

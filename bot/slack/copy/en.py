@@ -117,6 +117,17 @@ EN: dict[Text, str] = {
         "*{name}* is computed by kpibot from its data, so it cannot be recorded.\n"
         "KPIs you can record: {names}"
     ),
+    Text.RECORD_NOT_POSSIBLE: "*{name}* cannot be {value}: it takes {rule}.",
+    Text.RECORD_IN_FUTURE: (
+        "{day} is in the future. Please record a measurement on the day it was measured."
+    ),
+    Text.RULE_WHOLE: "a whole number{bounds}",
+    Text.RULE_NUMBER: "a number{bounds}",
+    Text.RULE_ABOVE: " above {above}",
+    Text.RULE_ABOVE_AT_MOST: " above {above} and at most {maximum}",
+    Text.RULE_FROM_TO: " from {minimum} to {maximum}",
+    Text.RULE_AT_LEAST: " of at least {minimum}",
+    Text.RULE_AT_MOST: " of at most {maximum}",
     Text.USAGE_TOO_LONG: "That text is too long. Please keep it within {limit} characters.",
     Text.USAGE_RECORD: "To record a value, please write `/kpi record KPI-name value [YYYY-MM-DD]`.",
     Text.USAGE_BAD_VALUE: (

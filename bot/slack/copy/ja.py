@@ -116,6 +116,17 @@ JA: dict[Text, str] = {
         "*{name}* は kpibot がデータから計算するKPIのため、値を記録できません。\n"
         "記録できるKPI: {names}"
     ),
+    Text.RECORD_NOT_POSSIBLE: (
+        "*{name}* の値として {value} は記録できません。記録できるのは{rule}です。"
+    ),
+    Text.RECORD_IN_FUTURE: "{day} は未来の日付です。計測値は計測した日付で記録してください。",
+    Text.RULE_WHOLE: "{bounds}整数",
+    Text.RULE_NUMBER: "{bounds}数値",
+    Text.RULE_ABOVE: "{above}より大きい",
+    Text.RULE_ABOVE_AT_MOST: "{above}より大きく{maximum}以下の",
+    Text.RULE_FROM_TO: "{minimum}以上{maximum}以下の",
+    Text.RULE_AT_LEAST: "{minimum}以上の",
+    Text.RULE_AT_MOST: "{maximum}以下の",
     Text.USAGE_TOO_LONG: "入力が長すぎます。{limit}文字以内で入力してください。",
     Text.USAGE_RECORD: (
         "記録するには `/kpi record KPI名 値 [YYYY-MM-DD]` の形で入力してください。"

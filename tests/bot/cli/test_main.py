@@ -231,6 +231,13 @@ def test_record_twice_on_one_day_updates_the_one_measurement(
         (("brand_search_rank", "four"), "value"),
         (("brand_search_rank", "nan"), "value"),
         (("brand_search_rank", "4", "--at", "2026/11/20"), "not an ISO 8601"),
+        (("brand_search_rank", "0"), "is not a possible brand_search_rank: it is a whole number"),
+        (("brand_search_rank", "1.5"), "a whole number from 1 to 1,000"),
+        (("brand_search_rank", "1,2,3"), "value"),
+        (("market_share", "150"), "is not a possible market_share: it is a number from 0 to 100"),
+        (("market_share", "-5"), "a number from 0 to 100"),
+        (("market_share", "1e16"), "a number from 0 to 100"),
+        (("market_share", "4.2", "--at", "2999-01-01"), "is in the future"),
     ],
 )
 def test_record_refuses_bad_input_with_exit_2_and_stores_nothing(

@@ -125,6 +125,46 @@ def test_bad_rows_are_all_listed_and_nothing_is_stored(
     assert payments_with_id_prefix(services, "api-") == 0
 
 
+def test_manual_values_a_kpi_cannot_take_or_dated_in_the_future_are_a_422_saying_why(
+    app: SlackAppServer, services: Services
+) -> None:
+    rows: list[dict[str, object]] = [
+        {
+            "type": "measurement",
+            "id": "m1",
+            "at": "2026-11-20",
+            "kpi": "market_share",
+            "value": 4.2,
+        },
+        {
+            "type": "measurement",
+            "id": "m2",
+            "at": "2026-11-20",
+            "kpi": "market_share",
+            "value": 150,
+        },
+        {
+            "type": "measurement",
+            "id": "m3",
+            "at": "2026-11-20",
+            "kpi": "brand_search_rank",
+            "value": 0,
+        },
+        {"type": "measurement", "id": "m4", "at": "2999-01-01", "kpi": "market_share", "value": 4},
+    ]
+    answer = post(app, jsonl(rows))
+    assert answer.status == 422
+    messages = [(error["line"], error["message"]) for error in answer.json["errors"]]
+    assert [line for line, _ in messages] == [2, 3, 4]
+    assert "150 is not a possible market_share: it is a number from 0 to 100" in messages[0][1]
+    assert "a whole number from 1 to 1,000" in messages[1][1]
+    assert "is in the future" in messages[2][1]
+    path = services.settings.database_url.get_secret_value().removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        stored = connection.execute("SELECT count(*) FROM measurements WHERE id LIKE 'm_'")
+        assert stored.fetchone()[0] == 0
+
+
 def test_bad_items_of_a_json_array_are_numbered_by_position(app: SlackAppServer) -> None:
     answer = post(
         app, json.dumps([PAYMENTS[0], "text", {**PAYMENTS[1], "id": ""}]), "application/json"

@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from storage.demo.company import DEMO_START, MEASURED_KPIS
+from kpi_engine.catalog import load_catalog
+from kpi_engine.formulas import measured_kpis
+from storage.demo.company import DEMO_START
 from storage.demo.customers import build_world
 from storage.demo.rows import demo_rows, demo_types, write_demo_csv
 from storage.imports.records import fields_of, validate_record
@@ -19,6 +21,7 @@ from storage.schema import EventType
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 TODAY = date(2026, 11, 23)
+MEASURED = measured_kpis(load_catalog())
 END_OF_TODAY = datetime(2026, 11, 24, tzinfo=TOKYO)
 
 Rows = dict[EventType, list[dict[str, str]]]
@@ -39,7 +42,10 @@ def in_month(rows: Iterable[dict[str, str]], month: str) -> list[dict[str, str]]
 
 def validate(event_type: EventType, row: dict[str, str], tz: ZoneInfo) -> None:
     validate_record(
-        event_type, {k: v for k, v in row.items() if v != ""}, zone=tz, kpis=MEASURED_KPIS
+        event_type,
+        {k: v for k, v in row.items() if v != ""},
+        zone=tz,
+        kpis=MEASURED,
     )
 
 

@@ -13,6 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from kpi_engine.catalog import load_catalog
+from kpi_engine.formulas import measured_kpis
 from storage.db import Database
 from storage.imports.ingest import (
     ImportResult,
@@ -26,7 +28,7 @@ from storage.imports.prepare import BATCH
 from storage.imports.readers import FileFormat, FileProblem, RawRow
 from storage.schema import EVENT_MODELS, CustomerRollup, DailyFact, EventType, Measurement, Payment
 
-KPIS = ["brand_search_rank", "market_share", "team_productivity"]
+KPIS = measured_kpis(load_catalog())
 PAYMENTS = "type,id,at,customer,amount,recurring\n"
 SURVEYS = "type,id,at,customer,nps,csat\n"
 GOOD_PAYMENT = "payment,ok,2026-11-01,c1,100,true\n"

@@ -8,11 +8,15 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kpi_engine.catalog import ValueRule
 from storage.imports.prepare import validate_batch, validate_one_by_one
 from storage.imports.readers import CsvBatch, RawRow
 from storage.schema import EventType
 
-CONTEXT = {"tz": ZoneInfo("Asia/Tokyo"), "kpis": ["brand_search_rank"]}
+CONTEXT = {
+    "tz": ZoneInfo("Asia/Tokyo"),
+    "kpis": {"brand_search_rank": ValueRule(minimum=1, whole=True)},
+}
 # Per column, cells a file may hold: good ones, and some each column must refuse.
 CELLS: dict[str, list[Any]] = {
     "id": ["a", " b ", "c\x00", ""],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,6 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from kpi_engine.catalog import CatalogError, ValueRule, load_catalog
+from kpi_engine.formulas import measured_kpis
 from storage.imports.records import (
     PaymentRecord,
     SurveyRecord,
@@ -168,8 +170,82 @@ def test_a_measurement_of_a_kpi_that_is_not_measured_is_refused() -> None:
             EventType.MEASUREMENT,
             {"id": "m1", "at": "2026-11-01", "kpi": "revenue", "value": "3"},
             zone=TOKYO,
-            kpis=["brand_search_rank"],
+            kpis={"brand_search_rank": ValueRule(minimum=1, whole=True)},
         )
+
+
+SHIPPED_RULES = measured_kpis(load_catalog())
+
+
+def measurement(kpi: str, value: object, at: str = "2026-11-01") -> Any:
+    return validate_record(
+        EventType.MEASUREMENT,
+        {"id": "m1", "at": at, "kpi": kpi, "value": value},
+        zone=TOKYO,
+        kpis=SHIPPED_RULES,
+    )
+
+
+@pytest.mark.parametrize(
+    ("kpi", "value", "allowed"),
+    [
+        ("brand_search_rank", 0, "a whole number from 1 to 1,000"),
+        ("brand_search_rank", -3, "a whole number from 1 to 1,000"),
+        ("brand_search_rank", 1.5, "a whole number from 1 to 1,000"),
+        ("brand_search_rank", 1001, "a whole number from 1 to 1,000"),
+        ("market_share", 150, "a number from 0 to 100"),
+        ("market_share", -5, "a number from 0 to 100"),
+        ("market_share", 1e16, "a number from 0 to 100"),
+        ("team_productivity", 0, "a number above 0 and at most 1,000,000"),
+        ("team_productivity", -1, "a number above 0 and at most 1,000,000"),
+        ("team_productivity", 1e7, "a number above 0 and at most 1,000,000"),
+    ],
+)
+def test_a_manual_value_its_kpi_cannot_take_is_refused_saying_what_it_can(
+    kpi: str, value: float, allowed: str
+) -> None:
+    with pytest.raises(ValidationError) as error:
+        measurement(kpi, value)
+    assert f"is not a possible {kpi}: it is {allowed}" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("kpi", "value"),
+    [
+        ("brand_search_rank", 1),
+        ("brand_search_rank", 1000),
+        ("brand_search_rank", "3.0"),
+        ("market_share", 0),
+        ("market_share", 100),
+        ("team_productivity", 0.001),
+        ("team_productivity", 1_000_000),
+    ],
+)
+def test_manual_values_at_the_bounds_are_stored(kpi: str, value: object) -> None:
+    assert measurement(kpi, value)["value"] == float(value)  # type: ignore[arg-type]
+
+
+def test_a_measurement_dated_in_the_future_is_refused() -> None:
+    later = (datetime.now(UTC) + timedelta(minutes=1)).isoformat()
+    with pytest.raises(ValidationError, match="is in the future"):
+        measurement("market_share", 4.2, at=later)
+    earlier = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    assert measurement("market_share", 4.2, at=earlier)["value"] == 4.2
+
+
+def test_every_kpi_recorded_by_hand_declares_the_values_it_takes() -> None:
+    catalog = load_catalog()
+    assert set(SHIPPED_RULES) == {"brand_search_rank", "market_share", "team_productivity"}
+    broken = catalog.model_copy(
+        update={
+            "kpis": [
+                kpi.model_copy(update={"measured_value": None}) if kpi.id == "market_share" else kpi
+                for kpi in catalog.kpis
+            ]
+        }
+    )
+    with pytest.raises(CatalogError, match="market_share: a KPI recorded by hand needs"):
+        measured_kpis(broken)
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf", "three"])

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from kpi_engine.catalog import ValueRule
 from storage.db import Database, open_database
 from storage.imports.ingest import ImportResult, import_file
 from storage.imports.prepare import BATCH
@@ -23,7 +24,7 @@ from storage.imports.readers import FileFormat, FileProblem
 from storage.imports.worker import WORKER_MIN_BYTES, ImportWorkerError, worker_helps
 from storage.schema import EVENT_MODELS, CustomerRollup, DailyFact
 
-KPIS = ["brand_search_rank"]
+KPIS = {"brand_search_rank": ValueRule(minimum=1, whole=True)}
 TOKYO = ZoneInfo("Asia/Tokyo")
 HEADER = "type,id,at,customer,amount,recurring,channel,nps\n"
 

@@ -11,7 +11,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -375,6 +375,51 @@ def test_a_computed_kpi_cannot_be_recorded(app: SlackAppServer, services: Servic
     body = ephemeral(app.command("record nps 80", user=ADMIN))
     assert "✅" not in body["text"]
     assert measurements(services) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "allowed"),
+    [
+        ("record brand_search_rank 0", "1以上1,000以下の整数"),
+        ("record brand_search_rank -3", "1以上1,000以下の整数"),
+        ("record brand_search_rank 1.5", "1以上1,000以下の整数"),
+        ("record market_share 150", "0以上100以下の数値"),
+        ("record market_share -5", "0以上100以下の数値"),
+        ("record market_share 1e16", "0以上100以下の数値"),
+        ("record team_productivity 0", "0より大きく1,000,000以下の数値"),
+    ],
+)
+def test_a_value_the_kpi_cannot_take_is_refused_saying_what_it_can(
+    app: SlackAppServer, services: Services, text: str, allowed: str
+) -> None:
+    body = ephemeral(app.command(text, user=ADMIN))
+    assert "✅" not in body["text"]
+    assert allowed in shown(body)
+    assert measurements(services) == []
+
+
+def test_commas_that_are_not_thousands_separators_are_no_number(
+    app: SlackAppServer, services: Services
+) -> None:
+    body = ephemeral(app.command("record market_share 1,2,3", user=ADMIN))
+    assert "✅" not in body["text"]
+    assert measurements(services) == []
+    ephemeral(app.command("record brand_search_rank 1,000 2026-11-20", user=ADMIN))
+    assert measurements(services) == [("brand_search_rank", 1000.0)]
+
+
+def test_a_measurement_dated_after_today_is_refused(
+    app: SlackAppServer, services: Services
+) -> None:
+    tomorrow = services.now().date() + timedelta(days=1)
+    body = ephemeral(app.command(f"record market_share 4.2 {tomorrow}", user=ADMIN))
+    assert "✅" not in body["text"]
+    assert f"{tomorrow} は未来の日付です" in shown(body)
+    assert measurements(services) == []
+    today = ephemeral(
+        app.command(f"record market_share 4.2 {tomorrow - timedelta(days=1)}", user=ADMIN)
+    )
+    assert "✅" in today["text"]
 
 
 @pytest.fixture(params=["ja", "en"])
