@@ -209,20 +209,6 @@ class ValueRule(_Model):
             and (not self.whole or value.is_integer())
         )
 
-    def describe(self) -> str:
-        """The rule in words (English), for error messages: "a whole number from 1 to 1,000"."""
-        kind = "a whole number" if self.whole else "a number"
-        bounds = []
-        if self.above is not None:
-            bounds.append(f"above {plain_number(self.above)}")
-        if self.minimum is not None and self.maximum is not None:
-            bounds.append(f"from {plain_number(self.minimum)} to {plain_number(self.maximum)}")
-        elif self.minimum is not None:
-            bounds.append(f"of at least {plain_number(self.minimum)}")
-        elif self.maximum is not None:
-            bounds.append(f"of at most {plain_number(self.maximum)}")
-        return " ".join([kind, " and ".join(bounds).replace("and of ", "and ")]).strip()
-
 
 def plain_number(value: float) -> str:
     """A bound as a person writes it: 1,000,000 rather than 1e+06, 0.5 rather than 0.500000."""

@@ -29,7 +29,7 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
-from kpi_engine.catalog import ValueRule
+from kpi_engine.catalog import ValueRule, plain_number
 from storage.schema import EventType
 
 # Far enough from datetime's limits that converting to any local zone cannot overflow.
@@ -210,6 +210,21 @@ class MeasurementRecord(Record):
     value: Annotated[float, Field(allow_inf_nan=False)]
 
 
+def _allowed_values(rule: ValueRule) -> str:
+    """A value rule in words, for a row problem: "a whole number from 1 to 1,000"."""
+    kind = "a whole number" if rule.whole else "a number"
+    bounds = []
+    if rule.above is not None:
+        bounds.append(f"above {plain_number(rule.above)}")
+    if rule.minimum is not None and rule.maximum is not None:
+        bounds.append(f"from {plain_number(rule.minimum)} to {plain_number(rule.maximum)}")
+    elif rule.minimum is not None:
+        bounds.append(f"of at least {plain_number(rule.minimum)}")
+    elif rule.maximum is not None:
+        bounds.append(f"of at most {plain_number(rule.maximum)}")
+    return " ".join([kind, " and ".join(bounds).replace("and of ", "and ")]).strip()
+
+
 def _measured_value(measurements: Columns, context: dict[str, Any]) -> str | None:
     # A measurement says what was measured: a KPI recorded by hand, a value that KPI can
     # take (a rank of 0 or a share of 150 % is a typo, not a figure), and not in the future.
@@ -225,7 +240,7 @@ def _measured_value(measurements: Columns, context: dict[str, Any]) -> str | Non
         if rule is None:
             return f"unknown KPI {shown(kpi)}; measured KPIs are: {', '.join(rules)}"
         if value is not None and not rule.allows(value):
-            return f"{value:g} is not a possible {kpi}: it is {rule.describe()}"
+            return f"{value:g} is not a possible {kpi}: it is {_allowed_values(rule)}"
     return None
 
 
