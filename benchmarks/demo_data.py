@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -11,6 +11,9 @@ from kpi_engine.formulas import measured_kpis
 from storage.db import open_database
 from storage.demo.rows import demo_import_rows, demo_rows, demo_types
 from storage.imports.ingest import import_rows
+from storage.measurements import Author
+
+BENCH_AUTHOR = Author(by="benchmark", at=datetime(2026, 11, 23, tzinfo=UTC))
 
 ZONE = ZoneInfo("Asia/Tokyo")
 TODAY = date(2026, 11, 23)
@@ -41,6 +44,6 @@ def build_database(path: Path, scale: float, today: date = TODAY) -> int:
     total = 0
     for event_type in demo_types():
         rows = demo_import_rows(event_type, today=today, tz=ZONE, scale=scale)
-        total += import_rows(database, rows, known_kpis=known).inserted
+        total += import_rows(database, rows, known_kpis=known, author=BENCH_AUTHOR).inserted
     database.engine.dispose()
     return total

@@ -9,8 +9,10 @@ on first use: a command that needs no database never opens one.
 
 from __future__ import annotations
 
+import getpass
+import os
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cached_property, partial
 
 from bot.errors import EXIT_USAGE, CliError
@@ -20,6 +22,7 @@ from bot.slack.followups import FollowUps
 from bot.slack.services import Services
 from kpi_engine.catalog import Catalog, CatalogError, load_catalog
 from storage.db import Database, DatabaseError, TimeZoneMismatch, open_database
+from storage.measurements import Author, command_line_author
 
 
 class Runtime:
@@ -54,6 +57,20 @@ class Runtime:
             raise CliError(str(error), EXIT_USAGE) from None
         except DatabaseError as error:
             raise CliError(str(error)) from None
+
+    @cached_property
+    def operator(self) -> str:
+        """Who runs this process's commands, as the measurements' history names them."""
+        try:
+            user = getpass.getuser()
+        except (KeyError, OSError):
+            # A container user without a name still has a uid.
+            user = f"uid{os.getuid()}"
+        return command_line_author(user)
+
+    def author(self) -> Author:
+        """The author of a change made now by a command of this process."""
+        return Author(by=self.operator, at=self.clock().astimezone(UTC))
 
     @cached_property
     def services(self) -> Services:

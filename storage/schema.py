@@ -313,6 +313,27 @@ class Measurement(Base):
     __table_args__ = (Index(None, "kpi", "at"),)
 
 
+class MeasurementChange(Base):
+    """One change to the manual measurements: a value entered, replaced or deleted.
+
+    Append-only (the database refuses UPDATE and DELETE on it, see migration 0003): it is
+    the record of who entered each value and when, so nothing may rewrite it. `value` is
+    None for a deletion, `previous` None for a first value.
+    """
+
+    __tablename__ = "measurement_changes"
+    id: Mapped[int] = mapped_column(Integer(), primary_key=True, autoincrement=True)
+    measurement_id: Mapped[str] = mapped_column(String(200))
+    kpi: Mapped[str] = mapped_column(String(100))
+    at: Mapped[Timestamp]
+    value: Mapped[float | None] = mapped_column(Float())
+    previous: Mapped[float | None] = mapped_column(Float())
+    # A Slack user id, `cli:<os user>`, `api` or `demo`.
+    entered_by: Mapped[str] = mapped_column(String(200))
+    entered_at: Mapped[Timestamp]
+    __table_args__ = (Index(None, "kpi", "id"),)
+
+
 class CustomerRollup(Base):
     """Per customer, the first enrollment and the first completion and churn after it."""
 

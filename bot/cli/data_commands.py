@@ -9,16 +9,22 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import ValidationError
 from tqdm import tqdm
 
+from bot.cli.state_commands import find_kpi
 from bot.errors import EXIT_USAGE, CliError
 from bot.runtime import Runtime
-from kpi_engine.catalog import UnknownKpi, ValueRule
+from bot.slack.blocks.formatting import day_or_moment, format_kpi_value
+from bot.slack.blocks.kpi import deletion_confirmation, record_confirmation
+from bot.slack.blocks.plain import plain_text
+from bot.slack.copy import t
+from bot.slack.copy.keys import Text
+from kpi_engine.catalog import KpiDefinition, ValueRule
 from kpi_engine.formulas import measured_kpis
 from storage.db import (
     Database,
@@ -36,6 +42,7 @@ from storage.imports.ingest import (
 )
 from storage.imports.readers import FileProblem, guess_format
 from storage.imports.worker import ImportWorkerError
+from storage.measurements import Author, Change, ChangeKind, changes_of, delete_measurements
 from storage.rollups import rebuild_rollups
 from storage.schema import EventType
 
@@ -134,6 +141,7 @@ def _import_one(
     path: Path,
     args: argparse.Namespace,
     known_kpis: Mapping[str, ValueRule],
+    author: Author,
     progress: Callable[[int], object],
 ) -> ImportResult:
     with path.open("rb") as stream:
@@ -142,6 +150,7 @@ def _import_one(
         database,
         path,
         guess_format(path.name, head),
+        author=author,
         known_kpis=known_kpis,
         forced_type=EventType(args.event_type) if args.event_type else None,
         skip_invalid=args.skip_invalid,
@@ -174,7 +183,7 @@ def ingest(args: argparse.Namespace, runtime: Runtime) -> int:
             file=sys.stderr,
         ) as bar:
             try:
-                result = _import_one(database, path, args, known_kpis, bar.update)
+                result = _import_one(database, path, args, known_kpis, runtime.author(), bar.update)
             except FileProblem as problem:
                 where = f"line {problem.line}: " if problem.line else ""
                 print(f"{path}: {where}{problem} (nothing stored)", file=sys.stderr)
@@ -211,19 +220,19 @@ def ingest(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 def record(args: argparse.Namespace, runtime: Runtime) -> int:
-    """Store one manual measurement of a KPI."""
+    """Store one manual measurement of a KPI, or delete a wrong one (--delete)."""
     settings, catalog = runtime.settings, runtime.catalog
     known = measured_kpis(catalog)
-    try:
-        kpi = catalog.find(args.kpi).id
-    except UnknownKpi as error:
-        hint = f"; did you mean {', '.join(error.suggestions)}?" if error.suggestions else ""
-        raise CliError(f"unknown KPI {args.kpi!r}{hint}", EXIT_USAGE) from None
-    at = args.at if args.at is not None else datetime.now(UTC)
+    kpi = find_kpi(catalog, args.kpi)
+    if args.delete:
+        return _delete(args, runtime, kpi)
+    if args.value is None:
+        raise CliError("give the VALUE to record, or --delete with --at DATE", EXIT_USAGE)
+    at = args.at if args.at is not None else runtime.clock()
     database = runtime.database
     try:
         measurement = validated_measurement(
-            kpi=kpi, value=args.value, at=at, zone=database.zone, known_kpis=known
+            kpi=kpi.id, value=args.value, at=at, zone=database.zone, known_kpis=known
         )
     except ValidationError as error:
         problems = "; ".join(
@@ -233,8 +242,87 @@ def record(args: argparse.Namespace, runtime: Runtime) -> int:
         )
         raise CliError(problems, EXIT_USAGE) from None
     with database.write() as connection:
-        stored = write_measurement(connection, measurement, zone=database.zone)
-    verb = "recorded" if stored.inserted else "updated" if stored.updated else "already recorded"
-    local = stored.record["at"].astimezone(settings.zone)
-    print(f"{verb}: {kpi} = {stored.record['value']:g} at {local.isoformat()}")
+        stored = write_measurement(
+            connection, measurement, zone=database.zone, author=runtime.author()
+        )
+    value, local = stored.record["value"], stored.record["at"].astimezone(settings.zone)
+    print(plain_text(record_confirmation(kpi, value, local, stored.previous, settings.locale)))
     return 0
+
+
+def _delete(args: argparse.Namespace, runtime: Runtime, kpi: KpiDefinition) -> int:
+    """Delete a KPI's manual measurements on one local day."""
+    if args.value is not None:
+        raise CliError("--delete takes no VALUE", EXIT_USAGE)
+    try:
+        day = date.fromisoformat(args.at or "")
+    except ValueError:
+        needed = "--delete needs --at DATE, the day to delete (YYYY-MM-DD)"
+        raise CliError(needed, EXIT_USAGE) from None
+    _refuse_computed(kpi, runtime)
+    with runtime.database.write() as connection:
+        deleted = delete_measurements(connection, kpi=kpi.id, day=day, author=runtime.author())
+    values = [change.previous for change in deleted if change.previous is not None]
+    print(plain_text(deletion_confirmation(kpi, day, values, runtime.settings.locale)))
+    return 0
+
+
+def _refuse_computed(kpi: KpiDefinition, runtime: Runtime) -> None:
+    if kpi.id not in measured_kpis(runtime.catalog):
+        recordable = ", ".join(measured_kpis(runtime.catalog))
+        raise CliError(
+            f"{kpi.id} is computed from data, not recorded by hand (recorded: {recordable})",
+            EXIT_USAGE,
+        )
+
+
+def history(args: argparse.Namespace, runtime: Runtime) -> int:
+    """List the latest changes to a KPI's manual measurements, oldest first."""
+    kpi = find_kpi(runtime.catalog, args.kpi)
+    _refuse_computed(kpi, runtime)
+    with runtime.database.read() as connection:
+        changes = changes_of(connection, kpi.id, limit=args.limit)
+    settings = runtime.settings
+    if args.json:
+        print(json.dumps([change_as_dict(change) for change in changes], indent=2))
+    else:
+        print(history_text(kpi, changes, settings.zone, settings.locale))
+    return 0
+
+
+def change_as_dict(change: Change) -> dict[str, object]:
+    """One change of the history as JSON-ready data (instants in ISO 8601, UTC)."""
+    return {
+        "measurement_id": change.measurement_id,
+        "kpi": change.kpi,
+        "at": change.at.isoformat(),
+        "change": change.kind.value,
+        "value": change.value,
+        "previous": change.previous,
+        "entered_by": change.entered_by,
+        "entered_at": change.entered_at.isoformat(),
+    }
+
+
+def history_text(kpi: KpiDefinition, changes: list[Change], zone: ZoneInfo, locale: str) -> str:
+    """The history as lines a person reads: when, what changed, who; local times in `zone`."""
+    name = f"{kpi.name.in_locale(locale)} ({kpi.id})"
+    if not changes:
+        return t(locale, Text.HISTORY_EMPTY, name=name)
+    lines = [t(locale, Text.HISTORY_TITLE, name=name, zone=zone.key, count=len(changes))]
+    for change in changes:
+        measured = day_or_moment(change.at.astimezone(zone))
+        value, previous = (
+            format_kpi_value(change.value, kpi, locale),
+            format_kpi_value(change.previous, kpi, locale),
+        )
+        what = {
+            ChangeKind.ENTERED: Text.HISTORY_ENTERED,
+            ChangeKind.REPLACED: Text.HISTORY_REPLACED,
+            ChangeKind.DELETED: Text.HISTORY_DELETED,
+        }[change.kind]
+        described = t(locale, what, at=measured, value=value, previous=previous)
+        entered_at = f"{change.entered_at.astimezone(zone):%Y-%m-%d %H:%M:%S}"
+        by = change.entered_by
+        lines.append(t(locale, Text.HISTORY_LINE, entered_at=entered_at, change=described, by=by))
+    return "\n".join(lines)

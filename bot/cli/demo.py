@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import textwrap
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -19,6 +19,7 @@ from kpi_engine.formulas import measured_kpis
 from storage.db import is_demo_file, mark_as_demo, sqlite_file
 from storage.demo.rows import demo_import_rows, demo_types, write_demo_csv
 from storage.imports.ingest import import_rows
+from storage.measurements import DEMO_AUTHOR, Author
 
 DEFAULT_DEMO_DB = "kpibot-demo.db"
 
@@ -67,6 +68,7 @@ def run(args: argparse.Namespace, runtime: Runtime) -> int:
         with database.write() as connection:
             mark_as_demo(connection)
         known_kpis = measured_kpis(runtime.catalog)
+        author = Author(by=DEMO_AUTHOR, at=moment.astimezone(UTC))
         print(
             f"Building {path} with demo data from 2025-01-01 to {today} ({zone.key}), "
             f"scale {args.scale:g}"
@@ -75,7 +77,7 @@ def run(args: argparse.Namespace, runtime: Runtime) -> int:
         for event_type in demo_types():
             rows = demo_import_rows(event_type, today=today, tz=zone, scale=args.scale)
             with tqdm(rows, desc=event_type.value, unit=" rows", disable=None, leave=False) as bar:
-                result = import_rows(database, bar, known_kpis=known_kpis)
+                result = import_rows(database, bar, author=author, known_kpis=known_kpis)
             if not result.stored:
                 raise SystemExit(
                     f"demo data for {event_type} did not validate: {result.problems[:3]}"

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 Handler = Callable[[argparse.Namespace, "Runtime"], int]
 log = logging.getLogger("kpibot")
+# `kpibot history --limit`: enough for any real history, small enough to print.
+MAX_HISTORY = 10_000
 
 
 def _iso_date(text: str) -> date:
@@ -48,6 +50,14 @@ def _positive(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
     return value
+
+
+def _count(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_HISTORY:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a whole number from 1 to {MAX_HISTORY:,}"
+        )
+    return int(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,11 +103,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ingest.set_defaults(handler=data_commands.ingest)
 
-    record = commands.add_parser("record", help="store a manual measurement of a KPI")
+    record = commands.add_parser(
+        "record",
+        help="store a manual measurement of a KPI, or delete a wrong one",
+        description=(
+            "Store a manual measurement (kpibot record KPI VALUE [--at WHEN]) or delete the "
+            "KPI's measurements on one day (kpibot record KPI --delete --at DATE). Every change "
+            "is kept in the history that kpibot history KPI lists."
+        ),
+    )
     record.add_argument("kpi", metavar="KPI", help="e.g. brand_search_rank")
-    record.add_argument("value", metavar="VALUE", help="the measured value")
-    record.add_argument("--at", help="when it was measured (ISO 8601 date or time; default now)")
+    record.add_argument("value", metavar="VALUE", nargs="?", help="the measured value")
+    record.add_argument(
+        "--at",
+        help="when it was measured (ISO 8601 date or time; default now); with --delete, the day",
+    )
+    record.add_argument(
+        "--delete", action="store_true", help="delete the KPI's measurements on the --at day"
+    )
     record.set_defaults(handler=data_commands.record)
+
+    history = commands.add_parser(
+        "history", help="the changes to a KPI's manual measurements: what, when, who"
+    )
+    history.add_argument("kpi", metavar="KPI", help="e.g. brand_search_rank")
+    history.add_argument(
+        "--limit", type=_count, default=50, help="the latest N changes (default 50)"
+    )
+    history.add_argument("--json", action="store_true", help="machine-readable output")
+    history.set_defaults(handler=data_commands.history)
 
     for name, summary in (
         ("show", "one KPI's value, target and level"),

@@ -17,6 +17,7 @@ import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC
 from enum import StrEnum
 from typing import IO, Any
 
@@ -28,6 +29,7 @@ from storage.db import DatabaseBusy, DatabaseError, DatabaseFull, DatabaseUnavai
 from storage.imports.ingest import ImportResult, import_rows
 from storage.imports.prepare import RowProblem
 from storage.imports.readers import BOM, FileProblem, RawRow, read_jsonl
+from storage.measurements import API_AUTHOR, Author
 from storage.schema import EventType
 
 JSON_LINES_TYPES = frozenset(
@@ -158,6 +160,7 @@ def ingest(
         result = import_rows(
             services.database,
             rows,
+            author=Author(by=API_AUTHOR, at=services.now().astimezone(UTC)),
             known_kpis=measured_kpis(services.catalog),
             forced_type=event_type,
             wait=WRITE_WAIT_SECONDS,

@@ -7,6 +7,7 @@
     /kpi KPI chart               its history as a chart (also `グラフ`)
     /kpi KPI share               the answer posted in the channel (also `共有`)
     /kpi record KPI VALUE [DATE] a manual measurement (also `記録`); DATE is YYYY-MM-DD
+    /kpi record KPI delete DATE  deletes the KPI's measurements on DATE (also `削除`)
 
 Text is NFKC-normalised (full-width letters, digits and spaces work) and split on
 whitespace. A KPI name may itself contain spaces or slashes (`LTV/CAC`, `ltv cac`): the
@@ -37,6 +38,7 @@ MAX_QUERY = 100
 HELP_WORDS = frozenset({"help", "ヘルプ", "使い方", "?"})
 STATUS_WORDS = frozenset({"status", "一覧", "ステータス"})
 RECORD_WORDS = frozenset({"record", "記録"})
+DELETE_WORDS = frozenset({"delete", "削除"})
 LEVEL_WORDS: dict[str, Level] = {
     **dict.fromkeys(("red", "赤", "赤色", "緊急"), Level.RED),
     **dict.fromkeys(("orange", "橙", "橙色", "オレンジ", "警戒"), Level.ORANGE),
@@ -109,6 +111,14 @@ class Record(_Command):
     day: date | None = None
 
 
+class DeleteRecord(_Command):
+    """Delete the manual measurements of a KPI on a local day."""
+
+    kind: Literal["delete_record"] = "delete_record"
+    kpi: str
+    day: date
+
+
 class UnknownKpi(_Command):
     """No KPI matches `query`; `suggestions` are the closest KPI ids."""
 
@@ -126,7 +136,8 @@ class UsageError(_Command):
 
 
 Command = Annotated[
-    Help | Status | ShowKpi | Record | UnknownKpi | UsageError, Field(discriminator="kind")
+    Help | Status | ShowKpi | Record | DeleteRecord | UnknownKpi | UsageError,
+    Field(discriminator="kind"),
 ]
 
 _DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
@@ -208,14 +219,23 @@ class Grammar:
             day, rest = parsed, rest[:-1]
         if len(rest) < 2:
             return UsageError(problem=Problem.RECORD_USAGE)
+        if rest[-1].casefold() in DELETE_WORDS:
+            if day is None:
+                # A deletion names its day: it never means today by default.
+                return UsageError(problem=Problem.RECORD_USAGE)
+            kpi = self._named(rest[:-1])
+            return kpi if isinstance(kpi, UnknownKpi) else DeleteRecord(kpi=kpi, day=day)
         value = _parse_number(rest[-1])
         if value is None:
             return UsageError(problem=Problem.BAD_VALUE, word=_shorten(rest[-1]))
-        phrase = " ".join(rest[:-1])
+        kpi = self._named(rest[:-1])
+        return kpi if isinstance(kpi, UnknownKpi) else Record(kpi=kpi, value=value, day=day)
+
+    def _named(self, words: list[str]) -> str | UnknownKpi:
+        """The id of the KPI the words name as a whole, or why there is none."""
+        phrase = " ".join(words)
         kpi_id = self.lookup(phrase) if len(normalise(phrase)) <= self._longest else None
-        if kpi_id is None:
-            return self._unknown(phrase)
-        return Record(kpi=kpi_id, value=value, day=day)
+        return kpi_id if kpi_id is not None else self._unknown(phrase)
 
     def _longest_prefix(self, words: list[str]) -> tuple[str, int] | None:
         # Only phrases no longer than the longest name can match: a 3,000-character input

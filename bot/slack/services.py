@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, datetime, time
 
 from pydantic import ValidationError
 from slack_sdk.models.views import View
@@ -20,6 +20,7 @@ from bot.slack.access import can_post, can_record, can_see
 from bot.slack.blocks.home import home_view
 from bot.slack.blocks.kpi import (
     chart_pending_message,
+    deletion_confirmation,
     future_day_message,
     help_message,
     impossible_value_message,
@@ -38,6 +39,7 @@ from bot.slack.client import ResponseUrls, SlackClient
 from bot.slack.followups import FollowUps
 from bot.slack.grammar import (
     Command,
+    DeleteRecord,
     Grammar,
     Help,
     KpiAction,
@@ -55,6 +57,7 @@ from kpi_engine.formulas import measured_kpis
 from kpi_engine.levels import Level
 from storage.db import Database
 from storage.imports.ingest import validated_measurement, write_measurement
+from storage.measurements import Author, delete_measurements
 from storage.snapshot import board_at, state_at, states_at
 
 # `/kpi record` answers in the ack, which Slack wants within 3 s: behind an import that
@@ -92,14 +95,6 @@ class Reply:
 
     message: Message | None
     follow_up: FollowUp | None = None
-
-
-@dataclass(frozen=True)
-class Stored:
-    """A manual measurement as stored."""
-
-    at: datetime
-    updated: bool
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,6 +156,8 @@ class Services:
                 return self._show(self.catalog.get(kpi_id), action, user_id, channel_id)
             case Record():
                 return self._record(command, user_id)
+            case DeleteRecord():
+                return self._delete(command, user_id)
 
     def detail(self, kpi: KpiDefinition, *, user_id: str, channel_id: str | None) -> Message:
         """One KPI's detail for one user, or the note that it is restricted."""
@@ -208,40 +205,60 @@ class Services:
             return Reply(chart_pending_message(kpi, self.locale), UploadChart(kpi))
         return Reply(None, PostInChannel(kpi))
 
-    def _record(self, command: Record, user_id: str) -> Reply:
+    def _recordable(self, kpi_id: str, user_id: str) -> Reply | None:
+        """Why this user may not change this KPI's measurements, if they may not."""
         admins = self.settings.admins
         if not can_record(user_id, admins):
             return Reply(not_admin_message(list(admins), self.locale))
-        kpi = self.catalog.get(command.kpi)
+        kpi = self.catalog.get(kpi_id)
         measured = measured_kpis(self.catalog)
         if kpi.id not in measured:
             recordable = [self.catalog.get(kpi_id) for kpi_id in measured]
             return Reply(not_recordable_message(kpi, recordable, self.locale))
-        rule = measured[kpi.id]
-        if not rule.allows(command.value):
+        return None
+
+    def _record(self, command: Record, user_id: str) -> Reply:
+        refusal = self._recordable(command.kpi, user_id)
+        if refusal is not None:
+            return refusal
+        kpi = self.catalog.get(command.kpi)
+        if not measured_kpis(self.catalog)[kpi.id].allows(command.value):
             return Reply(impossible_value_message(kpi, command.value, self.locale))
         if command.day is not None and command.day > self.now().date():
             return Reply(future_day_message(command.day, self.locale))
+        zone = self.settings.zone
+        at = self.now() if command.day is None else datetime.combine(command.day, time(), zone)
         try:
-            stored = self.record(kpi, command.value, command.day)
+            measurement = validated_measurement(
+                kpi=kpi.id,
+                value=command.value,
+                at=at,
+                zone=self.database.zone,
+                known_kpis=measured_kpis(self.catalog),
+            )
         except ValidationError:
             # Only a date outside the supported range gets here: the grammar checked the rest.
             day = command.day.isoformat() if command.day else ""
             return Reply(usage_message(Problem.BAD_DATE, day, self.locale))
-        message = record_confirmation(kpi, command.value, stored.at, stored.updated, self.locale)
-        return Reply(message)
-
-    def record(self, kpi: KpiDefinition, value: float, day: date | None = None) -> Stored:
-        """Store a manual measurement at the start of `day` (local), or now."""
-        zone = self.settings.zone
-        at = datetime.combine(day, time(), tzinfo=zone) if day is not None else self.now()
-        measurement = validated_measurement(
-            kpi=kpi.id,
-            value=value,
-            at=at,
-            zone=self.database.zone,
-            known_kpis=measured_kpis(self.catalog),
-        )
         with self.database.write(wait=RECORD_WAIT_SECONDS) as connection:
-            stored = write_measurement(connection, measurement, zone=self.database.zone)
-        return Stored(at=stored.record["at"].astimezone(zone), updated=not stored.inserted)
+            stored = write_measurement(
+                connection, measurement, zone=self.database.zone, author=self._author(user_id)
+            )
+        at = stored.record["at"].astimezone(zone)
+        return Reply(record_confirmation(kpi, command.value, at, stored.previous, self.locale))
+
+    def _delete(self, command: DeleteRecord, user_id: str) -> Reply:
+        refusal = self._recordable(command.kpi, user_id)
+        if refusal is not None:
+            return refusal
+        with self.database.write(wait=RECORD_WAIT_SECONDS) as connection:
+            deleted = delete_measurements(
+                connection, kpi=command.kpi, day=command.day, author=self._author(user_id)
+            )
+        kpi = self.catalog.get(command.kpi)
+        values = [change.previous for change in deleted if change.previous is not None]
+        return Reply(deletion_confirmation(kpi, command.day, values, self.locale))
+
+    def _author(self, user_id: str) -> Author:
+        """A change made now by a Slack user (an id from a verified request)."""
+        return Author(by=user_id, at=self.now().astimezone(UTC))

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import IO, Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Column, Connection, MetaData, String, Table
+from sqlalchemy import Column, Connection, MetaData, String, Table, select
 
 from kpi_engine.catalog import ValueRule
 from storage.db import Database
@@ -48,8 +48,9 @@ from storage.imports.prepare import (
 from storage.imports.readers import FileFormat, FileProblem, RawRow
 from storage.imports.records import MeasurementRecord, Record, shown, validate_record
 from storage.imports.worker import prepared_in_worker, worker_helps
+from storage.measurements import Author, ChangeLog
 from storage.rollups import Touched, refresh
-from storage.schema import EVENT_MODELS, EventType, driver_insert, driver_marks
+from storage.schema import EVENT_MODELS, EventType, Measurement, driver_insert, driver_marks
 
 
 @dataclass
@@ -173,10 +174,18 @@ class _Table:
 
 
 class _Writer:
-    def __init__(self, connection: Connection, options: PrepareOptions, result: ImportResult):
+    def __init__(
+        self,
+        connection: Connection,
+        options: PrepareOptions,
+        result: ImportResult,
+        author: Author,
+    ) -> None:
         self.connection = connection
         self.options = options
         self.result = result
+        self.author = author
+        self.changes: ChangeLog | None = None  # of the measurements, once it meets one
         self.seen_before = _SeenBefore(connection)
         self.pending = Touched()  # rollups to rebuild, not settled yet
         self.touched = Touched()  # by the batch being written
@@ -212,6 +221,9 @@ class _Writer:
         inserted = [row for row in rows if row[0] not in stored] if stored else rows
         self.result.inserted += len(inserted)
         self._touch(table.converter, inserted)
+        changes = self._changes(table)
+        if changes is not None:
+            changes.entered(inserted)
         if not stored:
             # The usual case, all rows new: no need to know which line each id came from.
             return
@@ -237,6 +249,16 @@ class _Writer:
         table.update(updates)
         self.result.updated += len(updates)
         self._touch(table.converter, updates + replaced)
+        if changes is not None:
+            changes.replaced(updates, replaced)
+
+    def _changes(self, table: _Table) -> ChangeLog | None:
+        """The history of the measurements, for a table of measurements."""
+        if table.converter.event_type is not EventType.MEASUREMENT:
+            return None
+        if self.changes is None:
+            self.changes = ChangeLog(self.connection, table.converter.columns)
+        return self.changes
 
     def _repeated(
         self, table: _Table, line: int, row: tuple[Any, ...], earlier: tuple[Any, ...]
@@ -263,8 +285,11 @@ class _Writer:
             touched.update(row[converter.customer_index] for row in rows)
 
     def finish(self) -> None:
-        """Bring the rollups up to date and drop the scratch table."""
+        """Bring the rollups up to date, record the measurements' changes in their history
+        and drop the scratch table."""
         refresh(self.connection, self.pending)
+        if self.changes is not None:
+            self.changes.write(self.author)
         self.seen_before.close()
 
 
@@ -287,16 +312,18 @@ def write_prepared(
     batches: Iterable[Prepared],
     options: PrepareOptions,
     *,
+    author: Author,
     skip_invalid: bool = False,
     progress: Callable[[int], object] | None = None,
 ) -> ImportResult:
-    """Store prepared batches inside the caller's transaction.
+    """Store prepared batches inside the caller's transaction; `author` is who the
+    measurements' history names for the measurements it changes.
 
     Returns the counts and every rejected row. Without `skip_invalid`, the caller must roll
     back when `result.stored` is False: nothing of the import may remain.
     """
     result = ImportResult()
-    writer = _Writer(connection, options, result)
+    writer = _Writer(connection, options, result, author)
     seen_any = False
     for prepared in batches:
         seen_any = seen_any or bool(prepared.groups or prepared.rejected)
@@ -337,6 +364,7 @@ def _write(
     prepare: Callable[[PrepareOptions], Generator[Prepared, None, None]],
     *,
     zone: ZoneInfo,
+    author: Author,
     known_kpis: Mapping[str, ValueRule] | None,
     forced_type: EventType | None,
     skip_invalid: bool,
@@ -347,7 +375,12 @@ def _write(
     # Closed however the import ends, so a worker process stops with it.
     with _heap_frozen(), closing(prepare(options)) as batches:
         return write_prepared(
-            connection, batches, options, skip_invalid=skip_invalid, progress=progress
+            connection,
+            batches,
+            options,
+            author=author,
+            skip_invalid=skip_invalid,
+            progress=progress,
         )
 
 
@@ -356,6 +389,7 @@ def write_rows(
     rows: Iterable[RawRow],
     *,
     zone: ZoneInfo,
+    author: Author,
     known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
@@ -366,6 +400,7 @@ def write_rows(
         connection,
         lambda options: prepare_rows(rows, options),
         zone=zone,
+        author=author,
         known_kpis=known_kpis,
         forced_type=forced_type,
         skip_invalid=skip_invalid,
@@ -378,6 +413,7 @@ def write_stream(
     file_format: FileFormat,
     *,
     zone: ZoneInfo,
+    author: Author,
     known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
@@ -389,6 +425,7 @@ def write_stream(
         connection,
         lambda options: prepare_stream(stream, file_format, options),
         zone=zone,
+        author=author,
         known_kpis=known_kpis,
         forced_type=forced_type,
         skip_invalid=skip_invalid,
@@ -402,6 +439,7 @@ def write_file(
     file_format: FileFormat,
     *,
     zone: ZoneInfo,
+    author: Author,
     known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
@@ -426,6 +464,7 @@ def write_file(
         connection,
         prepare,
         zone=zone,
+        author=author,
         known_kpis=known_kpis,
         forced_type=forced_type,
         skip_invalid=skip_invalid,
@@ -434,13 +473,18 @@ def write_file(
 
 
 def write_records(
-    connection: Connection, event_type: EventType, records: Sequence[Record], *, zone: ZoneInfo
+    connection: Connection,
+    event_type: EventType,
+    records: Sequence[Record],
+    *,
+    zone: ZoneInfo,
+    author: Author,
 ) -> ImportResult:
     """Store already validated records of one type inside the caller's transaction."""
     result = ImportResult()
     options = _options(connection, zone, None, event_type)
     checked = Checked.of_records(event_type, [0] * len(records), list(records))
-    writer = _Writer(connection, options, result)
+    writer = _Writer(connection, options, result, author)
     writer.write(convert([checked], options))
     writer.finish()
     result.stored = True
@@ -454,6 +498,7 @@ class RecordedMeasurement:
     record: MeasurementRecord
     inserted: bool
     updated: bool
+    previous: float | None  # the value it replaced (or that was already there), if any
 
 
 def validated_measurement(
@@ -481,12 +526,21 @@ def validated_measurement(
 
 
 def write_measurement(
-    connection: Connection, measurement: MeasurementRecord, *, zone: ZoneInfo
+    connection: Connection, measurement: MeasurementRecord, *, zone: ZoneInfo, author: Author
 ) -> RecordedMeasurement:
-    """Store a validated manual measurement inside the caller's transaction."""
-    outcome = write_records(connection, EventType.MEASUREMENT, [measurement], zone=zone)
+    """Store a validated manual measurement inside the caller's transaction, and its change
+    in the measurements' history."""
+    previous = connection.scalar(
+        select(Measurement.value).where(Measurement.id == measurement["id"])
+    )
+    outcome = write_records(
+        connection, EventType.MEASUREMENT, [measurement], zone=zone, author=author
+    )
     return RecordedMeasurement(
-        measurement, inserted=outcome.inserted > 0, updated=outcome.updated > 0
+        measurement,
+        inserted=outcome.inserted > 0,
+        updated=outcome.updated > 0,
+        previous=previous,
     )
 
 
@@ -513,6 +567,7 @@ def import_rows(
     database: Database,
     rows: Iterable[RawRow],
     *,
+    author: Author,
     known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
@@ -526,6 +581,7 @@ def import_rows(
             connection,
             rows,
             zone=database.zone,
+            author=author,
             known_kpis=known_kpis,
             forced_type=forced_type,
             skip_invalid=skip_invalid,
@@ -538,6 +594,7 @@ def import_stream(
     stream: IO[bytes],
     file_format: FileFormat,
     *,
+    author: Author,
     known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
@@ -553,6 +610,7 @@ def import_stream(
             stream,
             file_format,
             zone=database.zone,
+            author=author,
             known_kpis=known_kpis,
             forced_type=forced_type,
             skip_invalid=skip_invalid,
@@ -566,6 +624,7 @@ def import_file(
     path: Path,
     file_format: FileFormat,
     *,
+    author: Author,
     known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
@@ -582,6 +641,7 @@ def import_file(
             path,
             file_format,
             zone=database.zone,
+            author=author,
             known_kpis=known_kpis,
             forced_type=forced_type,
             skip_invalid=skip_invalid,

@@ -39,6 +39,7 @@ from kpi_engine.formulas import measured_kpis
 from storage.db import Database, create_db_engine, open_database
 from storage.demo.rows import demo_import_rows, demo_types
 from storage.imports.ingest import import_rows
+from tests.authors import TEST_AUTHOR
 from tests.bot.mock_web_api import MockWebApi
 from tests.conftest import copy_sqlite_file
 
@@ -93,7 +94,7 @@ def build_demo_database(path: Path, *, scale: float, today: date = TODAY) -> int
     try:
         for event_type in demo_types():
             rows = demo_import_rows(event_type, today=today, tz=TOKYO, scale=scale)
-            total += import_rows(database, rows, known_kpis=known).inserted
+            total += import_rows(database, rows, known_kpis=known, author=TEST_AUTHOR).inserted
     finally:
         database.engine.dispose()
     return total

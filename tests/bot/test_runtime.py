@@ -1,4 +1,5 @@
 """One runtime per process, built from one Settings: commands run in-process on it."""
+# ruff: noqa: RUF001 (the answers are Japanese, with full-width parentheses)
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def test_commands_run_in_process_on_the_database_their_settings_name(
 ) -> None:
     try:
         assert main(["record", "market_share", "4.2", "--at", "2026-11-20"], runtime) == 0
-        assert "recorded: market_share = 4.2" in capsys.readouterr().out
+        assert "市場シェア に 4.2 % を記録しました（2026-11-20）" in capsys.readouterr().out
         assert main(["show", "market_share", "--json", "--at", "2026-11-30"], runtime) == 0
         shown = json.loads(capsys.readouterr().out)
     finally:

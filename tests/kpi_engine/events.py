@@ -15,6 +15,7 @@ from storage.imports.ingest import import_rows
 from storage.imports.readers import RawRow
 from storage.schema import EVENT_MODELS, CustomerRollup, DailyFact, MonthlyPayers
 from storage.snapshot import state_at
+from tests.authors import TEST_AUTHOR
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 AS_OF = datetime(2026, 11, 24, tzinfo=TOKYO)  # the end of 2026-11-23
@@ -30,7 +31,9 @@ examples = settings(
 
 
 def store(database: Database, *rows: Row) -> None:
-    result = import_rows(database, [RawRow(line, row) for line, row in enumerate(rows, start=2)])
+    result = import_rows(
+        database, [RawRow(line, row) for line, row in enumerate(rows, start=2)], author=TEST_AUTHOR
+    )
     assert result.stored, [str(problem) for problem in result.problems]
 
 

@@ -23,6 +23,7 @@ from storage.imports.ingest import (
 )
 from storage.imports.readers import FileFormat, RawRow
 from storage.schema import EVENT_MODELS, CustomerRollup, DailyFact, EventType, MonthlyPayers
+from tests.authors import TEST_AUTHOR
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 KPIS = measured_kpis(load_catalog())
@@ -75,13 +76,17 @@ def writers(database: Database) -> list[Callable[[], object]]:
             kpi="market_share", value=3.5, at="2025-10-01", zone=database.zone, known_kpis=KPIS
         )
         with database.write() as connection:
-            return write_measurement(connection, measurement, zone=database.zone)
+            return write_measurement(
+                connection, measurement, zone=database.zone, author=TEST_AUTHOR
+            )
 
     return [
-        lambda: import_rows(database, enrollments, known_kpis=KPIS),
-        lambda: import_stream(database, io.BytesIO(completions), FileFormat.CSV, known_kpis=KPIS),
-        lambda: import_rows(database, churns_and_surveys, known_kpis=KPIS),
-        lambda: import_rows(database, payments, known_kpis=KPIS),
+        lambda: import_rows(database, enrollments, known_kpis=KPIS, author=TEST_AUTHOR),
+        lambda: import_stream(
+            database, io.BytesIO(completions), FileFormat.CSV, known_kpis=KPIS, author=TEST_AUTHOR
+        ),
+        lambda: import_rows(database, churns_and_surveys, known_kpis=KPIS, author=TEST_AUTHOR),
+        lambda: import_rows(database, payments, known_kpis=KPIS, author=TEST_AUTHOR),
         measure,
     ]
 

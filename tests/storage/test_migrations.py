@@ -9,7 +9,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import String, column, insert, select, table
+from sqlalchemy import Float, String, column, insert, select, table
 
 from storage.db import (
     MIGRATIONS,
@@ -19,7 +19,7 @@ from storage.db import (
     head_revision,
     upgrade,
 )
-from storage.schema import Base, Enrollment, LocalDate, Meta, UTCDateTime
+from storage.schema import Base, Enrollment, LocalDate, MeasurementChange, Meta, UTCDateTime
 
 
 def test_a_migrated_database_matches_the_models(database: Database) -> None:
@@ -73,6 +73,45 @@ def test_enrollments_stored_before_revision_0002_get_their_retention_deadline(
         assert deadline == datetime(2027, 2, 28, 0, 0, tzinfo=UTC)
     finally:
         engine.dispose()
+
+
+# The measurements table as revision 0001 made it.
+MEASUREMENTS_0001 = table(
+    "measurements",
+    column("id", String()),
+    column("kpi", String()),
+    column("at", UTCDateTime()),
+    column("day", LocalDate()),
+    column("value", Float()),
+)
+
+
+def test_measurements_stored_before_revision_0003_start_the_history_by_an_unknown_author(
+    database_url: str,
+) -> None:
+    engine = create_db_engine(database_url)
+    measured = datetime(2026, 11, 1, 15, 0, tzinfo=UTC)
+    try:
+        with engine.connect().execution_options(kpibot_write=True) as connection:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.attributes["connection"] = connection
+            with connection.begin():
+                command.upgrade(config, "0002")
+                connection.execute(
+                    insert(MEASUREMENTS_0001).values(
+                        id="m1", kpi="market_share", at=measured, day=date(2026, 11, 2), value=4.2
+                    )
+                )
+        before_upgrade = datetime.now(UTC)
+        assert upgrade(engine)
+        with engine.connect() as connection:
+            (change,) = connection.execute(select(MeasurementChange)).all()
+    finally:
+        engine.dispose()
+    assert (change.measurement_id, change.kpi, change.at) == ("m1", "market_share", measured)
+    assert (change.value, change.previous, change.entered_by) == (4.2, None, "unknown")
+    assert before_upgrade <= change.entered_at <= datetime.now(UTC)
 
 
 def test_migrations_import_no_live_kpibot_code() -> None:

@@ -17,12 +17,15 @@ from storage.imports.prepare import BATCH
 from storage.imports.readers import RawRow
 from storage.rollups import rebuild_local_days, rebuild_rollups
 from storage.schema import CustomerRollup, DailyFact, MonthlyPayers
+from tests.authors import TEST_AUTHOR
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 def store(database: Database, *rows: dict[str, Any]) -> None:
-    result = import_rows(database, [RawRow(line, row) for line, row in enumerate(rows, start=2)])
+    result = import_rows(
+        database, [RawRow(line, row) for line, row in enumerate(rows, start=2)], author=TEST_AUTHOR
+    )
     assert result.stored, [str(problem) for problem in result.problems]
 
 

@@ -11,6 +11,7 @@ from storage.db import Database
 from storage.imports.ingest import import_rows
 from storage.imports.readers import RawRow
 from storage.source import SqlKpiSource
+from tests.authors import TEST_AUTHOR
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 DAY = timedelta(days=1)
@@ -19,7 +20,9 @@ HOUR = timedelta(hours=1)
 
 def store(database: Database, *rows: dict[str, Any]) -> None:
     # Which KPIs a measurement may name is the import's business (tests/storage/imports).
-    result = import_rows(database, [RawRow(line, row) for line, row in enumerate(rows, start=2)])
+    result = import_rows(
+        database, [RawRow(line, row) for line, row in enumerate(rows, start=2)], author=TEST_AUTHOR
+    )
     assert result.stored, [str(problem) for problem in result.problems]
 
 

@@ -159,3 +159,9 @@ def as_of_label(at: datetime, locale: str) -> str:
         day = (at.date() - timedelta(days=1)).isoformat()
         return t(locale, Text.AS_OF_END_OF_DAY, day=day)
     return t(locale, Text.AS_OF, moment=f"{at:%Y-%m-%d %H:%M}")
+
+
+def day_or_moment(at: datetime) -> str:
+    """A local instant as its day when it is the day's start (a value recorded for a day),
+    else as its minute."""
+    return at.date().isoformat() if at.time() == time() else f"{at:%Y-%m-%d %H:%M}"

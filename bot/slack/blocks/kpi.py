@@ -6,13 +6,14 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from slack_sdk.models.blocks import Block, ButtonElement
 
 from bot.slack.blocks.formatting import (
     NO_VALUE,
     as_of_label,
+    day_or_moment,
     format_attainment,
     format_change,
     format_kpi_value,
@@ -96,10 +97,6 @@ def sparkline(values: list[float | None]) -> str:
             step = round((value / 2 - low / 2) / span * (len(BARS) - 1))
             marks.append(BARS[min(max(step, 0), len(BARS) - 1)])
     return "".join(marks)
-
-
-def _day_or_moment(at: datetime) -> str:
-    return at.date().isoformat() if at.time() == time() else f"{at:%Y-%m-%d %H:%M}"
 
 
 def _period(period: PeriodValue, locale: str) -> str:
@@ -493,19 +490,39 @@ def not_admin_message(admins: list[str], locale: str) -> Message:
 
 
 def record_confirmation(
-    kpi: KpiDefinition, value: float, at: datetime, updated: bool, locale: str
+    kpi: KpiDefinition, value: float, at: datetime, previous: float | None, locale: str
 ) -> Message:
-    """Build the confirmation of `/kpi record`: what was stored, for which KPI and when."""
+    """Build the confirmation of `/kpi record`: what was stored, for which KPI and when, and
+    the value it replaced, if there was one."""
     locale = normalize_locale(locale)
+    if previous is None:
+        key = Text.RECORD_STORED
+    else:
+        key = Text.RECORD_UNCHANGED if previous == value else Text.RECORD_UPDATED
     return _single(
         t(
             locale,
-            Text.RECORD_UPDATED if updated else Text.RECORD_STORED,
+            key,
             name=kpi_name(kpi, locale),
             value=format_kpi_value(value, kpi, locale),
-            at=_day_or_moment(at),
+            previous=format_kpi_value(previous, kpi, locale),
+            at=day_or_moment(at),
         )
     )
+
+
+def deletion_confirmation(
+    kpi: KpiDefinition, day: date, deleted: list[float], locale: str
+) -> Message:
+    """Build the answer to `/kpi record KPI delete DATE`: the values deleted, or none."""
+    locale = normalize_locale(locale)
+    name = kpi_name(kpi, locale)
+    if not deleted:
+        return _single(t(locale, Text.RECORD_NOTHING_TO_DELETE, name=name, day=day.isoformat()))
+    values = t(locale, Text.SEPARATOR).join(
+        format_kpi_value(value, kpi, locale) for value in deleted
+    )
+    return _single(t(locale, Text.RECORD_DELETED, name=name, day=day.isoformat(), values=values))
 
 
 def not_recordable_message(

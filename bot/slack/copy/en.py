@@ -101,6 +101,7 @@ EN: dict[Text, str] = {
         "• `/kpi KPI-name chart`: a chart of the trend with the target line\n"
         "• `/kpi KPI-name share`: show the answer to everyone in the channel\n"
         "• `/kpi record KPI-name value [YYYY-MM-DD]`: record a measurement (admins only)\n"
+        "• `/kpi record KPI-name delete YYYY-MM-DD`: delete a wrong one (admins only)\n"
         "• `/kpi help`: this help"
     ),
     Text.HELP_PRIVACY: "Answers are visible only to you, unless you add share.",
@@ -112,7 +113,16 @@ EN: dict[Text, str] = {
     Text.NOT_ADMIN_ASK: "Please ask one of them: {admins}",
     Text.NOT_ADMIN_NONE: "No admins are configured (environment variable `KPIBOT_ADMINS`).",
     Text.RECORD_STORED: "✅ Recorded {value} for *{name}* ({at}).",
-    Text.RECORD_UPDATED: "✅ Updated *{name}* for {at} to {value}.",
+    Text.RECORD_UPDATED: "✅ Updated *{name}* for {at} from {previous} to {value}.",
+    Text.RECORD_UNCHANGED: "*{name}* for {at} is already {value}. Nothing changed.",
+    Text.RECORD_DELETED: "🗑️ Deleted {values} of *{name}* for {day}.",
+    Text.RECORD_NOTHING_TO_DELETE: "*{name}* has no value for {day}. Nothing was deleted.",
+    Text.HISTORY_TITLE: "Changes to {name} ({zone}, oldest first, latest {count})",
+    Text.HISTORY_EMPTY: "No value of {name} has been recorded yet.",
+    Text.HISTORY_ENTERED: "recorded {value} for {at}",
+    Text.HISTORY_REPLACED: "changed {at} from {previous} to {value}",
+    Text.HISTORY_DELETED: "deleted {previous} for {at}",
+    Text.HISTORY_LINE: "{entered_at}  {change} ({by})",
     Text.NOT_RECORDABLE: (
         "*{name}* is computed by kpibot from its data, so it cannot be recorded.\n"
         "KPIs you can record: {names}"
@@ -129,7 +139,10 @@ EN: dict[Text, str] = {
     Text.RULE_AT_LEAST: " of at least {minimum}",
     Text.RULE_AT_MOST: " of at most {maximum}",
     Text.USAGE_TOO_LONG: "That text is too long. Please keep it within {limit} characters.",
-    Text.USAGE_RECORD: "To record a value, please write `/kpi record KPI-name value [YYYY-MM-DD]`.",
+    Text.USAGE_RECORD: (
+        "To record a value, please write `/kpi record KPI-name value [YYYY-MM-DD]`; "
+        "to delete one, `/kpi record KPI-name delete YYYY-MM-DD`."
+    ),
     Text.USAGE_BAD_VALUE: (
         "The value “{word}” is not a number. Please enter a number, such as `4.2`."
     ),

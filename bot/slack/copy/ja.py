@@ -100,6 +100,7 @@ JA: dict[Text, str] = {
         "• `/kpi KPI名 chart`（または `グラフ`）— 推移と目標線のグラフを投稿\n"
         "• `/kpi KPI名 share`（または `共有`）— 回答をチャンネルのみんなに表示\n"
         "• `/kpi record KPI名 値 [YYYY-MM-DD]` — 計測値を記録（管理者のみ）\n"
+        "• `/kpi record KPI名 delete YYYY-MM-DD` — 誤った計測値を削除（管理者のみ）\n"
         "• `/kpi help` — この説明を表示"
     ),
     Text.HELP_PRIVACY: "回答はあなたにだけ表示されます（share を付けた場合を除く）。",
@@ -111,7 +112,16 @@ JA: dict[Text, str] = {
     Text.NOT_ADMIN_ASK: "記録は次の方に依頼してください: {admins}",
     Text.NOT_ADMIN_NONE: "管理者が設定されていません（環境変数 `KPIBOT_ADMINS`）。",
     Text.RECORD_STORED: "✅ *{name}* に {value} を記録しました（{at}）。",
-    Text.RECORD_UPDATED: "✅ *{name}* の {at} の値を {value} に更新しました。",
+    Text.RECORD_UPDATED: "✅ *{name}* の {at} の値を {previous} から {value} に更新しました。",
+    Text.RECORD_UNCHANGED: "*{name}* の {at} の値はすでに {value} です。変更はありません。",
+    Text.RECORD_DELETED: "🗑️ *{name}* の {day} の値 {values} を削除しました。",
+    Text.RECORD_NOTHING_TO_DELETE: "*{name}* には {day} の値がありません。何も削除していません。",
+    Text.HISTORY_TITLE: "{name} の変更履歴（{zone}、古い順、最新 {count} 件）",
+    Text.HISTORY_EMPTY: "{name} の値はまだ記録されていません。",
+    Text.HISTORY_ENTERED: "{at} の値 {value} を記録",
+    Text.HISTORY_REPLACED: "{at} の値を {previous} から {value} に変更",
+    Text.HISTORY_DELETED: "{at} の値 {previous} を削除",
+    Text.HISTORY_LINE: "{entered_at}  {change}（{by}）",
     Text.NOT_RECORDABLE: (
         "*{name}* は kpibot がデータから計算するKPIのため、値を記録できません。\n"
         "記録できるKPI: {names}"
@@ -129,7 +139,8 @@ JA: dict[Text, str] = {
     Text.RULE_AT_MOST: "{maximum}以下の",
     Text.USAGE_TOO_LONG: "入力が長すぎます。{limit}文字以内で入力してください。",
     Text.USAGE_RECORD: (
-        "記録するには `/kpi record KPI名 値 [YYYY-MM-DD]` の形で入力してください。"
+        "記録するには `/kpi record KPI名 値 [YYYY-MM-DD]`、"
+        "削除するには `/kpi record KPI名 delete YYYY-MM-DD` の形で入力してください。"
     ),
     Text.USAGE_BAD_VALUE: "値「{word}」は数値ではありません。数値で入力してください（例: `4.2`）。",
     Text.USAGE_BAD_DATE: (

@@ -1,5 +1,6 @@
 """The `kpibot` commands run as a user runs them, in a directory of their own: in-process
 (`Kpibot`), and, where the test needs a real process (a mount namespace), as the console script."""
+# ruff: noqa: RUF001 (the answers are Japanese, with full-width parentheses)
 
 from __future__ import annotations
 
@@ -216,9 +217,13 @@ def test_record_twice_on_one_day_updates_the_one_measurement(
         "record", "brand_search_rank", "5", "--at", "2026-11-20", cwd=tmp_path, database=data_url
     )
     assert first.returncode == second.returncode == again.returncode == 0
-    assert first.stdout.startswith("recorded: brand_search_rank = 4 at 2026-11-20T00:00:00+09:00")
-    assert second.stdout.startswith("updated: brand_search_rank = 5")
-    assert again.stdout.startswith("already recorded: brand_search_rank = 5")
+    assert first.stdout == "✅ ブランド認知度（検索順位） に 4位 を記録しました（2026-11-20）。\n"
+    assert second.stdout == (
+        "✅ ブランド認知度（検索順位） の 2026-11-20 の値を 4位 から 5位 に更新しました。\n"
+    )
+    assert again.stdout == (
+        "ブランド認知度（検索順位） の 2026-11-20 の値はすでに 5位 です。変更はありません。\n"
+    )
     assert stored(tmp_path, "SELECT kpi, value, day FROM measurements") == [
         ("brand_search_rank", 5.0, "2026-11-20")
     ]

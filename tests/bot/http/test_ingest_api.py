@@ -78,6 +78,21 @@ def test_json_lines_are_imported_and_counted(app: SlackAppServer, services: Serv
     assert payments_with_id_prefix(services, "api-") == 2
 
 
+def test_a_measurement_posted_to_the_api_is_in_the_history_by_api(
+    app: SlackAppServer, services: Services
+) -> None:
+    share = {"type": "measurement", "id": "s1", "kpi": "market_share", "at": "2026-10-01"}
+    assert post(app, jsonl([{**share, "value": 4.2}])).status == 200
+    assert post(app, jsonl([{**share, "value": 4.5}])).status == 200
+    path = services.settings.database_url.get_secret_value().removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        history = connection.execute(
+            "SELECT measurement_id, value, previous, entered_by FROM measurement_changes"
+            " WHERE measurement_id = 's1' ORDER BY id"
+        ).fetchall()
+    assert history == [("s1", 4.2, None, "api"), ("s1", 4.5, 4.2, "api")]
+
+
 def test_a_json_array_is_imported_and_posting_it_again_changes_nothing(
     app: SlackAppServer,
 ) -> None:

@@ -27,6 +27,7 @@ from storage.imports.ingest import (
 from storage.imports.prepare import BATCH
 from storage.imports.readers import FileFormat, FileProblem, RawRow
 from storage.schema import EVENT_MODELS, CustomerRollup, DailyFact, EventType, Measurement, Payment
+from tests.authors import TEST_AUTHOR
 
 KPIS = measured_kpis(load_catalog())
 PAYMENTS = "type,id,at,customer,amount,recurring\n"
@@ -40,7 +41,9 @@ ON_THE_DATABASE = settings(
 def import_bytes(
     database: Database, data: bytes, file_format: FileFormat = FileFormat.CSV, **options: Any
 ) -> ImportResult:
-    return import_stream(database, io.BytesIO(data), file_format, known_kpis=KPIS, **options)
+    return import_stream(
+        database, io.BytesIO(data), file_format, known_kpis=KPIS, **options, author=TEST_AUTHOR
+    )
 
 
 def import_csv(database: Database, text: str, **options: Any) -> ImportResult:
@@ -342,7 +345,7 @@ def test_the_same_instant_written_two_ways_is_the_same_row(database: Database) -
 def test_an_id_repeated_with_other_content_across_batches_is_refused(database: Database) -> None:
     rows = [RawRow(n + 2, payment_cells(f"p{n}")) for n in range(BATCH + 1)]
     rows.append(RawRow(BATCH + 3, payment_cells("p0", amount=999)))
-    result = import_rows(database, rows, known_kpis=KPIS)
+    result = import_rows(database, rows, known_kpis=KPIS, author=TEST_AUTHOR)
     assert [str(problem) for problem in result.problems] == [
         f"line {BATCH + 3}, column id: id 'p0' appears earlier in the import with other content"
     ]
@@ -496,7 +499,7 @@ def test_an_interrupted_import_leaves_nothing(database: Database) -> None:
 
     before = row_counts(database)
     with pytest.raises(KeyboardInterrupt):
-        import_rows(database, rows(), known_kpis=KPIS)
+        import_rows(database, rows(), known_kpis=KPIS, author=TEST_AUTHOR)
     assert row_counts(database) == before
     # The database is still usable: a later import runs normally.
     assert counts(import_csv(database, PAYMENTS + GOOD_PAYMENT)) == (1, 0, 0)
@@ -609,8 +612,15 @@ def write_measurement_and_payment(database: Database, *, then_fail: bool = False
         "recurring": "true",
     }
     with database.write() as connection:
-        assert write_measurement(connection, measurement, zone=database.zone).inserted
-        assert write_rows(connection, [RawRow(2, payment)], zone=database.zone).inserted == 1
+        assert write_measurement(
+            connection, measurement, zone=database.zone, author=TEST_AUTHOR
+        ).inserted
+        assert (
+            write_rows(
+                connection, [RawRow(2, payment)], zone=database.zone, author=TEST_AUTHOR
+            ).inserted
+            == 1
+        )
         # Neither writer committed: another connection sees nothing before the caller ends.
         assert set(row_counts(database).values()) == {0}
         if then_fail:

@@ -23,6 +23,7 @@ from storage.imports.prepare import BATCH
 from storage.imports.readers import FileFormat, FileProblem
 from storage.imports.worker import WORKER_MIN_BYTES, ImportWorkerError, worker_helps
 from storage.schema import EVENT_MODELS, CustomerRollup, DailyFact
+from tests.authors import TEST_AUTHOR
 
 KPIS = {"brand_search_rank": ValueRule(minimum=1, whole=True)}
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -50,7 +51,15 @@ def write(path: Path, text: str) -> Path:
 
 
 def run(database: Database, path: Path, *, worker: bool, **options: Any) -> ImportResult:
-    return import_file(database, path, FileFormat.CSV, known_kpis=KPIS, worker=worker, **options)
+    return import_file(
+        database,
+        path,
+        FileFormat.CSV,
+        known_kpis=KPIS,
+        worker=worker,
+        **options,
+        author=TEST_AUTHOR,
+    )
 
 
 def everything(database: Database) -> dict[str, list[tuple[Any, ...]]]:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from bot.slack.blocks.formatting import format_change
 from bot.slack.blocks.ids import ActionId
 from bot.slack.blocks.kpi import (
+    deletion_confirmation,
     error_message,
     help_message,
     invite_bot_message,
@@ -463,15 +464,34 @@ def test_a_non_admin_is_told_who_can_record_as_mentions() -> None:
 
 def test_a_recorded_value_is_confirmed_with_what_was_stored() -> None:
     nps = CATALOG.get("nps")
-    stored = check_message(record_confirmation(nps, 71.5, AS_OF, False, "ja"))
+    stored = check_message(record_confirmation(nps, 71.5, AS_OF, None, "ja"))
     assert (
         stored["text"]
         == "✅ *ネットプロモータースコア（NPS）* に 71.5 pt を記録しました（2026-11-24）。"
     )
     at = datetime(2026, 11, 23, 9, 30, tzinfo=TOKYO)
-    updated = check_message(record_confirmation(CATALOG.get("mrr"), 5e6, at, True, "en"))
+    updated = check_message(record_confirmation(CATALOG.get("mrr"), 5e6, at, 4.5e6, "en"))
     assert updated["text"] == (
-        "✅ Updated *Monthly recurring revenue (MRR)* for 2026-11-23 09:30 to ¥5,000,000."
+        "✅ Updated *Monthly recurring revenue (MRR)* for 2026-11-23 09:30"
+        " from ¥4,500,000 to ¥5,000,000."
+    )
+    rank = CATALOG.get("brand_search_rank")
+    same = check_message(record_confirmation(rank, 3, at, 3, "ja"))
+    assert same["text"] == (
+        "*ブランド認知度（検索順位）* の 2026-11-23 09:30 の値はすでに 3位 です。変更はありません。"
+    )
+
+
+def test_a_deletion_is_confirmed_with_every_value_it_deleted_or_none() -> None:
+    rank = CATALOG.get("brand_search_rank")
+    day = date(2026, 11, 20)
+    both = check_message(deletion_confirmation(rank, day, [4, 7], "ja"))
+    assert both["text"] == (
+        "🗑️ *ブランド認知度（検索順位）* の 2026-11-20 の値 4位、7位 を削除しました。"
+    )
+    none = check_message(deletion_confirmation(rank, day, [], "en"))
+    assert none["text"] == (
+        "*Brand awareness (search rank)* has no value for 2026-11-20. Nothing was deleted."
     )
 
 
@@ -584,6 +604,8 @@ def test_help_in_japanese_is_exactly_the_golden_payload() -> None:
                         "• `/kpi KPI名 chart`（または `グラフ`）— 推移と目標線のグラフを投稿\n"
                         "• `/kpi KPI名 share`（または `共有`）— 回答をチャンネルのみんなに表示\n"
                         "• `/kpi record KPI名 値 [YYYY-MM-DD]` — 計測値を記録（管理者のみ）\n"
+                        "• `/kpi record KPI名 delete YYYY-MM-DD` — 誤った計測値を削除"
+                        "（管理者のみ）\n"
                         "• `/kpi help` — この説明を表示"
                     ),
                 },

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from bot.slack.blocks.kpi import status_pending_message
 from bot.slack.grammar import (
     MAX_TEXT,
+    DeleteRecord,
     Grammar,
     Help,
     KpiAction,
@@ -145,6 +146,14 @@ def status_answer(
             Record(kpi="market_share", value=3.5, day=date(2026, 11, 1)),
         ),
         ("record team productivity 1,250", Record(kpi="team_productivity", value=1250)),
+        (
+            "record brand_search_rank delete 2026-11-20",
+            DeleteRecord(kpi="brand_search_rank", day=date(2026, 11, 20)),
+        ),
+        (
+            "記録 市場シェア 削除 2026-11-01",
+            DeleteRecord(kpi="market_share", day=date(2026, 11, 1)),
+        ),
     ],
 )
 def test_each_form_of_the_grammar_parses_in_japanese_and_english(text: str, expected: Any) -> None:
@@ -180,6 +189,9 @@ def test_full_width_input_means_the_same_as_half_width(text: str, expected: Any)
         ("record market_share", Problem.RECORD_USAGE, ""),
         ("record market_share lots", Problem.BAD_VALUE, "lots"),
         ("record market_share 3 2026-02-30", Problem.BAD_DATE, "2026-02-30"),
+        # A deletion always names its day: it never means today.
+        ("record market_share delete", Problem.RECORD_USAGE, ""),
+        ("record market_share delete 2026-02-30", Problem.BAD_DATE, "2026-02-30"),
         ("x" * (MAX_TEXT + 1), Problem.TOO_LONG, ""),
     ],
 )
@@ -358,8 +370,55 @@ def test_recording_the_same_day_again_corrects_the_value(
 ) -> None:
     ephemeral(app.command("record brand_search_rank 5 2026-11-20", user=ADMIN))
     body = ephemeral(app.command("record brand_search_rank 4 2026-11-20", user=ADMIN))
-    assert "✅" in body["text"]
+    assert body["text"] == (
+        "✅ *ブランド認知度（検索順位）* の 2026-11-20 の値を 5位 から 4位 に更新しました。"
+    )
     assert measurements(services) == [("brand_search_rank", 4.0)]
+
+
+def history(services: Services) -> list[tuple[str, float | None, float | None, str]]:
+    with sqlite3.connect(str(services.database.engine.url.database)) as connection:
+        return connection.execute(
+            "SELECT kpi, value, previous, entered_by FROM measurement_changes"
+            " WHERE measurement_id LIKE 'manual:%' ORDER BY id"
+        ).fetchall()
+
+
+def test_an_admin_deletes_a_wrong_value_and_the_history_names_them(
+    app: SlackAppServer, services: Services
+) -> None:
+    ephemeral(app.command("record brand_search_rank 40 2026-11-20", user=ADMIN))
+    ephemeral(app.command("record brand_search_rank 4 2026-11-21", user=ADMIN))
+    body = ephemeral(app.command("記録 検索順位 削除 2026-11-20", user=ADMIN))
+    assert body["text"] == (
+        "🗑️ *ブランド認知度（検索順位）* の 2026-11-20 の値 40位 を削除しました。"
+    )
+    assert measurements(services) == [("brand_search_rank", 4.0)]
+    assert history(services) == [
+        ("brand_search_rank", 40.0, None, ADMIN),
+        ("brand_search_rank", 4.0, None, ADMIN),
+        ("brand_search_rank", None, 40.0, ADMIN),
+    ]
+    again = ephemeral(app.command("record brand_search_rank delete 2026-11-20", user=ADMIN))
+    assert "何も削除していません" in again["text"]
+    assert len(history(services)) == 3
+
+
+def test_a_non_admin_cannot_delete_and_nothing_changes(
+    app: SlackAppServer, services: Services
+) -> None:
+    ephemeral(app.command("record market_share 4.2 2026-11-20", user=ADMIN))
+    body = ephemeral(app.command("record market_share delete 2026-11-20", user=MEMBER))
+    assert f"<@{ADMIN}>" in shown(body)
+    assert "🗑️" not in body["text"]
+    assert measurements(services) == [("market_share", 4.2)]
+    assert history(services) == [("market_share", 4.2, None, ADMIN)]
+
+
+def test_a_computed_kpi_has_nothing_to_delete(app: SlackAppServer, services: Services) -> None:
+    body = ephemeral(app.command("record nps delete 2026-11-20", user=ADMIN))
+    assert "値を記録できません" in body["text"]
+    assert history(services) == []
 
 
 def test_a_non_admin_record_is_refused_politely_naming_who_can(
