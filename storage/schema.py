@@ -23,6 +23,7 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -332,6 +333,69 @@ class MeasurementChange(Base):
     entered_by: Mapped[str] = mapped_column(String(200))
     entered_at: Mapped[Timestamp]
     __table_args__ = (Index(None, "kpi", "id"),)
+
+
+class Note(Base):
+    """A note for the monthly digest: on competitors and the market, or a strategy proposal."""
+
+    __tablename__ = "notes"
+    id: Mapped[int] = mapped_column(Integer(), primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))  # `market` or `strategy`
+    text: Mapped[str] = mapped_column(Text())
+    # A Slack user id, or `cli:<os user>`.
+    author: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[Timestamp]
+    __table_args__ = (Index(None, "created_at"),)
+
+
+class OutboxItem(Base):
+    """One thing to deliver to Slack exactly once: a message, or a file into a thread.
+
+    Written in the transaction that decides to send it, under a unique `key`; a sender claims
+    it, delivers it and records what Slack answered. An item with a `parent_key` is delivered
+    into the thread of its parent's message, once the parent is sent.
+    """
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer(), primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    parent_key: Mapped[str | None] = mapped_column(String(300))
+    # What it belongs to, for `kpibot jobs`, `kpibot outbox` and `/kpi health`: a job (the
+    # report kind, say) and the period it is for.
+    job: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))  # `message` or `file`
+    channel: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[str] = mapped_column(Text())  # JSON: the message, or the file's name and title
+    content: Mapped[bytes | None] = mapped_column(LargeBinary())  # a file's bytes
+    # pending, sending, sent, failed (retried after `not_before`), skipped
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer())
+    not_before: Mapped[Timestamp]
+    # While `sending`: until when the sender's claim holds; a claim past it may be taken over.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text())
+    # Whether the failure was reported to the admin channel (once per item).
+    failure_reported: Mapped[bool] = mapped_column(Boolean())
+    late: Mapped[bool] = mapped_column(Boolean())
+    ts: Mapped[str | None] = mapped_column(String(40))  # Slack's message ts, or the file's id
+    created_at: Mapped[Timestamp]
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    __table_args__ = (
+        Index(None, "status", "not_before"),
+        Index(None, "job", "period"),
+        Index(None, "parent_key"),
+    )
+
+
+class SchedulerLease(Base):
+    """Which scheduler process is active, and its last heartbeat (one row per schedule)."""
+
+    __tablename__ = "scheduler_leases"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))  # host and process id
+    since: Mapped[Timestamp]
+    heartbeat_at: Mapped[Timestamp]
 
 
 class CustomerRollup(Base):
