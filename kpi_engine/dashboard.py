@@ -12,9 +12,9 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from kpi_engine.catalog import Catalog
-from kpi_engine.formulas import uptime, window
+from kpi_engine.formulas import tally_before, uptime, window
 from kpi_engine.periods import PeriodKind, span_containing
-from kpi_engine.source import Fact, KpiSource
+from kpi_engine.source import Fact, KpiSource, Tally
 
 
 class Figure(StrEnum):
@@ -82,22 +82,26 @@ class Dashboard:
 def dashboard(catalog: Catalog, source: KpiSource, as_of: datetime, zone: ZoneInfo) -> Dashboard:
     """Read the dashboard's figures at a moment."""
     day = (as_of - timedelta(microseconds=1)).astimezone(zone).date()
-    tomorrow = day + timedelta(days=1)
-    revenue = source.daily(Fact.REVENUE, day, tomorrow)
+
+    def so_far(fact: Fact, start: date) -> Tally:
+        # Up to the moment: as of 13:27 the rows timed later today are not counted yet.
+        return tally_before(source, fact, start, as_of, zone)
+
+    revenue = so_far(Fact.REVENUE, day)
     uptime_kpi = catalog.get("uptime")
 
     def uptime_over(kind: PeriodKind) -> float | None:
         return uptime(source, window(span_containing(kind, day), as_of, zone), uptime_kpi).value
 
-    enrolled = source.daily(Fact.NEW_CUSTOMERS, date.min, tomorrow).count
-    churned = source.daily(Fact.CHURNS, date.min, tomorrow).count
+    enrolled = so_far(Fact.NEW_CUSTOMERS, date.min).count
+    churned = so_far(Fact.CHURNS, date.min).count
     return Dashboard(
         as_of=as_of,
         day=day,
         revenue_today=revenue.total,
         payments_today=revenue.count,
-        enrollments_today=source.daily(Fact.ENROLLMENTS, day, tomorrow).count,
-        new_customers_today=source.daily(Fact.NEW_CUSTOMERS, day, tomorrow).count,
+        enrollments_today=so_far(Fact.ENROLLMENTS, day).count,
+        new_customers_today=so_far(Fact.NEW_CUSTOMERS, day).count,
         uptime_today=uptime_over(PeriodKind.DAY),
         uptime_month=uptime_over(PeriodKind.MONTH),
         open_downtime_since=source.open_downtime_since(as_of),

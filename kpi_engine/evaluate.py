@@ -11,7 +11,15 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from kpi_engine.catalog import AlertRule, Catalog, KpiDefinition, Localized
-from kpi_engine.formulas import FLOW_FACTS, Reading, Window, formula_for, local_midnight, window
+from kpi_engine.formulas import (
+    FLOW_FACTS,
+    Reading,
+    Window,
+    formula_for,
+    local_midnight,
+    tally_before,
+    window,
+)
 from kpi_engine.levels import Judge, Level, attainment, band, most_severe
 from kpi_engine.periods import ONE_DAY, Span, elapsed_share, history, same_period_last_year
 from kpi_engine.rules import fired_rules
@@ -163,9 +171,16 @@ class _Evaluator:
         return reading
 
     def first_day(self, fact: Fact) -> date | None:
-        """The day a fact's data begins, asked once per evaluator."""
+        """The day a fact's data begins at the as-of moment, asked once per evaluator."""
         if fact not in self.first_days:
-            self.first_days[fact] = self.source.first_day(fact)
+            begins = self.source.first_day(fact)
+            # A first day that is not over at the as-of moment may hold only events timed
+            # after it: then the data has not begun yet. Earlier days are whole, so the
+            # rollups' first day stands without another look.
+            if begins is not None and begins >= self.as_of_day:
+                counted = tally_before(self.source, fact, begins, self.as_of, self.zone)
+                begins = begins if counted.count else None
+            self.first_days[fact] = begins
         return self.first_days[fact]
 
     def in_force(self, kpi: KpiDefinition, w: Window) -> TargetInForce | None:

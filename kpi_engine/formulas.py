@@ -73,8 +73,38 @@ def _mean(tally: Tally) -> float | None:
     return tally.total / tally.count if tally.count else None
 
 
+def tally_before(
+    source: KpiSource, fact: Fact, start: date, end: datetime, zone: ZoneInfo
+) -> Tally:
+    """Sum a daily fact over the events on local days from `start` timed before `end`.
+
+    Whole days are read from `daily` (the rollups); the day `end` falls inside, unless `end`
+    is its midnight, from `part_of_day`, so that as of 13:27 the rows timed later that day
+    are not counted, and as of a midnight (`--at DATE`) only rollups are read.
+    """
+    day = end.astimezone(zone).date()
+    whole = source.daily(fact, start, day) if start < day else Tally(0.0, 0)
+    if day < start or end == local_midnight(day, zone):
+        return whole
+    part = source.part_of_day(fact, day, end)
+    return Tally(whole.total + part.total, whole.count + part.count)
+
+
 def _daily(source: KpiSource, fact: Fact, w: Window) -> Tally:
-    return source.daily(fact, w.span.start, w.until)
+    return tally_before(source, fact, w.span.start, w.end, w.zone)
+
+
+def _a_year_before(w: Window) -> datetime:
+    """The instant a year before a window's end: the same local time on the same day.
+
+    The last day included is shifted, not the exclusive end: 2028-02-29 as an end would
+    clamp to 2027-02-28 and lose that day. A window ending inside a day (as of 13:27) ends a
+    year earlier at 13:27 too, so a morning is not compared with a whole day.
+    """
+    last_day = add_months(w.until - ONE_DAY, -12)
+    if w.end == local_midnight(w.until, w.zone):
+        return local_midnight(last_day + ONE_DAY, w.zone)
+    return datetime.combine(last_day, w.end.astimezone(w.zone).time(), tzinfo=w.zone)
 
 
 def _count_of(fact: Fact) -> Callable[[KpiSource, Window, KpiDefinition], Reading]:
@@ -119,12 +149,11 @@ def referral_rate(source: KpiSource, w: Window, _kpi: KpiDefinition) -> Reading:
 
 
 def revenue_growth_yoy(source: KpiSource, w: Window, _kpi: KpiDefinition) -> Reading:
-    """% change of revenue on the same days a year earlier."""
+    """% change of revenue on the same days a year earlier, up to the same local time."""
     now = _daily(source, Fact.REVENUE, w)
-    # Shift the last day included, not the exclusive end: 2028-02-29 as an end would clamp
-    # to 2027-02-28 and lose that day.
-    last_year_until = add_months(w.until - ONE_DAY, -12) + ONE_DAY
-    before = source.daily(Fact.REVENUE, add_months(w.span.start, -12), last_year_until)
+    before = tally_before(
+        source, Fact.REVENUE, add_months(w.span.start, -12), _a_year_before(w), w.zone
+    )
     if before.total <= 0:
         return Reading(None, now.count)
     return Reading((now.total - before.total) / before.total * 100, now.count)

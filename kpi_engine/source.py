@@ -1,7 +1,8 @@
 """The narrow read interface the engine evaluates KPIs through; `storage` implements it.
 
 Dates are local calendar dates in the engine's time zone and ranges are half-open
-[start, end); instants are aware datetimes.
+[start, end); instants are aware datetimes. An event exactly at the end of a range is
+outside it, so "as of an instant" counts the events timed before that instant.
 """
 
 from __future__ import annotations
@@ -43,7 +44,15 @@ class KpiSource(Protocol):
     """Aggregates over stored events, each answered without reading every row."""
 
     def daily(self, fact: Fact, start: date, end: date) -> Tally:
-        """Sum a daily fact over the local days [start, end)."""
+        """Sum a daily fact over the whole local days [start, end)."""
+        ...
+
+    def part_of_day(self, fact: Fact, day: date, before: datetime) -> Tally:
+        """Sum a daily fact over the events of the local day `day` timed before `before`.
+
+        The part of a day known at an instant inside it, counted as `daily` counts whole
+        days: as of 13:27, the rows timed later that day are not counted yet.
+        """
         ...
 
     def first_day(self, fact: Fact) -> date | None:
@@ -51,7 +60,11 @@ class KpiSource(Protocol):
         ...
 
     def payer_months(self, start: date, end: date) -> int:
-        """Sum, over the calendar months starting in [start, end), of distinct paying customers."""
+        """Sum, over the calendar months starting in [start, end), of distinct paying customers.
+
+        Whole months only: the engine never asks for the month in progress at the as-of
+        moment (LTV reads the three months before the as-of month).
+        """
         ...
 
     def completion_cohort(self, first_from: date, first_until: date, before: datetime) -> Tally:

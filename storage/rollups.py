@@ -3,7 +3,8 @@
 After an import writes its rows, `refresh` rebuilds, inside the same transaction, the
 `daily_facts` of the days it touched, the `customers` rows of the customers it touched
 (and the new-customer facts of their old and new first days) and `monthly_payers`.
-`rebuild_rollups` recomputes all of them from the events, as a repair.
+`rebuild_rollups` recomputes all of them from the events, as a repair. `part_of_day` counts
+a daily fact over the rows of a day so far, by the same definition as its rollup rows.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,7 +33,7 @@ from sqlalchemy import (
 )
 
 from kpi_engine.retention import retention_deadline
-from kpi_engine.source import Fact
+from kpi_engine.source import Fact, Tally
 from storage.schema import (
     EVENT_MODELS,
     Churn,
@@ -156,6 +157,32 @@ def _new_customer_facts() -> list[_DailyFact]:
         _DailyFact(Fact.NEW_CUSTOMERS, 1),
         _DailyFact(Fact.NEW_REFERRALS, referral, referral),
     ]
+
+
+def _definition(fact: Fact) -> tuple[_DailyFact, Any, Any]:
+    """A fact's definition, with the local-day and time columns of the rows it sums."""
+    for event_type in EventType:
+        model: Any = EVENT_MODELS[event_type.value]
+        for daily in _daily_facts(event_type):
+            if daily.fact is fact:
+                return daily, model.day, model.at
+    for daily in _new_customer_facts():
+        if daily.fact is fact:
+            return daily, CustomerRollup.first_day, CustomerRollup.first_enrolled_at
+    raise ValueError(f"no rollup defines the fact {fact}")
+
+
+def part_of_day(connection: Connection, fact: Fact, day: date, before: datetime) -> Tally:
+    """Sum a fact over the rows of one local day timed before an instant.
+
+    The same sums as the day's `daily_facts` row, over the rows so far: that row is for
+    whole days, this is for the day in progress at an as-of moment inside it.
+    """
+    daily, day_column, at_column = _definition(fact)
+    total, count, *_ = connection.execute(
+        select(*daily.sums()).where(day_column == day, at_column < before)
+    ).one()
+    return Tally(float(total or 0), int(count or 0))
 
 
 def _rebuild_facts(

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Connection, and_, case, func, or_, select
 
 from kpi_engine.source import Fact, Tally
+from storage.rollups import part_of_day
 from storage.schema import CustomerRollup, DailyFact, Downtime, Measurement, MonthlyPayers, Ticket
 
 
@@ -27,6 +28,12 @@ class SqlKpiSource:
             )
         ).one()
         return self._tally(*row)
+
+    def part_of_day(self, fact: Fact, day: date, before: datetime) -> Tally:
+        """Sum a daily fact over the events of the local day `day` timed before `before`."""
+        # From the events, by the rollup's own definition of the fact: one day's rows through
+        # the `day` index, however long the history.
+        return part_of_day(self.connection, fact, day, before)
 
     def first_day(self, fact: Fact) -> date | None:
         """The first local day with an event counted by a daily fact; None before any."""

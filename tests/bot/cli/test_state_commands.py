@@ -118,14 +118,6 @@ def test_the_target_in_force_is_in_the_json_and_the_text_when_no_period_has_data
     assert "目標は設定されていません" not in shown.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "engine/storage, not rendering: formulas read daily rollups (SqlKpiSource.daily) "
-        "through the whole as-of day, so a row timed later today counts; remove this mark "
-        "when the current day is read up to the as-of instant"
-    ),
-)
 def test_rows_timed_later_today_are_not_counted_now(
     kpibot: Kpibot, tmp_path: Path, migrated_url: str
 ) -> None:
