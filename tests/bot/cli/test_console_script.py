@@ -156,7 +156,10 @@ def test_a_killed_ingest_leaves_no_worker_behind_and_a_later_ingest_completes(
 ) -> None:
     run = start("ingest", large_file.name, cwd=tmp_path, database=migrated_url)
     worker = wait_for_worker(run)
-    time.sleep(0.5)  # into the import's transaction
+    # Into the import's transaction, well before its end: half a second was sometimes long
+    # enough for all 80,000 rows on a quiet machine, and the test then killed nothing.
+    time.sleep(0.1)
+    assert run.poll() is None, "the import ended before the test could kill it"
 
     run.kill()
     run.wait()
