@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Float, String, column, insert, select, table
+from sqlalchemy import Connection, Engine, Float, String, column, insert, select, table
 
 from storage.db import (
     MIGRATIONS,
@@ -34,6 +36,19 @@ def test_a_migrated_database_is_at_the_newest_revision(database: Database) -> No
         assert current_revision(connection) == head_revision()
 
 
+@contextmanager
+def at_revision(engine: Engine, revision: str) -> Iterator[Connection]:
+    """A write transaction on a database migrated only up to `revision`, to store rows as
+    that revision's tables held them before the later migrations run."""
+    with engine.connect().execution_options(kpibot_write=True) as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        with connection.begin():
+            command.upgrade(config, revision)
+            yield connection
+
+
 # The enrollments table as revision 0001 made it.
 ENROLLMENTS_0001 = table(
     "enrollments",
@@ -50,23 +65,18 @@ def test_enrollments_stored_before_revision_0002_get_their_retention_deadline(
 ) -> None:
     engine = create_db_engine(database_url)
     try:
-        with engine.connect().execution_options(kpibot_write=True) as connection:
-            config = Config()
-            config.set_main_option("script_location", str(MIGRATIONS))
-            config.attributes["connection"] = connection
-            with connection.begin():
-                command.upgrade(config, "0001")
-                connection.execute(insert(Meta).values(key="timezone", value="Asia/Tokyo"))
-                connection.execute(
-                    insert(ENROLLMENTS_0001).values(
-                        id="e1",
-                        customer="c1",
-                        # 09:00 on 31 August in Tokyo: six months on is clamped to February's end.
-                        at=datetime(2026, 8, 31, 0, 0, tzinfo=UTC),
-                        day=date(2026, 8, 31),
-                        channel="ads",
-                    )
+        with at_revision(engine, "0001") as connection:
+            connection.execute(insert(Meta).values(key="timezone", value="Asia/Tokyo"))
+            connection.execute(
+                insert(ENROLLMENTS_0001).values(
+                    id="e1",
+                    customer="c1",
+                    # 09:00 on 31 August in Tokyo: six months on is clamped to February's end.
+                    at=datetime(2026, 8, 31, 0, 0, tzinfo=UTC),
+                    day=date(2026, 8, 31),
+                    channel="ads",
                 )
+            )
         assert upgrade(engine)
         with engine.connect() as connection:
             deadline = connection.scalar(select(Enrollment.retention_deadline))
@@ -92,17 +102,12 @@ def test_measurements_stored_before_revision_0003_start_the_history_by_an_unknow
     engine = create_db_engine(database_url)
     measured = datetime(2026, 11, 1, 15, 0, tzinfo=UTC)
     try:
-        with engine.connect().execution_options(kpibot_write=True) as connection:
-            config = Config()
-            config.set_main_option("script_location", str(MIGRATIONS))
-            config.attributes["connection"] = connection
-            with connection.begin():
-                command.upgrade(config, "0002")
-                connection.execute(
-                    insert(MEASUREMENTS_0001).values(
-                        id="m1", kpi="market_share", at=measured, day=date(2026, 11, 2), value=4.2
-                    )
+        with at_revision(engine, "0002") as connection:
+            connection.execute(
+                insert(MEASUREMENTS_0001).values(
+                    id="m1", kpi="market_share", at=measured, day=date(2026, 11, 2), value=4.2
                 )
+            )
         before_upgrade = datetime.now(UTC)
         assert upgrade(engine)
         with engine.connect() as connection:
