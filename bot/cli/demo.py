@@ -68,7 +68,8 @@ def run(args: argparse.Namespace, runtime: Runtime) -> int:
         with database.write() as connection:
             mark_as_demo(connection)
         known_kpis = measured_kpis(runtime.catalog)
-        author = Author(by=DEMO_AUTHOR, at=moment.astimezone(UTC))
+        # Entered now, whatever day the demo answers as of.
+        author = Author(by=DEMO_AUTHOR, at=runtime.clock().astimezone(UTC))
         print(
             f"Building {path} with demo data from 2025-01-01 to {today} ({zone.key}), "
             f"scale {args.scale:g}"
