@@ -194,3 +194,9 @@ def last_outcomes(connection: Connection, jobs: Sequence[str]) -> dict[str, Outc
         ).join(latest, OutboxItem.id == latest.c.id)
     )
     return {row.job: Outcome(**row._asdict()) for row in rows}
+
+
+def status_counts(connection: Connection) -> dict[str, int]:
+    """How many outbox items are in each state."""
+    rows = connection.execute(select(OutboxItem.status, func.count()).group_by(OutboxItem.status))
+    return {status: int(count) for status, count in rows}

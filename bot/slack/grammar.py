@@ -8,6 +8,8 @@
     /kpi KPI share               the answer posted in the channel (also `共有`)
     /kpi record KPI VALUE [DATE] a manual measurement (also `記録`); DATE is YYYY-MM-DD
     /kpi record KPI delete DATE  deletes the KPI's measurements on DATE (also `削除`)
+    /kpi health                  the scheduled reports: last and next runs, outbox, leader
+                                 (also `ヘルス`, `配信状況`)
 
 Text is NFKC-normalised (full-width letters, digits and spaces work) and split on
 whitespace. A KPI name may itself contain spaces or slashes (`LTV/CAC`, `ltv cac`): the
@@ -39,6 +41,7 @@ HELP_WORDS = frozenset({"help", "ヘルプ", "使い方", "?"})
 STATUS_WORDS = frozenset({"status", "一覧", "ステータス"})
 RECORD_WORDS = frozenset({"record", "記録"})
 DELETE_WORDS = frozenset({"delete", "削除"})
+HEALTH_WORDS = frozenset({"health", "ヘルス", "配信状況"})
 LEVEL_WORDS: dict[str, Level] = {
     **dict.fromkeys(("red", "赤", "赤色", "緊急"), Level.RED),
     **dict.fromkeys(("orange", "橙", "橙色", "オレンジ", "警戒"), Level.ORANGE),
@@ -119,6 +122,12 @@ class DeleteRecord(_Command):
     day: date
 
 
+class Health(_Command):
+    """Show the scheduled reports' health."""
+
+    kind: Literal["health"] = "health"
+
+
 class UnknownKpi(_Command):
     """No KPI matches `query`; `suggestions` are the closest KPI ids."""
 
@@ -136,7 +145,7 @@ class UsageError(_Command):
 
 
 Command = Annotated[
-    Help | Status | ShowKpi | Record | DeleteRecord | UnknownKpi | UsageError,
+    Help | Status | ShowKpi | Record | DeleteRecord | Health | UnknownKpi | UsageError,
     Field(discriminator="kind"),
 ]
 
@@ -176,6 +185,10 @@ class Grammar:
             return UsageError(problem=Problem.EXTRA_WORDS, word=_shorten(" ".join(words[1:])))
         if head in STATUS_WORDS:
             return self._status(words[1:])
+        if head in HEALTH_WORDS:
+            if len(words) == 1:
+                return Health()
+            return UsageError(problem=Problem.EXTRA_WORDS, word=_shorten(" ".join(words[1:])))
         if head in RECORD_WORDS:
             return self._record(words[1:])
         return self._kpi(words)

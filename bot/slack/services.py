@@ -15,8 +15,10 @@ from datetime import UTC, datetime, time
 from pydantic import ValidationError
 from slack_sdk.models.views import View
 
+from bot.schedule import gather_health
 from bot.settings import Settings
 from bot.slack.access import can_post, can_record, can_see
+from bot.slack.blocks.health import health_message
 from bot.slack.blocks.home import home_view
 from bot.slack.blocks.kpi import (
     chart_pending_message,
@@ -41,6 +43,7 @@ from bot.slack.grammar import (
     Command,
     DeleteRecord,
     Grammar,
+    Health,
     Help,
     KpiAction,
     Problem,
@@ -158,6 +161,10 @@ class Services:
                 return self._record(command, user_id)
             case DeleteRecord():
                 return self._delete(command, user_id)
+            case Health():
+                # A few indexed reads: quick enough for the ack.
+                health = gather_health(self.settings, self.database, self.now())
+                return Reply(health_message(health, locale))
 
     def detail(self, kpi: KpiDefinition, *, user_id: str, channel_id: str | None) -> Message:
         """One KPI's detail for one user, or the note that it is restricted."""

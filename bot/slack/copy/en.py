@@ -194,4 +194,39 @@ EN: dict[Text, str] = {
     Text.HOME_COMPLETION: "Completion rate",
     Text.HOME_RESTRICTED: "🔒 hidden",
     Text.HOME_RESTRICTED_NOTE: "🔒 figures belong to restricted KPIs, so they are not shown.",
+    # Scheduled reports' health: /kpi health and kpibot jobs (the scheduler)
+    Text.HEALTH_TITLE: "Scheduled reports",
+    Text.HEALTH_FALLBACK: "Scheduled reports (as of {moment})",
+    Text.HEALTH_JOB_WEEKLY: "Weekly summary",
+    Text.HEALTH_JOB_MONTHLY: "Monthly digest",
+    Text.HEALTH_JOB_QUARTERLY: "Quarterly review",
+    Text.HEALTH_CHANNEL: "to `{channel}`, schedule `{schedule}` ({zone})",
+    Text.HEALTH_NOT_SCHEDULED: "not scheduled: no channel (set `{variable}` to a channel id)",
+    Text.HEALTH_NEXT_RUN: "Next run: {moment}",
+    Text.HEALTH_NO_NEXT_RUN: "Next run: none (this schedule never fires)",
+    Text.HEALTH_LAST_RUN: "Last run: {period} {status} ({moment})",
+    Text.HEALTH_NEVER_RUN: "Last run: none yet",
+    Text.HEALTH_LATE: " · posted late",
+    Text.HEALTH_ERROR: "Error: `{error}`",
+    Text.HEALTH_STATUS_PENDING: "⏳ queued",
+    Text.HEALTH_STATUS_SENDING: "📤 sending",
+    Text.HEALTH_STATUS_SENT: "✅ posted",
+    Text.HEALTH_STATUS_FAILED: "⚠️ failed (will retry)",
+    Text.HEALTH_STATUS_ABANDONED: "❌ failed (resend with `kpibot outbox --retry`)",
+    Text.HEALTH_STATUS_SKIPPED: "⏭️ skipped (past its grace window, not posted)",
+    Text.HEALTH_OUTBOX: "📬 *Outbox*: {counts}",
+    Text.HEALTH_OUTBOX_EMPTY: "📬 *Outbox*: empty",
+    Text.HEALTH_COUNT: "{status} {n:,}",
+    Text.HEALTH_LEADER: (
+        "🫀 *Active scheduler*: `{holder}` (since {since}, last heartbeat {heartbeat})"
+    ),
+    Text.HEALTH_LEADER_SILENT: (
+        "⚠️ *Scheduler* `{holder}` has been silent "
+        "since {heartbeat} (check that `kpibot scheduler` "
+        "runs)"
+    ),
+    Text.HEALTH_NO_LEADER: (
+        "⚠️ *No scheduler is running* (start `kpibot scheduler` or `kpibot serve --scheduler`)"
+    ),
+    Text.HEALTH_WEEKDAYS: "Mon,Tue,Wed,Thu,Fri,Sat,Sun",
 }

@@ -201,4 +201,41 @@ JA: dict[Text, str] = {
     Text.HOME_COMPLETION: "完走率",
     Text.HOME_RESTRICTED: "🔒 非表示",
     Text.HOME_RESTRICTED_NOTE: "🔒 は閲覧が制限されたKPIに関わる数値のため、表示していません。",
+    # Scheduled reports' health: /kpi health and kpibot jobs (the scheduler)
+    Text.HEALTH_TITLE: "スケジュール配信の状況",
+    Text.HEALTH_FALLBACK: "スケジュール配信の状況（{moment} 時点）",
+    Text.HEALTH_JOB_WEEKLY: "週次レポート",
+    Text.HEALTH_JOB_MONTHLY: "月次レポート",
+    Text.HEALTH_JOB_QUARTERLY: "四半期レビュー",
+    Text.HEALTH_CHANNEL: "投稿先 `{channel}`、スケジュール `{schedule}`（{zone}）",
+    Text.HEALTH_NOT_SCHEDULED: (
+        "投稿先が未設定のため配信しません（`{variable}` にチャンネルIDを設定してください）"
+    ),
+    Text.HEALTH_NEXT_RUN: "次回: {moment}",
+    Text.HEALTH_NO_NEXT_RUN: "次回: なし（このスケジュールは実行されません）",
+    Text.HEALTH_LAST_RUN: "前回: {period} {status}（{moment}）",
+    Text.HEALTH_NEVER_RUN: "前回: まだありません",
+    Text.HEALTH_LATE: "・遅延して投稿",
+    Text.HEALTH_ERROR: "エラー: `{error}`",
+    Text.HEALTH_STATUS_PENDING: "⏳ 送信待ち",
+    Text.HEALTH_STATUS_SENDING: "📤 送信中",
+    Text.HEALTH_STATUS_SENT: "✅ 投稿済み",
+    Text.HEALTH_STATUS_FAILED: "⚠️ 失敗（再試行します）",
+    Text.HEALTH_STATUS_ABANDONED: "❌ 失敗（`kpibot outbox --retry` で再送できます）",
+    Text.HEALTH_STATUS_SKIPPED: "⏭️ スキップ（猶予期間を過ぎたため投稿せず）",
+    Text.HEALTH_OUTBOX: "📬 *送信キュー*: {counts}",
+    Text.HEALTH_OUTBOX_EMPTY: "📬 *送信キュー*: 空",
+    Text.HEALTH_COUNT: "{status} {n:,}件",
+    Text.HEALTH_LEADER: (
+        "🫀 *稼働中のスケジューラ*: `{holder}`（{since} から、最終応答 {heartbeat}）"
+    ),
+    Text.HEALTH_LEADER_SILENT: (
+        "⚠️ *スケジューラ* `{holder}` の応答が {heartbeat} "
+        "から途絶えています（`kpibot scheduler` の稼働を確認してください）"
+    ),
+    Text.HEALTH_NO_LEADER: (
+        "⚠️ *スケジューラが動いていません*（`kpibot scheduler` "
+        "または `kpibot serve --scheduler` を起動してください）"
+    ),
+    Text.HEALTH_WEEKDAYS: "月,火,水,木,金,土,日",
 }
