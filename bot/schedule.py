@@ -18,7 +18,8 @@ from bot.settings import Settings
 from kpi_engine.reports import ReportKind, ReportPeriod
 from kpi_engine.schedule import Crontab
 from storage.db import Database
-from storage.scheduling import Lease, Outcome, last_outcomes, read_lease, status_counts
+from storage.outbox import count_by_status
+from storage.scheduling import Lease, Outcome, last_outcomes, read_lease
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def gather_health(settings: Settings, database: Database, now: datetime) -> Sche
     zone = settings.zone
     with database.read() as connection:
         outcomes = last_outcomes(connection, [kind.value for kind in ReportKind])
-        counts = status_counts(connection)
+        counts = {status.value: n for status, n in count_by_status(connection).items()}
         leader = read_lease(connection)
     jobs = []
     for kind in ReportKind:

@@ -196,7 +196,10 @@ def last_outcomes(connection: Connection, jobs: Sequence[str]) -> dict[str, Outc
     return {row.job: Outcome(**row._asdict()) for row in rows}
 
 
-def status_counts(connection: Connection) -> dict[str, int]:
-    """How many outbox items are in each state."""
-    rows = connection.execute(select(OutboxItem.status, func.count()).group_by(OutboxItem.status))
-    return {status: int(count) for status, count in rows}
+def item_key_and_status(connection: Connection, item_id: int) -> tuple[str, str] | None:
+    """An outbox item's key and status by its id, if it exists (for operators, who name
+    items by the ids `kpibot outbox` lists)."""
+    row = connection.execute(
+        select(OutboxItem.key, OutboxItem.status).where(OutboxItem.id == item_id)
+    ).one_or_none()
+    return None if row is None else (row.key, row.status)

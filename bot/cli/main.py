@@ -60,9 +60,15 @@ def _count(text: str) -> int:
     return int(text)
 
 
+def _item_id(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or len(text) > 18 or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not an outbox item id (1, 2, …)")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser for every kpibot command."""
-    from bot.cli import data_commands, demo, state_commands
+    from bot.cli import data_commands, demo, scheduler_commands, state_commands
 
     parser = argparse.ArgumentParser(
         prog="kpibot", description="KPI management for a small company, in Slack."
@@ -164,6 +170,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--today", type=_iso_date, help="the last day of data (default: today)"
     )
     demo_parser.set_defaults(handler=demo.run)
+
+    commands.add_parser(
+        "jobs", help="the scheduled reports: next runs (local time), last outcomes, the leader"
+    ).set_defaults(handler=scheduler_commands.jobs)
+    outbox = commands.add_parser(
+        "outbox", help="what the outbox holds for Slack (newest first), or retry a failed item"
+    )
+    outbox.add_argument("--failed", action="store_true", help="only the failed items")
+    outbox.add_argument(
+        "--retry", type=_item_id, metavar="ID", help="queue a failed item again (ids as listed)"
+    )
+    outbox.set_defaults(handler=scheduler_commands.outbox_command)
 
     serve = commands.add_parser(
         "serve", help="run the Slack app over HTTP (gunicorn) on $PORT, with the ingestion API"

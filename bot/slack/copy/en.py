@@ -229,4 +229,10 @@ EN: dict[Text, str] = {
         "⚠️ *No scheduler is running* (start `kpibot scheduler` or `kpibot serve --scheduler`)"
     ),
     Text.HEALTH_WEEKDAYS: "Mon,Tue,Wed,Thu,Fri,Sat,Sun",
+    Text.OUTBOX_TITLE: "Outbox ({count:,} items, newest first, times in {zone})",
+    Text.OUTBOX_EMPTY: "The outbox is empty.",
+    Text.OUTBOX_FAILED_EMPTY: "No failed items.",
+    Text.OUTBOX_LINE: "#{id} {status} {item} (created {created}, sent {sent}, {attempts} attempts)",
+    Text.OUTBOX_NOT_SENT: "not yet",
+    Text.OUTBOX_RETRIED: "#{id} ({item}) is queued again; the scheduler will send it.",
 }

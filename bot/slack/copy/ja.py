@@ -238,4 +238,10 @@ JA: dict[Text, str] = {
         "または `kpibot serve --scheduler` を起動してください）"
     ),
     Text.HEALTH_WEEKDAYS: "月,火,水,木,金,土,日",
+    Text.OUTBOX_TITLE: "送信キュー（新しい順に {count:,}件、時刻は {zone}）",
+    Text.OUTBOX_EMPTY: "送信キューは空です。",
+    Text.OUTBOX_FAILED_EMPTY: "失敗した送信はありません。",
+    Text.OUTBOX_LINE: "#{id} {status} {item}（作成 {created}、送信 {sent}、試行 {attempts}回）",
+    Text.OUTBOX_NOT_SENT: "未送信",
+    Text.OUTBOX_RETRIED: "#{id}（{item}）を再送待ちに戻しました。スケジューラが送信します。",
 }
