@@ -244,4 +244,94 @@ JA: dict[Text, str] = {
     Text.OUTBOX_LINE: "#{id} {status} {item}（作成 {created}、送信 {sent}、試行 {attempts}回）",
     Text.OUTBOX_NOT_SENT: "未送信",
     Text.OUTBOX_RETRIED: "#{id}（{item}）を再送待ちに戻しました。スケジューラが送信します。",
+    # Scheduled reports, notes and the report charts
+    Text.REPORT_WEEKLY_TITLE: "📊 週次チームサマリー {period}",
+    Text.REPORT_MONTHLY_TITLE: "📈 月次ステークホルダーレポート {year}年{month}月",
+    Text.REPORT_QUARTERLY_TITLE: "🧭 四半期レビュー {year}年 第{quarter}四半期",
+    Text.REPORT_PERIOD: "🗓️ 対象期間: {start}〜{end}（{zone}）・{as_of}",
+    Text.REPORT_LATE: "⏰ このレポートは予定の時刻より遅れてお届けしています。",
+    Text.REPORT_CONTINUED: "{title} の続き（{page}/{pages}）・{start}〜{end}（{zone}）",
+    Text.REPORT_CONTINUED_TEXT: "{title} の続き（{page}/{pages}）",
+    Text.REPORT_WEEKLY_TEXT: (
+        "週次チームサマリー {period}（{start}〜{end}, {zone}）: 要対応 {concerns}件、データ遅延 "
+        "{stale}件"
+    ),
+    Text.REPORT_MONTHLY_TEXT: (
+        "月次ステークホルダーレポート {year}年{month}月（{zone}）: 注意以上 {concerns}件、"
+        "メモ {notes}件"
+    ),
+    Text.REPORT_QUARTERLY_TEXT: (
+        "四半期レビュー {year}年 第{quarter}四半期（{start}〜{end}, {zone}）"
+    ),
+    Text.REPORT_LATE_TEXT: "【遅延】{text}",
+    Text.REPORT_MAIN_PROGRESS: "*主要KPIの進捗*",
+    Text.REPORT_VALUE_AGAINST: "{value} / 目標 {target}",
+    Text.REPORT_NO_TARGET: "目標なし",
+    Text.REPORT_ATTAINMENT: "達成率 {percent}",
+    Text.REPORT_VS_LAST_WEEK: "前週比 {change}",
+    Text.REPORT_VS_LAST_MONTH: "前月比 {change}",
+    Text.REPORT_VS_LAST_YEAR: "前年比 {change}",
+    Text.REPORT_VS_LAST_QUARTER: "前四半期比 {change}",
+    Text.REPORT_TOWARD_TARGET: "目標値 {target} に対し {percent}",
+    Text.REPORT_PROBLEMS: "*課題・改善点*（注意以上、深刻な順）",
+    Text.REPORT_NO_PROBLEMS: "注意以上のKPIはありません。",
+    Text.REPORT_RESPONSE_CONSIDER: "週次で改善アクション検討",
+    Text.REPORT_RESPONSE_ACT_NOW: "即座に改善アクション実行",
+    Text.REPORT_RESPONSE_EMERGENCY: "緊急対策会議・戦略見直し",
+    Text.REPORT_ACTIONS: "*次週のアクション*",
+    Text.REPORT_NO_ACTIONS: "次週が期限の改善アクションはありません。",
+    Text.REPORT_ACTION: "• {due} *{kpi}*: {title}",
+    Text.REPORT_STALE: "*データ更新の遅れ*",
+    Text.REPORT_NO_STALE: "更新が遅れているデータはありません。",
+    Text.REPORT_STALE_SINCE: "⏳ *{kpi}*: 最終データ {last}（{frequency}更新、許容 {days}日）",
+    Text.REPORT_STALE_NEVER: "⏳ *{kpi}*: データがまだありません（{frequency}更新）",
+    Text.REPORT_PHASE: "計画: {phase}（{start}〜{end}）",
+    Text.REPORT_NO_PHASE: "計画: フェーズ外（長期目標で判定）",
+    Text.REPORT_MARKET_NOTES: "*競合・市場動向*",
+    Text.REPORT_STRATEGY_NOTES: "*戦略見直し提案*",
+    Text.REPORT_NO_NOTES: (
+        "今月のメモはありません（`/kpi note market …` / `/kpi note strategy …` で追加できます）。"
+    ),
+    Text.REPORT_NOTE_BY: "{moment}・{author}",
+    Text.REPORT_STRATEGIC_GOALS: "*戦略KPI評価*（長期目標に対して）",
+    Text.REPORT_GOAL: "長期目標 {target}（{due}）に対し {percent}",
+    Text.REPORT_NO_GOAL: "長期目標なし",
+    Text.REPORT_PLAN_RESULTS: "*事業計画に対する結果*\n{phase}",
+    Text.REPORT_NEXT_TARGETS: "*次四半期目標*（{start}〜{end}）",
+    Text.REPORT_PHASE_CHANGE: (
+        "🔀 次四半期から *{phase}* に移行します。目標が変わるKPIに 🆕 を付けています。"
+    ),
+    Text.REPORT_PHASE_ENDS: (
+        "🔀 次四半期で計画のフェーズが終わり、長期目標で判定します。目標が変わるKPIに 🆕 "
+        "を付けています。"
+    ),
+    Text.REPORT_TARGET_SAME: "• *{kpi}*: {target}",
+    Text.REPORT_TARGET_NEW: "• 🆕 *{kpi}*: {target}（現在 {now}）",
+    Text.REPORT_TARGET_FROM: "{target}（{start} から）",
+    Text.REPORT_CHARTS_FOLLOW: "📎 グラフ {count}点をこのスレッドに添付します。",
+    Text.REPORT_CHART_WEEKLY_TITLE: "主要KPIの目標達成率の推移（{start}〜{end}）",
+    Text.REPORT_CHART_TIER_TITLE: "{tier}の目標達成率の推移（{start}〜{end}）",
+    Text.REPORT_CHART_ATTAINMENT: "達成率",
+    Text.REPORT_CHART_FULL: "目標 100%",
+    Text.REPORT_CHART_BANDS: "注意 90% / 警戒 80% / 緊急 70%",
+    Text.NOTE_SAVED: "📝 {kind}のメモを保存しました。{month} の月次レポートに載ります。",
+    Text.NOTE_TOO_LONG: (
+        "⚠️ メモが長すぎます（{length:,}文字）。{limit:,}文字以内にしてください。"
+        "何も保存していません。"
+    ),
+    Text.NOTE_EMPTY: (
+        "⚠️ メモの本文がありません。例: `/kpi note market 競合A社が値下げ` 。何も保存していません。"
+    ),
+    Text.NOTE_USAGE: (
+        "⚠️ メモの種類は `market`（市場・競合）か `strategy`（戦略提案）です。例: `/kpi "
+        "note strategy 法人向けプランを検討`"
+    ),
+    Text.NOTES_TITLE: "📝 {month} のメモ（{zone}）",
+    Text.NOTES_NONE: "{month} のメモはありません。",
+    Text.NOTES_BAD_MONTH: (
+        "⚠️ `{word}` は年月ではありません。"
+        "`/kpi notes 2026-11` のように YYYY-MM で指定してください。"
+    ),
+    Text.NOTE_KIND_MARKET: "競合・市場動向",
+    Text.NOTE_KIND_STRATEGY: "戦略見直し提案",
 }
