@@ -102,6 +102,9 @@ EN: dict[Text, str] = {
         "• `/kpi KPI-name share`: show the answer to everyone in the channel\n"
         "• `/kpi record KPI-name value [YYYY-MM-DD]`: record a measurement (admins only)\n"
         "• `/kpi record KPI-name delete YYYY-MM-DD`: delete a wrong one (admins only)\n"
+        "• `/kpi note market text` / `/kpi note strategy text`: add a note on competitors and"
+        " the market, or a strategy proposal, for the monthly digest\n"
+        "• `/kpi notes [YYYY-MM]`: a month's notes (this month by default)\n"
         "• `/kpi help`: this help"
     ),
     Text.HELP_PRIVACY: "Answers are visible only to you, unless you add share.",
@@ -286,4 +289,5 @@ EN: dict[Text, str] = {
     ),
     Text.NOTE_KIND_MARKET: "competitors and the market",
     Text.NOTE_KIND_STRATEGY: "strategy proposal",
+    Text.NOTES_MORE: "… and {count} more (oldest shown first)",
 }

@@ -101,6 +101,9 @@ JA: dict[Text, str] = {
         "• `/kpi KPI名 share`（または `共有`）— 回答をチャンネルのみんなに表示\n"
         "• `/kpi record KPI名 値 [YYYY-MM-DD]` — 計測値を記録（管理者のみ）\n"
         "• `/kpi record KPI名 delete YYYY-MM-DD` — 誤った計測値を削除（管理者のみ）\n"
+        "• `/kpi note market 本文` / `/kpi note strategy 本文` — 月次レポートに載せる"
+        "競合・市場動向のメモ / 戦略見直し提案を追加\n"
+        "• `/kpi notes [YYYY-MM]` — その月のメモを表示（省略時は今月）\n"
         "• `/kpi help` — この説明を表示"
     ),
     Text.HELP_PRIVACY: "回答はあなたにだけ表示されます（share を付けた場合を除く）。",
@@ -291,4 +294,5 @@ JA: dict[Text, str] = {
     ),
     Text.NOTE_KIND_MARKET: "競合・市場動向",
     Text.NOTE_KIND_STRATEGY: "戦略見直し提案",
+    Text.NOTES_MORE: "…ほか {count}件（古い順に表示しています）",
 }
