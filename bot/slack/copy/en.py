@@ -262,11 +262,15 @@ EN: dict[Text, str] = {
     Text.REPORT_TARGET_NEW: "• 🆕 *{kpi}*: {target} (now {now})",
     Text.REPORT_TARGET_FROM: "{target} (from {start})",
     Text.REPORT_CHARTS_FOLLOW: "📎 {count} chart(s) follow in this thread.",
-    Text.REPORT_CHART_WEEKLY_TITLE: "Main KPIs: attainment of target ({start} to {end})",
-    Text.REPORT_CHART_TIER_TITLE: "{tier} KPIs: attainment of target ({start} to {end})",
+    Text.REPORT_CHART_WEEKLY_TITLE: (
+        "Main KPIs: attainment of target, last 12 periods (as of {period})"
+    ),
+    Text.REPORT_CHART_TIER_TITLE: (
+        "{tier} KPIs: attainment of target, last 12 periods (as of {period})"
+    ),
     Text.REPORT_CHART_ATTAINMENT: "Attainment",
     Text.REPORT_CHART_FULL: "Target 100%",
-    Text.REPORT_CHART_BANDS: "caution 90% / warning 80% / critical 70%",
+    Text.REPORT_CHART_BANDS: "caution under 90% / warning under 80% / critical under 70%",
     Text.NOTE_SAVED: (
         "📝 Saved your note ({kind}). It will appear in the monthly digest for {month}."
     ),

@@ -269,11 +269,11 @@ JA: dict[Text, str] = {
     Text.REPORT_TARGET_NEW: "• 🆕 *{kpi}*: {target}（現在 {now}）",
     Text.REPORT_TARGET_FROM: "{target}（{start} から）",
     Text.REPORT_CHARTS_FOLLOW: "📎 グラフ {count}点をこのスレッドに添付します。",
-    Text.REPORT_CHART_WEEKLY_TITLE: "主要KPIの目標達成率の推移（{start}〜{end}）",
-    Text.REPORT_CHART_TIER_TITLE: "{tier}の目標達成率の推移（{start}〜{end}）",
+    Text.REPORT_CHART_WEEKLY_TITLE: "主要KPIの目標達成率の推移（{period} 時点、直近12期間）",
+    Text.REPORT_CHART_TIER_TITLE: "{tier}の目標達成率の推移（{period} 時点、直近12期間）",
     Text.REPORT_CHART_ATTAINMENT: "達成率",
     Text.REPORT_CHART_FULL: "目標 100%",
-    Text.REPORT_CHART_BANDS: "注意 90% / 警戒 80% / 緊急 70%",
+    Text.REPORT_CHART_BANDS: "注意 90%未満 / 警戒 80%未満 / 緊急 70%未満",
     Text.NOTE_SAVED: "📝 {kind}のメモを保存しました。{month} の月次レポートに載ります。",
     Text.NOTE_TOO_LONG: (
         "⚠️ メモが長すぎます（{length:,}文字）。{limit:,}文字以内にしてください。"
