@@ -474,3 +474,11 @@ def quarterly_review(
             for target in targets_during(kpi, following)
         ],
     )
+
+
+def period_attainment(kpi: KpiDefinition, period: PeriodValue) -> float | None:
+    """A past period's attainment against the figure it was judged against (its own
+    target's judged figure), in percent; None without a value or a target."""
+    if period.value is None or period.target is None:
+        return None
+    return attainment(period.value, period.target.judged, kpi.direction, kpi.judge)

@@ -84,6 +84,9 @@ _USAGE = {
     Problem.BAD_DATE: Text.USAGE_BAD_DATE,
     Problem.BAD_LEVEL: Text.USAGE_BAD_LEVEL,
     Problem.EXTRA_WORDS: Text.USAGE_EXTRA_WORDS,
+    Problem.NOTE_KIND: Text.NOTE_USAGE,
+    Problem.NOTE_EMPTY: Text.NOTE_EMPTY,
+    Problem.BAD_MONTH: Text.NOTES_BAD_MONTH,
 }
 
 

@@ -333,7 +333,7 @@ def _target_text(target: Target, kpi: KpiDefinition, locale: str) -> str:
 
 
 def quarterly_messages(
-    review: QuarterlyReview, zone: ZoneInfo, locale: str, *, late: bool = False
+    review: QuarterlyReview, zone: ZoneInfo, locale: str, *, late: bool = False, charts: int = 0
 ) -> list[Message]:
     """The quarterly review: strategic KPIs, results against the plan, next quarter's targets."""
     locale = normalize_locale(locale)
@@ -393,6 +393,8 @@ def quarterly_messages(
         else:
             lines.append(t(locale, Text.REPORT_TARGET_SAME, kpi=_name(kpi, locale), target=target))
     blocks += [section(chunk) for chunk in pack_lines(lines[0], lines[1:])] if lines else []
+    if charts:
+        blocks.append(context(t(locale, Text.REPORT_CHARTS_FOLLOW, count=charts)))
     start = review.period.span.start
     text = t(
         locale,

@@ -102,6 +102,9 @@ EN: dict[Text, str] = {
         "• `/kpi KPI-name share`: show the answer to everyone in the channel\n"
         "• `/kpi record KPI-name value [YYYY-MM-DD]`: record a measurement (admins only)\n"
         "• `/kpi record KPI-name delete YYYY-MM-DD`: delete a wrong one (admins only)\n"
+        "• `/kpi note market text` / `/kpi note strategy text`: add a note on competitors and"
+        " the market, or a strategy proposal, for the monthly digest\n"
+        "• `/kpi notes [YYYY-MM]`: a month's notes (this month by default)\n"
         "• `/kpi help`: this help"
     ),
     Text.HELP_PRIVACY: "Answers are visible only to you, unless you add share.",
@@ -300,11 +303,15 @@ EN: dict[Text, str] = {
     Text.REPORT_TARGET_NEW: "• 🆕 *{kpi}*: {target} (now {now})",
     Text.REPORT_TARGET_FROM: "{target} (from {start})",
     Text.REPORT_CHARTS_FOLLOW: "📎 {count} chart(s) follow in this thread.",
-    Text.REPORT_CHART_WEEKLY_TITLE: "Main KPIs: attainment of target ({start} to {end})",
-    Text.REPORT_CHART_TIER_TITLE: "{tier} KPIs: attainment of target ({start} to {end})",
+    Text.REPORT_CHART_WEEKLY_TITLE: (
+        "Main KPIs: attainment of target, last 12 periods (as of {period})"
+    ),
+    Text.REPORT_CHART_TIER_TITLE: (
+        "{tier} KPIs: attainment of target, last 12 periods (as of {period})"
+    ),
     Text.REPORT_CHART_ATTAINMENT: "Attainment",
     Text.REPORT_CHART_FULL: "Target 100%",
-    Text.REPORT_CHART_BANDS: "caution 90% / warning 80% / critical 70%",
+    Text.REPORT_CHART_BANDS: "caution under 90% / warning under 80% / critical under 70%",
     Text.NOTE_SAVED: (
         "📝 Saved your note ({kind}). It will appear in the monthly digest for {month}."
     ),
@@ -327,4 +334,5 @@ EN: dict[Text, str] = {
     ),
     Text.NOTE_KIND_MARKET: "competitors and the market",
     Text.NOTE_KIND_STRATEGY: "strategy proposal",
+    Text.NOTES_MORE: "… and {count} more (oldest shown first)",
 }

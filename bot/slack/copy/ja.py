@@ -101,6 +101,9 @@ JA: dict[Text, str] = {
         "• `/kpi KPI名 share`（または `共有`）— 回答をチャンネルのみんなに表示\n"
         "• `/kpi record KPI名 値 [YYYY-MM-DD]` — 計測値を記録（管理者のみ）\n"
         "• `/kpi record KPI名 delete YYYY-MM-DD` — 誤った計測値を削除（管理者のみ）\n"
+        "• `/kpi note market 本文` / `/kpi note strategy 本文` — 月次レポートに載せる"
+        "競合・市場動向のメモ / 戦略見直し提案を追加\n"
+        "• `/kpi notes [YYYY-MM]` — その月のメモを表示（省略時は今月）\n"
         "• `/kpi help` — この説明を表示"
     ),
     Text.HELP_PRIVACY: "回答はあなたにだけ表示されます（share を付けた場合を除く）。",
@@ -309,11 +312,11 @@ JA: dict[Text, str] = {
     Text.REPORT_TARGET_NEW: "• 🆕 *{kpi}*: {target}（現在 {now}）",
     Text.REPORT_TARGET_FROM: "{target}（{start} から）",
     Text.REPORT_CHARTS_FOLLOW: "📎 グラフ {count}点をこのスレッドに添付します。",
-    Text.REPORT_CHART_WEEKLY_TITLE: "主要KPIの目標達成率の推移（{start}〜{end}）",
-    Text.REPORT_CHART_TIER_TITLE: "{tier}の目標達成率の推移（{start}〜{end}）",
+    Text.REPORT_CHART_WEEKLY_TITLE: "主要KPIの目標達成率の推移（{period} 時点、直近12期間）",
+    Text.REPORT_CHART_TIER_TITLE: "{tier}の目標達成率の推移（{period} 時点、直近12期間）",
     Text.REPORT_CHART_ATTAINMENT: "達成率",
     Text.REPORT_CHART_FULL: "目標 100%",
-    Text.REPORT_CHART_BANDS: "注意 90% / 警戒 80% / 緊急 70%",
+    Text.REPORT_CHART_BANDS: "注意 90%未満 / 警戒 80%未満 / 緊急 70%未満",
     Text.NOTE_SAVED: "📝 {kind}のメモを保存しました。{month} の月次レポートに載ります。",
     Text.NOTE_TOO_LONG: (
         "⚠️ メモが長すぎます（{length:,}文字）。{limit:,}文字以内にしてください。"
@@ -334,4 +337,5 @@ JA: dict[Text, str] = {
     ),
     Text.NOTE_KIND_MARKET: "競合・市場動向",
     Text.NOTE_KIND_STRATEGY: "戦略見直し提案",
+    Text.NOTES_MORE: "…ほか {count}件（古い順に表示しています）",
 }

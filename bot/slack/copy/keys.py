@@ -270,3 +270,4 @@ class Text(StrEnum):
     NOTES_BAD_MONTH = "notes_bad_month"
     NOTE_KIND_MARKET = "note_kind_market"
     NOTE_KIND_STRATEGY = "note_kind_strategy"
+    NOTES_MORE = "notes_more"

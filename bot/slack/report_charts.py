@@ -1,0 +1,158 @@
+"""The reports' charts: the main KPIs' (or one tier's) attainment over their recent periods.
+
+One chart holds several KPIs of different units (yen, %, people, a ratio), so each is drawn
+as its attainment of target: every KPI on one scale, the 100 % line is the target, and the
+document's level bands (90 / 80 / 70 %) are shaded behind, so a reader sees at a glance
+which KPI is off target and which way it moves. Small multiples (one panel per KPI over its
+own last 12 periods: weeks, months or quarters, as the KPI is measured) rather than one
+crowded axes, because lines of different period lengths cannot share an x axis. An
+attainment above 150 % (a CAC far below target is +inf) is drawn on the top edge as a
+triangle, so one outlier does not flatten every other line.
+
+Like `bot.slack.charts`: a `Figure` on an Agg canvas, never pyplot, every text given the
+Japanese font explicitly, and one process-wide lock around matplotlib.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from enum import StrEnum
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
+
+from bot.slack.charts import (
+    ACTUAL_COLOUR,
+    DPI,
+    FONT_FAMILY,
+    LEVEL_COLOURS,
+    RENDER_LOCK,
+    TARGET_COLOUR,
+    UNJUDGED_COLOUR,
+    chart_points,
+    period_label,
+)
+from bot.slack.copy import t
+from bot.slack.copy.keys import Text
+from kpi_engine.evaluate import KpiState
+from kpi_engine.levels import Level
+from kpi_engine.reports import period_attainment
+
+CEILING = 150.0  # percent: higher attainments are drawn on the top edge
+BANDS = (
+    (0.0, 70.0, Level.RED),
+    (70.0, 80.0, Level.ORANGE),
+    (80.0, 90.0, Level.YELLOW),
+    (90.0, CEILING, Level.GREEN),
+)
+BAND_ALPHA = 0.15
+PANEL_WIDTH = 3.3  # inches
+PANEL_HEIGHT = 2.4
+MAX_COLUMNS = 3
+
+
+class ReportSeries(StrEnum):
+    """What each drawn artist is (its gid), so tests and readers can tell them apart."""
+
+    ATTAINMENT = "attainment"  # the line of a KPI's attainment per period
+    POINTS = "points"  # its periods, one colour per level
+    CLIPPED = "clipped"  # periods above the ceiling, drawn on it
+    FULL = "full"  # the 100 % line
+    BAND = "band"  # a level band behind the line
+    NO_DATA = "no_data"  # the note in a panel without a single attainment
+
+
+def attainment_series(state: KpiState) -> tuple[list[str], list[float]]:
+    """A KPI's periods to draw (from its first with a value) as x labels and attainments in
+    percent, NaN where there is none."""
+    points = chart_points(state)
+    labels = [period_label(state.kpi.period, p.period) for p in points]
+    values = [period_attainment(state.kpi, p.period) for p in points]
+    return labels, [math.nan if v is None or math.isnan(v) else v for v in values]
+
+
+def attainment_figure(states: list[KpiState], title: str, locale: str) -> Figure:
+    """Small multiples of each KPI's attainment over its recent periods, in state order."""
+    with RENDER_LOCK:
+        columns = max(1, min(MAX_COLUMNS, len(states)))
+        rows = max(1, math.ceil(len(states) / columns))
+        figure = Figure(
+            figsize=(PANEL_WIDTH * columns, PANEL_HEIGHT * rows + 0.9),
+            dpi=DPI,
+            layout="constrained",
+        )
+        FigureCanvasAgg(figure)
+        font = FontProperties(family=FONT_FAMILY)
+        grid = figure.subplots(rows, columns, squeeze=False)
+        for index, axes in enumerate(grid.flat):
+            if index < len(states):
+                _panel(axes, states[index], locale, font)
+            else:
+                axes.set_visible(False)
+        figure.suptitle(title, fontproperties=font, fontsize=13)
+        attained = t(locale, Text.REPORT_CHART_ATTAINMENT)
+        full = t(locale, Text.REPORT_CHART_FULL)
+        handles = [
+            Line2D([], [], color=ACTUAL_COLOUR, linewidth=1.8, marker="o", markersize=4),
+            Line2D([], [], color=TARGET_COLOUR, linestyle="--"),
+        ]
+        handles[0].set_label(attained)
+        handles[1].set_label(full)
+        bands = t(locale, Text.REPORT_CHART_BANDS)
+        handles.append(Line2D([], [], linestyle="none", label=bands))
+        figure.legend(
+            handles=handles, prop=font, loc="outside lower center", ncols=3, frameon=False
+        )
+    return figure
+
+
+def _panel(axes: Axes, state: KpiState, locale: str, font: FontProperties) -> None:
+    labels, values = attainment_series(state)
+    xs = list(range(len(labels)))
+    for low, high, level in BANDS:
+        axes.axhspan(low, high, color=LEVEL_COLOURS[level], alpha=BAND_ALPHA, linewidth=0,
+                     gid=ReportSeries.BAND)  # fmt: skip
+    axes.axhline(100.0, color=TARGET_COLOUR, linestyle="--", linewidth=1.2, gid=ReportSeries.FULL)
+    shown = [min(v, CEILING) for v in values]
+    if any(not math.isnan(v) for v in values):
+        axes.plot(xs, shown, color=ACTUAL_COLOUR, linewidth=1.8, gid=ReportSeries.ATTAINMENT)
+        points = chart_points(state)
+        drawn = [(x, v, p) for x, v, p in zip(xs, shown, points, strict=True) if not math.isnan(v)]
+        axes.scatter(
+            [x for x, _, _ in drawn],
+            [v for _, v, _ in drawn],
+            c=[LEVEL_COLOURS.get(p.period.level, UNJUDGED_COLOUR) for _, _, p in drawn],
+            s=18,
+            zorder=3,
+            clip_on=False,
+            gid=ReportSeries.POINTS,
+        )
+        clipped = [x for x, v in zip(xs, values, strict=True) if v > CEILING]
+        if clipped:
+            axes.scatter(clipped, [CEILING] * len(clipped), marker="^", s=40, color=ACTUAL_COLOUR,
+                         zorder=4, clip_on=False, gid=ReportSeries.CLIPPED)  # fmt: skip
+    else:
+        axes.text(0.5, 0.5, t(locale, Text.LEVEL_NO_DATA), transform=axes.transAxes,
+                  ha="center", va="center", fontproperties=font, color="#888888",
+                  gid=ReportSeries.NO_DATA)  # fmt: skip
+    axes.set_ylim(0, CEILING)
+    axes.set_yticks([0, 50, 70, 100, 150], ["0", "50", "70", "100%", "150"])
+    # First and last period only: twelve labels do not fit a small panel.
+    ticks = [0, len(labels) - 1] if len(labels) > 1 else [0]
+    axes.set_xticks(ticks, [labels[i] for i in ticks] if labels else [""])
+    axes.set_xlim(-0.5, max(len(labels) - 0.5, 0.5))
+    axes.tick_params(labelsize=8, labelfontfamily=FONT_FAMILY)
+    axes.set_title(state.kpi.name.in_locale(locale), fontproperties=font, fontsize=10)
+    axes.spines[["top", "right"]].set_visible(False)
+
+
+def render_png(figure: Figure) -> bytes:
+    """Save a figure as PNG bytes."""
+    with RENDER_LOCK:
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
