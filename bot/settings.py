@@ -25,6 +25,8 @@ DEFAULT_SLACK_HOOKS_URL = "https://hooks.slack.com/"
 DEFAULT_API_MAX_BYTES = 10 * 1024 * 1024
 # Slack user ids: U… for most users, W… on Enterprise Grid.
 _SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+# Slack channel ids: C… (public and newer private channels), G… (older private ones).
+SLACK_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,30}$")
 
 
 class SettingsError(Exception):
@@ -83,6 +85,9 @@ class Settings(BaseSettings):
     followup_queue: int = Field(default=100, ge=1, le=10_000)
     followup_start_within: float = Field(default=20.0, gt=0, le=600)
 
+    # Delivery: where a scheduled post that keeps failing is reported (once per post).
+    channel_admin: str | None = None
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, secret: SecretStr) -> SecretStr:
@@ -137,6 +142,20 @@ class Settings(BaseSettings):
         if secret is not None and not secret.get_secret_value().strip():
             return None
         return secret
+
+    @field_validator("channel_admin")
+    @classmethod
+    def _slack_channel_id(cls, channel: str | None) -> str | None:
+        if channel is None or not channel.strip():
+            return None  # `KPIBOT_CHANNEL_ADMIN=` means "no admin channel"
+        channel = channel.strip()
+        if not SLACK_CHANNEL_ID.match(channel):
+            shown = repr(channel) if len(channel) <= 40 else f"{channel[:40]!r}…"
+            raise ValueError(
+                f"not a Slack channel id: {shown} (write an id such as C012AB3CD: the "
+                "channel's name menu, 'Channel details', shows it at the bottom)"
+            )
+        return channel
 
     @field_validator("slack_api_url", "slack_hooks_url")
     @classmethod
