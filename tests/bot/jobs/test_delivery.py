@@ -5,12 +5,14 @@ report and a note, and an admin hears of a failing post once."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import time_machine
+from sqlalchemy.orm import sessionmaker
 
 from bot.jobs.delivery import (
     ADMIN_JOB,
@@ -26,9 +28,11 @@ from bot.jobs.delivery import (
 )
 from bot.runtime import Runtime
 from bot.slack.blocks.message import Message, fallback, section
+from bot.slack.client import build_outbox_client
 from storage import outbox
+from storage.db import Database, create_db_engine
 from storage.outbox import Status
-from tests.bot.conftest import make_settings
+from tests.bot.conftest import TOKYO, make_settings
 from tests.bot.mock_web_api import (
     ACCEPTED_THEN_DROPPED,
     ACCEPTED_THEN_SERVER_ERROR,
@@ -465,3 +469,49 @@ def test_two_senders_with_their_own_connections_deliver_each_item_once(
     finally:
         for made in runtimes:
             made.close()
+
+
+def test_the_loop_delivers_what_is_written_while_it_runs_and_stops_when_told(
+    runtime: Runtime, deliverer: Deliverer, slack_api: MockWebApi
+) -> None:
+    stop = threading.Event()
+    loop = threading.Thread(target=deliverer.run, args=(stop,), kwargs={"interval": 0.01})
+    loop.start()
+    try:
+        post(runtime, messages=2)
+        slack_api.wait_for(lambda calls: len([c for c in calls if "chat" in c.method]) == 2)
+    finally:
+        stop.set()
+        loop.join(5)
+    assert not loop.is_alive()
+    assert entry(runtime, thread_key(KEY, 1)).status is Status.SENT
+
+
+def test_the_loop_outlives_an_unreachable_database(
+    runtime: Runtime, slack_api: MockWebApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Port 1 on loopback: nothing listens there, so every connection is refused.
+    engine = create_db_engine("postgresql+psycopg://kpibot@127.0.0.1:1/kpibot?connect_timeout=2")
+    unreachable = Database(engine=engine, zone=TOKYO, sessions=sessionmaker(engine))
+    deliverer = Deliverer(
+        database=unreachable,
+        client=build_outbox_client(runtime.settings),
+        admin_channel=None,
+        locale="ja",
+        zone=TOKYO,
+        clock=lambda: NOW,
+    )
+    stop = threading.Event()
+    loop = threading.Thread(target=deliverer.run, args=(stop,), kwargs={"interval": 0.01})
+    loop.start()
+    try:
+        deadline = time.monotonic() + 5
+        while caplog.text.count("delivery round failed") < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        stop.set()
+        loop.join(5)
+        engine.dispose()
+    assert not loop.is_alive()
+    assert caplog.text.count("delivery round failed: cannot use the database") >= 2
+    assert slack_api.calls == []
