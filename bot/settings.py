@@ -28,14 +28,14 @@ DEFAULT_SLACK_HOOKS_URL = "https://hooks.slack.com/"
 DEFAULT_API_MAX_BYTES = 10 * 1024 * 1024
 # Slack user ids: U… for most users, W… on Enterprise Grid.
 _SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
-# Slack channel ids: C… for public channels, G… for private ones (and older group DMs).
-_SLACK_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,39}$")
 # The document's rhythm, in crontab syntax (day of week 1 is Monday, 0 and 7 Sunday).
 DEFAULT_SCHEDULES = {
     ReportKind.WEEKLY: "0 9 * * 1",  # Mondays 09:00
     ReportKind.MONTHLY: "0 9 1 * *",  # the 1st, 09:00
     ReportKind.QUARTERLY: "0 10 1 1,4,7,10 *",  # the first day of each quarter, 10:00
 }
+# Slack channel ids: C… (public and newer private channels), G… (older private ones).
+SLACK_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,30}$")
 
 
 class SettingsError(Exception):
@@ -107,6 +107,8 @@ class Settings(BaseSettings):
     grace_weekly_hours: float = Field(default=24.0, gt=0, le=7 * 24)
     grace_monthly_hours: float = Field(default=72.0, gt=0, le=28 * 24)
     grace_quarterly_hours: float = Field(default=72.0, gt=0, le=89 * 24)
+    # Delivery: where a scheduled post that keeps failing is reported (once per post).
+    channel_admin: str | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -155,20 +157,6 @@ class Settings(BaseSettings):
             )
         return ids
 
-    @field_validator("channel_team", "channel_stakeholders", "channel_leadership")
-    @classmethod
-    def _slack_channel_id(cls, channel: str | None) -> str | None:
-        if channel is None or not channel.strip():
-            return None  # `KPIBOT_CHANNEL_TEAM=` means "no channel"
-        channel = channel.strip()
-        if not _SLACK_CHANNEL_ID.match(channel):
-            shown = repr(channel) if len(channel) <= 40 else repr(channel[:40] + "…")
-            raise ValueError(
-                f"not a Slack channel id: {shown} (write an id such as C012AB3CD, not a "
-                "#name; the channel's details show it at the bottom)"
-            )
-        return channel
-
     @field_validator("schedule_weekly", "schedule_monthly", "schedule_quarterly")
     @classmethod
     def _crontab(cls, expression: str) -> str:
@@ -187,6 +175,20 @@ class Settings(BaseSettings):
         if secret is not None and not secret.get_secret_value().strip():
             return None
         return secret
+
+    @field_validator("channel_admin", "channel_team", "channel_stakeholders", "channel_leadership")
+    @classmethod
+    def _slack_channel_id(cls, channel: str | None) -> str | None:
+        if channel is None or not channel.strip():
+            return None  # `KPIBOT_CHANNEL_ADMIN=` means "no channel"
+        channel = channel.strip()
+        if not SLACK_CHANNEL_ID.match(channel):
+            shown = repr(channel) if len(channel) <= 40 else f"{channel[:40]!r}…"
+            raise ValueError(
+                f"not a Slack channel id: {shown} (write an id such as C012AB3CD: the "
+                "channel's name menu, 'Channel details', shows it at the bottom)"
+            )
+        return channel
 
     @field_validator("slack_api_url", "slack_hooks_url")
     @classmethod

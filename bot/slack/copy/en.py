@@ -335,4 +335,27 @@ EN: dict[Text, str] = {
     Text.NOTE_KIND_MARKET: "competitors and the market",
     Text.NOTE_KIND_STRATEGY: "strategy proposal",
     Text.NOTES_MORE: "… and {count} more (oldest shown first)",
+    # Delivery (the outbox): a chart that could not be uploaded, and a post that keeps failing
+    Text.DELIVERY_CHART_FAILED: (
+        "⚠️ The chart “{title}” could not be uploaded. kpibot will try again."
+    ),
+    Text.DELIVERY_FAILED: ("⚠️ kpibot could not post `{job}` `{period}` to {channel} (`{error}`)."),
+    Text.DELIVERY_HINT_INVITE: (
+        "kpibot is not a member of the channel: run `/invite @kpibot` in {channel}."
+    ),
+    Text.DELIVERY_HINT_NOT_FOUND: (
+        "Check that the channel id is right; for a private channel, run `/invite @kpibot` in it."
+    ),
+    Text.DELIVERY_HINT_ARCHIVED: "The channel is archived: unarchive it, or set another channel.",
+    Text.DELIVERY_HINT_TOKEN: (
+        "Slack refuses kpibot's token: check `SLACK_BOT_TOKEN`, and reinstall the app if needed."
+    ),
+    Text.DELIVERY_HINT_SCOPE: (
+        "The app lacks a permission (scope): reinstall it with the scopes in manifest.yml."
+    ),
+    Text.DELIVERY_RETRY_AT: "kpibot will try again at {moment}.",
+    Text.DELIVERY_ABANDONED: (
+        "It will not be retried automatically: once the cause "
+        "is fixed, run `kpibot outbox --retry {item}`."
+    ),
 }

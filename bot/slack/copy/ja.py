@@ -338,4 +338,36 @@ JA: dict[Text, str] = {
     Text.NOTE_KIND_MARKET: "競合・市場動向",
     Text.NOTE_KIND_STRATEGY: "戦略見直し提案",
     Text.NOTES_MORE: "…ほか {count}件（古い順に表示しています）",
+    # Delivery (the outbox): a chart that could not be uploaded, and a post that keeps failing
+    Text.DELIVERY_CHART_FAILED: (
+        "⚠️ グラフ「{title}」をアップロードできませんでした。自動で再試行します。"
+    ),
+    Text.DELIVERY_FAILED: (
+        "⚠️ kpibot は {channel} への `{job}` `{period}` の投稿に失敗しました（`{error}`）。"
+    ),
+    Text.DELIVERY_HINT_INVITE: (
+        "kpibot がチャンネルのメンバーではありません。{channel} で `/invite "
+        "@kpibot` を実行してください。"
+    ),
+    Text.DELIVERY_HINT_NOT_FOUND: (
+        "チャンネル ID が正しいか確認してください。非公開チャンネルなら、そのチャンネルで `/invite "
+        "@kpibot` を実行してください。"
+    ),
+    Text.DELIVERY_HINT_ARCHIVED: (
+        "チャンネルがアーカイブされています。アーカイブを解除するか、"
+        "設定で別のチャンネルを指定してください。"
+    ),
+    Text.DELIVERY_HINT_TOKEN: (
+        "Slack のトークンが無効です。`SLACK_BOT_TOKEN` を確認し、"
+        "必要ならアプリを再インストールしてください。"
+    ),
+    Text.DELIVERY_HINT_SCOPE: (
+        "アプリの権限（スコープ）が足りません。"
+        "manifest.yml のスコープでアプリを再インストールしてください。"
+    ),
+    Text.DELIVERY_RETRY_AT: "{moment} に自動で再試行します。",
+    Text.DELIVERY_ABANDONED: (
+        "自動では再試行しません。原因を取り除いたら `kpibot outbox "
+        "--retry {item}` で再送してください。"
+    ),
 }

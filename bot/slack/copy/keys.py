@@ -271,3 +271,13 @@ class Text(StrEnum):
     NOTE_KIND_MARKET = "note_kind_market"
     NOTE_KIND_STRATEGY = "note_kind_strategy"
     NOTES_MORE = "notes_more"
+    # Delivery (the outbox): a chart that could not be uploaded, and a post that keeps failing
+    DELIVERY_CHART_FAILED = "delivery_chart_failed"
+    DELIVERY_FAILED = "delivery_failed"
+    DELIVERY_HINT_INVITE = "delivery_hint_invite"
+    DELIVERY_HINT_NOT_FOUND = "delivery_hint_not_found"
+    DELIVERY_HINT_ARCHIVED = "delivery_hint_archived"
+    DELIVERY_HINT_TOKEN = "delivery_hint_token"
+    DELIVERY_HINT_SCOPE = "delivery_hint_scope"
+    DELIVERY_RETRY_AT = "delivery_retry_at"
+    DELIVERY_ABANDONED = "delivery_abandoned"
