@@ -109,6 +109,9 @@ class Settings(BaseSettings):
     grace_quarterly_hours: float = Field(default=72.0, gt=0, le=89 * 24)
     # Delivery: where a scheduled post that keeps failing is reported (once per post).
     channel_admin: str | None = None
+    # How often a scheduler renews its lead or tries to take it: a waiting scheduler takes
+    # over from a dead one within this (PostgreSQL) or three times this (SQLite).
+    scheduler_heartbeat: float = Field(default=10.0, ge=0.2, le=20)
 
     @field_validator("database_url")
     @classmethod

@@ -143,16 +143,15 @@ def recorded_periods(connection: Connection, *, job: str, channel: str) -> list[
 
 
 def count_copies(connection: Connection, *, key: str) -> int:
-    """How many forced copies of a report's top message the outbox holds."""
+    """How many forced copies (`{key}:copy-{n}`) of a report's top message the outbox holds;
+    their thread items and files are not counted."""
     pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ":copy-%"
-    return int(
-        connection.scalar(
-            select(func.count())
-            .select_from(OutboxItem)
-            .where(OutboxItem.key.like(pattern, escape="\\"))
-        )
-        or 0
+    found = connection.scalar(
+        select(func.count())
+        .select_from(OutboxItem)
+        .where(OutboxItem.key.like(pattern, escape="\\"), OutboxItem.parent_key.is_(None))
     )
+    return int(found or 0)
 
 
 @dataclass(frozen=True)

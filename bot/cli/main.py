@@ -172,6 +172,29 @@ def build_parser() -> argparse.ArgumentParser:
     demo_parser.set_defaults(handler=demo.run)
 
     commands.add_parser(
+        "scheduler",
+        help="run the scheduled reports and deliver the outbox (the Procfile's clock process)",
+    ).set_defaults(handler=scheduler_commands.scheduler)
+    report = commands.add_parser(
+        "report", help="print the report of the period just ended, or post it to its channel"
+    )
+    report.add_argument(
+        "kind",
+        choices=["weekly", "monthly", "quarterly"],
+        metavar="KIND",
+        help="weekly, monthly or quarterly",
+    )
+    report.add_argument(
+        "--at", type=_iso_date, help="the period just ended at the end of this day (default: now)"
+    )
+    report.add_argument(
+        "--post", action="store_true", help="post it through the outbox (once per period)"
+    )
+    report.add_argument(
+        "--force", action="store_true", help="with --post: post a new copy even if posted"
+    )
+    report.set_defaults(handler=scheduler_commands.report)
+    commands.add_parser(
         "jobs", help="the scheduled reports: next runs (local time), last outcomes, the leader"
     ).set_defaults(handler=scheduler_commands.jobs)
     outbox = commands.add_parser(
@@ -188,6 +211,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (0.0.0.0)")
     serve.add_argument("--port", type=int, help="port to listen on (default: $PORT or 3000)")
+    serve.add_argument(
+        "--scheduler",
+        action="store_true",
+        help="also run the scheduled reports (one scheduler process per server, not per worker)",
+    )
     serve.set_defaults(handler=run_serve)
     socket = commands.add_parser(
         "socket", help="run the Slack app over Socket Mode (no public URL; needs SLACK_APP_TOKEN)"
@@ -216,7 +244,9 @@ def run_serve(args: argparse.Namespace, runtime: Runtime) -> int:
     print(f"kpibot: serving Slack on http://{args.host}:{port}/slack/events", file=sys.stderr)
     run_server(
         lambda: create_web_app(Runtime(settings).services),
-        server_options(settings, host=args.host, port=port, verbose=args.verbose),
+        server_options(
+            settings, host=args.host, port=port, verbose=args.verbose, scheduler=args.scheduler
+        ),
     )
     return 0
 

@@ -1,16 +1,23 @@
-"""`kpibot jobs` and `kpibot outbox`: what the schedule will do, and what the outbox did."""
+"""`kpibot scheduler`, `report`, `jobs` and `outbox`: the schedule run, a report on demand,
+what the schedule will do, and what the outbox did."""
 
 from __future__ import annotations
 
 import argparse
+import signal
+import sys
+import threading
+from types import FrameType
 
+from bot.cli.state_commands import as_of_moment
 from bot.errors import EXIT_USAGE, CliError
 from bot.runtime import Runtime
-from bot.schedule import gather_health
+from bot.schedule import CHANNEL_VARIABLES, gather_health
 from bot.slack.blocks.health import health_message, moment_text, status_text
 from bot.slack.blocks.plain import plain_text
 from bot.slack.copy import t
 from bot.slack.copy.keys import Text
+from kpi_engine.reports import ReportKind, last_ended
 from storage import outbox
 from storage.scheduling import item_key_and_status
 
@@ -75,3 +82,83 @@ def outbox_command(args: argparse.Namespace, runtime: Runtime) -> int:
             lines.append(f"    {entry.last_error[:500]}")
     print("\n".join(lines))
     return 0
+
+
+def scheduler(_args: argparse.Namespace, runtime: Runtime) -> int:
+    """`kpibot scheduler`: run the report jobs (when this process leads) until SIGTERM."""
+    from bot.jobs.scheduler import ReportScheduler
+
+    runtime.database  # noqa: B018 - opened (and migrated) for its errors, before leading
+    stop = threading.Event()
+
+    def _stop(_signal: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    # A clean stop: the run in progress finishes, the lead is handed over at once.
+    signal.signal(signal.SIGTERM, _stop)
+    process = ReportScheduler(runtime)
+    print(
+        f"kpibot: scheduler {process.leadership.holder} started "
+        f"({len(process.jobs)} report job(s), {runtime.settings.timezone})",
+        file=sys.stderr,
+    )
+    process.run(stop)
+    print("kpibot: scheduler stopped", file=sys.stderr)
+    return 0
+
+
+def report(args: argparse.Namespace, runtime: Runtime) -> int:
+    """`kpibot report KIND`: print the report of the period just ended, or post it."""
+    from bot.jobs.delivery import Deliverer
+    from bot.jobs.reports import compose_report
+    from bot.jobs.runs import queue_report
+
+    settings = runtime.settings
+    kind = ReportKind(args.kind)
+    if args.force and not args.post:
+        raise CliError("--force posts a new copy: use it with --post", EXIT_USAGE)
+    period = last_ended(kind, as_of_moment(runtime, args.at), settings.zone)
+    if not args.post:
+        composed = compose_report(runtime, kind, period)
+        print("\n\n".join(plain_text(message) for message in composed.messages))
+        for chart in composed.charts:
+            print(f"[{chart.title}: {chart.filename}, {len(chart.png):,} bytes]")
+        return 0
+    channel = settings.report_channel(kind)
+    if channel is None:
+        raise CliError(
+            f"the {kind} report has no channel to post to: set {CHANNEL_VARIABLES[kind]}",
+            EXIT_USAGE,
+        )
+    # A manual post is never refused for the period's age: the grace window is the
+    # scheduler's, for runs nobody asked for.
+    queued = queue_report(runtime, kind, period, channel, now=runtime.clock(), copy=args.force)
+    if not queued.queued:
+        with runtime.database.read() as connection:
+            entry = outbox.find(connection, queued.key)
+        state = f" ({entry.status.value})" if entry is not None else ""
+        print(
+            f"kpibot: the {kind} report for {period.key} is already in the outbox for "
+            f"{channel}{state}; nothing posted (--force posts a new copy)"
+        )
+        return 0
+    # Delivered here and now, so the operator sees the outcome; a running scheduler may
+    # deliver it first, which is the same outcome.
+    Deliverer.from_runtime(runtime).deliver_due()
+    with runtime.database.read() as connection:
+        entry = outbox.find(connection, queued.key)
+    status = entry.status if entry is not None else None
+    if status is outbox.Status.SENT:
+        print(f"kpibot: the {kind} report for {period.key} was posted to {channel} ({queued.key})")
+        return 0
+    if status in (outbox.Status.PENDING, outbox.Status.SENDING):
+        print(
+            f"kpibot: the {kind} report for {period.key} is queued for {channel} "
+            f"({queued.key}); a scheduler is delivering it"
+        )
+        return 0
+    problem = entry.last_error if entry is not None and entry.last_error else "not delivered"
+    raise CliError(
+        f"the {kind} report for {period.key} is queued for {channel} ({queued.key}) but was "
+        f"not posted: {problem[:300]}; it is retried (kpibot outbox lists it)"
+    )
