@@ -74,8 +74,11 @@ def main() -> None:
             sleeper.wait()
     print(f"idle kpibot scheduler: {idle:.3f} % of one core over {args.seconds:g} s (goal < 1 %)")
     print(f"sleeping Python process (baseline): {baseline:.3f} % of one core")
-    ratio = idle / baseline if baseline > 0 else float("inf")
-    print(f"ratio: {ratio:.1f}x; scheduler exit code on SIGTERM: {code}")
+    if baseline > 0:
+        print(f"ratio to the baseline: {idle / baseline:.1f}x")
+    else:
+        print(f"the baseline used less than one clock tick (1/{_TICKS} s) in that time")
+    print(f"scheduler exit code on SIGTERM: {code} (goal 0)")
 
 
 if __name__ == "__main__":

@@ -105,6 +105,7 @@ EN: dict[Text, str] = {
         "• `/kpi note market text` / `/kpi note strategy text`: add a note on competitors and"
         " the market, or a strategy proposal, for the monthly digest\n"
         "• `/kpi notes [YYYY-MM]`: a month's notes (this month by default)\n"
+        "• `/kpi health`: the scheduled reports' last and next runs, the outbox, the scheduler\n"
         "• `/kpi help`: this help"
     ),
     Text.HELP_PRIVACY: "Answers are visible only to you, unless you add share.",

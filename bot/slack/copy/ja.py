@@ -104,6 +104,7 @@ JA: dict[Text, str] = {
         "• `/kpi note market 本文` / `/kpi note strategy 本文` — 月次レポートに載せる"
         "競合・市場動向のメモ / 戦略見直し提案を追加\n"
         "• `/kpi notes [YYYY-MM]` — その月のメモを表示（省略時は今月）\n"
+        "• `/kpi health` — 定期レポートの前回・次回の配信と送信キュー、スケジューラの状態\n"
         "• `/kpi help` — この説明を表示"
     ),
     Text.HELP_PRIVACY: "回答はあなたにだけ表示されます（share を付けた場合を除く）。",

@@ -609,6 +609,8 @@ def test_help_in_japanese_is_exactly_the_golden_payload() -> None:
                         "• `/kpi note market 本文` / `/kpi note strategy 本文` — 月次レポートに"
                         "載せる競合・市場動向のメモ / 戦略見直し提案を追加\n"
                         "• `/kpi notes [YYYY-MM]` — その月のメモを表示（省略時は今月）\n"
+                        "• `/kpi health` — 定期レポートの前回・次回の配信と送信キュー、"
+                        "スケジューラの状態\n"
                         "• `/kpi help` — この説明を表示"
                     ),
                 },
