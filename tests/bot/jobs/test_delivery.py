@@ -515,3 +515,25 @@ def test_the_loop_outlives_an_unreachable_database(
     assert not loop.is_alive()
     assert caplog.text.count("delivery round failed: cannot use the database") >= 2
     assert slack_api.calls == []
+
+
+def test_a_look_up_that_outlasts_half_the_claim_gives_the_item_back_unposted(
+    runtime: Runtime, slack_api: MockWebApi
+) -> None:
+    post(runtime)
+    slack_api.fail_next("chat.postMessage", SERVER_ERROR)
+    Deliverer.from_runtime(runtime).deliver_due(NOW)
+    slow = Deliverer.from_runtime(runtime)
+    slow.lease = timedelta(seconds=0.2)
+    slack_api.delay("conversations.history", 0.15)
+    later = NOW + timedelta(seconds=30)
+    assert outcomes(slow.deliver_due(later)) == [(KEY, Outcome.POSTPONED)]
+    assert slack_api.posted(TEAM, KEY) == []
+    given_back = entry(runtime)
+    assert given_back.status is Status.PENDING and not given_back.may_have_posted
+    slack_api.delays.clear()
+    # It looked and found nothing: the next attempt posts without looking again.
+    again = Deliverer.from_runtime(runtime).deliver_due(later + timedelta(seconds=1))
+    assert outcomes(again) == [(KEY, Outcome.SENT)]
+    assert len(slack_api.called("conversations.history")) == 1
+    assert len(slack_api.posted(TEAM, KEY)) == 1
