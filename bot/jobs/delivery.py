@@ -19,7 +19,8 @@ key, so:
   once when Slack refused the message itself (`invalid_blocks`, `msg_too_long`…); it is
   reported once to `KPIBOT_CHANNEL_ADMIN`, through the outbox too: at its first failure
   that a person must fix (`not_in_channel`, `channel_not_found`, `is_archived`, a revoked
-  token…), or after `AMBIGUOUS_REPORT_AFTER` ambiguous failures in a row, or when abandoned;
+  token…), or when its `AMBIGUOUS_REPORT_AFTER`th attempt fails ambiguously, or when
+  abandoned;
 - a chart that fails leaves the report as it is, adds a note to its thread (itself an
   outbox item, so posted once) and is retried like any item.
 """
@@ -174,6 +175,26 @@ def enqueue_post(
             )
         )
     return outbox.enqueue(connection, items, now=now)
+
+
+def record_skipped_post(
+    connection: Connection,
+    *,
+    key: str,
+    job: str,
+    period: str,
+    channel: str,
+    now: datetime,
+    reason: str,
+) -> bool:
+    """Record in the caller's transaction that the post under `key` is never to be sent (a
+    period past its grace window, say), unless `key` is there already; return whether it
+    was recorded. `kpibot outbox` lists it as skipped, with the reason."""
+    _checked_labels(key, job, period, channel)
+    item = NewItem(
+        key=key, job=job, period=period, channel=channel, kind=ItemKind.MESSAGE, payload={}
+    )
+    return outbox.record_skipped(connection, item, now=now, reason=reason)
 
 
 class Outcome(StrEnum):

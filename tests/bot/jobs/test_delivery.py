@@ -24,6 +24,7 @@ from bot.jobs.delivery import (
     enqueue_post,
     file_key,
     note_key,
+    record_skipped_post,
     thread_key,
 )
 from bot.runtime import Runtime
@@ -537,3 +538,29 @@ def test_a_look_up_that_outlasts_half_the_claim_gives_the_item_back_unposted(
     assert outcomes(again) == [(KEY, Outcome.SENT)]
     assert len(slack_api.called("conversations.history")) == 1
     assert len(slack_api.posted(TEAM, KEY)) == 1
+
+
+def test_a_skipped_period_is_recorded_once_and_never_posted(
+    runtime: Runtime, deliverer: Deliverer, slack_api: MockWebApi
+) -> None:
+    with runtime.database.write() as connection:
+        assert record_skipped_post(
+            connection,
+            key=KEY,
+            job="weekly",
+            period="2026-W48",
+            channel=TEAM,
+            now=NOW,
+            reason="older than the 24 h grace window",
+        )
+        assert not record_skipped_post(
+            connection, key=KEY, job="weekly", period="2026-W48", channel=TEAM, now=NOW, reason="x"
+        )
+    assert not post(runtime)  # the key is taken: a later enqueue posts nothing either
+    assert deliverer.deliver_due(NOW + timedelta(days=1)) == []
+    skipped = entry(runtime)
+    assert (skipped.status, skipped.last_error) == (
+        Status.SKIPPED,
+        "older than the 24 h grace window",
+    )
+    assert slack_api.calls == []
