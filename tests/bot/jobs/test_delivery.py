@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy.orm import sessionmaker
 
 from bot.jobs.delivery import (
@@ -564,3 +567,58 @@ def test_a_skipped_period_is_recorded_once_and_never_posted(
         "older than the 24 h grace window",
     )
     assert slack_api.calls == []
+
+
+FAILURES = [
+    PASS,
+    SERVER_ERROR,
+    ACCEPTED_THEN_SERVER_ERROR,
+    ACCEPTED_THEN_DROPPED,
+    RATE_LIMITED,
+    Failure(code="ratelimited", status=429, retry_after=20),
+    Failure(code="internal_error"),
+    Failure(code="not_in_channel"),
+]
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    report=st.lists(st.sampled_from(FAILURES), max_size=6),
+    thread=st.lists(st.sampled_from(FAILURES), max_size=6),
+    look_ups=st.lists(st.sampled_from(FAILURES), max_size=3),
+)
+def test_whatever_fails_in_whatever_order_each_message_is_posted_once(
+    runtime: Runtime,
+    deliverer: Deliverer,
+    slack_api: MockWebApi,
+    report: list[Failure],
+    thread: list[Failure],
+    look_ups: list[Failure],
+) -> None:
+    slack_api.reset()
+    deliverer.admin_channel = None  # its reports would take failures meant for the posts
+    key = f"report:weekly:2026-W48:C0T{uuid.uuid4().hex[:8].upper()}"
+    channel = key.rsplit(":", 1)[1]
+    post(runtime, key, messages=2, channel=channel)
+    # The failures hit the calls in order: the report's, then its continuation's.
+    slack_api.fail_next("chat.postMessage", *report, PASS, *thread)
+    slack_api.fail_next("conversations.history", *look_ups)
+    slack_api.fail_next("conversations.replies", *look_ups)
+    moment = NOW
+    for _ in range(40):
+        deliverer.deliver_due(moment)
+        if entry(runtime, thread_key(key, 1)).status is Status.SENT:
+            break
+        with runtime.database.read() as connection:
+            due = outbox.next_due_at(connection)
+        assert due is not None
+        moment = max(due, moment + timedelta(seconds=1))
+    assert len(slack_api.posted(channel, key)) == 1
+    assert len(slack_api.posted(channel, thread_key(key, 1))) == 1
+    top = slack_api.posted(channel, key)[0]
+    assert slack_api.posted(channel, thread_key(key, 1))[0]["thread_ts"] == top["ts"]
+    assert entry(runtime, key).ts == top["ts"]
