@@ -277,18 +277,26 @@ class Deliverer:
         including the thread items that become due as their parent is sent; return what
         each attempt came to.
 
-        Failures of the database come out as DatabaseError; an item claimed when it
-        happened is taken over once its lease has passed.
+        A round ends early after half a lease (`run` starts the next); failures of the
+        database come out as DatabaseError, and an item claimed when one happened is taken
+        over once its lease has passed.
         """
         moment = (now or self.clock()).astimezone(UTC)
+        started = time.monotonic()
         done: list[Delivered] = []
-        while len(done) < MAX_PER_ROUND:
+        # Claims are dated `moment`: a round that went on past half a lease would hand out
+        # claims that lapse early, so it ends there and the next round starts afresh.
+        while len(done) < MAX_PER_ROUND and time.monotonic() - started < self._half_lease:
             with outbox.transaction(self.database) as connection:
                 claim = outbox.claim_next(connection, now=moment, lease=self.lease)
             if claim is None:
                 break
             done.append(self._deliver(claim, moment))
         return done
+
+    @property
+    def _half_lease(self) -> float:
+        return self.lease.total_seconds() / 2
 
     def run(self, stop: threading.Event, *, interval: float = POLL_SECONDS) -> None:
         """Deliver what is due every `interval` seconds until `stop` is set.
@@ -313,7 +321,7 @@ class Deliverer:
                 if found is not None:
                     return self._sent(claim, found, now, Outcome.FOUND)
                 attempt.may_have_posted = False
-                if time.monotonic() - started > self.lease.total_seconds() / 2:
+                if time.monotonic() - started > self._half_lease:
                     # Posting now could outlast the claim, and a sender taking the item
                     # over might look before this post shows: give it back instead.
                     return self._give_back(claim, now, "look-up outlasted half the claim")

@@ -622,3 +622,19 @@ def test_whatever_fails_in_whatever_order_each_message_is_posted_once(
     top = slack_api.posted(channel, key)[0]
     assert slack_api.posted(channel, thread_key(key, 1))[0]["thread_ts"] == top["ts"]
     assert entry(runtime, key).ts == top["ts"]
+
+
+def test_a_round_that_runs_past_half_a_claim_ends_and_leaves_the_rest_to_the_next(
+    runtime: Runtime, deliverer: Deliverer, slack_api: MockWebApi
+) -> None:
+    post(runtime, messages=3)
+    deliverer.lease = timedelta(seconds=0.2)
+    slack_api.delay("chat.postMessage", 0.12)
+    first = deliverer.deliver_due(NOW)
+    assert outcomes(first) == [(KEY, Outcome.SENT)]
+    slack_api.delays.clear()
+    rest = deliverer.deliver_due(NOW + timedelta(seconds=1))
+    assert outcomes(rest) == [
+        (thread_key(KEY, 1), Outcome.SENT),
+        (thread_key(KEY, 2), Outcome.SENT),
+    ]
