@@ -397,6 +397,20 @@ def mark_failure_reported(connection: Connection, item_id: int) -> bool:
     return bool(result.rowcount == 1)
 
 
+def mark_skipped(connection: Connection, item_id: int, *, reason: str) -> bool:
+    """Make an item that is not sent and not being sent never to be sent (its thread
+    items wait for ever with it); return whether it was such an item."""
+    result = connection.execute(
+        update(_table)
+        .where(
+            _table.c.id == item_id,
+            _table.c.status.in_([Status.PENDING, Status.FAILED, Status.ABANDONED]),
+        )
+        .values(status=Status.SKIPPED, last_error=reason[:ERROR_CHARS])
+    )
+    return bool(result.rowcount == 1)
+
+
 def retry(connection: Connection, item_id: int, *, now: datetime) -> bool:
     """Make a failed or abandoned item due now (an operator's retry); return whether it was
     one. Its failure is reported again if it fails again."""

@@ -274,3 +274,19 @@ def test_a_sender_passes_by_a_row_another_is_claiming(database: Database) -> Non
         other = claim(database)
         assert held is not None and other is not None
         assert {held.entry.key, other.entry.key} == {KEY, "report:monthly:2026-11:C0TEAM"}
+
+
+def test_an_item_not_yet_sent_can_be_skipped_and_its_thread_waits_with_it(
+    database: Database,
+) -> None:
+    enqueued(database, report(("more-1", ItemKind.MESSAGE)))
+    with outbox.transaction(database) as connection:
+        top = outbox.find(connection, KEY)
+        assert top is not None
+        assert outbox.mark_skipped(connection, top.id, reason="an operator cancelled it")
+        assert not outbox.mark_skipped(connection, top.id, reason="again")
+    assert claim(database, NOW + timedelta(days=1)) is None
+    with database.read() as connection:
+        skipped = outbox.find(connection, KEY)
+    assert skipped is not None and skipped.status is Status.SKIPPED
+    assert skipped.last_error == "an operator cancelled it"

@@ -117,6 +117,16 @@ def thread(slack_api: MockWebApi, channel: str, ts: str) -> list[dict[str, Any]]
     return [m for m in slack_api.messages(channel) if m.get("thread_ts") == ts]
 
 
+def assert_every_post_unparsed_and_keyed(slack_api: MockWebApi) -> None:
+    """Every chat.postMessage (reports, notes, admin reports) pings no one and names its key."""
+    calls = slack_api.called("chat.postMessage")
+    assert calls
+    for call in calls:
+        assert (call.body["parse"], call.body["link_names"]) == ("none", False)
+        assert call.body["metadata"]["event_type"] == METADATA_EVENT
+        assert call.body["metadata"]["event_payload"]["key"]
+
+
 def outcomes(delivered: list[Any]) -> list[tuple[str, Outcome]]:
     return [(item.key, item.outcome) for item in delivered]
 
@@ -305,6 +315,7 @@ def test_a_failed_chart_leaves_the_report_says_so_in_the_thread_and_is_retried(
     shared = [f["name"] for m in thread(slack_api, TEAM, top["ts"]) for f in m.get("files", [])]
     assert sorted(shared) == ["chart-1.png", "chart-2.png"]
     assert len(slack_api.posted(TEAM, note_key(file_key(KEY, 1)))) == 1
+    assert_every_post_unparsed_and_keyed(slack_api)
 
 
 def test_a_chart_shared_before_the_connection_dropped_is_found_by_name_not_uploaded_again(
@@ -346,6 +357,7 @@ def test_not_in_channel_is_reported_once_to_the_admin_channel_with_the_invite_to
     assert outcomes(deliverer.deliver_due(NOW + timedelta(seconds=90))) == [(KEY, Outcome.SENT)]
     assert len(slack_api.messages(ADMIN_CHANNEL)) == 1
     assert slack_api.called("conversations.history") == []
+    assert_every_post_unparsed_and_keyed(slack_api)
 
 
 def test_the_admin_report_is_in_english_when_the_locale_is(
