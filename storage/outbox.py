@@ -237,14 +237,11 @@ def record_skipped(connection: Connection, item: NewItem, *, now: datetime, reas
     return True
 
 
-def _due(now: datetime) -> Any:
+def _ready() -> Any:
+    """Items whose parent is sent (or that have none) and that no sibling holds back."""
     item = _table.c
     parent = aliased(_table)
     sibling = aliased(_table)
-    waiting_or_lapsed = or_(
-        and_(item.status.in_([Status.PENDING, Status.FAILED]), item.not_before <= now),
-        and_(item.status == Status.SENDING, item.claimed_until <= now),
-    )
     parent_sent = or_(
         item.parent_key.is_(None),
         exists().where(parent.c.key == item.parent_key, parent.c.status == Status.SENT),
@@ -257,7 +254,16 @@ def _due(now: datetime) -> Any:
             and_(item.kind == ItemKind.FILE, sibling.c.status.in_(_ON_FIRST_WAY)),
         ),
     )
-    return and_(waiting_or_lapsed, parent_sent, ~held_back)
+    return and_(parent_sent, ~held_back)
+
+
+def _due(now: datetime) -> Any:
+    item = _table.c
+    waiting_or_lapsed = or_(
+        and_(item.status.in_([Status.PENDING, Status.FAILED]), item.not_before <= now),
+        and_(item.status == Status.SENDING, item.claimed_until <= now),
+    )
+    return and_(waiting_or_lapsed, _ready())
 
 
 def claim_next(connection: Connection, *, now: datetime, lease: timedelta) -> Claim | None:
@@ -391,6 +397,20 @@ def mark_failure_reported(connection: Connection, item_id: int) -> bool:
     return bool(result.rowcount == 1)
 
 
+def mark_skipped(connection: Connection, item_id: int, *, reason: str) -> bool:
+    """Make an item that is not sent and not being sent never to be sent (its thread
+    items wait for ever with it); return whether it was such an item."""
+    result = connection.execute(
+        update(_table)
+        .where(
+            _table.c.id == item_id,
+            _table.c.status.in_([Status.PENDING, Status.FAILED, Status.ABANDONED]),
+        )
+        .values(status=Status.SKIPPED, last_error=reason[:ERROR_CHARS])
+    )
+    return bool(result.rowcount == 1)
+
+
 def retry(connection: Connection, item_id: int, *, now: datetime) -> bool:
     """Make a failed or abandoned item due now (an operator's retry); return whether it was
     one. Its failure is reported again if it fails again."""
@@ -443,11 +463,13 @@ def count_by_status(connection: Connection, *, job: str | None = None) -> dict[S
 
 
 def next_due_at(connection: Connection) -> datetime | None:
-    """When the earliest waiting item (pending, failed, or a lapsing claim) becomes due."""
-    waiting = select(func.min(_table.c.not_before)).where(
-        _table.c.status.in_([Status.PENDING, Status.FAILED])
+    """When the earliest item that can go next (pending, failed, or a claim lapsing, with
+    its parent sent and no sibling before it) becomes due; None when there is none."""
+    item = _table.c
+    waiting = select(func.min(item.not_before)).where(
+        item.status.in_([Status.PENDING, Status.FAILED]), _ready()
     )
-    lapsing = select(func.min(_table.c.claimed_until)).where(_table.c.status == Status.SENDING)
+    lapsing = select(func.min(item.claimed_until)).where(item.status == Status.SENDING, _ready())
     moments = [connection.scalar(waiting), connection.scalar(lapsing)]
     known = [moment for moment in moments if moment is not None]
     return min(known) if known else None

@@ -19,30 +19,32 @@ key, so:
   once when Slack refused the message itself (`invalid_blocks`, `msg_too_long`…); it is
   reported once to `KPIBOT_CHANNEL_ADMIN`, through the outbox too: at its first failure
   that a person must fix (`not_in_channel`, `channel_not_found`, `is_archived`, a revoked
-  token…), or after `AMBIGUOUS_REPORT_AFTER` ambiguous failures in a row, or when abandoned;
+  token…), or when its `AMBIGUOUS_REPORT_AFTER`th attempt fails ambiguously, or when
+  abandoned;
 - a chart that fails leaves the report as it is, adds a note to its thread (itself an
   outbox item, so posted once) and is retried like any item.
 """
 
 from __future__ import annotations
 
-import http.client
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import Enum, StrEnum
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import Connection
 
 from bot.runtime import Runtime
 from bot.settings import SLACK_CHANNEL_ID
 from bot.slack.blocks.delivery import chart_failed_note, delivery_failure_message
-from bot.slack.client import SlackClient, build_outbox_client, retry_after, typed
+from bot.slack.client import SlackClient, build_outbox_client, retry_after
+from bot.slack.failures import FailureKind, classify
 from storage import outbox
 from storage.db import Database, DatabaseError
 from storage.outbox import Claim, ItemKind, NewItem
@@ -74,53 +76,6 @@ ADMIN_JOB = "delivery-failure"
 MAX_KEY_CHARS = 260
 MAX_LABEL_CHARS = 40
 _MESSAGE_FIELDS = frozenset({"text", "blocks", "unfurl_links", "unfurl_media"})
-
-# Slack's answers that mean it may have acted on the call before failing.
-_AMBIGUOUS_CODES = frozenset(
-    {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}
-)
-# Answers about the message itself: sending it again can never succeed.
-_REFUSED_CODES = frozenset(
-    {
-        "invalid_blocks",
-        "invalid_blocks_format",
-        "msg_too_long",
-        "no_text",
-        "too_many_attachments",
-        "invalid_arguments",
-        "invalid_metadata_format",
-        "invalid_metadata_schema",
-        "metadata_too_large",
-        "metadata_must_be_sent_from_app",
-        "invalid_arg_name",
-        "invalid_array_arg",
-        "invalid_charset",
-        "invalid_form_data",
-        "invalid_post_type",
-        "missing_post_type",
-    }
-)
-# Answers a person can act on (see the admin message's hints): retried with backoff.
-_OPERATOR_CODES = frozenset(
-    {
-        "not_in_channel",
-        "channel_not_found",
-        "is_archived",
-        "invalid_auth",
-        "not_authed",
-        "account_inactive",
-        "token_revoked",
-        "token_expired",
-        "missing_scope",
-        "no_permission",
-        "restricted_action",
-        "restricted_action_read_only_channel",
-        "restricted_action_thread_only_channel",
-        "restricted_action_non_threadable_channel",
-        "team_access_not_granted",
-        "ekm_access_denied",
-    }
-)
 
 
 def thread_key(key: str, number: int) -> str:
@@ -222,6 +177,26 @@ def enqueue_post(
     return outbox.enqueue(connection, items, now=now)
 
 
+def record_skipped_post(
+    connection: Connection,
+    *,
+    key: str,
+    job: str,
+    period: str,
+    channel: str,
+    now: datetime,
+    reason: str,
+) -> bool:
+    """Record in the caller's transaction that the post under `key` is never to be sent (a
+    period past its grace window, say), unless `key` is there already; return whether it
+    was recorded. `kpibot outbox` lists it as skipped, with the reason."""
+    _checked_labels(key, job, period, channel)
+    item = NewItem(
+        key=key, job=job, period=period, channel=channel, kind=ItemKind.MESSAGE, payload={}
+    )
+    return outbox.record_skipped(connection, item, now=now, reason=reason)
+
+
 class Outcome(StrEnum):
     """What one delivery attempt came to."""
 
@@ -240,14 +215,6 @@ class Delivered:
     key: str
     outcome: Outcome
     error: str | None = None
-
-
-class _Failure(Enum):
-    RATE_LIMITED = "rate_limited"
-    AMBIGUOUS = "ambiguous"
-    OPERATOR = "operator"
-    REFUSED = "refused"
-    OTHER = "other"
 
 
 @dataclass
@@ -310,18 +277,26 @@ class Deliverer:
         including the thread items that become due as their parent is sent; return what
         each attempt came to.
 
-        Failures of the database come out as DatabaseError; an item claimed when it
-        happened is taken over once its lease has passed.
+        A round ends early after half a lease (`run` starts the next); failures of the
+        database come out as DatabaseError, and an item claimed when one happened is taken
+        over once its lease has passed.
         """
         moment = (now or self.clock()).astimezone(UTC)
+        started = time.monotonic()
         done: list[Delivered] = []
-        while len(done) < MAX_PER_ROUND:
+        # Claims are dated `moment`: a round that went on past half a lease would hand out
+        # claims that lapse early, so it ends there and the next round starts afresh.
+        while len(done) < MAX_PER_ROUND and time.monotonic() - started < self._half_lease:
             with outbox.transaction(self.database) as connection:
                 claim = outbox.claim_next(connection, now=moment, lease=self.lease)
             if claim is None:
                 break
             done.append(self._deliver(claim, moment))
         return done
+
+    @property
+    def _half_lease(self) -> float:
+        return self.lease.total_seconds() / 2
 
     def run(self, stop: threading.Event, *, interval: float = POLL_SECONDS) -> None:
         """Deliver what is due every `interval` seconds until `stop` is set.
@@ -338,6 +313,7 @@ class Deliverer:
             stop.wait(interval)
 
     def _deliver(self, claim: Claim, now: datetime) -> Delivered:
+        started = time.monotonic()
         attempt = _Attempt(may_have_posted=claim.look_first)
         try:
             if claim.look_first:
@@ -345,11 +321,28 @@ class Deliverer:
                 if found is not None:
                     return self._sent(claim, found, now, Outcome.FOUND)
                 attempt.may_have_posted = False
+                if time.monotonic() - started > self._half_lease:
+                    # Posting now could outlast the claim, and a sender taking the item
+                    # over might look before this post shows: give it back instead.
+                    return self._give_back(claim, now, "look-up outlasted half the claim")
             attempt.posting = attempt.may_have_posted = True
             ts = self._send(claim)
         except Exception as error:  # every failure is recorded on the item, whatever it is
             return self._failed(claim, now, error, attempt)
         return self._sent(claim, ts, now, Outcome.SENT)
+
+    def _give_back(self, claim: Claim, now: datetime, reason: str) -> Delivered:
+        with outbox.transaction(self.database) as connection:
+            ours = outbox.postpone(
+                connection,
+                claim.entry.id,
+                attempt=claim.attempt,
+                until=now + timedelta(seconds=1),
+                reason=reason,
+                may_have_posted=False,
+            )
+        log.info("outbox %s: given back (%s)", claim.entry.key, reason)
+        return Delivered(claim.entry.key, Outcome.POSTPONED if ours else Outcome.LOST_CLAIM, reason)
 
     def _sent(self, claim: Claim, ts: str, now: datetime, outcome: Outcome) -> Delivered:
         with outbox.transaction(self.database) as connection:
@@ -456,15 +449,21 @@ class Deliverer:
         self, claim: Claim, now: datetime, error: Exception, attempt: _Attempt
     ) -> Delivered:
         entry = claim.entry
-        failure, reason = _classify(error)
-        if failure is _Failure.AMBIGUOUS:
+        if isinstance(error, LookupIncomplete):
+            failure, reason = FailureKind.OTHER, "history too long to look through"
+        else:
+            classified = classify(error)
+            failure, reason = classified.kind, classified.reason
+            if reason.startswith("unexpected "):
+                log.error("outbox %s failed unexpectedly", entry.key, exc_info=error)
+        if failure is FailureKind.MAYBE_DONE:
             # Slack may have acted on the post: the next attempt looks for it first.
             may_have_posted = attempt.may_have_posted
         elif attempt.posting:
             may_have_posted = False  # Slack answered the post: it did not take it
         else:
             may_have_posted = attempt.may_have_posted  # the look-up failed: still unknown
-        if failure is _Failure.RATE_LIMITED:
+        if failure is FailureKind.RATE_LIMITED:
             wait = _rate_limit_wait(error)
             with outbox.transaction(self.database) as connection:
                 ours = outbox.postpone(
@@ -515,11 +514,11 @@ class Deliverer:
             now=now,
         )
 
-    def _must_report(self, claim: Claim, failure: _Failure, retry_at: datetime | None) -> bool:
+    def _must_report(self, claim: Claim, failure: FailureKind, retry_at: datetime | None) -> bool:
         entry = claim.entry
         if self.admin_channel is None or entry.job == ADMIN_JOB or entry.failure_reported:
             return False
-        if failure is _Failure.AMBIGUOUS:
+        if failure is FailureKind.MAYBE_DONE:
             return retry_at is None or claim.attempt >= AMBIGUOUS_REPORT_AFTER
         return True
 
@@ -558,37 +557,6 @@ class Deliverer:
             )
 
 
-def _classify(error: Exception) -> tuple[_Failure, str]:
-    """What kind of failure an exception is, and the reason to record (never a body)."""
-    if isinstance(error, SlackApiError):
-        typed_error = typed(error)
-        status = getattr(error.response, "status_code", 200)
-        code = typed_error.code
-        if status == 429 or code == "ratelimited":
-            return _Failure.RATE_LIMITED, "ratelimited"
-        if status >= 500:
-            return _Failure.AMBIGUOUS, f"HTTP {status}"
-        if code in _AMBIGUOUS_CODES:
-            return _Failure.AMBIGUOUS, code
-        if code in _REFUSED_CODES:
-            return _Failure.REFUSED, code
-        if code in _OPERATOR_CODES:
-            return _Failure.OPERATOR, code
-        return _Failure.OTHER, code[:100]
-    if isinstance(error, SlackRequestError):
-        # files_upload_v2's upload step failed: the file was not shared.
-        return _Failure.OTHER, "file upload failed"
-    if isinstance(error, LookupIncomplete):
-        return _Failure.OTHER, "history too long to look through"
-    if isinstance(error, TimeoutError):
-        return _Failure.AMBIGUOUS, "timeout"
-    if isinstance(error, OSError | http.client.HTTPException):
-        return _Failure.AMBIGUOUS, f"connection lost ({type(error).__name__})"
-    # An unexpected bug: whether the call went out is unknown, so treat it as ambiguous.
-    log.error("outbox delivery failed unexpectedly", exc_info=error)
-    return _Failure.AMBIGUOUS, f"unexpected {type(error).__name__}"
-
-
 def _rate_limit_wait(error: Exception) -> timedelta:
     seconds = retry_after(error) if isinstance(error, SlackApiError) else None
     if seconds is None:
@@ -597,9 +565,9 @@ def _rate_limit_wait(error: Exception) -> timedelta:
     return max(timedelta(seconds=seconds), timedelta(seconds=1))
 
 
-def _retry_at(failure: _Failure, attempt: int, now: datetime) -> datetime | None:
+def _retry_at(failure: FailureKind, attempt: int, now: datetime) -> datetime | None:
     """When a failed item is tried again; None when it is abandoned."""
-    if failure is _Failure.REFUSED or attempt >= MAX_ATTEMPTS:
+    if failure is FailureKind.REFUSED or attempt >= MAX_ATTEMPTS:
         return None
     backoff = min(FIRST_RETRY * (1 << min(attempt - 1, 20)), LONGEST_RETRY)
     return now + backoff

@@ -239,6 +239,30 @@ def test_listing_filters_by_job_period_and_status(database: Database) -> None:
         assert outbox.next_due_at(connection) == NOW
 
 
+def test_the_next_due_time_counts_only_items_that_can_go_next(database: Database) -> None:
+    enqueued(database, report(("more-1", ItemKind.MESSAGE)))
+    top = claim(database)
+    assert top is not None
+    with outbox.transaction(database) as connection:
+        outbox.mark_failed(
+            connection,
+            top.entry.id,
+            attempt=top.attempt,
+            error="timeout",
+            retry_at=NOW + timedelta(seconds=30),
+            may_have_posted=True,
+        )
+    with database.read() as connection:
+        # The continuation was written at NOW but waits for its parent, due in 30 s.
+        assert outbox.next_due_at(connection) == NOW + timedelta(seconds=30)
+    again = claim(database, NOW + timedelta(seconds=30))
+    with database.read() as connection:
+        assert outbox.next_due_at(connection) == NOW + timedelta(seconds=30) + LEASE
+    sent(database, again, "1.1")
+    with database.read() as connection:
+        assert outbox.next_due_at(connection) == NOW
+
+
 def test_a_sender_passes_by_a_row_another_is_claiming(database: Database) -> None:
     if database.engine.dialect.name == "sqlite":
         pytest.skip("on SQLite the write lock admits one claim at a time")
@@ -250,3 +274,19 @@ def test_a_sender_passes_by_a_row_another_is_claiming(database: Database) -> Non
         other = claim(database)
         assert held is not None and other is not None
         assert {held.entry.key, other.entry.key} == {KEY, "report:monthly:2026-11:C0TEAM"}
+
+
+def test_an_item_not_yet_sent_can_be_skipped_and_its_thread_waits_with_it(
+    database: Database,
+) -> None:
+    enqueued(database, report(("more-1", ItemKind.MESSAGE)))
+    with outbox.transaction(database) as connection:
+        top = outbox.find(connection, KEY)
+        assert top is not None
+        assert outbox.mark_skipped(connection, top.id, reason="an operator cancelled it")
+        assert not outbox.mark_skipped(connection, top.id, reason="again")
+    assert claim(database, NOW + timedelta(days=1)) is None
+    with database.read() as connection:
+        skipped = outbox.find(connection, KEY)
+    assert skipped is not None and skipped.status is Status.SKIPPED
+    assert skipped.last_error == "an operator cancelled it"

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy.orm import sessionmaker
 
 from bot.jobs.delivery import (
@@ -24,6 +27,7 @@ from bot.jobs.delivery import (
     enqueue_post,
     file_key,
     note_key,
+    record_skipped_post,
     thread_key,
 )
 from bot.runtime import Runtime
@@ -111,6 +115,16 @@ def entry(runtime: Runtime, key: str = KEY) -> outbox.Entry:
 
 def thread(slack_api: MockWebApi, channel: str, ts: str) -> list[dict[str, Any]]:
     return [m for m in slack_api.messages(channel) if m.get("thread_ts") == ts]
+
+
+def assert_every_post_unparsed_and_keyed(slack_api: MockWebApi) -> None:
+    """Every chat.postMessage (reports, notes, admin reports) pings no one and names its key."""
+    calls = slack_api.called("chat.postMessage")
+    assert calls
+    for call in calls:
+        assert (call.body["parse"], call.body["link_names"]) == ("none", False)
+        assert call.body["metadata"]["event_type"] == METADATA_EVENT
+        assert call.body["metadata"]["event_payload"]["key"]
 
 
 def outcomes(delivered: list[Any]) -> list[tuple[str, Outcome]]:
@@ -301,6 +315,7 @@ def test_a_failed_chart_leaves_the_report_says_so_in_the_thread_and_is_retried(
     shared = [f["name"] for m in thread(slack_api, TEAM, top["ts"]) for f in m.get("files", [])]
     assert sorted(shared) == ["chart-1.png", "chart-2.png"]
     assert len(slack_api.posted(TEAM, note_key(file_key(KEY, 1)))) == 1
+    assert_every_post_unparsed_and_keyed(slack_api)
 
 
 def test_a_chart_shared_before_the_connection_dropped_is_found_by_name_not_uploaded_again(
@@ -342,6 +357,7 @@ def test_not_in_channel_is_reported_once_to_the_admin_channel_with_the_invite_to
     assert outcomes(deliverer.deliver_due(NOW + timedelta(seconds=90))) == [(KEY, Outcome.SENT)]
     assert len(slack_api.messages(ADMIN_CHANNEL)) == 1
     assert slack_api.called("conversations.history") == []
+    assert_every_post_unparsed_and_keyed(slack_api)
 
 
 def test_the_admin_report_is_in_english_when_the_locale_is(
@@ -515,3 +531,122 @@ def test_the_loop_outlives_an_unreachable_database(
     assert not loop.is_alive()
     assert caplog.text.count("delivery round failed: cannot use the database") >= 2
     assert slack_api.calls == []
+
+
+def test_a_look_up_that_outlasts_half_the_claim_gives_the_item_back_unposted(
+    runtime: Runtime, slack_api: MockWebApi
+) -> None:
+    post(runtime)
+    slack_api.fail_next("chat.postMessage", SERVER_ERROR)
+    Deliverer.from_runtime(runtime).deliver_due(NOW)
+    slow = Deliverer.from_runtime(runtime)
+    slow.lease = timedelta(seconds=0.2)
+    slack_api.delay("conversations.history", 0.15)
+    later = NOW + timedelta(seconds=30)
+    assert outcomes(slow.deliver_due(later)) == [(KEY, Outcome.POSTPONED)]
+    assert slack_api.posted(TEAM, KEY) == []
+    given_back = entry(runtime)
+    assert given_back.status is Status.PENDING and not given_back.may_have_posted
+    slack_api.delays.clear()
+    # It looked and found nothing: the next attempt posts without looking again.
+    again = Deliverer.from_runtime(runtime).deliver_due(later + timedelta(seconds=1))
+    assert outcomes(again) == [(KEY, Outcome.SENT)]
+    assert len(slack_api.called("conversations.history")) == 1
+    assert len(slack_api.posted(TEAM, KEY)) == 1
+
+
+def test_a_skipped_period_is_recorded_once_and_never_posted(
+    runtime: Runtime, deliverer: Deliverer, slack_api: MockWebApi
+) -> None:
+    with runtime.database.write() as connection:
+        assert record_skipped_post(
+            connection,
+            key=KEY,
+            job="weekly",
+            period="2026-W48",
+            channel=TEAM,
+            now=NOW,
+            reason="older than the 24 h grace window",
+        )
+        assert not record_skipped_post(
+            connection, key=KEY, job="weekly", period="2026-W48", channel=TEAM, now=NOW, reason="x"
+        )
+    assert not post(runtime)  # the key is taken: a later enqueue posts nothing either
+    assert deliverer.deliver_due(NOW + timedelta(days=1)) == []
+    skipped = entry(runtime)
+    assert (skipped.status, skipped.last_error) == (
+        Status.SKIPPED,
+        "older than the 24 h grace window",
+    )
+    assert slack_api.calls == []
+
+
+FAILURES = [
+    PASS,
+    SERVER_ERROR,
+    ACCEPTED_THEN_SERVER_ERROR,
+    ACCEPTED_THEN_DROPPED,
+    RATE_LIMITED,
+    Failure(code="ratelimited", status=429, retry_after=20),
+    Failure(code="internal_error"),
+    Failure(code="not_in_channel"),
+]
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    report=st.lists(st.sampled_from(FAILURES), max_size=6),
+    thread=st.lists(st.sampled_from(FAILURES), max_size=6),
+    look_ups=st.lists(st.sampled_from(FAILURES), max_size=3),
+)
+def test_whatever_fails_in_whatever_order_each_message_is_posted_once(
+    runtime: Runtime,
+    deliverer: Deliverer,
+    slack_api: MockWebApi,
+    report: list[Failure],
+    thread: list[Failure],
+    look_ups: list[Failure],
+) -> None:
+    slack_api.reset()
+    deliverer.admin_channel = None  # its reports would take failures meant for the posts
+    key = f"report:weekly:2026-W48:C0T{uuid.uuid4().hex[:8].upper()}"
+    channel = key.rsplit(":", 1)[1]
+    post(runtime, key, messages=2, channel=channel)
+    # The failures hit the calls in order: the report's, then its continuation's.
+    slack_api.fail_next("chat.postMessage", *report, PASS, *thread)
+    slack_api.fail_next("conversations.history", *look_ups)
+    slack_api.fail_next("conversations.replies", *look_ups)
+    moment = NOW
+    for _ in range(40):
+        deliverer.deliver_due(moment)
+        if entry(runtime, thread_key(key, 1)).status is Status.SENT:
+            break
+        with runtime.database.read() as connection:
+            due = outbox.next_due_at(connection)
+        assert due is not None
+        moment = max(due, moment + timedelta(seconds=1))
+    assert len(slack_api.posted(channel, key)) == 1
+    assert len(slack_api.posted(channel, thread_key(key, 1))) == 1
+    top = slack_api.posted(channel, key)[0]
+    assert slack_api.posted(channel, thread_key(key, 1))[0]["thread_ts"] == top["ts"]
+    assert entry(runtime, key).ts == top["ts"]
+
+
+def test_a_round_that_runs_past_half_a_claim_ends_and_leaves_the_rest_to_the_next(
+    runtime: Runtime, deliverer: Deliverer, slack_api: MockWebApi
+) -> None:
+    post(runtime, messages=3)
+    deliverer.lease = timedelta(seconds=0.2)
+    slack_api.delay("chat.postMessage", 0.12)
+    first = deliverer.deliver_due(NOW)
+    assert outcomes(first) == [(KEY, Outcome.SENT)]
+    slack_api.delays.clear()
+    rest = deliverer.deliver_due(NOW + timedelta(seconds=1))
+    assert outcomes(rest) == [
+        (thread_key(KEY, 1), Outcome.SENT),
+        (thread_key(KEY, 2), Outcome.SENT),
+    ]
