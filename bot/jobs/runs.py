@@ -17,7 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from bot.jobs.delivery import enqueue_post
+from bot.jobs.delivery import enqueue_post, record_skipped_post
 from bot.jobs.reports import ComposedReport, compose_report
 from bot.runtime import Runtime
 from bot.schedule import ReportJob
@@ -153,15 +153,15 @@ def _skip(
         f"due at {due.astimezone(job.zone):%Y-%m-%d %H:%M %Z}, no scheduler ran within its "
         f"{hours:g} h grace window"
     )
-    item = outbox.NewItem(
-        key=report_key(job.id, period.key, job.channel),
-        job=job.id,
-        period=period.key,
-        channel=job.channel,
-        kind=outbox.ItemKind.MESSAGE,
-        payload={},
-    )
     with runtime.database.write() as connection:
         if not fence(connection, now):
             return False
-        return outbox.record_skipped(connection, item, now=now, reason=reason)
+        return record_skipped_post(
+            connection,
+            key=report_key(job.id, period.key, job.channel),
+            job=job.id,
+            period=period.key,
+            channel=job.channel,
+            now=now,
+            reason=reason,
+        )
