@@ -7,7 +7,8 @@ which KPI is off target and which way it moves. Small multiples (one panel per K
 own last 12 periods: weeks, months or quarters, as the KPI is measured) rather than one
 crowded axes, because lines of different period lengths cannot share an x axis. An
 attainment above 150 % (a CAC far below target is +inf) is drawn on the top edge as a
-triangle, so one outlier does not flatten every other line.
+triangle, and one below 0 % (a growth KPI whose value shrank) on the bottom edge, so one
+outlier does not flatten every other line.
 
 Like `bot.slack.charts`: a `Figure` on an Agg canvas, never pyplot, every text given the
 Japanese font explicitly, and one process-wide lock around matplotlib.
@@ -75,37 +76,52 @@ def attainment_series(state: KpiState) -> tuple[list[str], list[float]]:
     return labels, [math.nan if v is None or math.isnan(v) else v for v in values]
 
 
+# Margins in inches, laid out by hand: constrained layout would cost as much as the drawing.
+_LEFT, _RIGHT, _TOP, _BOTTOM = 0.45, 0.15, 0.7, 0.75
+_GAP_X, _GAP_Y = 0.45, 0.6  # between panels: tick labels, and the next panel's title
+
+
 def attainment_figure(states: list[KpiState], title: str, locale: str) -> Figure:
     """Small multiples of each KPI's attainment over its recent periods, in state order."""
     with RENDER_LOCK:
         columns = max(1, min(MAX_COLUMNS, len(states)))
         rows = max(1, math.ceil(len(states) / columns))
-        figure = Figure(
-            figsize=(PANEL_WIDTH * columns, PANEL_HEIGHT * rows + 0.9),
-            dpi=DPI,
-            layout="constrained",
-        )
+        width = _LEFT + _RIGHT + PANEL_WIDTH * columns
+        height = _TOP + _BOTTOM + PANEL_HEIGHT * rows
+        figure = Figure(figsize=(width, height), dpi=DPI)
         FigureCanvasAgg(figure)
+        panel_width = (width - _LEFT - _RIGHT - _GAP_X * (columns - 1)) / columns
+        panel_height = (height - _TOP - _BOTTOM - _GAP_Y * (rows - 1)) / rows
+        figure.subplots_adjust(
+            left=_LEFT / width,
+            right=1 - _RIGHT / width,
+            top=1 - _TOP / height,
+            bottom=_BOTTOM / height,
+            wspace=_GAP_X / panel_width,
+            hspace=_GAP_Y / panel_height,
+        )
         font = FontProperties(family=FONT_FAMILY)
-        grid = figure.subplots(rows, columns, squeeze=False)
-        for index, axes in enumerate(grid.flat):
-            if index < len(states):
-                _panel(axes, states[index], locale, font)
-            else:
-                axes.set_visible(False)
-        figure.suptitle(title, fontproperties=font, fontsize=13)
+        # Only the panels drawn: an empty grid slot would still cost its axes and ticks.
+        for index, state in enumerate(states):
+            _panel(figure.add_subplot(rows, columns, index + 1), state, locale, font)
+        figure.suptitle(title, fontproperties=font, fontsize=13, y=1 - 0.12 / height, va="top")
         attained = t(locale, Text.REPORT_CHART_ATTAINMENT)
         full = t(locale, Text.REPORT_CHART_FULL)
         handles = [
             Line2D([], [], color=ACTUAL_COLOUR, linewidth=1.8, marker="o", markersize=4),
             Line2D([], [], color=TARGET_COLOUR, linestyle="--"),
+            Line2D([], [], linestyle="none"),
         ]
         handles[0].set_label(attained)
         handles[1].set_label(full)
-        bands = t(locale, Text.REPORT_CHART_BANDS)
-        handles.append(Line2D([], [], linestyle="none", label=bands))
+        handles[2].set_label(t(locale, Text.REPORT_CHART_BANDS))
         figure.legend(
-            handles=handles, prop=font, loc="outside lower center", ncols=3, frameon=False
+            handles=handles,
+            prop=font,
+            loc="lower center",
+            bbox_to_anchor=(0.5, 0.0),
+            ncols=3,
+            frameon=False,
         )
     return figure
 
@@ -117,7 +133,7 @@ def _panel(axes: Axes, state: KpiState, locale: str, font: FontProperties) -> No
         axes.axhspan(low, high, color=LEVEL_COLOURS[level], alpha=BAND_ALPHA, linewidth=0,
                      gid=ReportSeries.BAND)  # fmt: skip
     axes.axhline(100.0, color=TARGET_COLOUR, linestyle="--", linewidth=1.2, gid=ReportSeries.FULL)
-    shown = [min(v, CEILING) for v in values]
+    shown = [min(max(v, 0.0), CEILING) for v in values]
     if any(not math.isnan(v) for v in values):
         axes.plot(xs, shown, color=ACTUAL_COLOUR, linewidth=1.8, gid=ReportSeries.ATTAINMENT)
         points = chart_points(state)
@@ -131,10 +147,19 @@ def _panel(axes: Axes, state: KpiState, locale: str, font: FontProperties) -> No
             clip_on=False,
             gid=ReportSeries.POINTS,
         )
-        clipped = [x for x, v in zip(xs, values, strict=True) if v > CEILING]
-        if clipped:
-            axes.scatter(clipped, [CEILING] * len(clipped), marker="^", s=40, color=ACTUAL_COLOUR,
-                         zorder=4, clip_on=False, gid=ReportSeries.CLIPPED)  # fmt: skip
+        for marker, edge, beyond in (("^", CEILING, CEILING.__lt__), ("v", 0.0, (0.0).__gt__)):
+            clipped = [x for x, v in zip(xs, values, strict=True) if beyond(v)]
+            if clipped:
+                axes.scatter(
+                    clipped,
+                    [edge] * len(clipped),
+                    marker=marker,
+                    s=40,
+                    zorder=4,
+                    color=ACTUAL_COLOUR,
+                    clip_on=False,
+                    gid=ReportSeries.CLIPPED,
+                )
     else:
         axes.text(0.5, 0.5, t(locale, Text.LEVEL_NO_DATA), transform=axes.transAxes,
                   ha="center", va="center", fontproperties=font, color="#888888",

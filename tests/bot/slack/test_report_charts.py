@@ -56,6 +56,17 @@ def test_the_panel_draws_the_line_the_100_percent_target_and_clips_the_outlier()
     (clipped,) = by_gid(axes, ReportSeries.CLIPPED)
     assert isinstance(clipped, PathCollection)
     assert clipped.get_offsets().tolist() == [[5.0, CEILING]]  # ...and marked there
+
+
+def test_a_negative_attainment_is_drawn_on_the_bottom_edge() -> None:
+    # Revenue growth of -10 % against a 20 % target: -50 % attainment.
+    state = kpi_state("revenue_growth_yoy", [30.0, -10.0])
+    (axes,) = visible_axes(attainment_figure([state], "t", "ja"))
+    (line,) = by_gid(axes, ReportSeries.ATTAINMENT)
+    assert list(line.get_ydata()) == [pytest.approx(150.0), 0.0]  # type: ignore[attr-defined]
+    clipped = by_gid(axes, ReportSeries.CLIPPED)
+    offsets = sorted(o for c in clipped for o in c.get_offsets().tolist())  # type: ignore[attr-defined]
+    assert offsets == [[1.0, 0.0]]  # 150 % exactly is on the chart, not beyond it
     (full,) = by_gid(axes, ReportSeries.FULL)
     assert isinstance(full, Line2D) and list(full.get_ydata()) == [100.0, 100.0]  # type: ignore[arg-type]
     assert len(by_gid(axes, ReportSeries.BAND)) == 4
@@ -70,8 +81,8 @@ def test_one_panel_per_kpi_in_order_titled_with_its_japanese_name() -> None:
     assert all(axes.title.get_fontfamily() == [FONT_FAMILY] for axes in panels)
     assert figure._suptitle is not None  # type: ignore[attr-defined]
     assert figure._suptitle.get_text() == "主要KPIの目標達成率の推移"  # type: ignore[attr-defined]
-    # Four panels in rows of three: two hidden slots.
-    assert len(figure.axes) == 6
+    # Four panels in rows of three: the empty slots get no axes at all.
+    assert len(figure.axes) == 4
 
 
 def test_points_are_coloured_by_their_periods_level() -> None:
@@ -104,4 +115,4 @@ def test_a_japanese_report_chart_renders_every_glyph_as_a_png() -> None:
         warnings.simplefilter("error")  # "Glyph ... missing from font(s)" fails the test
         png = render_png(attainment_figure(states, "主要KPIの目標達成率の推移", "ja"))
     assert png[:8] == PNG_MAGIC
-    assert png_size(png) == (990, 330)
+    assert png_size(png) == (1050, 385)  # three panels of 330 x 240 with margins
