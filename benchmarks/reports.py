@@ -106,7 +106,7 @@ def main() -> None:
                     month,
                     inputs.states,
                     inputs.before,
-                    inputs.year_before,
+                    inputs.last_year,
                     inputs.notes,
                     ZONE,
                 )

@@ -101,7 +101,7 @@ def compose_report(
                 period,
                 inputs.states,
                 inputs.before,
-                inputs.year_before,
+                inputs.last_year,
                 inputs.notes,
                 zone,
             )
