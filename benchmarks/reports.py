@@ -12,6 +12,9 @@ of several rounds of:
 - one chart (the weekly summary's six-panel chart, PNG) against a bare matplotlib `Figure`
   of the same six series on the same grid and size saved to PNG — goal at most 1.5x.
 
+Each round runs every measured function in turn, so the figures and their baselines share
+the machine's load.
+
     python -m benchmarks.reports [--runs 5] [--events 1000000]
 """
 
@@ -53,13 +56,16 @@ AS_OF = datetime.combine(TODAY + timedelta(days=1), clock(), tzinfo=ZONE)
 LOCALE = "ja"
 
 
-def timed(function: Callable[[], object], runs: int) -> float:
-    samples = []
+def timed_together(functions: dict[str, Callable[[], object]], runs: int) -> dict[str, float]:
+    """The median time of each function, run in turn in every round, so that a change in
+    the machine's load during the run weighs on each figure and its baseline alike."""
+    samples: dict[str, list[float]] = {name: [] for name in functions}
     for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+        for name, function in functions.items():
+            started = time.perf_counter()
+            function()
+            samples[name].append(time.perf_counter() - started)
+    return {name: statistics.median(times) for name, times in samples.items()}
 
 
 def bare_chart(states: list[KpiState]) -> bytes:
@@ -73,7 +79,7 @@ def bare_chart(states: list[KpiState]) -> bytes:
         _, values = attainment_series(state)
         axes.plot(range(len(values)), values)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
+    figure.savefig(buffer, format="png", dpi=DPI)  # matplotlib's default PNG encoding
     return buffer.getvalue()
 
 
@@ -126,17 +132,21 @@ def main() -> None:
 
             chart()  # the first figure pays for font loading; neither side should
             bare()
-            baseline = timed(status, args.runs)
+            times = timed_together(
+                {"status": status, "weekly": weekly, "monthly": monthly}, args.runs
+            )
+            baseline = times["status"]
             figures = {
-                "weekly summary (data + blocks)": (timed(weekly, args.runs), 3.0),
-                "monthly digest with its 4 charts": (timed(monthly, args.runs), 6.0),
+                "weekly summary (data + blocks)": (times["weekly"], 3.0),
+                "monthly digest with its 4 charts": (times["monthly"], 6.0),
             }
             print(f"{loaded:,} events; median of {args.runs} runs")
             print(f"status evaluation (baseline): {baseline * 1000:8.1f} ms")
             for name, (seconds, goal) in figures.items():
                 ratio = seconds / baseline
                 print(f"{name:<34} {seconds * 1000:8.1f} ms  {ratio:.2f}x  (goal <= {goal:g}x)")
-            ours, plain = timed(chart, args.runs), timed(bare, args.runs)
+            charts = timed_together({"ours": chart, "bare": bare}, args.runs)
+            ours, plain = charts["ours"], charts["bare"]
             print(
                 f"one chart (6 panels, PNG) {ours * 1000:8.1f} ms vs bare Figure "
                 f"{plain * 1000:.1f} ms: {ours / plain:.2f}x  (goal <= 1.5x)"

@@ -115,4 +115,4 @@ def test_a_japanese_report_chart_renders_every_glyph_as_a_png() -> None:
         warnings.simplefilter("error")  # "Glyph ... missing from font(s)" fails the test
         png = render_png(attainment_figure(states, "主要KPIの目標達成率の推移", "ja"))
     assert png[:8] == PNG_MAGIC
-    assert png_size(png) == (1050, 385)  # three panels of 330 x 240 with margins
+    assert png_size(png) == (960, 355)  # three panels of 300 x 210 with margins
