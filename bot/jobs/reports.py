@@ -15,7 +15,7 @@ from bot.slack.blocks.message import Message
 from bot.slack.blocks.reports import monthly_messages, quarterly_messages, weekly_messages
 from bot.slack.copy import normalize_locale, t, tier_title
 from bot.slack.copy.keys import Text
-from bot.slack.report_charts import attainment_figure, render_png
+from bot.slack.report_charts import attainment_figure, attainment_heatmap, render_png
 from kpi_engine.catalog import Tier
 from kpi_engine.evaluate import KpiState
 from kpi_engine.reports import (
@@ -55,6 +55,10 @@ def _chart(states: list[KpiState], title: str, filename: str, locale: str) -> Re
     return ReportChart(filename, title, render_png(attainment_figure(states, title, locale)))
 
 
+def _grid(states: list[KpiState], title: str, filename: str, locale: str) -> ReportChart:
+    return ReportChart(filename, title, render_png(attainment_heatmap(states, title, locale)))
+
+
 def weekly_charts(period: ReportPeriod, states: list[KpiState], locale: str) -> list[ReportChart]:
     """The weekly summary's chart: the main KPIs' attainment."""
     title = t(locale, Text.REPORT_CHART_WEEKLY_TITLE, period=period.key)
@@ -64,7 +68,7 @@ def weekly_charts(period: ReportPeriod, states: list[KpiState], locale: str) -> 
 def tier_charts(
     period: ReportPeriod, states: list[KpiState], locale: str, tiers: tuple[Tier, ...] = tuple(Tier)
 ) -> list[ReportChart]:
-    """One chart per tier: its KPIs' attainment."""
+    """One chart per tier: a grid of its KPIs' attainment over their last 12 periods."""
     charts = []
     for tier in tiers:
         of_tier = [state for state in states if state.kpi.tier is tier]
@@ -76,7 +80,7 @@ def tier_charts(
                 period=period.key,
             )
             filename = f"{period.kind}-{period.key}-{tier}.png"
-            charts.append(_chart(of_tier, title, filename, locale))
+            charts.append(_grid(of_tier, title, filename, locale))
     return charts
 
 

@@ -1,4 +1,4 @@
-"""The reports' charts: the main KPIs' (or one tier's) attainment over their recent periods.
+"""The reports' charts: KPIs' attainment of target over their recent periods.
 
 One chart holds several KPIs of different units (yen, %, people, a ratio), so each is drawn
 as its attainment of target: every KPI on one scale, the 100 % line is the target, and the
@@ -9,6 +9,13 @@ crowded axes, because lines of different period lengths cannot share an x axis. 
 attainment above 150 % (a CAC far below target is +inf) is drawn on the top edge as a
 triangle, and one below 0 % (a growth KPI whose value shrank) on the bottom edge, so one
 outlier does not flatten every other line.
+
+The weekly summary's chart of the six main KPIs is small multiples (`attainment_figure`),
+where the shape of each line matters. A tier chart of the monthly digest holds up to seven
+KPIs for stakeholders, so it is a grid (`attainment_heatmap`): one row per KPI, its last 12
+periods as cells (oldest left, the latest label beside the row), each showing the attainment
+in whole percent, tinted by that period's own level. A reader finds the red cells and their
+numbers at a glance, and one grid costs a fraction of seven panels to draw.
 
 Like `bot.slack.charts`: a `Figure` on an Agg canvas, never pyplot, every text given the
 Japanese font explicitly, and one process-wide lock around matplotlib.
@@ -22,9 +29,11 @@ from enum import StrEnum
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from bot.slack.charts import (
     ACTUAL_COLOUR,
@@ -37,7 +46,7 @@ from bot.slack.charts import (
     chart_points,
     period_label,
 )
-from bot.slack.copy import t
+from bot.slack.copy import level_label, t
 from bot.slack.copy.keys import Text
 from kpi_engine.evaluate import KpiState
 from kpi_engine.levels import Level
@@ -65,6 +74,9 @@ class ReportSeries(StrEnum):
     FULL = "full"  # the 100 % line
     BAND = "band"  # a level band behind the line
     NO_DATA = "no_data"  # the note in a panel without a single attainment
+    HEATMAP = "heatmap"  # the tier chart's grid of cells, one per KPI and period
+    CELL = "cell"  # a cell's attainment, as text
+    LATEST = "latest"  # beside each row, the label of its latest period
 
 
 def attainment_series(state: KpiState) -> tuple[list[str], list[float]]:
@@ -173,6 +185,85 @@ def _panel(axes: Axes, state: KpiState, locale: str, font: FontProperties) -> No
     axes.tick_params(labelsize=8, labelfontfamily=FONT_FAMILY)
     axes.set_title(state.kpi.name.in_locale(locale), fontproperties=font, fontsize=10)
     axes.spines[["top", "right"]].set_visible(False)
+
+
+# The tier charts' grid, in inches.
+_CELL_WIDTH, _ROW_HEIGHT = 0.6, 0.42
+_NAME_WIDTH, _LATEST_WIDTH = 2.9, 0.9
+_GRID_TOP, _GRID_BOTTOM = 0.75, 0.85
+_NO_LEVEL = "#eeeeee"  # a period without an attainment or a judgement
+_CELL_TINT = 0.45  # how much of the level's colour a cell takes; the rest is white
+
+
+def _tint(colour: str) -> tuple[float, float, float]:
+    red, green, blue = to_rgb(colour)
+    return tuple(1 - _CELL_TINT * (1 - c) for c in (red, green, blue))  # type: ignore[return-value]
+
+
+def cell_text(percent: float) -> str:
+    """An attainment as a cell shows it: whole percent, `∞` for a perfect lower-is-better."""
+    if math.isnan(percent):
+        return "-"
+    if math.isinf(percent):
+        return "∞" if percent > 0 else "-∞"
+    return f"{percent:.0f}"
+
+
+def attainment_heatmap(states: list[KpiState], title: str, locale: str) -> Figure:
+    """A grid of each KPI's attainment (rows, in state order) over its last 12 periods
+    (columns, oldest left), each cell tinted by that period's own level."""
+    with RENDER_LOCK:
+        periods = max((len(state.history) for state in states), default=1)
+        rows = max(len(states), 1)
+        width = _NAME_WIDTH + _CELL_WIDTH * periods + _LATEST_WIDTH
+        height = _GRID_TOP + _GRID_BOTTOM + _ROW_HEIGHT * rows
+        figure = Figure(figsize=(width, height), dpi=DPI)
+        FigureCanvasAgg(figure)
+        axes = figure.add_axes(
+            (
+                _NAME_WIDTH / width,
+                _GRID_BOTTOM / height,
+                _CELL_WIDTH * periods / width,
+                _ROW_HEIGHT * rows / height,
+            )
+        )
+        font = FontProperties(family=FONT_FAMILY)
+        colours = []
+        for row, state in enumerate(states):
+            # Right-aligned: the latest period of every KPI in the last column.
+            padding = [_NO_LEVEL] * (periods - len(state.history))
+            cells = padding + [
+                LEVEL_COLOURS.get(period.level, _NO_LEVEL) for period in state.history
+            ]
+            colours.append([_tint(c) if c != _NO_LEVEL else to_rgb(c) for c in cells])
+            offset = periods - len(state.history)
+            for column, period in enumerate(state.history, start=offset):
+                attained = period_attainment(state.kpi, period)
+                axes.text(column, row, cell_text(math.nan if attained is None else attained),
+                          ha="center", va="center", fontsize=8, color="#212121",
+                          fontproperties=font, gid=ReportSeries.CELL)  # fmt: skip
+            if state.history:
+                latest = period_label(state.kpi.period, state.history[-1])
+                axes.text(periods - 0.35, row, latest, ha="left", va="center", fontsize=8,
+                          color="#616161", fontproperties=font,
+                          gid=ReportSeries.LATEST)  # fmt: skip
+        axes.imshow(colours or [[to_rgb(_NO_LEVEL)]], aspect="auto", interpolation="nearest",
+                    gid=ReportSeries.HEATMAP)  # fmt: skip
+        axes.set_yticks(range(len(states)), [s.kpi.name.in_locale(locale) for s in states])
+        axes.set_xticks([])
+        axes.tick_params(length=0, labelsize=9, labelfontfamily=FONT_FAMILY)
+        axes.set_xlabel(t(locale, Text.REPORT_CHART_COLUMNS), fontproperties=font, fontsize=8)
+        for spine in axes.spines.values():
+            spine.set_visible(False)
+        figure.suptitle(title, fontproperties=font, fontsize=12, y=1 - 0.1 / height, va="top")
+        legend = [
+            Patch(facecolor=_tint(LEVEL_COLOURS[level]), label=level_label(level, locale))
+            for level in (Level.GREEN, Level.YELLOW, Level.ORANGE, Level.RED)
+        ]
+        legend.append(Patch(facecolor=_NO_LEVEL, label=t(locale, Text.REPORT_CHART_UNJUDGED)))
+        figure.legend(handles=legend, prop=font, loc="lower center", ncols=5, frameon=False,
+                      bbox_to_anchor=(0.5, 0.0), fontsize=8)  # fmt: skip
+    return figure
 
 
 def render_png(figure: Figure) -> bytes:

@@ -294,4 +294,9 @@ EN: dict[Text, str] = {
     Text.NOTE_KIND_MARKET: "competitors and the market",
     Text.NOTE_KIND_STRATEGY: "strategy proposal",
     Text.NOTES_MORE: "… and {count} more (oldest shown first)",
+    Text.REPORT_CHART_COLUMNS: (
+        "Attainment (%) over the last 12 periods, oldest left; each KPI in its own periods"
+        " (weeks, months or quarters)"
+    ),
+    Text.REPORT_CHART_UNJUDGED: "no data or not judged",
 }

@@ -295,4 +295,8 @@ JA: dict[Text, str] = {
     Text.NOTE_KIND_MARKET: "競合・市場動向",
     Text.NOTE_KIND_STRATEGY: "戦略見直し提案",
     Text.NOTES_MORE: "…ほか {count}件（古い順に表示しています）",
+    Text.REPORT_CHART_COLUMNS: (
+        "直近12期間の達成率（%）: 左ほど古く、右端が最新。期間はKPIごとの集計単位（週・月・四半期）"
+    ),
+    Text.REPORT_CHART_UNJUDGED: "データなし・判定前",
 }

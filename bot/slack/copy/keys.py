@@ -238,3 +238,5 @@ class Text(StrEnum):
     NOTE_KIND_MARKET = "note_kind_market"
     NOTE_KIND_STRATEGY = "note_kind_strategy"
     NOTES_MORE = "notes_more"
+    REPORT_CHART_COLUMNS = "report_chart_columns"
+    REPORT_CHART_UNJUDGED = "report_chart_unjudged"

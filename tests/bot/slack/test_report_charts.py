@@ -9,6 +9,7 @@ import warnings
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
+from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 
 from bot.slack.charts import FONT_FAMILY, LEVEL_COLOURS
@@ -16,7 +17,9 @@ from bot.slack.report_charts import (
     CEILING,
     ReportSeries,
     attainment_figure,
+    attainment_heatmap,
     attainment_series,
+    cell_text,
     render_png,
 )
 from kpi_engine.levels import Level
@@ -116,3 +119,52 @@ def test_a_japanese_report_chart_renders_every_glyph_as_a_png() -> None:
         png = render_png(attainment_figure(states, "主要KPIの目標達成率の推移", "ja"))
     assert png[:8] == PNG_MAGIC
     assert png_size(png) == (960, 355)  # three panels of 300 x 210 with margins
+
+
+def test_a_tier_grid_shows_each_periods_attainment_tinted_by_its_level() -> None:
+    nps = kpi_state("nps", [63.0, 70.0, 52.5, None, 75.0, 150.0])
+    levels = [Level.GREEN, Level.GREEN, Level.RED, Level.NO_DATA, Level.GREEN, Level.YELLOW]
+    history = [
+        period.__class__(**{**period.__dict__, "level": level})
+        for period, level in zip(nps.history, levels, strict=True)
+    ]
+    nps = nps.__class__(**{**nps.__dict__, "history": history})
+    csat = kpi_state("csat", [4.5, 4.05])  # weekly, two periods: right-aligned
+    figure = attainment_heatmap([nps, csat], "顧客KPIの目標達成率の推移", "ja")
+    (axes,) = figure.axes
+    cells = [
+        (round(text.get_position()[1]), round(text.get_position()[0]), text.get_text())
+        for text in by_gid(axes, ReportSeries.CELL)  # type: ignore[attr-defined]
+    ]
+    # NPS targets: 70 until June 2026, 75 from July. CSAT: 4.5.
+    assert cells == [
+        (0, 0, "90"), (0, 1, "93"), (0, 2, "70"), (0, 3, "-"), (0, 4, "100"), (0, 5, "200"),
+        (1, 4, "100"), (1, 5, "90"),
+    ]  # fmt: skip
+    (image,) = by_gid(axes, ReportSeries.HEATMAP)
+    colours = image.get_array()  # type: ignore[attr-defined]
+    assert colours.shape[:2] == (2, 6)
+    red = tuple(1 - 0.45 * (1 - c) for c in to_rgb(LEVEL_COLOURS[Level.RED]))
+    assert tuple(colours[0][2]) == pytest.approx(red)
+    assert tuple(colours[0][3]) == pytest.approx(to_rgb("#eeeeee"))  # no data
+    assert tuple(colours[1][0]) == pytest.approx(to_rgb("#eeeeee"))  # before CSAT's first
+    labels = [label.get_text() for label in axes.get_yticklabels()]
+    assert labels == [nps.kpi.name.ja, csat.kpi.name.ja]
+    latest = [text.get_text() for text in by_gid(axes, ReportSeries.LATEST)]  # type: ignore[attr-defined]
+    assert latest == ["2026-11", "11/16"]
+
+
+@pytest.mark.parametrize(
+    ("percent", "text"),
+    [(89.5, "90"), (-12.4, "-12"), (math.inf, "∞"), (math.nan, "-"), (1234.4, "1234")],
+)
+def test_a_cell_shows_whole_percent(percent: float, text: str) -> None:
+    assert cell_text(percent) == text
+
+
+def test_a_japanese_tier_grid_renders_every_glyph() -> None:
+    states = [kpi_state(kpi_id) for kpi_id in ("nps", "csat", "retention_6m")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        png = render_png(attainment_heatmap(states, "顧客KPIの目標達成率の推移", "ja"))
+    assert png[:8] == PNG_MAGIC
