@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from bot.cli.state_commands import end_of_day
 from bot.errors import EXIT_USAGE, CliError
-from bot.jobs.reports import ComposedReport, compose_report
+from bot.jobs.reports import compose_report, report_as_text
 from bot.runtime import Runtime
 from bot.slack.blocks.plain import plain_text
 from bot.slack.services import Services
@@ -142,13 +142,6 @@ def _print_slack_answers(services: Services) -> None:
         print(textwrap.indent(plain_text(message), "  "))
 
 
-def report_text(report: ComposedReport) -> str:
-    """A report as a reader sees it in Slack: the top message, then its thread."""
-    parts = [plain_text(message) for message in report.messages]
-    parts += [f"[{chart.filename}] {chart.title}" for chart in report.charts]
-    return "\n\n".join(parts) + "\n"
-
-
 def _write_reports(demo: Runtime, folder: Path, moment: datetime) -> None:
     """Write the last ended week's, month's and quarter's reports as text, charts as PNG."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -158,7 +151,7 @@ def _write_reports(demo: Runtime, folder: Path, moment: datetime) -> None:
         period: ReportPeriod = last_ended(kind, moment, zone)
         report = compose_report(demo, kind, period)
         text_file = folder / f"{kind}-{period.key}.txt"
-        text_file.write_text(report_text(report), encoding="utf-8")
+        text_file.write_text(report_as_text(report), encoding="utf-8")
         written.append(text_file.name)
         for chart in report.charts:
             (folder / chart.filename).write_bytes(chart.png)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.slack.blocks.message import Message
+from bot.slack.blocks.plain import plain_text
 from bot.slack.blocks.reports import monthly_messages, quarterly_messages, weekly_messages
 from bot.slack.copy import normalize_locale, t, tier_title
 from bot.slack.copy.keys import Text
@@ -49,6 +50,14 @@ class ComposedReport:
     period: ReportPeriod
     messages: list[Message]
     charts: list[ReportChart]
+
+
+def report_as_text(report: ComposedReport) -> str:
+    """A report as a reader sees it in Slack, for a terminal or a file: the top message, then
+    its thread, then the charts' file names and titles."""
+    parts = [plain_text(message) for message in report.messages]
+    parts += [f"[{chart.filename}] {chart.title}" for chart in report.charts]
+    return "\n\n".join(parts) + "\n"
 
 
 def _chart(states: list[KpiState], title: str, filename: str, locale: str) -> ReportChart:
