@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -268,7 +269,7 @@ def weekly_summary(
     states: list[KpiState],
     week_before: list[KpiState],
     freshness: list[Freshness],
-    actions: list[ImprovementAction] | tuple[()] = (),
+    actions: Sequence[ImprovementAction] = (),
 ) -> WeeklySummary:
     """The weekly team summary of a week, from states as of its end and a week before."""
     if period.kind is not ReportKind.WEEKLY:
