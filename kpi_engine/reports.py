@@ -10,16 +10,25 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from kpi_engine.catalog import Catalog, KpiDefinition, Phase, Target, Tier
-from kpi_engine.evaluate import Basis, KpiState, PeriodValue, TargetInForce
+from kpi_engine.evaluate import Basis, KpiState, PeriodValue, TargetInForce, evaluate_period
 from kpi_engine.freshness import Freshness
 from kpi_engine.levels import Judge, Level, attainment
-from kpi_engine.periods import PeriodKind, Span, previous, span_containing
+from kpi_engine.periods import (
+    ONE_DAY,
+    PeriodKind,
+    Span,
+    previous,
+    same_period_last_year,
+    span_containing,
+)
+from kpi_engine.source import KpiSource
 from kpi_engine.targets import target_in_force
 
 
@@ -260,7 +269,7 @@ def weekly_summary(
     states: list[KpiState],
     week_before: list[KpiState],
     freshness: list[Freshness],
-    actions: list[ImprovementAction] | tuple[()] = (),
+    actions: Sequence[ImprovementAction] = (),
 ) -> WeeklySummary:
     """The weekly team summary of a week, from states as of its end and a week before."""
     if period.kind is not ReportKind.WEEKLY:
@@ -303,12 +312,12 @@ class Detail:
     has come to the target in force (the phase's, when the KPI has one for the phase)."""
 
     progress: Progress
-    year_before: KpiState | None
+    last_year: PeriodValue | None  # the same period a year earlier as the one judged
 
     @property
     def value_last_year(self) -> float | None:
-        """The value shown a year earlier."""
-        return None if self.year_before is None else judged_period(self.year_before).value
+        """The value of the judged period's same period a year earlier."""
+        return None if self.last_year is None else self.last_year.value
 
     @property
     def toward_target(self) -> float | None:
@@ -336,6 +345,23 @@ class MonthlyDigest:
     strategy: list[ReportNote]  # 戦略見直し提案, oldest first
 
 
+def judged_last_year(
+    catalog: Catalog, source: KpiSource, states: list[KpiState], zone: ZoneInfo
+) -> dict[str, PeriodValue]:
+    """Each KPI's judged period's same period a year earlier, by KPI id. A state judged on its
+    current period already holds it (`last_year`); only those judged on the previous period
+    are read again, which keeps a digest at about two evaluations rather than three."""
+    result = {}
+    for state in states:
+        if state.basis is not Basis.PREVIOUS:
+            result[state.kpi.id] = state.last_year
+            continue
+        judged = state.previous
+        span = same_period_last_year(state.kpi.period, Span(judged.start, judged.end + ONE_DAY))
+        result[state.kpi.id] = evaluate_period(state.kpi, catalog, source, span, zone)
+    return result
+
+
 def phase_on(catalog: Catalog, day: date) -> Phase | None:
     """The phase of the plan a day falls in; None outside every phase."""
     return next((phase for phase in catalog.phases if phase.start <= day <= phase.end), None)
@@ -359,19 +385,19 @@ def monthly_digest(
     period: ReportPeriod,
     states: list[KpiState],
     month_before: list[KpiState],
-    year_before: list[KpiState],
+    last_year: dict[str, PeriodValue],
     notes: list[ReportNote],
     zone: ZoneInfo,
 ) -> MonthlyDigest:
-    """The monthly stakeholder digest of a month, from states as of its end, a month before
-    and a year before, and the notes (those written in the month are kept)."""
+    """The monthly stakeholder digest of a month, from states as of its end and a month
+    before, each KPI's judged period a year earlier (`judged_last_year`), and the notes
+    (those written in the month are kept)."""
     if period.kind is not ReportKind.MONTHLY:
         raise ValueError(f"a monthly digest covers a month, not a {period.kind} period")
     if not states:
         raise ValueError("a report needs the evaluated KPI states")
-    a_year_ago = _by_kpi(year_before)
     details = {
-        progress.kpi.id: Detail(progress, a_year_ago.get(progress.kpi.id))
+        progress.kpi.id: Detail(progress, last_year.get(progress.kpi.id))
         for progress in _progress(states, month_before)
     }
     written = notes_in(period, notes, zone)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from kpi_engine.catalog import Catalog, KpiDefinition
 from kpi_engine.dashboard import Dashboard, dashboard
-from kpi_engine.evaluate import KpiState, evaluate, evaluate_all
+from kpi_engine.evaluate import KpiState, PeriodValue, evaluate, evaluate_all
 from kpi_engine.freshness import Freshness, freshness
-from kpi_engine.periods import add_months
-from kpi_engine.reports import ReportKind, ReportNote, ReportPeriod
+from kpi_engine.reports import ReportKind, ReportNote, ReportPeriod, judged_last_year
 from storage.db import Database
 from storage.notes import notes_in_month
 from storage.source import SqlKpiSource
@@ -51,7 +50,7 @@ class ReportInputs:
 
     states: list[KpiState]  # as of the period's end
     before: list[KpiState]  # as of the end of the period before
-    year_before: list[KpiState]  # as of the period's end a year earlier (monthly only)
+    last_year: dict[str, PeriodValue]  # each judged period a year earlier (monthly only)
     freshness: list[Freshness]  # at the period's end (weekly only)
     notes: list[ReportNote]  # written during the period (monthly only)
 
@@ -65,13 +64,12 @@ def report_inputs_at(
         source = SqlKpiSource(connection)
         states = evaluate_all(catalog, source, end, zone)
         before = evaluate_all(catalog, source, before_end, zone)
-        year_before: list[KpiState] = []
+        last_year: dict[str, PeriodValue] = {}
         fresh: list[Freshness] = []
         notes: list[ReportNote] = []
         if period.kind is ReportKind.WEEKLY:
             fresh = freshness(catalog, source, end)
         if period.kind is ReportKind.MONTHLY:
-            a_year_earlier = datetime.combine(add_months(period.span.end, -12), time(), zone)
-            year_before = evaluate_all(catalog, source, a_year_earlier, zone)
+            last_year = judged_last_year(catalog, source, states, zone)
             notes = notes_in_month(connection, period.span.start, zone)
-    return ReportInputs(states, before, year_before, fresh, notes)
+    return ReportInputs(states, before, last_year, fresh, notes)

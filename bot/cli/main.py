@@ -169,6 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo_parser.add_argument(
         "--today", type=_iso_date, help="the last day of data (default: today)"
     )
+    demo_parser.add_argument(
+        "--reports",
+        metavar="DIR",
+        default=demo.DEFAULT_REPORTS_DIR,
+        help=f"folder for the three reports as text and their charts ({demo.DEFAULT_REPORTS_DIR})",
+    )
     demo_parser.set_defaults(handler=demo.run)
 
     commands.add_parser(

@@ -110,7 +110,7 @@ def scheduler(_args: argparse.Namespace, runtime: Runtime) -> int:
 def report(args: argparse.Namespace, runtime: Runtime) -> int:
     """`kpibot report KIND`: print the report of the period just ended, or post it."""
     from bot.jobs.delivery import Deliverer
-    from bot.jobs.reports import compose_report
+    from bot.jobs.reports import compose_report, report_as_text
     from bot.jobs.runs import queue_report
 
     settings = runtime.settings
@@ -119,10 +119,7 @@ def report(args: argparse.Namespace, runtime: Runtime) -> int:
         raise CliError("--force posts a new copy: use it with --post", EXIT_USAGE)
     period = last_ended(kind, as_of_moment(runtime, args.at), settings.zone)
     if not args.post:
-        composed = compose_report(runtime, kind, period)
-        print("\n\n".join(plain_text(message) for message in composed.messages))
-        for chart in composed.charts:
-            print(f"[{chart.title}: {chart.filename}, {len(chart.png):,} bytes]")
+        print(report_as_text(compose_report(runtime, kind, period)), end="")
         return 0
     channel = settings.report_channel(kind)
     if channel is None:

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.slack.blocks.message import Message
+from bot.slack.blocks.plain import plain_text
 from bot.slack.blocks.reports import monthly_messages, quarterly_messages, weekly_messages
 from bot.slack.copy import normalize_locale, t, tier_title
 from bot.slack.copy.keys import Text
-from bot.slack.report_charts import attainment_figure, render_png
+from bot.slack.report_charts import attainment_figure, attainment_heatmap, render_png
 from kpi_engine.catalog import Tier
 from kpi_engine.evaluate import KpiState
 from kpi_engine.reports import (
@@ -51,8 +52,20 @@ class ComposedReport:
     charts: list[ReportChart]
 
 
+def report_as_text(report: ComposedReport) -> str:
+    """A report as a reader sees it in Slack, for a terminal or a file: the top message, then
+    its thread, then the charts' file names and titles."""
+    parts = [plain_text(message) for message in report.messages]
+    parts += [f"[{chart.filename}] {chart.title}" for chart in report.charts]
+    return "\n\n".join(parts) + "\n"
+
+
 def _chart(states: list[KpiState], title: str, filename: str, locale: str) -> ReportChart:
     return ReportChart(filename, title, render_png(attainment_figure(states, title, locale)))
+
+
+def _grid(states: list[KpiState], title: str, filename: str, locale: str) -> ReportChart:
+    return ReportChart(filename, title, render_png(attainment_heatmap(states, title, locale)))
 
 
 def weekly_charts(period: ReportPeriod, states: list[KpiState], locale: str) -> list[ReportChart]:
@@ -64,7 +77,7 @@ def weekly_charts(period: ReportPeriod, states: list[KpiState], locale: str) -> 
 def tier_charts(
     period: ReportPeriod, states: list[KpiState], locale: str, tiers: tuple[Tier, ...] = tuple(Tier)
 ) -> list[ReportChart]:
-    """One chart per tier: its KPIs' attainment."""
+    """One chart per tier: a grid of its KPIs' attainment over their last 12 periods."""
     charts = []
     for tier in tiers:
         of_tier = [state for state in states if state.kpi.tier is tier]
@@ -76,7 +89,7 @@ def tier_charts(
                 period=period.key,
             )
             filename = f"{period.kind}-{period.key}-{tier}.png"
-            charts.append(_chart(of_tier, title, filename, locale))
+            charts.append(_grid(of_tier, title, filename, locale))
     return charts
 
 
@@ -101,7 +114,7 @@ def compose_report(
                 period,
                 inputs.states,
                 inputs.before,
-                inputs.year_before,
+                inputs.last_year,
                 inputs.notes,
                 zone,
             )

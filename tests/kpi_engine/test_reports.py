@@ -156,7 +156,7 @@ def test_a_report_refuses_a_period_of_the_wrong_kind_or_no_states() -> None:
     with pytest.raises(ValueError, match="states"):
         weekly_summary(WEEK, [], [], fresh())
     with pytest.raises(ValueError, match="covers a month"):
-        monthly_digest(CATALOG, WEEK, green(), [], [], [], TOKYO)
+        monthly_digest(CATALOG, WEEK, green(), [], {}, [], TOKYO)
     with pytest.raises(ValueError, match="covers a quarter"):
         quarterly_review(CATALOG, MONTH, green(), [])
 
@@ -168,8 +168,8 @@ def note(kind: NoteKind, text: str, at: datetime) -> ReportNote:
 def test_the_monthly_digest_groups_every_kpi_by_tier_with_month_and_year_comparisons() -> None:
     now = with_states(state("nps", value=72.0))
     month_before = with_states(state("nps", value=70.0))
-    year_before = with_states(state("nps", value=61.0))
-    digest = monthly_digest(CATALOG, MONTH, now, month_before, year_before, [], TOKYO)
+    last_year = {"nps": PeriodValue(date(2025, 11, 1), date(2025, 11, 30), 61.0, 50)}
+    digest = monthly_digest(CATALOG, MONTH, now, month_before, last_year, [], TOKYO)
     assert [len(tier.details) for tier in digest.tiers] == [4, 7, 6, 5]
     assert [d.progress.kpi.id for tier in digest.tiers for d in tier.details] == [
         kpi.id for tier in CATALOG.by_tier().values() for kpi in tier
@@ -192,7 +192,7 @@ def test_the_monthly_digest_keeps_the_notes_written_in_the_month_in_local_time()
         note(NoteKind.MARKET, "mid", datetime(2026, 11, 15, 3, 0, tzinfo=UTC)),
         note(NoteKind.MARKET, "too late", datetime(2026, 11, 30, 15, 0, tzinfo=UTC)),
     ]
-    digest = monthly_digest(CATALOG, MONTH, green(), [], [], notes, TOKYO)
+    digest = monthly_digest(CATALOG, MONTH, green(), [], {}, notes, TOKYO)
     assert [n.text for n in digest.market] == ["mid", "late"]
     assert [n.text for n in digest.strategy] == ["first"]
 

@@ -277,7 +277,7 @@ def note_blocks(notes: list[ReportNote], zone: ZoneInfo, locale: str) -> list[Bl
             author=_author(note.author),
         )
         body = escape(truncate(note.text.strip(), NOTE_SHOWN))
-        text = mrkdwn(f"{body}\n_{by}_", SECTION_TEXT)
+        text = mrkdwn(f"{body}\n— {by}", SECTION_TEXT)
         text.verbatim = True  # no auto-linked URLs, channel names or mentions
         blocks.append(SectionBlock(text=text))
     return blocks

@@ -359,4 +359,9 @@ EN: dict[Text, str] = {
         "It will not be retried automatically: once the cause "
         "is fixed, run `kpibot outbox --retry {item}`."
     ),
+    Text.REPORT_CHART_COLUMNS: (
+        "Attainment (%) over the last 12 periods, oldest left; each KPI in its own periods"
+        " (weeks, months or quarters)"
+    ),
+    Text.REPORT_CHART_UNJUDGED: "no data or not judged",
 }

@@ -371,4 +371,8 @@ JA: dict[Text, str] = {
         "自動では再試行しません。原因を取り除いたら `kpibot outbox "
         "--retry {item}` で再送してください。"
     ),
+    Text.REPORT_CHART_COLUMNS: (
+        "直近12期間の達成率（%）: 左ほど古く、右端が最新。期間はKPIごとの集計単位（週・月・四半期）"
+    ),
+    Text.REPORT_CHART_UNJUDGED: "データなし・判定前",
 }

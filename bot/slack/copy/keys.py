@@ -281,3 +281,5 @@ class Text(StrEnum):
     DELIVERY_HINT_SCOPE = "delivery_hint_scope"
     DELIVERY_RETRY_AT = "delivery_retry_at"
     DELIVERY_ABANDONED = "delivery_abandoned"
+    REPORT_CHART_COLUMNS = "report_chart_columns"
+    REPORT_CHART_UNJUDGED = "report_chart_unjudged"

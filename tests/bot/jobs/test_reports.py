@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.jobs.reports import ComposedReport, compose_report
+from bot.jobs.reports import ComposedReport, compose_report, report_as_text
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.blocks.formatting import format_kpi_value
@@ -113,3 +113,14 @@ def test_a_report_in_english(demo_url: str, slack_api: MockWebApi) -> None:
 def test_a_period_of_another_kind_is_refused(runtime: Runtime) -> None:
     with pytest.raises(ValueError, match="not a weekly one"):
         compose_report(runtime, ReportKind.WEEKLY, period(ReportKind.MONTHLY, "2026-10"))
+
+
+def test_a_report_as_text_reads_like_slack_with_its_charts_named(runtime: Runtime) -> None:
+    report = compose_report(runtime, ReportKind.WEEKLY, period(ReportKind.WEEKLY, "2026-W46"))
+    text = report_as_text(report)
+    assert text.startswith("📊 週次チームサマリー 2026-W46\n🗓️ 対象期間: 2026-11-09〜2026-11-15")
+    assert text.endswith(
+        "\n\n[weekly-2026-W46-main-kpis.png]"
+        " 主要KPIの目標達成率の推移（2026-W46 時点、直近12期間）\n"
+    )
+    assert "*" not in text and "&gt;" not in text  # markup dropped, entities undone

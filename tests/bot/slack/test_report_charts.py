@@ -9,6 +9,7 @@ import warnings
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
+from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 
 from bot.slack.charts import FONT_FAMILY, LEVEL_COLOURS
@@ -16,7 +17,9 @@ from bot.slack.report_charts import (
     CEILING,
     ReportSeries,
     attainment_figure,
+    attainment_heatmap,
     attainment_series,
+    cell_text,
     render_png,
 )
 from kpi_engine.levels import Level
@@ -56,6 +59,17 @@ def test_the_panel_draws_the_line_the_100_percent_target_and_clips_the_outlier()
     (clipped,) = by_gid(axes, ReportSeries.CLIPPED)
     assert isinstance(clipped, PathCollection)
     assert clipped.get_offsets().tolist() == [[5.0, CEILING]]  # ...and marked there
+
+
+def test_a_negative_attainment_is_drawn_on_the_bottom_edge() -> None:
+    # Revenue growth of -10 % against a 20 % target: -50 % attainment.
+    state = kpi_state("revenue_growth_yoy", [30.0, -10.0])
+    (axes,) = visible_axes(attainment_figure([state], "t", "ja"))
+    (line,) = by_gid(axes, ReportSeries.ATTAINMENT)
+    assert list(line.get_ydata()) == [pytest.approx(150.0), 0.0]  # type: ignore[attr-defined]
+    clipped = by_gid(axes, ReportSeries.CLIPPED)
+    offsets = sorted(o for c in clipped for o in c.get_offsets().tolist())  # type: ignore[attr-defined]
+    assert offsets == [[1.0, 0.0]]  # 150 % exactly is on the chart, not beyond it
     (full,) = by_gid(axes, ReportSeries.FULL)
     assert isinstance(full, Line2D) and list(full.get_ydata()) == [100.0, 100.0]  # type: ignore[arg-type]
     assert len(by_gid(axes, ReportSeries.BAND)) == 4
@@ -70,8 +84,8 @@ def test_one_panel_per_kpi_in_order_titled_with_its_japanese_name() -> None:
     assert all(axes.title.get_fontfamily() == [FONT_FAMILY] for axes in panels)
     assert figure._suptitle is not None  # type: ignore[attr-defined]
     assert figure._suptitle.get_text() == "主要KPIの目標達成率の推移"  # type: ignore[attr-defined]
-    # Four panels in rows of three: two hidden slots.
-    assert len(figure.axes) == 6
+    # Four panels in rows of three: the empty slots get no axes at all.
+    assert len(figure.axes) == 4
 
 
 def test_points_are_coloured_by_their_periods_level() -> None:
@@ -104,4 +118,53 @@ def test_a_japanese_report_chart_renders_every_glyph_as_a_png() -> None:
         warnings.simplefilter("error")  # "Glyph ... missing from font(s)" fails the test
         png = render_png(attainment_figure(states, "主要KPIの目標達成率の推移", "ja"))
     assert png[:8] == PNG_MAGIC
-    assert png_size(png) == (990, 330)
+    assert png_size(png) == (960, 355)  # three panels of 300 x 210 with margins
+
+
+def test_a_tier_grid_shows_each_periods_attainment_tinted_by_its_level() -> None:
+    nps = kpi_state("nps", [63.0, 70.0, 52.5, None, 75.0, 150.0])
+    levels = [Level.GREEN, Level.GREEN, Level.RED, Level.NO_DATA, Level.GREEN, Level.YELLOW]
+    history = [
+        period.__class__(**{**period.__dict__, "level": level})
+        for period, level in zip(nps.history, levels, strict=True)
+    ]
+    nps = nps.__class__(**{**nps.__dict__, "history": history})
+    csat = kpi_state("csat", [4.5, 4.05])  # weekly, two periods: right-aligned
+    figure = attainment_heatmap([nps, csat], "顧客KPIの目標達成率の推移", "ja")
+    (axes,) = figure.axes
+    cells = [
+        (round(text.get_position()[1]), round(text.get_position()[0]), text.get_text())
+        for text in by_gid(axes, ReportSeries.CELL)  # type: ignore[attr-defined]
+    ]
+    # NPS targets: 70 until June 2026, 75 from July. CSAT: 4.5.
+    assert cells == [
+        (0, 0, "90"), (0, 1, "93"), (0, 2, "70"), (0, 3, "-"), (0, 4, "100"), (0, 5, "200"),
+        (1, 4, "100"), (1, 5, "90"),
+    ]  # fmt: skip
+    (image,) = by_gid(axes, ReportSeries.HEATMAP)
+    colours = image.get_array()  # type: ignore[attr-defined]
+    assert colours.shape[:2] == (2, 6)
+    red = tuple(1 - 0.45 * (1 - c) for c in to_rgb(LEVEL_COLOURS[Level.RED]))
+    assert tuple(colours[0][2]) == pytest.approx(red)
+    assert tuple(colours[0][3]) == pytest.approx(to_rgb("#eeeeee"))  # no data
+    assert tuple(colours[1][0]) == pytest.approx(to_rgb("#eeeeee"))  # before CSAT's first
+    labels = [label.get_text() for label in axes.get_yticklabels()]
+    assert labels == [nps.kpi.name.ja, csat.kpi.name.ja]
+    latest = [text.get_text() for text in by_gid(axes, ReportSeries.LATEST)]  # type: ignore[attr-defined]
+    assert latest == ["2026-11", "11/16"]
+
+
+@pytest.mark.parametrize(
+    ("percent", "text"),
+    [(89.5, "90"), (-12.4, "-12"), (math.inf, "∞"), (math.nan, "-"), (1234.4, "1234")],
+)
+def test_a_cell_shows_whole_percent(percent: float, text: str) -> None:
+    assert cell_text(percent) == text
+
+
+def test_a_japanese_tier_grid_renders_every_glyph() -> None:
+    states = [kpi_state(kpi_id) for kpi_id in ("nps", "csat", "retention_6m")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        png = render_png(attainment_heatmap(states, "顧客KPIの目標達成率の推移", "ja"))
+    assert png[:8] == PNG_MAGIC

@@ -88,7 +88,13 @@ def monthly(
     demo: Demo, locale: str, written: list[ReportNote], *, late: bool = False
 ) -> list[Message]:
     digest = monthly_digest(
-        demo.catalog, MONTH, demo.states, demo.states, demo.states, written, TOKYO
+        demo.catalog,
+        MONTH,
+        demo.states,
+        demo.states,
+        {state.kpi.id: state.last_year for state in demo.states},
+        written,
+        TOKYO,
     )
     return monthly_messages(digest, TOKYO, locale, late=late, charts=4)
 
