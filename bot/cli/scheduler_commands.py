@@ -117,6 +117,11 @@ def report(args: argparse.Namespace, runtime: Runtime) -> int:
     kind = ReportKind(args.kind)
     if args.force and not args.post:
         raise CliError("--force posts a new copy: use it with --post", EXIT_USAGE)
+    if args.at is not None and args.at > runtime.clock().date():
+        raise CliError(
+            f"--at {args.at} is in the future: a report covers a period that has ended",
+            EXIT_USAGE,
+        )
     period = last_ended(kind, as_of_moment(runtime, args.at), settings.zone)
     if not args.post:
         print(report_as_text(compose_report(runtime, kind, period)), end="")

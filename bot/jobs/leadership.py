@@ -25,7 +25,7 @@ from typing import Protocol
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
-from storage.db import Database, DatabaseBusy, DatabaseError
+from storage.db import Database, DatabaseBusy, DatabaseError, typed_errors
 from storage.scheduling import claim_lease, holds_lease, record_leader, release_lease
 
 log = logging.getLogger("kpibot.scheduler")
@@ -111,7 +111,9 @@ class PostgresLeadership:
         if self._connection is None:
             return False
         try:
-            with self.database.write(wait=_HEARTBEAT_WAIT_SECONDS) as connection:
+            # A plain transaction: the lease row has nothing to do with the rollups kpibot's
+            # writer lock protects, so a heartbeat never waits behind an import.
+            with typed_errors(self.database.engine.url), self.database.engine.begin() as connection:
                 record_leader(connection, holder=self.holder, now=now)
         except DatabaseError as error:
             # Display only: the lock, not the row, makes this process the leader.
@@ -127,7 +129,7 @@ class PostgresLeadership:
             return
         try:
             held.execute(text("SELECT pg_advisory_unlock_all()"))
-            with self.database.write(wait=_HEARTBEAT_WAIT_SECONDS) as connection:
+            with typed_errors(self.database.engine.url), self.database.engine.begin() as connection:
                 release_lease(connection, holder=self.holder)
         except (DBAPIError, DatabaseError) as error:
             log.warning("the lead was not released cleanly: %s", type(error).__name__)

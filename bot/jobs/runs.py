@@ -5,7 +5,8 @@ recorded come from the outbox, whose unique key (`report:{kind}:{period}:{channe
 second run for the same period, by this scheduler or any other, write nothing. A report is
 composed before its write transaction (evaluating and drawing charts takes seconds, which
 the writer lock should not wait for) and queued in one transaction that first checks this
-process still leads.
+process still leads: the outbox's own (`outbox.transaction`), which on PostgreSQL does not
+wait behind an import holding kpibot's writer lock.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def queue_report(
     report = compose_report(runtime, kind, period, late=late)
     messages = [message.as_payload() for message in report.messages]
     files = [(chart.filename, chart.title, chart.png) for chart in report.charts]
-    with runtime.database.write() as connection:
+    with outbox.transaction(runtime.database) as connection:
         if not fence(connection, now):
             log.warning("%s %s not queued: this scheduler no longer leads", kind, period.key)
             return Queued(kind, period, channel, key, queued=False, late=late)
@@ -153,7 +154,7 @@ def _skip(
         f"due at {due.astimezone(job.zone):%Y-%m-%d %H:%M %Z}, no scheduler ran within its "
         f"{hours:g} h grace window"
     )
-    with runtime.database.write() as connection:
+    with outbox.transaction(runtime.database) as connection:
         if not fence(connection, now):
             return False
         return record_skipped_post(

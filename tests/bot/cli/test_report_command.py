@@ -121,6 +121,10 @@ def test_a_manual_post_is_never_refused_for_the_period_s_age(
     [
         (["report", "weekly", "--force"], "kpibot: --force posts a new copy: use it with --post\n"),
         (
+            ["report", "weekly", "--at", "2999-01-01", "--post"],
+            "kpibot: --at 2999-01-01 is in the future: a report covers a period that has ended\n",
+        ),
+        (
             ["report", "monthly", "--post"],
             "kpibot: the monthly report has no channel to post to: set "
             "KPIBOT_CHANNEL_STAKEHOLDERS\n",
