@@ -8,7 +8,7 @@ Tokyo). The schedule is the one truth for both the scheduler and what `kpibot jo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -83,6 +83,10 @@ def unscheduled_reports(settings: Settings) -> list[ReportKind]:
     return [kind for kind in ReportKind if settings.report_channel(kind) is None]
 
 
+# The states of an item still on its way (or stuck on it).
+UNSENT_STATUSES = ("pending", "sending", "failed", "abandoned")
+
+
 @dataclass(frozen=True)
 class JobHealth:
     """One report's schedule and its latest outcome."""
@@ -92,6 +96,7 @@ class JobHealth:
     schedule: str  # the crontab expression
     next_run: datetime | None
     last: Outcome | None
+    unsent: dict[str, int] = field(default_factory=dict)  # the job's items not yet sent
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,14 @@ def gather_health(settings: Settings, database: Database, now: datetime) -> Sche
     with database.read() as connection:
         outcomes = last_outcomes(connection, [kind.value for kind in ReportKind])
         counts = {status.value: n for status, n in count_by_status(connection).items()}
+        unsent: dict[ReportKind, dict[str, int]] = {
+            kind: {
+                status.value: n
+                for status, n in count_by_status(connection, job=kind.value).items()
+                if n and status.value in UNSENT_STATUSES
+            }
+            for kind in ReportKind
+        }
         leader = read_lease(connection)
     jobs = []
     for kind in ReportKind:
@@ -123,6 +136,7 @@ def gather_health(settings: Settings, database: Database, now: datetime) -> Sche
                 schedule=crontab.expression,
                 next_run=job.next_run(now) if channel else None,
                 last=outcomes.get(kind.value),
+                unsent=unsent[kind],
             )
         )
     return SchedulerHealth(now=now.astimezone(zone), jobs=jobs, outbox=counts, leader=leader)

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from slack_sdk.models.blocks import Block, DividerBlock
 
-from bot.schedule import CHANNEL_VARIABLES, JobHealth, SchedulerHealth
+from bot.schedule import CHANNEL_VARIABLES, UNSENT_STATUSES, JobHealth, SchedulerHealth
 from bot.slack.blocks.limits import escape
 from bot.slack.blocks.message import Message, context, fallback, header, section
 from bot.slack.copy import t
@@ -91,22 +91,25 @@ def _job_text(job: JobHealth, health: SchedulerHealth, locale: str) -> str:
         if last.last_error and last.status in ("failed", "abandoned"):
             error = escape(last.last_error[:_ERROR_CHARS].replace("`", "'"))
             lines.append(t(locale, Text.HEALTH_ERROR, error=error))
+    if job.unsent:
+        lines.append(t(locale, Text.HEALTH_JOB_UNSENT, counts=_counts(job.unsent, locale)))
     return "\n".join(lines)
 
 
-def _outbox_text(health: SchedulerHealth, locale: str) -> str:
-    counts = [
+def _counts(counts: dict[str, int], locale: str) -> str:
+    shown = [
         t(locale, Text.HEALTH_COUNT, status=status_text(status, locale), n=n)
-        for status, n in sorted(health.outbox.items())
-        if n and status not in ("sent", "skipped")
+        for status, n in sorted(counts.items())
+        if n
     ]
-    if not counts:
+    return ("・" if locale == "ja" else ", ").join(shown)
+
+
+def _outbox_text(health: SchedulerHealth, locale: str) -> str:
+    waiting = {status: n for status, n in health.outbox.items() if status in UNSENT_STATUSES}
+    if not any(waiting.values()):
         return t(locale, Text.HEALTH_OUTBOX_EMPTY)
-    return t(
-        locale,
-        Text.HEALTH_OUTBOX,
-        counts="・".join(counts) if locale == "ja" else ", ".join(counts),
-    )
+    return t(locale, Text.HEALTH_OUTBOX, counts=_counts(waiting, locale))
 
 
 def _leader_text(health: SchedulerHealth, locale: str) -> str:

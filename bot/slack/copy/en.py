@@ -364,4 +364,5 @@ EN: dict[Text, str] = {
         " (weeks, months or quarters)"
     ),
     Text.REPORT_CHART_UNJUDGED: "no data or not judged",
+    Text.HEALTH_JOB_UNSENT: "Not yet sent: {counts}",
 }

@@ -375,4 +375,5 @@ JA: dict[Text, str] = {
         "直近12期間の達成率（%）: 左ほど古く、右端が最新。期間はKPIごとの集計単位（週・月・四半期）"
     ),
     Text.REPORT_CHART_UNJUDGED: "データなし・判定前",
+    Text.HEALTH_JOB_UNSENT: "送信待ち: {counts}",
 }

@@ -199,6 +199,7 @@ class Text(StrEnum):
     HEALTH_LEADER_SILENT = "health_leader_silent"
     HEALTH_NO_LEADER = "health_no_leader"
     HEALTH_WEEKDAYS = "health_weekdays"
+    HEALTH_JOB_UNSENT = "health_job_unsent"
     OUTBOX_TITLE = "outbox_title"
     OUTBOX_EMPTY = "outbox_empty"
     OUTBOX_FAILED_EMPTY = "outbox_failed_empty"

@@ -50,6 +50,7 @@ def health(
                 "0 9 * * 1",
                 datetime(2026, 11, 30, 0, 0, tzinfo=UTC),
                 last,
+                {"pending": 2} if outbox else {},
             ),
             JobHealth(ReportKind.MONTHLY, None, "0 9 1 * *", None, None),
             JobHealth(ReportKind.QUARTERLY, "C0LEAD", "0 9 31 2 *", None, None),
@@ -81,6 +82,7 @@ def test_each_job_shows_its_channel_next_run_in_local_time_and_last_outcome() ->
     assert "KPIBOT_CHANNEL_STAKEHOLDERS にチャンネルIDを設定してください" in text
     assert "次回: なし（このスケジュールは実行されません）" in text
     assert "送信キュー: ⏳ 送信待ち 2件" in text
+    assert "送信待ち: ⏳ 送信待ち 2件" in text  # the weekly job's own
     assert (
         "稼働中のスケジューラ: web-1:4242（2026-11-20 09:00 から、最終応答 2026-11-24 10:29）"
         in text
