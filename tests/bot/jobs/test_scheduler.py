@@ -229,3 +229,30 @@ def test_a_week_a_month_and_a_quarter_post_each_report_once_at_its_local_time(
             "report:quarterly:2026-Q4:C0LEAD",
         ]
     )
+
+
+def test_two_schedulers_on_each_backend_post_the_week_once(
+    migrated_url: str, slack_api: MockWebApi
+) -> None:
+    settings = make_settings(migrated_url, slack_api, channel_team=TEAM, scheduler_heartbeat=0.2)
+    runs: list[Running] = []
+    with time_machine.travel(datetime(2026, 11, 30, 8, 59, 58, tzinfo=TOKYO), tick=True):
+        try:
+            for holder in ("host:one", "host:two"):
+                runtime = Runtime(settings)
+                process = ReportScheduler(runtime, holder=holder, poll=0.2)
+                stop = threading.Event()
+                thread = threading.Thread(target=process.run, args=(stop,), daemon=True)
+                thread.start()
+                runs.append(Running(process, runtime, stop, thread))
+            wait_for(lambda: len(top_posts(slack_api, TEAM)) == 1, "the weekly summary")
+            wait_for(lambda: everything_delivered(settings), "every item delivered")
+            (post,) = top_posts(slack_api, TEAM)
+            assert key_of(post) == "report:weekly:2026-W48:C0TEAM"
+            assert [run.process.leading for run in runs].count(True) == 1
+        finally:
+            for run in runs:
+                run.halt()
+    # Every call posted a message of its own: no post was attempted twice.
+    messages = [m for m in slack_api.messages(TEAM) if not m.get("upload")]
+    assert len(slack_api.called("chat.postMessage")) == len(messages)
