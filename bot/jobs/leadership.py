@@ -33,6 +33,11 @@ log = logging.getLogger("kpibot.scheduler")
 # Any constant will do, as long as every kpibot process uses the same one (and not the
 # writer lock's); the second key is the schema, as for the writer lock.
 _PG_LEADER_LOCK = 0x6B706963
+_SERVER_KEEPALIVES = (
+    ("tcp_keepalives_idle", 10),
+    ("tcp_keepalives_interval", 5),
+    ("tcp_keepalives_count", 3),
+)
 # A heartbeat write waits this long for the writer lock (an import may hold it).
 _HEARTBEAT_WAIT_SECONDS = 5.0
 
@@ -145,6 +150,11 @@ class PostgresLeadership:
             log.warning("the scheduler cannot reach the database: %s", type(error).__name__)
             return None
         try:
+            # A leader whose host vanishes (no FIN, no RST) would keep the lock until the
+            # server noticed: these make the server probe an idle session after 10 s and
+            # drop it after three unanswered probes, freeing the lock within about 25 s.
+            for setting, value in _SERVER_KEEPALIVES:
+                connection.exec_driver_sql(f"SET {setting} = {value}")
             locked = connection.scalar(
                 text("SELECT pg_try_advisory_lock(:key, hashtext(coalesce(current_schema(), '')))"),
                 {"key": _PG_LEADER_LOCK},

@@ -80,10 +80,12 @@ def test_on_postgres_the_lead_passes_when_the_leader_s_session_ends(
         pytest.skip("SQLite decides by the lease's heartbeat")
     first, other = lead(database, "host:1"), lead(second, "host:2")
     assert first.acquire(NOW)
+    held = getattr(first, "_connection")  # noqa: B009 - the session holding the lock
+    # The server probes the leader's session, so a vanished host frees the lock in ~25 s.
+    assert held.exec_driver_sql("SHOW tcp_keepalives_idle").scalar() == "10"
     # However old the heartbeat, the lock decides.
     assert not other.acquire(NOW + timedelta(hours=1))
     database.engine.dispose()  # as when the process dies: its sessions end
-    first_connection = getattr(first, "_connection")  # noqa: B009 - the held session
-    first_connection.invalidate()
+    held.invalidate()
     assert other.acquire(NOW + timedelta(hours=1, seconds=10))
     other.release()
