@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,6 +18,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from kpi_engine.reports import ReportKind
+from kpi_engine.schedule import Crontab, CrontabError, parse_crontab
 from storage.db import DatabaseError, checked_url
 
 DEFAULT_DATABASE_URL = "sqlite:///kpibot.db"
@@ -25,6 +28,14 @@ DEFAULT_SLACK_HOOKS_URL = "https://hooks.slack.com/"
 DEFAULT_API_MAX_BYTES = 10 * 1024 * 1024
 # Slack user ids: U… for most users, W… on Enterprise Grid.
 _SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+# The document's rhythm, in crontab syntax (day of week 1 is Monday, 0 and 7 Sunday).
+DEFAULT_SCHEDULES = {
+    ReportKind.WEEKLY: "0 9 * * 1",  # Mondays 09:00
+    ReportKind.MONTHLY: "0 9 1 * *",  # the 1st, 09:00
+    ReportKind.QUARTERLY: "0 10 1 1,4,7,10 *",  # the first day of each quarter, 10:00
+}
+# Slack channel ids: C… (public and newer private channels), G… (older private ones).
+SLACK_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,30}$")
 
 
 class SettingsError(Exception):
@@ -83,6 +94,25 @@ class Settings(BaseSettings):
     followup_queue: int = Field(default=100, ge=1, le=10_000)
     followup_start_within: float = Field(default=20.0, gt=0, le=600)
 
+    # Scheduled reports: where each goes (a report without a channel is not scheduled),
+    # when it runs (crontab, in `timezone`), and for how long after a missed run it is
+    # still posted (late) rather than recorded as skipped. A grace window is at most the
+    # report's shortest period, so a late report never overtakes the next one.
+    channel_team: str | None = None
+    channel_stakeholders: str | None = None
+    channel_leadership: str | None = None
+    schedule_weekly: str = DEFAULT_SCHEDULES[ReportKind.WEEKLY]
+    schedule_monthly: str = DEFAULT_SCHEDULES[ReportKind.MONTHLY]
+    schedule_quarterly: str = DEFAULT_SCHEDULES[ReportKind.QUARTERLY]
+    grace_weekly_hours: float = Field(default=24.0, gt=0, le=7 * 24)
+    grace_monthly_hours: float = Field(default=72.0, gt=0, le=28 * 24)
+    grace_quarterly_hours: float = Field(default=72.0, gt=0, le=89 * 24)
+    # Delivery: where a scheduled post that keeps failing is reported (once per post).
+    channel_admin: str | None = None
+    # How often a scheduler renews its lead or tries to take it: a waiting scheduler takes
+    # over from a dead one within this (PostgreSQL) or three times this (SQLite).
+    scheduler_heartbeat: float = Field(default=10.0, ge=0.2, le=20)
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, secret: SecretStr) -> SecretStr:
@@ -130,6 +160,17 @@ class Settings(BaseSettings):
             )
         return ids
 
+    @field_validator("schedule_weekly", "schedule_monthly", "schedule_quarterly")
+    @classmethod
+    def _crontab(cls, expression: str) -> str:
+        try:
+            return parse_crontab(expression).expression
+        except CrontabError as error:
+            raise ValueError(
+                f"{error} (crontab syntax in KPIBOT_TIMEZONE: minute hour day-of-month month "
+                "day-of-week, with 0 or 7 for Sunday)"
+            ) from None
+
     @field_validator("api_token", "slack_bot_token", "slack_signing_secret", "slack_app_token")
     @classmethod
     def _empty_is_unset(cls, secret: SecretStr | None) -> SecretStr | None:
@@ -137,6 +178,20 @@ class Settings(BaseSettings):
         if secret is not None and not secret.get_secret_value().strip():
             return None
         return secret
+
+    @field_validator("channel_admin", "channel_team", "channel_stakeholders", "channel_leadership")
+    @classmethod
+    def _slack_channel_id(cls, channel: str | None) -> str | None:
+        if channel is None or not channel.strip():
+            return None  # `KPIBOT_CHANNEL_ADMIN=` means "no channel"
+        channel = channel.strip()
+        if not SLACK_CHANNEL_ID.match(channel):
+            shown = repr(channel) if len(channel) <= 40 else f"{channel[:40]!r}…"
+            raise ValueError(
+                f"not a Slack channel id: {shown} (write an id such as C012AB3CD: the "
+                "channel's name menu, 'Channel details', shows it at the bottom)"
+            )
+        return channel
 
     @field_validator("slack_api_url", "slack_hooks_url")
     @classmethod
@@ -153,6 +208,35 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """The configured time zone as a tzinfo."""
         return ZoneInfo(self.timezone)
+
+    def report_channel(self, kind: ReportKind) -> str | None:
+        """The channel a report goes to: weekly to the team, monthly to stakeholders,
+        quarterly to leadership; None when unset."""
+        match kind:
+            case ReportKind.WEEKLY:
+                return self.channel_team
+            case ReportKind.MONTHLY:
+                return self.channel_stakeholders
+            case ReportKind.QUARTERLY:
+                return self.channel_leadership
+
+    def report_schedule(self, kind: ReportKind) -> Crontab:
+        """When a report runs, in the configured time zone."""
+        expression = {
+            ReportKind.WEEKLY: self.schedule_weekly,
+            ReportKind.MONTHLY: self.schedule_monthly,
+            ReportKind.QUARTERLY: self.schedule_quarterly,
+        }[kind]
+        return parse_crontab(expression)  # validated at load: cannot fail here
+
+    def report_grace(self, kind: ReportKind) -> timedelta:
+        """How long after a missed run a report is still posted (late)."""
+        hours = {
+            ReportKind.WEEKLY: self.grace_weekly_hours,
+            ReportKind.MONTHLY: self.grace_monthly_hours,
+            ReportKind.QUARTERLY: self.grace_quarterly_hours,
+        }[kind]
+        return timedelta(hours=hours)
 
 
 _ENV_NAMES = {

@@ -248,6 +248,15 @@ def evaluate(
     return _Evaluator(source, as_of, zone).evaluate(kpi, catalog.rules_for(kpi.id))
 
 
+def evaluate_period(
+    kpi: KpiDefinition, catalog: Catalog, source: KpiSource, span: Span, zone: ZoneInfo
+) -> PeriodValue:
+    """A KPI's value over one period, as known at the period's end, with its own level."""
+    as_of = local_midnight(span.end, zone)
+    period = _Evaluator(source, as_of, zone).read(kpi, span)
+    return _period_value(kpi, catalog.rules_for(kpi.id), period)
+
+
 def evaluate_all(
     catalog: Catalog, source: KpiSource, as_of: datetime, zone: ZoneInfo
 ) -> list[KpiState]:

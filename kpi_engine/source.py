@@ -32,6 +32,18 @@ class Fact(StrEnum):
     RELEASES = "releases"  # count: releases
 
 
+class Feed(StrEnum):
+    """A stream of events a KPI is computed from, whose silence can make its data stale."""
+
+    ENROLLMENTS = "enrollments"
+    COMPLETIONS = "completions"
+    PAYMENTS = "payments"
+    COSTS = "costs"
+    SURVEYS = "surveys"
+    TICKETS = "tickets"
+    RELEASES = "releases"
+
+
 @dataclass(frozen=True)
 class Tally:
     """A sum and the number of things summed."""
@@ -100,4 +112,12 @@ class KpiSource(Protocol):
 
     def open_downtime_since(self, before: datetime) -> datetime | None:
         """The start of the earliest outage begun before `before` and not over by then."""
+        ...
+
+    def last_event(self, feed: Feed, before: datetime) -> datetime | None:
+        """The time of the latest event of a feed that happened before `before`; None if none."""
+        ...
+
+    def last_measurement_at(self, kpi: str, before: datetime) -> datetime | None:
+        """The time of the latest manual measurement of a KPI taken before `before`."""
         ...

@@ -368,12 +368,17 @@ class OutboxItem(Base):
     channel: Mapped[str] = mapped_column(String(40))
     payload: Mapped[str] = mapped_column(Text())  # JSON: the message, or the file's name and title
     content: Mapped[bytes | None] = mapped_column(LargeBinary())  # a file's bytes
-    # pending, sending, sent, failed (retried after `not_before`), skipped
+    # pending, sending, sent, failed (retried after `not_before`), abandoned (failed and no
+    # longer retried: an operator's to retry), skipped (never to be sent)
     status: Mapped[str] = mapped_column(String(20))
     attempts: Mapped[int] = mapped_column(Integer())
     not_before: Mapped[Timestamp]
     # While `sending`: until when the sender's claim holds; a claim past it may be taken over.
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Whether an earlier attempt may have reached Slack without its answer reaching us (a
+    # timeout, a dropped connection, a 5xx, a sender killed mid-call): the next attempt
+    # looks for the message in the channel before posting again.
+    may_have_posted: Mapped[bool] = mapped_column(Boolean())
     last_error: Mapped[str | None] = mapped_column(Text())
     # Whether the failure was reported to the admin channel (once per item).
     failure_reported: Mapped[bool] = mapped_column(Boolean())

@@ -1,14 +1,18 @@
-"""KPI states and the dashboard evaluated on one consistent snapshot of the database."""
+"""KPI states, the dashboard and reports' inputs evaluated on one consistent snapshot."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from kpi_engine.catalog import Catalog, KpiDefinition
 from kpi_engine.dashboard import Dashboard, dashboard
-from kpi_engine.evaluate import KpiState, evaluate, evaluate_all
+from kpi_engine.evaluate import KpiState, PeriodValue, evaluate, evaluate_all
+from kpi_engine.freshness import Freshness, freshness
+from kpi_engine.reports import ReportKind, ReportNote, ReportPeriod, judged_last_year
 from storage.db import Database
+from storage.notes import notes_in_month
 from storage.source import SqlKpiSource
 
 
@@ -38,3 +42,34 @@ def board_at(
             dashboard(catalog, source, moment, zone),
             evaluate_all(catalog, source, moment, zone),
         )
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """What a report is built from, all read on one snapshot."""
+
+    states: list[KpiState]  # as of the period's end
+    before: list[KpiState]  # as of the end of the period before
+    last_year: dict[str, PeriodValue]  # each judged period a year earlier (monthly only)
+    freshness: list[Freshness]  # at the period's end (weekly only)
+    notes: list[ReportNote]  # written during the period (monthly only)
+
+
+def report_inputs_at(
+    database: Database, catalog: Catalog, period: ReportPeriod, zone: ZoneInfo
+) -> ReportInputs:
+    """Evaluate what a report of a period needs, on one read snapshot."""
+    end, before_end = period.ends_at(zone), period.before().ends_at(zone)
+    with database.read() as connection:
+        source = SqlKpiSource(connection)
+        states = evaluate_all(catalog, source, end, zone)
+        before = evaluate_all(catalog, source, before_end, zone)
+        last_year: dict[str, PeriodValue] = {}
+        fresh: list[Freshness] = []
+        notes: list[ReportNote] = []
+        if period.kind is ReportKind.WEEKLY:
+            fresh = freshness(catalog, source, end)
+        if period.kind is ReportKind.MONTHLY:
+            last_year = judged_last_year(catalog, source, states, zone)
+            notes = notes_in_month(connection, period.span.start, zone)
+    return ReportInputs(states, before, last_year, fresh, notes)

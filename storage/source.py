@@ -3,12 +3,39 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
-from kpi_engine.source import Fact, Tally
+from kpi_engine.source import Fact, Feed, Tally
 from storage.rollups import part_of_day
-from storage.schema import CustomerRollup, DailyFact, Downtime, Measurement, MonthlyPayers, Ticket
+from storage.schema import (
+    Base,
+    Completion,
+    Cost,
+    CustomerRollup,
+    DailyFact,
+    Downtime,
+    Enrollment,
+    Measurement,
+    MonthlyPayers,
+    Payment,
+    Release,
+    Survey,
+    Ticket,
+)
+
+# The event table behind each feed. Every one has an index leading with `day`, except
+# tickets, whose index leads with `at`.
+_FEED_TABLES: dict[Feed, type[Base]] = {
+    Feed.ENROLLMENTS: Enrollment,
+    Feed.COMPLETIONS: Completion,
+    Feed.PAYMENTS: Payment,
+    Feed.COSTS: Cost,
+    Feed.SURVEYS: Survey,
+    Feed.TICKETS: Ticket,
+    Feed.RELEASES: Release,
+}
 
 
 class SqlKpiSource:
@@ -132,4 +159,31 @@ class SqlKpiSource:
             select(func.min(Downtime.at)).where(
                 Downtime.at < before, or_(Downtime.until.is_(None), Downtime.until > before)
             )
+        )
+
+    def last_event(self, feed: Feed, before: datetime) -> datetime | None:
+        """The time of the latest event of a feed before `before`."""
+        table: Any = _FEED_TABLES[feed]
+        if feed is Feed.TICKETS:
+            return self.connection.scalar(select(func.max(table.at)).where(table.at < before))
+        # Two index look-ups rather than a scan: walk the `day` index backwards to the latest
+        # day with an event before `before` (a day's local date is at most a day off its
+        # instant's UTC date, so the day bound is safe), then take that day's latest time.
+        bound = (before + timedelta(days=1)).date()
+        day = self.connection.scalar(
+            select(table.day)
+            .where(table.day <= bound, table.at < before)
+            .order_by(table.day.desc())
+            .limit(1)
+        )
+        if day is None:
+            return None
+        return self.connection.scalar(
+            select(func.max(table.at)).where(table.day == day, table.at < before)
+        )
+
+    def last_measurement_at(self, kpi: str, before: datetime) -> datetime | None:
+        """The time of the latest manual measurement of a KPI taken before `before`."""
+        return self.connection.scalar(
+            select(func.max(Measurement.at)).where(Measurement.kpi == kpi, Measurement.at < before)
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import textwrap
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -12,16 +12,27 @@ from tqdm import tqdm
 
 from bot.cli.state_commands import end_of_day
 from bot.errors import EXIT_USAGE, CliError
+from bot.jobs.reports import compose_report, report_as_text
 from bot.runtime import Runtime
 from bot.slack.blocks.plain import plain_text
 from bot.slack.services import Services
 from kpi_engine.formulas import measured_kpis
+from kpi_engine.reports import NoteKind, ReportKind, ReportPeriod, last_ended
 from storage.db import is_demo_file, mark_as_demo, sqlite_file
 from storage.demo.rows import demo_import_rows, demo_types, write_demo_csv
 from storage.imports.ingest import import_rows
 from storage.measurements import DEMO_AUTHOR, Author
+from storage.notes import add_note
 
 DEFAULT_DEMO_DB = "kpibot-demo.db"
+DEFAULT_REPORTS_DIR = "kpibot-demo-reports"
+# Notes the demo company wrote in the month its monthly digest covers, so the digest shows
+# what notes look like.
+DEMO_NOTES = (
+    (NoteKind.MARKET, 3, "競合A社が個人向けAI講座を20%値下げ。法人向けは据え置き。"),
+    (NoteKind.MARKET, 12, "業界レポートによると、生成AI活用の社内研修需要が拡大。"),
+    (NoteKind.STRATEGY, 20, "法人向けチームプランを来期に試験導入し、CACの低下を狙う。"),
+)
 
 
 def _remove_database(path: Path) -> None:
@@ -48,6 +59,11 @@ def _refuse_to_replace(path: Path, configured_url: str) -> None:
         )
 
 
+def _refuse_reports_dir(path: Path) -> None:
+    if path.exists() and not path.is_dir():
+        raise CliError(f"{path} exists and is not a folder; choose another --reports", EXIT_USAGE)
+
+
 def run(args: argparse.Namespace, runtime: Runtime) -> int:
     """Rebuild the demo database, optionally write import files, and print a summary."""
     settings = runtime.settings
@@ -55,6 +71,8 @@ def run(args: argparse.Namespace, runtime: Runtime) -> int:
     today = args.today or datetime.now(zone).date()
     path = Path(args.db)
     _refuse_to_replace(path, settings.database_url.get_secret_value())
+    reports_dir = Path(args.reports)
+    _refuse_reports_dir(reports_dir)
     _remove_database(path)
     # The demo's own runtime: the demo database, and the clock at the end of its last day
     # (its answers say "end of" that day).
@@ -90,8 +108,14 @@ def run(args: argparse.Namespace, runtime: Runtime) -> int:
             written = write_demo_csv(Path(args.write_csv), today=today, tz=zone, scale=args.scale)
             for event_type, (file, count) in written.items():
                 print(f"wrote {file} ({count:,} {event_type.value} rows)")
+        month = last_ended(ReportKind.MONTHLY, moment, zone)
+        with database.write() as connection:
+            for kind, day, text in DEMO_NOTES:
+                at = datetime.combine(month.span.start.replace(day=day), time(10), zone)
+                add_note(connection, kind=kind, text=text, author=DEMO_AUTHOR, at=at)
         # The answers end with `/kpi status`: every KPI's level, the demo's status table.
         _print_slack_answers(demo.services)
+        _write_reports(demo, reports_dir, moment)
     finally:
         demo.close()
     return 0
@@ -117,3 +141,23 @@ def _print_slack_answers(services: Services) -> None:
             else f"Slack で /kpi {text} と打つと:"
         )
         print(textwrap.indent(plain_text(message), "  "))
+
+
+def _write_reports(demo: Runtime, folder: Path, moment: datetime) -> None:
+    """Write the last ended week's, month's and quarter's reports as text, charts as PNG."""
+    folder.mkdir(parents=True, exist_ok=True)
+    zone = demo.settings.zone
+    written: list[str] = []
+    for kind in ReportKind:
+        period: ReportPeriod = last_ended(kind, moment, zone)
+        report = compose_report(demo, kind, period)
+        text_file = folder / f"{kind}-{period.key}.txt"
+        text_file.write_text(report_as_text(report), encoding="utf-8")
+        written.append(text_file.name)
+        for chart in report.charts:
+            (folder / chart.filename).write_bytes(chart.png)
+            written.append(chart.filename)
+    print()
+    print(f"Wrote the weekly, monthly and quarterly reports to {folder.resolve()}/:")
+    for name in written:
+        print(f"  {name}")

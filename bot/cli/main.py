@@ -60,9 +60,15 @@ def _count(text: str) -> int:
     return int(text)
 
 
+def _item_id(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or len(text) > 18 or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not an outbox item id (1, 2, …)")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser for every kpibot command."""
-    from bot.cli import data_commands, demo, state_commands
+    from bot.cli import data_commands, demo, scheduler_commands, state_commands
 
     parser = argparse.ArgumentParser(
         prog="kpibot", description="KPI management for a small company, in Slack."
@@ -163,13 +169,59 @@ def build_parser() -> argparse.ArgumentParser:
     demo_parser.add_argument(
         "--today", type=_iso_date, help="the last day of data (default: today)"
     )
+    demo_parser.add_argument(
+        "--reports",
+        metavar="DIR",
+        default=demo.DEFAULT_REPORTS_DIR,
+        help=f"folder for the three reports as text and their charts ({demo.DEFAULT_REPORTS_DIR})",
+    )
     demo_parser.set_defaults(handler=demo.run)
+
+    commands.add_parser(
+        "scheduler",
+        help="run the scheduled reports and deliver the outbox (the Procfile's clock process)",
+    ).set_defaults(handler=scheduler_commands.scheduler)
+    report = commands.add_parser(
+        "report", help="print the report of the period just ended, or post it to its channel"
+    )
+    report.add_argument(
+        "kind",
+        choices=["weekly", "monthly", "quarterly"],
+        metavar="KIND",
+        help="weekly, monthly or quarterly",
+    )
+    report.add_argument(
+        "--at", type=_iso_date, help="the period just ended at the end of this day (default: now)"
+    )
+    report.add_argument(
+        "--post", action="store_true", help="post it through the outbox (once per period)"
+    )
+    report.add_argument(
+        "--force", action="store_true", help="with --post: post a new copy even if posted"
+    )
+    report.set_defaults(handler=scheduler_commands.report)
+    commands.add_parser(
+        "jobs", help="the scheduled reports: next runs (local time), last outcomes, the leader"
+    ).set_defaults(handler=scheduler_commands.jobs)
+    outbox = commands.add_parser(
+        "outbox", help="what the outbox holds for Slack (newest first), or retry a failed item"
+    )
+    outbox.add_argument("--failed", action="store_true", help="only the failed items")
+    outbox.add_argument(
+        "--retry", type=_item_id, metavar="ID", help="queue a failed item again (ids as listed)"
+    )
+    outbox.set_defaults(handler=scheduler_commands.outbox_command)
 
     serve = commands.add_parser(
         "serve", help="run the Slack app over HTTP (gunicorn) on $PORT, with the ingestion API"
     )
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (0.0.0.0)")
     serve.add_argument("--port", type=int, help="port to listen on (default: $PORT or 3000)")
+    serve.add_argument(
+        "--scheduler",
+        action="store_true",
+        help="also run the scheduled reports (one scheduler process per server, not per worker)",
+    )
     serve.set_defaults(handler=run_serve)
     socket = commands.add_parser(
         "socket", help="run the Slack app over Socket Mode (no public URL; needs SLACK_APP_TOKEN)"
@@ -198,7 +250,9 @@ def run_serve(args: argparse.Namespace, runtime: Runtime) -> int:
     print(f"kpibot: serving Slack on http://{args.host}:{port}/slack/events", file=sys.stderr)
     run_server(
         lambda: create_web_app(Runtime(settings).services),
-        server_options(settings, host=args.host, port=port, verbose=args.verbose),
+        server_options(
+            settings, host=args.host, port=port, verbose=args.verbose, scheduler=args.scheduler
+        ),
     )
     return 0
 

@@ -33,6 +33,7 @@ from werkzeug.exceptions import HTTPException
 from bot.errors import new_reference
 from bot.http.ingest_api import ingest
 from bot.http.request_body import TooLarge, read_limited
+from bot.jobs.child import SchedulerChild
 from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.followups import close_all
@@ -186,10 +187,16 @@ def _close_follow_ups(_server: object, _worker: object) -> None:
 
 
 def server_options(
-    settings: Settings, *, host: str, port: int, verbose: bool = False
+    settings: Settings, *, host: str, port: int, verbose: bool = False, scheduler: bool = False
 ) -> dict[str, Any]:
-    """gunicorn's settings: threaded workers on host:port."""
+    """gunicorn's settings: threaded workers on host:port; with `scheduler`, the master also
+    runs one scheduler process (`bot.jobs.child`), not one per worker."""
+    hooks: dict[str, Any] = {}
+    if scheduler:
+        child = SchedulerChild(verbose=verbose)
+        hooks = {"when_ready": child.start, "on_exit": child.stop}
     return {
+        **hooks,
         "bind": f"{host}:{port}",
         "workers": settings.web_workers,
         "worker_class": "gthread",

@@ -65,7 +65,7 @@ FLOORS = {
 }
 MARGIN = 0.08  # of the plotted range, above and below it
 
-_RENDER_LOCK = threading.RLock()
+RENDER_LOCK = threading.RLock()
 
 
 class Series(StrEnum):
@@ -96,13 +96,13 @@ def _register_font() -> str:
     return str(font_manager.get_font(str(path)).family_name)
 
 
-with _RENDER_LOCK:
+with RENDER_LOCK:
     FONT_FAMILY = _register_font()
 
 
 def render_kpi_chart(state: KpiState, locale: str) -> bytes:
     """Render the KPI's history and targets as an 800 x 400 PNG, texts in the locale."""
-    with _RENDER_LOCK:
+    with RENDER_LOCK:
         figure = kpi_figure(state, locale)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI)
@@ -111,7 +111,7 @@ def render_kpi_chart(state: KpiState, locale: str) -> bytes:
 
 def kpi_figure(state: KpiState, locale: str) -> Figure:
     """Build the chart of the KPI's history and targets as a figure on an Agg canvas."""
-    with _RENDER_LOCK:
+    with RENDER_LOCK:
         figure = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI, layout="constrained")
         FigureCanvasAgg(figure)
         _draw(figure.add_subplot(), state, locale)
@@ -201,7 +201,7 @@ def _draw(axes: Axes, state: KpiState, locale: str) -> None:
         handles.insert(1 if handles else 0, target)
 
     _y_axis(axes, kpi.unit, [p.value for p in points] + [p.judged for p in points], locale)
-    axes.set_xticks(xs, [_period_label(kpi.period, p.period) for p in points])
+    axes.set_xticks(xs, [period_label(kpi.period, p.period) for p in points])
     axes.set_xlim(-0.6, max(len(points) - 0.4, 0.6))
     axes.tick_params(labelfontfamily=FONT_FAMILY, labelsize=9)
     name, level = kpi.name.in_locale(locale), level_label(state.level, locale)
@@ -387,7 +387,8 @@ def _target_segments(targets: list[float]) -> list[tuple[int, int, float]]:
     return segments
 
 
-def _period_label(kind: PeriodKind, period: PeriodValue) -> str:
+def period_label(kind: PeriodKind, period: PeriodValue) -> str:
+    """A period as an x-axis label: 2026-11, 2026Q4, 11/16."""
     match kind:
         case PeriodKind.MONTH:
             return f"{period.start:%Y-%m}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import logging
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,6 +22,10 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 from slack_sdk.webhook import WebhookClient
 
@@ -110,18 +115,104 @@ class SlackClient(WebClient):
             raise typed(error) from error
 
 
-def build_web_client(settings: Settings) -> SlackClient:
-    """Build the process's Web API client: the configured base URL and retry handlers."""
+def _client(settings: Settings, retry_handlers: list[RetryHandler]) -> SlackClient:
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     return SlackClient(
         token=token,
         base_url=settings.slack_api_url,
         timeout=TIMEOUT_SECONDS,
-        retry_handlers=[
+        retry_handlers=retry_handlers,
+    )
+
+
+def build_web_client(settings: Settings) -> SlackClient:
+    """Build the process's Web API client: the configured base URL and retry handlers."""
+    return _client(
+        settings,
+        [
             ConnectionErrorRetryHandler(max_retry_count=RETRIES),
             RateLimitErrorRetryHandler(max_retry_count=RETRIES),
             ServerErrorRetryHandler(max_retry_count=RETRIES),
         ],
+    )
+
+
+# The longest Retry-After the outbox's client waits for in-process; a longer wait goes back
+# to the outbox (the item is postponed), so no sender sleeps on a claim.
+OUTBOX_WAIT_SECONDS = 5
+
+
+def retry_after(error: SlackApiError) -> float | None:
+    """The seconds a rate-limited answer asks to wait (its Retry-After), if it says."""
+    headers = getattr(error.response, "headers", None) or {}
+    for name, value in headers.items():
+        if str(name).lower() == "retry-after":
+            first = value[0] if isinstance(value, list) and value else value
+            try:
+                return max(0.0, float(first))
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+class ShortRateLimitRetryHandler(RetryHandler):
+    """Retry a call Slack refused for its rate limit (HTTP 429) after waiting what its
+    Retry-After says, when that is at most `longest_wait` seconds.
+
+    A 429 means Slack did not act on the call, so repeating it cannot post twice.
+    """
+
+    def __init__(self, max_retry_count: int, longest_wait: float) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.longest_wait = longest_wait
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        wait = _header_seconds(response)
+        return wait is not None and wait <= self.longest_wait
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        wait = _header_seconds(response) if response is not None else None
+        state.next_attempt_requested = True
+        time.sleep(wait or 0.0)
+        state.increment_current_attempt()
+
+
+def _header_seconds(response: HttpResponse) -> float | None:
+    for name, values in response.headers.items():
+        if name.lower() == "retry-after" and values:
+            try:
+                return max(0.0, float(values[0]))
+            except ValueError:
+                return None
+    return None
+
+
+def build_outbox_client(settings: Settings) -> SlackClient:
+    """Build the Web API client of the outbox's sender: it repeats only calls Slack refused
+    for its rate limit, and only for a short Retry-After.
+
+    Unlike `build_web_client`'s, it never repeats a call after a dropped connection, a
+    timeout or a 5xx: Slack may have posted the message, and `chat.postMessage` has no
+    idempotency key, so the sender looks for it before posting again.
+    """
+    return _client(
+        settings, [ShortRateLimitRetryHandler(RETRIES, longest_wait=OUTBOX_WAIT_SECONDS)]
     )
 
 

@@ -8,8 +8,15 @@
     /kpi KPI share               the answer posted in the channel (also `共有`)
     /kpi record KPI VALUE [DATE] a manual measurement (also `記録`); DATE is YYYY-MM-DD
     /kpi record KPI delete DATE  deletes the KPI's measurements on DATE (also `削除`)
+    /kpi health                  the scheduled reports: last and next runs, outbox, leader
+                                 (also `ヘルス`, `配信状況`)
+    /kpi note market TEXT        a note on competitors and the market for the monthly digest
+                                 (also `メモ 市場`, `メモ 競合`); any /kpi user may add one
+    /kpi note strategy TEXT      a strategy proposal (also `メモ 戦略`)
+    /kpi notes [YYYY-MM]         a month's notes, this month by default (also `メモ一覧`)
 
-Text is NFKC-normalised (full-width letters, digits and spaces work) and split on
+A note's text is kept as typed (Slack's escaping undone, lines kept); everything else is
+NFKC-normalised (full-width letters, digits and spaces work) and split on
 whitespace. A KPI name may itself contain spaces or slashes (`LTV/CAC`, `ltv cac`): the
 longest leading phrase that names a KPI wins. `parse` never raises: whatever the input, it
 returns a command, at worst `UsageError` or `UnknownKpi`.
@@ -30,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from kpi_engine.catalog import Catalog, normalise
 from kpi_engine.catalog import UnknownKpi as UnknownKpiError
 from kpi_engine.levels import Level
+from kpi_engine.reports import NoteKind
 
 MAX_TEXT = 3000
 # What an unknown-KPI answer repeats of the user's text, and what difflib compares.
@@ -39,6 +47,13 @@ HELP_WORDS = frozenset({"help", "ヘルプ", "使い方", "?"})
 STATUS_WORDS = frozenset({"status", "一覧", "ステータス"})
 RECORD_WORDS = frozenset({"record", "記録"})
 DELETE_WORDS = frozenset({"delete", "削除"})
+HEALTH_WORDS = frozenset({"health", "ヘルス", "配信状況"})
+NOTE_WORDS = frozenset({"note", "メモ"})
+NOTES_WORDS = frozenset({"notes", "メモ一覧"})
+NOTE_KIND_WORDS: dict[str, NoteKind] = {
+    **dict.fromkeys(("market", "市場", "競合", "市場・競合"), NoteKind.MARKET),
+    **dict.fromkeys(("strategy", "戦略", "戦略提案"), NoteKind.STRATEGY),
+}
 LEVEL_WORDS: dict[str, Level] = {
     **dict.fromkeys(("red", "赤", "赤色", "緊急"), Level.RED),
     **dict.fromkeys(("orange", "橙", "橙色", "オレンジ", "警戒"), Level.ORANGE),
@@ -75,6 +90,9 @@ class Problem(StrEnum):
     BAD_DATE = "bad_date"  # the date is not a real YYYY-MM-DD date
     BAD_LEVEL = "bad_level"  # `status` followed by something that is not a level
     EXTRA_WORDS = "extra_words"  # `help`/`status LEVEL` followed by more words
+    NOTE_KIND = "note_kind"  # `note` without `market` or `strategy`
+    NOTE_EMPTY = "note_empty"  # `note market` without text
+    BAD_MONTH = "bad_month"  # `notes` followed by something that is not YYYY-MM
 
 
 class _Command(BaseModel):
@@ -119,6 +137,27 @@ class DeleteRecord(_Command):
     day: date
 
 
+class Health(_Command):
+    """Show the scheduled reports' health."""
+
+    kind: Literal["health"] = "health"
+
+
+class AddNote(_Command):
+    """A note for the monthly digest, its text as typed."""
+
+    kind: Literal["add_note"] = "add_note"
+    note: NoteKind
+    text: str
+
+
+class ListNotes(_Command):
+    """The notes of a month (its first day); this month when None."""
+
+    kind: Literal["list_notes"] = "list_notes"
+    month: date | None = None
+
+
 class UnknownKpi(_Command):
     """No KPI matches `query`; `suggestions` are the closest KPI ids."""
 
@@ -136,10 +175,22 @@ class UsageError(_Command):
 
 
 Command = Annotated[
-    Help | Status | ShowKpi | Record | DeleteRecord | UnknownKpi | UsageError,
+    Help
+    | Status
+    | ShowKpi
+    | Record
+    | DeleteRecord
+    | Health
+    | AddNote
+    | ListNotes
+    | UnknownKpi
+    | UsageError,
     Field(discriminator="kind"),
 ]
 
+_MONTH = re.compile(r"^(\d{4})[-/](\d{1,2})$")
+# The first two words of a note command and the rest, its lines kept.
+_NOTE = re.compile(r"^\s*(\S+)(?:\s+(\S+))?(?:\s+(.*))?$", re.DOTALL)
 _DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _UNITS = ("%", "pt", "位", "円", "¥")
@@ -176,8 +227,16 @@ class Grammar:
             return UsageError(problem=Problem.EXTRA_WORDS, word=_shorten(" ".join(words[1:])))
         if head in STATUS_WORDS:
             return self._status(words[1:])
+        if head in HEALTH_WORDS:
+            if len(words) == 1:
+                return Health()
+            return UsageError(problem=Problem.EXTRA_WORDS, word=_shorten(" ".join(words[1:])))
         if head in RECORD_WORDS:
             return self._record(words[1:])
+        if head in NOTE_WORDS:
+            return _note(text)
+        if head in NOTES_WORDS:
+            return _notes(words[1:])
         return self._kpi(words)
 
     def lookup(self, phrase: str) -> str | None:
@@ -261,6 +320,36 @@ class Grammar:
             return UnknownKpi(query=query, suggestions=error.suggestions)
         # Unreachable in practice (the look-up above failed); keep a sane answer anyway.
         return UnknownKpi(query=query)
+
+
+def _note(text: str) -> Command:
+    """`note KIND TEXT`: the text as typed, only Slack's escaping undone."""
+    match = _NOTE.match(html.unescape(text))
+    kind_word = match.group(2) if match else None
+    note = NOTE_KIND_WORDS.get(clean(kind_word).casefold()) if kind_word else None
+    if match is None or note is None:
+        return UsageError(problem=Problem.NOTE_KIND, word=_shorten(clean(kind_word or "")))
+    body = (match.group(3) or "").strip()
+    if not body:
+        return UsageError(problem=Problem.NOTE_EMPTY)
+    return AddNote(note=note, text=body)
+
+
+def _notes(rest: list[str]) -> Command:
+    if not rest:
+        return ListNotes()
+    if len(rest) > 1:
+        return UsageError(problem=Problem.EXTRA_WORDS, word=_shorten(" ".join(rest[1:])))
+    match = _MONTH.match(rest[0])
+    month: date | None = None
+    if match is not None:
+        try:
+            month = date(int(match.group(1)), int(match.group(2)), 1)
+        except ValueError:  # month 13, year 0
+            month = None
+    if month is None:
+        return UsageError(problem=Problem.BAD_MONTH, word=_shorten(rest[0]))
+    return ListNotes(month=month)
 
 
 def _shorten(text: str) -> str:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 
 from pydantic import ValidationError
 from slack_sdk.models.views import View
 
+from bot.schedule import gather_health
 from bot.settings import Settings
 from bot.slack.access import can_post, can_record, can_see
+from bot.slack.blocks.health import health_message
 from bot.slack.blocks.home import home_view
 from bot.slack.blocks.kpi import (
     chart_pending_message,
@@ -35,14 +37,18 @@ from bot.slack.blocks.kpi import (
     usage_message,
 )
 from bot.slack.blocks.message import Message
+from bot.slack.blocks.notes import note_saved_message, note_too_long_message, notes_message
 from bot.slack.client import ResponseUrls, SlackClient
 from bot.slack.followups import FollowUps
 from bot.slack.grammar import (
+    AddNote,
     Command,
     DeleteRecord,
     Grammar,
+    Health,
     Help,
     KpiAction,
+    ListNotes,
     Problem,
     Record,
     ShowKpi,
@@ -58,6 +64,7 @@ from kpi_engine.levels import Level
 from storage.db import Database
 from storage.imports.ingest import validated_measurement, write_measurement
 from storage.measurements import Author, delete_measurements
+from storage.notes import MAX_NOTE_LENGTH, add_note, notes_in_month
 from storage.snapshot import board_at, state_at, states_at
 
 # `/kpi record` answers in the ack, which Slack wants within 3 s: behind an import that
@@ -158,6 +165,14 @@ class Services:
                 return self._record(command, user_id)
             case DeleteRecord():
                 return self._delete(command, user_id)
+            case Health():
+                # A few indexed reads: quick enough for the ack.
+                health = gather_health(self.settings, self.database, self.now())
+                return Reply(health_message(health, locale))
+            case AddNote():
+                return self._add_note(command, user_id)
+            case ListNotes(month=month):
+                return Reply(self.notes(month))
 
     def detail(self, kpi: KpiDefinition, *, user_id: str, channel_id: str | None) -> Message:
         """One KPI's detail for one user, or the note that it is restricted."""
@@ -258,6 +273,25 @@ class Services:
         kpi = self.catalog.get(command.kpi)
         values = [change.previous for change in deleted if change.previous is not None]
         return Reply(deletion_confirmation(kpi, command.day, values, self.locale))
+
+    def _add_note(self, command: AddNote, user_id: str) -> Reply:
+        """Store a note by any user who may use /kpi: notes are the team's input to the
+        monthly digest, and each names its author."""
+        if len(command.text) > MAX_NOTE_LENGTH:
+            return Reply(note_too_long_message(len(command.text), MAX_NOTE_LENGTH, self.locale))
+        now = self.now()
+        with self.database.write(wait=RECORD_WAIT_SECONDS) as connection:
+            add_note(connection, kind=command.note, text=command.text, author=user_id, at=now)
+        month = now.astimezone(self.settings.zone).date().replace(day=1)
+        return Reply(note_saved_message(command.note, month, self.locale))
+
+    def notes(self, month: date | None) -> Message:
+        """The notes of a local month (this month when None)."""
+        zone = self.settings.zone
+        month = month or self.now().astimezone(zone).date().replace(day=1)
+        with self.database.read() as connection:
+            notes = notes_in_month(connection, month, zone)
+        return notes_message(notes, month, zone, self.locale)
 
     def _author(self, user_id: str) -> Author:
         """A change made now by a Slack user (an id from a verified request)."""

@@ -4,22 +4,62 @@ Point `SLACK_API_URL` (or a `WebClient`'s `base_url`) at `api_url`, and a slash 
 `response_url` at `response_url()`. `fail(method, code)` makes a method answer
 `{"ok": false, "error": code}`, as Slack does for `not_in_channel`; `delay(method, s)`
 makes it answer only after some seconds, as a slow Slack would.
+
+It keeps the messages it accepted, per channel, as Slack does: `chat.postMessage` and
+`files_upload_v2`'s three steps (`files.getUploadURLExternal`, the upload URL,
+`files.completeUploadExternal`, which shares the file as a message, in a thread if asked)
+add messages that `conversations.history` (top-level messages, newest first, with their
+metadata when `include_all_metadata` is set) and `conversations.replies` (a thread, oldest
+first) answer with. `fail_next(method, Failure(...))` makes the next calls fail one way
+each: an `ok: false` code, HTTP 429 with Retry-After, HTTP 500 (having accepted the call or
+not), or a dropped connection after the call was accepted and before it is answered.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
 import uuid
+from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 BOT_USER_ID = "U0KPIBOT"
+BOT_ID = "B0KPIBOT"
 FILE_ID = "F0CHART1"
+# Calls that add a message to a channel, and so may be accepted before failing.
+_POSTING = ("chat.postMessage", "files.completeUploadExternal")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One way for a call to fail.
+
+    `code`: answer HTTP `status` with `{"ok": false, "error": code}` (429 adds Retry-After:
+    `retry_after`); without a code, a `status` other than 200 answers a plain-text body as
+    Slack's front ends do. `accept`: do what the call asks first (post the message), as a
+    Slack that fails after the fact does. `drop`: accept the call, then close the connection
+    without answering.
+    """
+
+    code: str | None = None
+    status: int = 200
+    retry_after: int | None = None
+    accept: bool = False
+    drop: bool = False
+
+
+# Let the call through: `fail_next(method, PASS, failure)` fails the second call.
+PASS = Failure()
+RATE_LIMITED = Failure(code="ratelimited", status=429, retry_after=0)
+SERVER_ERROR = Failure(status=500)
+ACCEPTED_THEN_SERVER_ERROR = Failure(status=500, accept=True)
+ACCEPTED_THEN_DROPPED = Failure(drop=True)
 
 
 @dataclass(frozen=True)
@@ -44,11 +84,19 @@ class MockWebApi:
         self.calls: list[Call] = []
         self.failures: dict[str, str] = {}
         self.delays: dict[str, float] = {}
+        self.next_failures: dict[str, deque[Failure]] = defaultdict(deque)
+        # Accepted messages per channel, oldest first; uploads between their steps.
+        self.channels: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.uploads: dict[str, dict[str, Any]] = {}
+        self._counter = itertools.count(1)
         self._lock = threading.Condition()
         mock = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
+                mock._handle(self)
+
+            def do_GET(self) -> None:
                 mock._handle(self)
 
             def log_message(self, format: str, *args: Any) -> None:
@@ -86,11 +134,32 @@ class MockWebApi:
             self.calls.clear()
             self.failures.clear()
             self.delays.clear()
+            self.next_failures.clear()
+            self.channels.clear()
+            self.uploads.clear()
 
     def fail(self, method: str, code: str) -> None:
         """Make a Web API method answer `ok: false` with this error code (`response/`: make
         every response_url answer 404 with it, as an expired one does)."""
         self.failures[method] = code
+
+    def fail_next(self, method: str, *failures: Failure) -> None:
+        """Make the next calls to a Web API method fail, one failure per call, in order."""
+        with self._lock:
+            self.next_failures[method].extend(failures)
+
+    def messages(self, channel: str) -> list[dict[str, Any]]:
+        """The messages accepted in a channel (thread replies included), oldest first."""
+        with self._lock:
+            return [dict(message) for message in self.channels[channel]]
+
+    def posted(self, channel: str, key: str) -> list[dict[str, Any]]:
+        """The accepted messages of a channel whose metadata names this outbox key."""
+        return [
+            message
+            for message in self.messages(channel)
+            if (message.get("metadata") or {}).get("event_payload", {}).get("key") == key
+        ]
 
     def delay(self, method: str, seconds: float) -> None:
         """Make a Web API method (or path prefix) answer only after some seconds."""
@@ -125,29 +194,100 @@ class MockWebApi:
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length) if length else b""
-        path = request.path.lstrip("/")
+        split = urlsplit(request.path)
+        path = split.path.lstrip("/")
         body = _parse(raw, request.headers.get("Content-Type") or "")
+        if split.query:  # a GET method's arguments (conversations.history)
+            body = {**dict(parse_qsl(split.query, keep_blank_values=True)), **body}
         call = Call(path, {key.lower(): value for key, value in request.headers.items()}, body, raw)
         for prefix, seconds in list(self.delays.items()):
             if call.method.startswith(prefix):
                 time.sleep(seconds)
-        status, answer = self._answer(call)
+        with self._lock:
+            queued = self.next_failures.get(call.method)
+            failure = queued.popleft() if queued else None
+        if failure == PASS:
+            failure = None
+        headers: dict[str, str] = {}
+        if failure is None or failure.accept or failure.drop:
+            status, answer = self._answer(call)
+        if failure is not None and not failure.drop:
+            status, answer, headers = _failed(failure)
         # Recorded before it is answered: once a caller has its answer, a test sees the call.
         with self._lock:
             self.calls.append(call)
             self._lock.notify_all()
+        if failure is not None and failure.drop:
+            request.close_connection = True
+            return  # accepted, never answered: the client sees the connection close
         payload = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
         request.send_response(status)
         content_type = "text/plain" if isinstance(answer, bytes) else "application/json"
         request.send_header("Content-Type", content_type)
         request.send_header("Content-Length", str(len(payload)))
+        for name, value in headers.items():
+            request.send_header(name, value)
         request.end_headers()
         request.wfile.write(payload)
+
+    def add_message(self, channel: str, message: dict[str, Any]) -> dict[str, Any]:
+        """Add a message to a channel as someone else's post would; return it with its ts."""
+        return self._post(channel, message)
+
+    def _post(self, channel: str, message: dict[str, Any]) -> dict[str, Any]:
+        """Add a message to a channel as Slack does, with a fresh ts; return it."""
+        with self._lock:
+            number = next(self._counter)
+            stored = {
+                "type": "message",
+                "user": BOT_USER_ID,
+                "bot_id": BOT_ID,
+                **message,
+                "ts": f"{int(time.time())}.{number % 1_000_000:06d}",
+            }
+            self.channels[channel].append(stored)
+            return dict(stored)
+
+    def _history(self, call: Call) -> dict[str, Any]:
+        channel = str(call.body.get("channel", ""))
+        oldest = float(call.body.get("oldest") or 0)
+        with_metadata = call.body.get("include_all_metadata") in ("1", "true", "True")
+        with self._lock:
+            stored = list(self.channels.get(channel, []))
+        if call.method == "conversations.replies":
+            parent = str(call.body.get("ts", ""))
+            found = [m for m in stored if m["ts"] == parent or m.get("thread_ts") == parent]
+            if not any(m["ts"] == parent for m in found):
+                return {"ok": False, "error": "thread_not_found"}
+        else:
+            top = [m for m in stored if m.get("thread_ts") in (None, m["ts"])]
+            found = list(reversed(top))  # newest first, as Slack answers
+        found = [m for m in found if float(m["ts"]) >= oldest]
+        # Pages of `limit` messages, the cursor being the index of the next page's first.
+        start = int(call.body.get("cursor") or 0)
+        limit = int(call.body.get("limit") or 100)
+        page = found[start : start + limit]
+        shown = [
+            m if with_metadata else {k: v for k, v in m.items() if k != "metadata"} for m in page
+        ]
+        more = start + limit < len(found)
+        return {
+            "ok": True,
+            "messages": shown,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def _answer(self, call: Call) -> tuple[int, dict[str, Any] | bytes]:
         if call.path.startswith("response/") and "response/" in self.failures:
             return 404, self.failures["response/"].encode()  # as Slack for an expired URL
-        if call.path.startswith(("response/", "upload/")):
+        if call.path.startswith("upload/"):
+            with self._lock:
+                upload = self.uploads.get(call.path.removeprefix("upload/"))
+                if upload is not None:
+                    upload["content"] = call.raw
+            return 200, b"ok"
+        if call.path.startswith("response/"):
             return 200, b"ok"
         method = call.method
         if method in self.failures:
@@ -165,24 +305,61 @@ class MockWebApi:
                     "is_enterprise_install": False,
                 }
             case "files.getUploadURLExternal":
+                with self._lock:
+                    number = next(self._counter)
+                    file_id = FILE_ID if number == 1 else f"{FILE_ID}{number}"
+                    self.uploads[file_id] = {"name": call.body.get("filename"), "content": b""}
                 return 200, {
                     "ok": True,
-                    "upload_url": f"{self.url}upload/{FILE_ID}",
-                    "file_id": FILE_ID,
+                    "upload_url": f"{self.url}upload/{file_id}",
+                    "file_id": file_id,
                 }
             case "files.completeUploadExternal":
-                return 200, {"ok": True, "files": [{"id": FILE_ID, "title": "chart"}]}
+                return 200, self._complete_upload(call)
             case "chat.postMessage":
+                channel = str(call.body.get("channel"))
+                fields = ("text", "blocks", "metadata", "thread_ts")
+                message = self._post(channel, {k: call.body[k] for k in fields if k in call.body})
                 return 200, {
                     "ok": True,
-                    "channel": call.body.get("channel"),
-                    "ts": "1700000000.000100",
+                    "channel": channel,
+                    "ts": message["ts"],
                     "message": {"text": call.body.get("text")},
                 }
+            case "conversations.history" | "conversations.replies":
+                return 200, self._history(call)
             case "views.publish":
                 return 200, {"ok": True, "view": {"id": "V0HOME", "type": "home"}}
             case _:
                 return 200, {"ok": True}
+
+    def _complete_upload(self, call: Call) -> dict[str, Any]:
+        listed = call.body.get("files") or "[]"
+        requested = json.loads(listed) if isinstance(listed, str) else listed
+        with self._lock:
+            files = [
+                {
+                    "id": item["id"],
+                    "title": item.get("title"),
+                    "name": self.uploads.get(item["id"], {}).get("name"),
+                    "size": len(self.uploads.get(item["id"], {}).get("content", b"")),
+                }
+                for item in requested
+            ]
+        channel = call.body.get("channel_id")
+        if channel:
+            shared: dict[str, Any] = {"text": "", "files": files, "upload": True}
+            if call.body.get("thread_ts"):
+                shared["thread_ts"] = call.body["thread_ts"]
+            self._post(str(channel), shared)
+        return {"ok": True, "files": [{"id": f["id"], "title": f["title"]} for f in files]}
+
+
+def _failed(failure: Failure) -> tuple[int, dict[str, Any] | bytes, dict[str, str]]:
+    headers = {} if failure.retry_after is None else {"Retry-After": str(failure.retry_after)}
+    if failure.code is None:
+        return failure.status, b"upstream connect error", headers
+    return failure.status, {"ok": False, "error": failure.code}, headers
 
 
 def _has_method(method: str) -> Callable[[list[Call]], bool]:

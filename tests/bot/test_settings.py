@@ -182,3 +182,28 @@ def test_kpibot_refuses_a_hostile_setting_with_exit_2_in_one_short_line(
     assert line.startswith(f"kpibot: configuration error: {name}: ")
     assert "hunter2" not in line
     assert len(line) < 300
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["#kpi-admin", "general", "U012AB3CD", "c012ab3cd", "C012AB3CD; DROP", "C" + "A" * 60],
+)
+def test_an_admin_channel_that_is_not_a_channel_id_is_refused(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("KPIBOT_CHANNEL_ADMIN", value)
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    message = str(error.value)
+    assert message.startswith("KPIBOT_CHANNEL_ADMIN: not a Slack channel id")
+    assert len(message) < 200
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("C012AB3CD", "C012AB3CD"), (" G0PRIV ", "G0PRIV"), ("", None)]
+)
+def test_an_admin_channel_is_a_channel_id_or_unset(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: str | None
+) -> None:
+    monkeypatch.setenv("KPIBOT_CHANNEL_ADMIN", value)
+    assert load_settings().channel_admin == expected

@@ -23,11 +23,19 @@ from bot.slack.blocks.limits import (
     BUTTON_TEXT,
     BUTTON_VALUE,
     MESSAGE_BLOCKS,
-    SECTION_TEXT,
     escape,
     truncate,
 )
-from bot.slack.blocks.message import EMPTY, Message, context, fallback, header, plain, section
+from bot.slack.blocks.message import (
+    EMPTY,
+    Message,
+    context,
+    fallback,
+    header,
+    pack_lines,
+    plain,
+    section,
+)
 from bot.slack.copy import (
     counted,
     frequency_label,
@@ -76,6 +84,9 @@ _USAGE = {
     Problem.BAD_DATE: Text.USAGE_BAD_DATE,
     Problem.BAD_LEVEL: Text.USAGE_BAD_LEVEL,
     Problem.EXTRA_WORDS: Text.USAGE_EXTRA_WORDS,
+    Problem.NOTE_KIND: Text.NOTE_USAGE,
+    Problem.NOTE_EMPTY: Text.NOTE_EMPTY,
+    Problem.BAD_MONTH: Text.NOTES_BAD_MONTH,
 }
 
 
@@ -347,17 +358,6 @@ def status_line(state: KpiState, locale: str) -> str:
     return truncate(line, _LINE_LIMIT)
 
 
-def _chunks(title: str, lines: list[str]) -> list[str]:
-    """Pack a titled list of lines into as few section texts as Slack's limit allows."""
-    chunks = [title]
-    for line in lines:
-        if len(chunks[-1]) + 1 + len(line) > SECTION_TEXT:
-            chunks.append(line)
-        else:
-            chunks[-1] += "\n" + line
-    return chunks
-
-
 def _level_counts(states: list[KpiState]) -> str:
     counts = Counter(level_emoji(state.level) for state in states)
     order = sorted(Level, key=lambda level: -level.severity)
@@ -388,7 +388,7 @@ def status_message(states: list[KpiState], locale: str, level: Level | None = No
     for tier in Tier:
         lines = [status_line(state, locale) for state in shown if state.kpi.tier is tier]
         if lines:
-            chunks = _chunks(f"*{tier_title(tier, locale)}*", lines)
+            chunks = pack_lines(f"*{tier_title(tier, locale)}*", lines)
             texts += chunks
             rows += [chunk.count("\n") + (1 if index else 0) for index, chunk in enumerate(chunks)]
     if not texts:

@@ -86,6 +86,17 @@ def section(
     )
 
 
+def pack_lines(title: str, lines: list[str]) -> list[str]:
+    """Pack a titled list of lines into as few section texts as Slack's limit allows."""
+    chunks = [title]
+    for line in lines:
+        if len(chunks[-1]) + 1 + len(line) > SECTION_TEXT:
+            chunks.append(line)
+        else:
+            chunks[-1] += "\n" + line
+    return chunks
+
+
 def context(*texts: str) -> ContextBlock:
     """Return a context block with one mrkdwn element per escaped text."""
     elements = [mrkdwn(text, CONTEXT_TEXT) for text in texts[:CONTEXT_ELEMENTS]]

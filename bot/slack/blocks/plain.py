@@ -6,11 +6,15 @@ import html
 
 from bot.slack.blocks.message import Message
 
-MARKUP = str.maketrans("", "", "*`")
+MARKUP = str.maketrans("", "", "*")
 
 
 def _plain(text: str) -> str:
-    return html.unescape(text.translate(MARKUP))
+    # Inside `code` an asterisk is itself (a crontab's `0 9 * * 1`); outside it is bold.
+    parts = text.split("`")
+    return html.unescape(
+        "".join(part if index % 2 else part.translate(MARKUP) for index, part in enumerate(parts))
+    )
 
 
 def _field(text: str) -> str:

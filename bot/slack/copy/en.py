@@ -102,6 +102,10 @@ EN: dict[Text, str] = {
         "• `/kpi KPI-name share`: show the answer to everyone in the channel\n"
         "• `/kpi record KPI-name value [YYYY-MM-DD]`: record a measurement (admins only)\n"
         "• `/kpi record KPI-name delete YYYY-MM-DD`: delete a wrong one (admins only)\n"
+        "• `/kpi note market text` / `/kpi note strategy text`: add a note on competitors and"
+        " the market, or a strategy proposal, for the monthly digest\n"
+        "• `/kpi notes [YYYY-MM]`: a month's notes (this month by default)\n"
+        "• `/kpi health`: the scheduled reports' last and next runs, the outbox, the scheduler\n"
         "• `/kpi help`: this help"
     ),
     Text.HELP_PRIVACY: "Answers are visible only to you, unless you add share.",
@@ -194,4 +198,171 @@ EN: dict[Text, str] = {
     Text.HOME_COMPLETION: "Completion rate",
     Text.HOME_RESTRICTED: "🔒 hidden",
     Text.HOME_RESTRICTED_NOTE: "🔒 figures belong to restricted KPIs, so they are not shown.",
+    # Scheduled reports' health: /kpi health and kpibot jobs (the scheduler)
+    Text.HEALTH_TITLE: "Scheduled reports",
+    Text.HEALTH_FALLBACK: "Scheduled reports (as of {moment})",
+    Text.HEALTH_JOB_WEEKLY: "Weekly summary",
+    Text.HEALTH_JOB_MONTHLY: "Monthly digest",
+    Text.HEALTH_JOB_QUARTERLY: "Quarterly review",
+    Text.HEALTH_CHANNEL: "to `{channel}`, schedule `{schedule}` ({zone})",
+    Text.HEALTH_NOT_SCHEDULED: "not scheduled: no channel (set `{variable}` to a channel id)",
+    Text.HEALTH_NEXT_RUN: "Next run: {moment}",
+    Text.HEALTH_NO_NEXT_RUN: "Next run: none (this schedule never fires)",
+    Text.HEALTH_LAST_RUN: "Last run: {period} {status} ({moment})",
+    Text.HEALTH_NEVER_RUN: "Last run: none yet",
+    Text.HEALTH_LATE: " · posted late",
+    Text.HEALTH_ERROR: "Error: `{error}`",
+    Text.HEALTH_STATUS_PENDING: "⏳ queued",
+    Text.HEALTH_STATUS_SENDING: "📤 sending",
+    Text.HEALTH_STATUS_SENT: "✅ posted",
+    Text.HEALTH_STATUS_FAILED: "⚠️ failed (will retry)",
+    Text.HEALTH_STATUS_ABANDONED: "❌ failed (resend with `kpibot outbox --retry`)",
+    Text.HEALTH_STATUS_SKIPPED: "⏭️ skipped (past its grace window, not posted)",
+    Text.HEALTH_OUTBOX: "📬 *Outbox*: {counts}",
+    Text.HEALTH_OUTBOX_EMPTY: "📬 *Outbox*: empty",
+    Text.HEALTH_COUNT: "{status} {n:,}",
+    Text.HEALTH_LEADER: (
+        "🫀 *Active scheduler*: `{holder}` (since {since}, last heartbeat {heartbeat})"
+    ),
+    Text.HEALTH_LEADER_SILENT: (
+        "⚠️ *Scheduler* `{holder}` has been silent "
+        "since {heartbeat} (check that `kpibot scheduler` "
+        "runs)"
+    ),
+    Text.HEALTH_NO_LEADER: (
+        "⚠️ *No scheduler is running* (start `kpibot scheduler` or `kpibot serve --scheduler`)"
+    ),
+    Text.HEALTH_WEEKDAYS: "Mon,Tue,Wed,Thu,Fri,Sat,Sun",
+    Text.OUTBOX_TITLE: "Outbox ({count:,} items, newest first, times in {zone})",
+    Text.OUTBOX_EMPTY: "The outbox is empty.",
+    Text.OUTBOX_FAILED_EMPTY: "No failed items.",
+    Text.OUTBOX_LINE: "#{id} {status} {item} (created {created}, sent {sent}, {attempts} attempts)",
+    Text.OUTBOX_NOT_SENT: "not yet",
+    Text.OUTBOX_RETRIED: "#{id} ({item}) is queued again; the scheduler will send it.",
+    # Scheduled reports, notes and the report charts
+    Text.REPORT_WEEKLY_TITLE: "📊 Weekly team summary {period}",
+    Text.REPORT_MONTHLY_TITLE: "📈 Monthly stakeholder digest {year}-{month}",
+    Text.REPORT_QUARTERLY_TITLE: "🧭 Quarterly review {year} Q{quarter}",
+    Text.REPORT_PERIOD: "🗓️ Period: {start} to {end} ({zone}), {as_of}",
+    Text.REPORT_LATE: "⏰ This report comes later than scheduled.",
+    Text.REPORT_CONTINUED: "{title}, continued ({page}/{pages}), {start} to {end} ({zone})",
+    Text.REPORT_CONTINUED_TEXT: "{title}, continued ({page}/{pages})",
+    Text.REPORT_WEEKLY_TEXT: (
+        "Weekly team summary {period} ({start} to {end}, {zone}): {concerns} to act on, "
+        "{stale} stale"
+    ),
+    Text.REPORT_MONTHLY_TEXT: (
+        "Monthly stakeholder digest {year}-{month} ({zone}): {concerns} at caution or worse, "
+        "{notes} notes"
+    ),
+    Text.REPORT_QUARTERLY_TEXT: "Quarterly review {year} Q{quarter} ({start} to {end}, {zone})",
+    Text.REPORT_LATE_TEXT: "[Late] {text}",
+    Text.REPORT_MAIN_PROGRESS: "*Main KPIs*",
+    Text.REPORT_VALUE_AGAINST: "{value} / target {target}",
+    Text.REPORT_NO_TARGET: "no target",
+    Text.REPORT_ATTAINMENT: "attainment {percent}",
+    Text.REPORT_VS_LAST_WEEK: "week on week {change}",
+    Text.REPORT_VS_LAST_MONTH: "month on month {change}",
+    Text.REPORT_VS_LAST_YEAR: "year on year {change}",
+    Text.REPORT_VS_LAST_QUARTER: "quarter on quarter {change}",
+    Text.REPORT_TOWARD_TARGET: "{percent} of the target value {target}",
+    Text.REPORT_PROBLEMS: "*Problems and points to improve* (caution or worse, worst first)",
+    Text.REPORT_NO_PROBLEMS: "No KPI is at caution or worse.",
+    Text.REPORT_RESPONSE_CONSIDER: "consider improvement actions this week",
+    Text.REPORT_RESPONSE_ACT_NOW: "take improvement actions now",
+    Text.REPORT_RESPONSE_EMERGENCY: "hold an emergency meeting and review the strategy",
+    Text.REPORT_ACTIONS: "*Actions for next week*",
+    Text.REPORT_NO_ACTIONS: "No improvement action is due next week.",
+    Text.REPORT_ACTION: "• {due} *{kpi}*: {title}",
+    Text.REPORT_STALE: "*Stale data*",
+    Text.REPORT_NO_STALE: "No data is late.",
+    Text.REPORT_STALE_SINCE: (
+        "⏳ *{kpi}*: last data {last} (updated {frequency}, {days} days allowed)"
+    ),
+    Text.REPORT_STALE_NEVER: "⏳ *{kpi}*: no data yet (updated {frequency})",
+    Text.REPORT_PHASE: "Plan: {phase} ({start} to {end})",
+    Text.REPORT_NO_PHASE: "Plan: outside the phases (judged on long-term goals)",
+    Text.REPORT_MARKET_NOTES: "*Competitors and the market*",
+    Text.REPORT_STRATEGY_NOTES: "*Strategy proposals*",
+    Text.REPORT_NO_NOTES: (
+        "No notes this month (add them with `/kpi note market …` or `/kpi note strategy …`)."
+    ),
+    Text.REPORT_NOTE_BY: "{moment}, {author}",
+    Text.REPORT_STRATEGIC_GOALS: "*Strategic KPIs* (against their long-term goals)",
+    Text.REPORT_GOAL: "{percent} of the long-term goal {target} ({due})",
+    Text.REPORT_NO_GOAL: "no long-term goal",
+    Text.REPORT_PLAN_RESULTS: "*Results against the plan*\n{phase}",
+    Text.REPORT_NEXT_TARGETS: "*Targets for next quarter* ({start} to {end})",
+    Text.REPORT_PHASE_CHANGE: (
+        "🔀 Next quarter starts *{phase}*. KPIs whose target changes are marked 🆕."
+    ),
+    Text.REPORT_PHASE_ENDS: (
+        "🔀 Next quarter leaves the plan's phases: KPIs are judged on their long-term goals. "
+        "KPIs whose target changes are marked 🆕."
+    ),
+    Text.REPORT_TARGET_SAME: "• *{kpi}*: {target}",
+    Text.REPORT_TARGET_NEW: "• 🆕 *{kpi}*: {target} (now {now})",
+    Text.REPORT_TARGET_FROM: "{target} (from {start})",
+    Text.REPORT_CHARTS_FOLLOW: "📎 {count} chart(s) follow in this thread.",
+    Text.REPORT_CHART_WEEKLY_TITLE: (
+        "Main KPIs: attainment of target, last 12 periods (as of {period})"
+    ),
+    Text.REPORT_CHART_TIER_TITLE: (
+        "{tier} KPIs: attainment of target, last 12 periods (as of {period})"
+    ),
+    Text.REPORT_CHART_ATTAINMENT: "Attainment",
+    Text.REPORT_CHART_FULL: "Target 100%",
+    Text.REPORT_CHART_BANDS: "caution under 90% / warning under 80% / critical under 70%",
+    Text.NOTE_SAVED: (
+        "📝 Saved your note ({kind}). It will appear in the monthly digest for {month}."
+    ),
+    Text.NOTE_TOO_LONG: (
+        "⚠️ The note is too long ({length:,} characters); keep it within {limit:,}. Nothing "
+        "was saved."
+    ),
+    Text.NOTE_EMPTY: (
+        "⚠️ The note has no text. For example: `/kpi note market Competitor A cut prices`. "
+        "Nothing was saved."
+    ),
+    Text.NOTE_USAGE: (
+        "⚠️ A note is either `market` (competitors and the market) or `strategy` (a strategy "
+        "proposal). For example: `/kpi note strategy Consider a business plan`"
+    ),
+    Text.NOTES_TITLE: "📝 Notes for {month} ({zone})",
+    Text.NOTES_NONE: "No notes for {month}.",
+    Text.NOTES_BAD_MONTH: (
+        "⚠️ `{word}` is not a month. Give it as YYYY-MM, as in `/kpi notes 2026-11`."
+    ),
+    Text.NOTE_KIND_MARKET: "competitors and the market",
+    Text.NOTE_KIND_STRATEGY: "strategy proposal",
+    Text.NOTES_MORE: "… and {count} more (oldest shown first)",
+    # Delivery (the outbox): a chart that could not be uploaded, and a post that keeps failing
+    Text.DELIVERY_CHART_FAILED: (
+        "⚠️ The chart “{title}” could not be uploaded. kpibot will try again."
+    ),
+    Text.DELIVERY_FAILED: ("⚠️ kpibot could not post `{job}` `{period}` to {channel} (`{error}`)."),
+    Text.DELIVERY_HINT_INVITE: (
+        "kpibot is not a member of the channel: run `/invite @kpibot` in {channel}."
+    ),
+    Text.DELIVERY_HINT_NOT_FOUND: (
+        "Check that the channel id is right; for a private channel, run `/invite @kpibot` in it."
+    ),
+    Text.DELIVERY_HINT_ARCHIVED: "The channel is archived: unarchive it, or set another channel.",
+    Text.DELIVERY_HINT_TOKEN: (
+        "Slack refuses kpibot's token: check `SLACK_BOT_TOKEN`, and reinstall the app if needed."
+    ),
+    Text.DELIVERY_HINT_SCOPE: (
+        "The app lacks a permission (scope): reinstall it with the scopes in manifest.yml."
+    ),
+    Text.DELIVERY_RETRY_AT: "kpibot will try again at {moment}.",
+    Text.DELIVERY_ABANDONED: (
+        "It will not be retried automatically: once the cause "
+        "is fixed, run `kpibot outbox --retry {item}`."
+    ),
+    Text.REPORT_CHART_COLUMNS: (
+        "Attainment (%) over the last 12 periods, oldest left; each KPI in its own periods"
+        " (weeks, months or quarters)"
+    ),
+    Text.REPORT_CHART_UNJUDGED: "no data or not judged",
+    Text.HEALTH_JOB_UNSENT: "Not yet sent: {counts}",
 }

@@ -101,6 +101,10 @@ JA: dict[Text, str] = {
         "• `/kpi KPI名 share`（または `共有`）— 回答をチャンネルのみんなに表示\n"
         "• `/kpi record KPI名 値 [YYYY-MM-DD]` — 計測値を記録（管理者のみ）\n"
         "• `/kpi record KPI名 delete YYYY-MM-DD` — 誤った計測値を削除（管理者のみ）\n"
+        "• `/kpi note market 本文` / `/kpi note strategy 本文` — 月次レポートに載せる"
+        "競合・市場動向のメモ / 戦略見直し提案を追加\n"
+        "• `/kpi notes [YYYY-MM]` — その月のメモを表示（省略時は今月）\n"
+        "• `/kpi health` — 定期レポートの前回・次回の配信と送信キュー、スケジューラの状態\n"
         "• `/kpi help` — この説明を表示"
     ),
     Text.HELP_PRIVACY: "回答はあなたにだけ表示されます（share を付けた場合を除く）。",
@@ -201,4 +205,175 @@ JA: dict[Text, str] = {
     Text.HOME_COMPLETION: "完走率",
     Text.HOME_RESTRICTED: "🔒 非表示",
     Text.HOME_RESTRICTED_NOTE: "🔒 は閲覧が制限されたKPIに関わる数値のため、表示していません。",
+    # Scheduled reports' health: /kpi health and kpibot jobs (the scheduler)
+    Text.HEALTH_TITLE: "スケジュール配信の状況",
+    Text.HEALTH_FALLBACK: "スケジュール配信の状況（{moment} 時点）",
+    Text.HEALTH_JOB_WEEKLY: "週次レポート",
+    Text.HEALTH_JOB_MONTHLY: "月次レポート",
+    Text.HEALTH_JOB_QUARTERLY: "四半期レビュー",
+    Text.HEALTH_CHANNEL: "投稿先 `{channel}`、スケジュール `{schedule}`（{zone}）",
+    Text.HEALTH_NOT_SCHEDULED: (
+        "投稿先が未設定のため配信しません（`{variable}` にチャンネルIDを設定してください）"
+    ),
+    Text.HEALTH_NEXT_RUN: "次回: {moment}",
+    Text.HEALTH_NO_NEXT_RUN: "次回: なし（このスケジュールは実行されません）",
+    Text.HEALTH_LAST_RUN: "前回: {period} {status}（{moment}）",
+    Text.HEALTH_NEVER_RUN: "前回: まだありません",
+    Text.HEALTH_LATE: "・遅延して投稿",
+    Text.HEALTH_ERROR: "エラー: `{error}`",
+    Text.HEALTH_STATUS_PENDING: "⏳ 送信待ち",
+    Text.HEALTH_STATUS_SENDING: "📤 送信中",
+    Text.HEALTH_STATUS_SENT: "✅ 投稿済み",
+    Text.HEALTH_STATUS_FAILED: "⚠️ 失敗（再試行します）",
+    Text.HEALTH_STATUS_ABANDONED: "❌ 失敗（`kpibot outbox --retry` で再送できます）",
+    Text.HEALTH_STATUS_SKIPPED: "⏭️ スキップ（猶予期間を過ぎたため投稿せず）",
+    Text.HEALTH_OUTBOX: "📬 *送信キュー*: {counts}",
+    Text.HEALTH_OUTBOX_EMPTY: "📬 *送信キュー*: 空",
+    Text.HEALTH_COUNT: "{status} {n:,}件",
+    Text.HEALTH_LEADER: (
+        "🫀 *稼働中のスケジューラ*: `{holder}`（{since} から、最終応答 {heartbeat}）"
+    ),
+    Text.HEALTH_LEADER_SILENT: (
+        "⚠️ *スケジューラ* `{holder}` の応答が {heartbeat} "
+        "から途絶えています（`kpibot scheduler` の稼働を確認してください）"
+    ),
+    Text.HEALTH_NO_LEADER: (
+        "⚠️ *スケジューラが動いていません*（`kpibot scheduler` "
+        "または `kpibot serve --scheduler` を起動してください）"
+    ),
+    Text.HEALTH_WEEKDAYS: "月,火,水,木,金,土,日",
+    Text.OUTBOX_TITLE: "送信キュー（新しい順に {count:,}件、時刻は {zone}）",
+    Text.OUTBOX_EMPTY: "送信キューは空です。",
+    Text.OUTBOX_FAILED_EMPTY: "失敗した送信はありません。",
+    Text.OUTBOX_LINE: "#{id} {status} {item}（作成 {created}、送信 {sent}、試行 {attempts}回）",
+    Text.OUTBOX_NOT_SENT: "未送信",
+    Text.OUTBOX_RETRIED: "#{id}（{item}）を再送待ちに戻しました。スケジューラが送信します。",
+    # Scheduled reports, notes and the report charts
+    Text.REPORT_WEEKLY_TITLE: "📊 週次チームサマリー {period}",
+    Text.REPORT_MONTHLY_TITLE: "📈 月次ステークホルダーレポート {year}年{month}月",
+    Text.REPORT_QUARTERLY_TITLE: "🧭 四半期レビュー {year}年 第{quarter}四半期",
+    Text.REPORT_PERIOD: "🗓️ 対象期間: {start}〜{end}（{zone}）・{as_of}",
+    Text.REPORT_LATE: "⏰ このレポートは予定の時刻より遅れてお届けしています。",
+    Text.REPORT_CONTINUED: "{title} の続き（{page}/{pages}）・{start}〜{end}（{zone}）",
+    Text.REPORT_CONTINUED_TEXT: "{title} の続き（{page}/{pages}）",
+    Text.REPORT_WEEKLY_TEXT: (
+        "週次チームサマリー {period}（{start}〜{end}, {zone}）: 要対応 {concerns}件、データ遅延 "
+        "{stale}件"
+    ),
+    Text.REPORT_MONTHLY_TEXT: (
+        "月次ステークホルダーレポート {year}年{month}月（{zone}）: 注意以上 {concerns}件、"
+        "メモ {notes}件"
+    ),
+    Text.REPORT_QUARTERLY_TEXT: (
+        "四半期レビュー {year}年 第{quarter}四半期（{start}〜{end}, {zone}）"
+    ),
+    Text.REPORT_LATE_TEXT: "【遅延】{text}",
+    Text.REPORT_MAIN_PROGRESS: "*主要KPIの進捗*",
+    Text.REPORT_VALUE_AGAINST: "{value} / 目標 {target}",
+    Text.REPORT_NO_TARGET: "目標なし",
+    Text.REPORT_ATTAINMENT: "達成率 {percent}",
+    Text.REPORT_VS_LAST_WEEK: "前週比 {change}",
+    Text.REPORT_VS_LAST_MONTH: "前月比 {change}",
+    Text.REPORT_VS_LAST_YEAR: "前年比 {change}",
+    Text.REPORT_VS_LAST_QUARTER: "前四半期比 {change}",
+    Text.REPORT_TOWARD_TARGET: "目標値 {target} に対し {percent}",
+    Text.REPORT_PROBLEMS: "*課題・改善点*（注意以上、深刻な順）",
+    Text.REPORT_NO_PROBLEMS: "注意以上のKPIはありません。",
+    Text.REPORT_RESPONSE_CONSIDER: "週次で改善アクション検討",
+    Text.REPORT_RESPONSE_ACT_NOW: "即座に改善アクション実行",
+    Text.REPORT_RESPONSE_EMERGENCY: "緊急対策会議・戦略見直し",
+    Text.REPORT_ACTIONS: "*次週のアクション*",
+    Text.REPORT_NO_ACTIONS: "次週が期限の改善アクションはありません。",
+    Text.REPORT_ACTION: "• {due} *{kpi}*: {title}",
+    Text.REPORT_STALE: "*データ更新の遅れ*",
+    Text.REPORT_NO_STALE: "更新が遅れているデータはありません。",
+    Text.REPORT_STALE_SINCE: "⏳ *{kpi}*: 最終データ {last}（{frequency}更新、許容 {days}日）",
+    Text.REPORT_STALE_NEVER: "⏳ *{kpi}*: データがまだありません（{frequency}更新）",
+    Text.REPORT_PHASE: "計画: {phase}（{start}〜{end}）",
+    Text.REPORT_NO_PHASE: "計画: フェーズ外（長期目標で判定）",
+    Text.REPORT_MARKET_NOTES: "*競合・市場動向*",
+    Text.REPORT_STRATEGY_NOTES: "*戦略見直し提案*",
+    Text.REPORT_NO_NOTES: (
+        "今月のメモはありません（`/kpi note market …` / `/kpi note strategy …` で追加できます）。"
+    ),
+    Text.REPORT_NOTE_BY: "{moment}・{author}",
+    Text.REPORT_STRATEGIC_GOALS: "*戦略KPI評価*（長期目標に対して）",
+    Text.REPORT_GOAL: "長期目標 {target}（{due}）に対し {percent}",
+    Text.REPORT_NO_GOAL: "長期目標なし",
+    Text.REPORT_PLAN_RESULTS: "*事業計画に対する結果*\n{phase}",
+    Text.REPORT_NEXT_TARGETS: "*次四半期目標*（{start}〜{end}）",
+    Text.REPORT_PHASE_CHANGE: (
+        "🔀 次四半期から *{phase}* に移行します。目標が変わるKPIに 🆕 を付けています。"
+    ),
+    Text.REPORT_PHASE_ENDS: (
+        "🔀 次四半期で計画のフェーズが終わり、長期目標で判定します。目標が変わるKPIに 🆕 "
+        "を付けています。"
+    ),
+    Text.REPORT_TARGET_SAME: "• *{kpi}*: {target}",
+    Text.REPORT_TARGET_NEW: "• 🆕 *{kpi}*: {target}（現在 {now}）",
+    Text.REPORT_TARGET_FROM: "{target}（{start} から）",
+    Text.REPORT_CHARTS_FOLLOW: "📎 グラフ {count}点をこのスレッドに添付します。",
+    Text.REPORT_CHART_WEEKLY_TITLE: "主要KPIの目標達成率の推移（{period} 時点、直近12期間）",
+    Text.REPORT_CHART_TIER_TITLE: "{tier}の目標達成率の推移（{period} 時点、直近12期間）",
+    Text.REPORT_CHART_ATTAINMENT: "達成率",
+    Text.REPORT_CHART_FULL: "目標 100%",
+    Text.REPORT_CHART_BANDS: "注意 90%未満 / 警戒 80%未満 / 緊急 70%未満",
+    Text.NOTE_SAVED: "📝 {kind}のメモを保存しました。{month} の月次レポートに載ります。",
+    Text.NOTE_TOO_LONG: (
+        "⚠️ メモが長すぎます（{length:,}文字）。{limit:,}文字以内にしてください。"
+        "何も保存していません。"
+    ),
+    Text.NOTE_EMPTY: (
+        "⚠️ メモの本文がありません。例: `/kpi note market 競合A社が値下げ` 。何も保存していません。"
+    ),
+    Text.NOTE_USAGE: (
+        "⚠️ メモの種類は `market`（市場・競合）か `strategy`（戦略提案）です。例: `/kpi "
+        "note strategy 法人向けプランを検討`"
+    ),
+    Text.NOTES_TITLE: "📝 {month} のメモ（{zone}）",
+    Text.NOTES_NONE: "{month} のメモはありません。",
+    Text.NOTES_BAD_MONTH: (
+        "⚠️ `{word}` は年月ではありません。"
+        "`/kpi notes 2026-11` のように YYYY-MM で指定してください。"
+    ),
+    Text.NOTE_KIND_MARKET: "競合・市場動向",
+    Text.NOTE_KIND_STRATEGY: "戦略見直し提案",
+    Text.NOTES_MORE: "…ほか {count}件（古い順に表示しています）",
+    # Delivery (the outbox): a chart that could not be uploaded, and a post that keeps failing
+    Text.DELIVERY_CHART_FAILED: (
+        "⚠️ グラフ「{title}」をアップロードできませんでした。自動で再試行します。"
+    ),
+    Text.DELIVERY_FAILED: (
+        "⚠️ kpibot は {channel} への `{job}` `{period}` の投稿に失敗しました（`{error}`）。"
+    ),
+    Text.DELIVERY_HINT_INVITE: (
+        "kpibot がチャンネルのメンバーではありません。{channel} で `/invite "
+        "@kpibot` を実行してください。"
+    ),
+    Text.DELIVERY_HINT_NOT_FOUND: (
+        "チャンネル ID が正しいか確認してください。非公開チャンネルなら、そのチャンネルで `/invite "
+        "@kpibot` を実行してください。"
+    ),
+    Text.DELIVERY_HINT_ARCHIVED: (
+        "チャンネルがアーカイブされています。アーカイブを解除するか、"
+        "設定で別のチャンネルを指定してください。"
+    ),
+    Text.DELIVERY_HINT_TOKEN: (
+        "Slack のトークンが無効です。`SLACK_BOT_TOKEN` を確認し、"
+        "必要ならアプリを再インストールしてください。"
+    ),
+    Text.DELIVERY_HINT_SCOPE: (
+        "アプリの権限（スコープ）が足りません。"
+        "manifest.yml のスコープでアプリを再インストールしてください。"
+    ),
+    Text.DELIVERY_RETRY_AT: "{moment} に自動で再試行します。",
+    Text.DELIVERY_ABANDONED: (
+        "自動では再試行しません。原因を取り除いたら `kpibot outbox "
+        "--retry {item}` で再送してください。"
+    ),
+    Text.REPORT_CHART_COLUMNS: (
+        "直近12期間の達成率（%）: 左ほど古く、右端が最新。期間はKPIごとの集計単位（週・月・四半期）"
+    ),
+    Text.REPORT_CHART_UNJUDGED: "データなし・判定前",
+    Text.HEALTH_JOB_UNSENT: "送信待ち: {counts}",
 }

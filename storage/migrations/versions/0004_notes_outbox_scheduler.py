@@ -68,6 +68,7 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("not_before", _UTCDateTime(), nullable=False),
         sa.Column("claimed_until", _UTCDateTime(), nullable=True),
+        sa.Column("may_have_posted", sa.Boolean(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("failure_reported", sa.Boolean(), nullable=False),
         sa.Column("late", sa.Boolean(), nullable=False),

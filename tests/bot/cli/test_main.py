@@ -97,6 +97,47 @@ def test_demo_rebuilds_its_own_database_on_every_run(kpibot: Kpibot, tmp_path: P
     assert "紹介・口コミ率" in finished.stdout
 
 
+def test_demo_writes_the_three_reports_as_text_and_their_charts(
+    kpibot: Kpibot, tmp_path: Path
+) -> None:
+    finished = kpibot(
+        "demo", "--today", "2026-11-23", "--scale", "0.2", "--reports", "out", cwd=tmp_path
+    )
+    assert finished.returncode == 0, finished.stderr
+    folder = tmp_path / "out"
+    assert f"to {folder.resolve()}/" in finished.stdout
+    # The end of Monday 2026-11-23: week 47, October and the third quarter have ended.
+    assert sorted(path.name for path in folder.iterdir()) == sorted(
+        [
+            "weekly-2026-W47.txt",
+            "weekly-2026-W47-main-kpis.png",
+            "monthly-2026-10.txt",
+            *(
+                f"monthly-2026-10-{tier}.png"
+                for tier in ("strategic", "business", "operational", "customer")
+            ),
+            "quarterly-2026-Q3.txt",
+            "quarterly-2026-Q3-strategic.png",
+        ]
+    )
+    weekly = (folder / "weekly-2026-W47.txt").read_text(encoding="utf-8")
+    assert weekly.startswith("📊 週次チームサマリー 2026-W47\n")
+    assert "2026-11-16〜2026-11-22（Asia/Tokyo）" in weekly
+    monthly = (folder / "monthly-2026-10.txt").read_text(encoding="utf-8")
+    assert "法人向けチームプランを来期に試験導入し" in monthly  # the demo's notes
+    quarterly = (folder / "quarterly-2026-Q3.txt").read_text(encoding="utf-8")
+    assert "次四半期目標（2026-10-01〜2026-12-31）" in quarterly
+    assert all(path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for path in folder.glob("*.png"))
+
+
+def test_demo_refuses_a_reports_folder_that_is_a_file(kpibot: Kpibot, tmp_path: Path) -> None:
+    (tmp_path / "out").write_text("mine", encoding="utf-8")
+    finished = kpibot("demo", "--scale", "0.2", "--reports", "out", cwd=tmp_path)
+    assert finished.returncode == 2
+    assert "out exists and is not a folder" in finished.stderr
+    assert (tmp_path / "out").read_text(encoding="utf-8") == "mine"
+
+
 def test_ingest_of_a_bad_file_exits_1_naming_every_problem_and_stores_nothing(
     kpibot: Kpibot, tmp_path: Path, data_url: str
 ) -> None:

@@ -176,6 +176,9 @@ def test_the_manifest_asks_for_what_the_app_uses_and_nothing_more() -> None:
         "commands",
         "chat:write",
         "files:write",
+        # Delivery's look-up of its own posts after a lost answer (README, "Delivery").
+        "channels:history",
+        "groups:history",
     }
     assert settings["interactivity"] == {
         "is_enabled": True,

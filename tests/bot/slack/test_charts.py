@@ -29,10 +29,10 @@ from bot.slack.charts import (
     LEVEL_COLOURS,
     UNJUDGED_COLOUR,
     Series,
-    _period_label,
     _tick,
     is_partial,
     kpi_figure,
+    period_label,
     render_kpi_chart,
     y_limits,
 )
@@ -195,7 +195,7 @@ def test_the_chart_module_imports_neither_pyplot_nor_japanize() -> None:
 def test_periods_are_labelled_by_their_kind(
     kind: PeriodKind, start: date, end: date, label: str
 ) -> None:
-    assert _period_label(kind, PeriodValue(start, end, None, None)) == label
+    assert period_label(kind, PeriodValue(start, end, None, None)) == label
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack.app import build_app
 from bot.slack.client import (
+    OUTBOX_WAIT_SECONDS,
     CannotEdit,
     ChannelArchived,
     InvalidMessage,
@@ -22,10 +23,18 @@ from bot.slack.client import (
     NotInChannel,
     RateLimited,
     SlackCallError,
+    build_outbox_client,
+    retry_after,
 )
 from bot.slack.services import Services
 from tests.bot.conftest import MEMBER, sign
-from tests.bot.mock_web_api import MockWebApi
+from tests.bot.mock_web_api import (
+    ACCEPTED_THEN_DROPPED,
+    RATE_LIMITED,
+    SERVER_ERROR,
+    Failure,
+    MockWebApi,
+)
 from tests.bot.slack.blocks.slack_checks import check_modal
 
 
@@ -127,3 +136,38 @@ def test_a_failed_form_without_inputs_becomes_a_valid_modal_saying_so(
     view = check_modal(answer["view"])
     assert "/invite @kpibot" in json.dumps(view, ensure_ascii=False)
     assert view["close"]["text"] == "閉じる"
+
+
+def test_the_answers_client_repeats_a_call_after_a_500_but_the_outbox_client_does_not(
+    services: Services, slack_api: MockWebApi
+) -> None:
+    # /kpi answers may be repeated (an answer shown twice is harmless); a report may not.
+    slack_api.fail_next("chat.postMessage", SERVER_ERROR)
+    services.client.chat_postMessage(channel="C0TEAM", text="answer")
+    assert len(slack_api.called("chat.postMessage")) == 2
+
+    slack_api.reset()
+    slack_api.fail_next("chat.postMessage", ACCEPTED_THEN_DROPPED)
+    with pytest.raises(ConnectionError):
+        build_outbox_client(services.settings).chat_postMessage(channel="C0TEAM", text="report")
+    assert len(slack_api.called("chat.postMessage")) == 1
+    assert len(slack_api.messages("C0TEAM")) == 1  # Slack has it; no second copy
+
+
+def test_the_outbox_client_waits_out_a_short_retry_after_and_gives_a_long_one_back(
+    services: Services, slack_api: MockWebApi
+) -> None:
+    client = build_outbox_client(services.settings)
+    slack_api.fail_next("chat.postMessage", RATE_LIMITED)
+    client.chat_postMessage(channel="C0TEAM", text="report")
+    assert len(slack_api.called("chat.postMessage")) == 2
+
+    slack_api.reset()
+    slack_api.fail_next(
+        "chat.postMessage",
+        Failure(code="ratelimited", status=429, retry_after=OUTBOX_WAIT_SECONDS + 1),
+    )
+    with pytest.raises(RateLimited) as raised:
+        client.chat_postMessage(channel="C0TEAM", text="report")
+    assert retry_after(raised.value) == OUTBOX_WAIT_SECONDS + 1
+    assert len(slack_api.called("chat.postMessage")) == 1

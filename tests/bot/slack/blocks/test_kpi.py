@@ -606,6 +606,11 @@ def test_help_in_japanese_is_exactly_the_golden_payload() -> None:
                         "• `/kpi record KPI名 値 [YYYY-MM-DD]` — 計測値を記録（管理者のみ）\n"
                         "• `/kpi record KPI名 delete YYYY-MM-DD` — 誤った計測値を削除"
                         "（管理者のみ）\n"
+                        "• `/kpi note market 本文` / `/kpi note strategy 本文` — 月次レポートに"
+                        "載せる競合・市場動向のメモ / 戦略見直し提案を追加\n"
+                        "• `/kpi notes [YYYY-MM]` — その月のメモを表示（省略時は今月）\n"
+                        "• `/kpi health` — 定期レポートの前回・次回の配信と送信キュー、"
+                        "スケジューラの状態\n"
                         "• `/kpi help` — この説明を表示"
                     ),
                 },

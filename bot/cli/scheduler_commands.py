@@ -1,0 +1,166 @@
+"""`kpibot scheduler`, `report`, `jobs` and `outbox`: the schedule run, a report on demand,
+what the schedule will do, and what the outbox did."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from types import FrameType
+
+from bot.cli.state_commands import as_of_moment
+from bot.errors import EXIT_USAGE, CliError
+from bot.runtime import Runtime
+from bot.schedule import CHANNEL_VARIABLES, gather_health
+from bot.slack.blocks.health import health_message, moment_text, status_text
+from bot.slack.blocks.plain import plain_text
+from bot.slack.copy import t
+from bot.slack.copy.keys import Text
+from kpi_engine.reports import ReportKind, last_ended
+from storage import outbox
+from storage.scheduling import item_key_and_status
+
+# `kpibot outbox` lists at most this many items (newest first).
+OUTBOX_LIST_LIMIT = 200
+
+
+def jobs(_args: argparse.Namespace, runtime: Runtime) -> int:
+    """Print each report job's schedule, next run (local time), last outcome, and the leader."""
+    settings = runtime.settings
+    health = gather_health(settings, runtime.database, runtime.clock())
+    print(plain_text(health_message(health, settings.locale)))
+    return 0
+
+
+def outbox_command(args: argparse.Namespace, runtime: Runtime) -> int:
+    """List the outbox (its failed items with --failed), or queue a failed item again."""
+    settings = runtime.settings
+    locale, zone = settings.locale, settings.zone
+    if args.retry is not None:
+        with runtime.database.write() as connection:
+            found = item_key_and_status(connection, args.retry)
+            if found is None:
+                raise CliError(
+                    f"no outbox item #{args.retry} (kpibot outbox lists them)", EXIT_USAGE
+                )
+            key, status = found
+            if not outbox.retry(connection, args.retry, now=runtime.clock()):
+                raise CliError(
+                    f"outbox item #{args.retry} is {status}, not failed: only a failed item "
+                    "can be retried",
+                    EXIT_USAGE,
+                )
+        print(t(locale, Text.OUTBOX_RETRIED, id=args.retry, item=key))
+        return 0
+    statuses = (outbox.Status.FAILED, outbox.Status.ABANDONED) if args.failed else ()
+    with runtime.database.read() as connection:
+        items = outbox.list_items(connection, statuses=statuses, limit=OUTBOX_LIST_LIMIT)
+    if not items:
+        print(t(locale, Text.OUTBOX_FAILED_EMPTY if args.failed else Text.OUTBOX_EMPTY))
+        return 0
+    lines = [t(locale, Text.OUTBOX_TITLE, count=len(items), zone=zone.key)]
+    for entry in items:
+        sent = (
+            moment_text(entry.sent_at.astimezone(zone), locale)
+            if entry.sent_at
+            else t(locale, Text.OUTBOX_NOT_SENT)
+        )
+        lines.append(
+            t(
+                locale,
+                Text.OUTBOX_LINE,
+                id=entry.id,
+                status=status_text(entry.status.value, locale).replace("`", ""),
+                item=entry.key,
+                created=moment_text(entry.created_at.astimezone(zone), locale),
+                sent=sent,
+                attempts=entry.attempts,
+            )
+        )
+        if entry.last_error:
+            lines.append(f"    {entry.last_error[:500]}")
+    print("\n".join(lines))
+    return 0
+
+
+def scheduler(_args: argparse.Namespace, runtime: Runtime) -> int:
+    """`kpibot scheduler`: run the report jobs (when this process leads) until SIGTERM."""
+    from bot.jobs.scheduler import ReportScheduler
+
+    runtime.database  # noqa: B018 - opened (and migrated) for its errors, before leading
+    stop = threading.Event()
+
+    def _stop(_signal: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    # A clean stop: the run in progress finishes, the lead is handed over at once.
+    signal.signal(signal.SIGTERM, _stop)
+    process = ReportScheduler(runtime)
+    print(
+        f"kpibot: scheduler {process.leadership.holder} started "
+        f"({len(process.jobs)} report job(s), {runtime.settings.timezone})",
+        file=sys.stderr,
+    )
+    process.run(stop)
+    print("kpibot: scheduler stopped", file=sys.stderr)
+    return 0
+
+
+def report(args: argparse.Namespace, runtime: Runtime) -> int:
+    """`kpibot report KIND`: print the report of the period just ended, or post it."""
+    from bot.jobs.delivery import Deliverer
+    from bot.jobs.reports import compose_report, report_as_text
+    from bot.jobs.runs import queue_report
+
+    settings = runtime.settings
+    kind = ReportKind(args.kind)
+    if args.force and not args.post:
+        raise CliError("--force posts a new copy: use it with --post", EXIT_USAGE)
+    if args.at is not None and args.at > runtime.clock().date():
+        raise CliError(
+            f"--at {args.at} is in the future: a report covers a period that has ended",
+            EXIT_USAGE,
+        )
+    period = last_ended(kind, as_of_moment(runtime, args.at), settings.zone)
+    if not args.post:
+        print(report_as_text(compose_report(runtime, kind, period)), end="")
+        return 0
+    channel = settings.report_channel(kind)
+    if channel is None:
+        raise CliError(
+            f"the {kind} report has no channel to post to: set {CHANNEL_VARIABLES[kind]}",
+            EXIT_USAGE,
+        )
+    # A manual post is never refused for the period's age: the grace window is the
+    # scheduler's, for runs nobody asked for.
+    queued = queue_report(runtime, kind, period, channel, now=runtime.clock(), copy=args.force)
+    if not queued.queued:
+        with runtime.database.read() as connection:
+            entry = outbox.find(connection, queued.key)
+        state = f" ({entry.status.value})" if entry is not None else ""
+        print(
+            f"kpibot: the {kind} report for {period.key} is already in the outbox for "
+            f"{channel}{state}; nothing posted (--force posts a new copy)"
+        )
+        return 0
+    # Delivered here and now, so the operator sees the outcome; a running scheduler may
+    # deliver it first, which is the same outcome.
+    Deliverer.from_runtime(runtime).deliver_due()
+    with runtime.database.read() as connection:
+        entry = outbox.find(connection, queued.key)
+    status = entry.status if entry is not None else None
+    if status is outbox.Status.SENT:
+        print(f"kpibot: the {kind} report for {period.key} was posted to {channel} ({queued.key})")
+        return 0
+    if status in (outbox.Status.PENDING, outbox.Status.SENDING):
+        print(
+            f"kpibot: the {kind} report for {period.key} is queued for {channel} "
+            f"({queued.key}); a scheduler is delivering it"
+        )
+        return 0
+    problem = entry.last_error if entry is not None and entry.last_error else "not delivered"
+    raise CliError(
+        f"the {kind} report for {period.key} is queued for {channel} ({queued.key}) but was "
+        f"not posted: {problem[:300]}; it is retried (kpibot outbox lists it)"
+    )
