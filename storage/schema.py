@@ -403,6 +403,64 @@ class SchedulerLease(Base):
     heartbeat_at: Mapped[Timestamp]
 
 
+class AlertState(Base):
+    """One KPI's alert: the level announced, the episode it belongs to and the Slack
+    messages that represent it, acknowledgement and snooze (one row per KPI)."""
+
+    __tablename__ = "alert_states"
+    kpi: Mapped[str] = mapped_column(String(100), primary_key=True)
+    # The level announced (green: no open episode), and one seen but not yet announced with
+    # how many consecutive evaluations have seen it.
+    level: Mapped[str] = mapped_column(String(20))
+    pending_level: Mapped[str | None] = mapped_column(String(20))
+    pending_count: Mapped[int] = mapped_column(Integer())
+    episode: Mapped[int] = mapped_column(Integer())  # counts the episodes opened, from 1
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    level_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rule: Mapped[str | None] = mapped_column(String(100))
+    channel: Mapped[str | None] = mapped_column(String(40))
+    ts: Mapped[str | None] = mapped_column(String(40))
+    acknowledged_by: Mapped[str | None] = mapped_column(String(200))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    snoozed_by: Mapped[str | None] = mapped_column(String(200))
+    snooze_reason: Mapped[str | None] = mapped_column(Text())
+    last_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    evaluated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AlertAudit(Base):
+    """Every alert transition and every button press: who, what, when, on which alert."""
+
+    __tablename__ = "alert_audit"
+    id: Mapped[int] = mapped_column(Integer(), primary_key=True, autoincrement=True)
+    at: Mapped[Timestamp]
+    kpi: Mapped[str] = mapped_column(String(100))
+    episode: Mapped[int | None] = mapped_column(Integer())
+    actor: Mapped[str] = mapped_column(String(200))  # a Slack user id, or `scheduler`
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text())  # JSON
+    __table_args__ = (Index(None, "kpi", "id"),)
+
+
+class ImprovementAction(Base):
+    """A PDCA improvement action for a KPI, from an alert or entered on its own."""
+
+    __tablename__ = "improvement_actions"
+    id: Mapped[int] = mapped_column(Integer(), primary_key=True, autoincrement=True)
+    kpi: Mapped[str] = mapped_column(String(100))
+    episode: Mapped[int | None] = mapped_column(Integer())
+    text: Mapped[str] = mapped_column(Text())
+    owner: Mapped[str | None] = mapped_column(String(200))  # a Slack user id
+    due: Mapped[date | None] = mapped_column(LocalDate())
+    status: Mapped[str] = mapped_column(String(20))  # open or done
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[Timestamp]
+    done_by: Mapped[str | None] = mapped_column(String(200))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    __table_args__ = (Index(None, "status", "due"),)
+
+
 class CustomerRollup(Base):
     """Per customer, the first enrollment and the first completion and churn after it."""
 
