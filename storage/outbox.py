@@ -237,6 +237,23 @@ def record_skipped(connection: Connection, item: NewItem, *, now: datetime, reas
     return True
 
 
+def release_skipped(connection: Connection, key: str) -> bool:
+    """Delete the record that the post under `key` was skipped (`record_skipped`: no items
+    of its own), so an operator's post can take its key; return whether there was one.
+
+    A skipped item with thread items or files (a post an operator cancelled) stays.
+    """
+    children = aliased(_table)
+    result = connection.execute(
+        _table.delete().where(
+            _table.c.key == key,
+            _table.c.status == Status.SKIPPED,
+            ~exists().where(children.c.parent_key == _table.c.key),
+        )
+    )
+    return bool(result.rowcount == 1)
+
+
 def _ready() -> Any:
     """Items whose parent is sent (or that have none) and that no sibling holds back."""
     item = _table.c

@@ -134,7 +134,10 @@ def report(args: argparse.Namespace, runtime: Runtime) -> int:
         )
     # A manual post is never refused for the period's age: the grace window is the
     # scheduler's, for runs nobody asked for.
-    queued = queue_report(runtime, kind, period, channel, now=runtime.clock(), copy=args.force)
+    # A period the scheduler skipped was never posted: --post posts it.
+    queued = queue_report(
+        runtime, kind, period, channel, now=runtime.clock(), copy=args.force, post_skipped=True
+    )
     if not queued.queued:
         with runtime.database.read() as connection:
             entry = outbox.find(connection, queued.key)

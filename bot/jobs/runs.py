@@ -61,17 +61,22 @@ def queue_report(
     now: datetime,
     late: bool = False,
     copy: bool = False,
+    post_skipped: bool = False,
     fence: Fence = _always,
 ) -> Queued:
     """Compose a period's report and queue it for a channel, unless it is queued already.
 
     `copy` queues a new copy under `{key}:copy-{n}` even when the report was posted.
+    `post_skipped` (an operator's post) queues a period the scheduler recorded as skipped,
+    past its grace window: that record says the report was never posted, so posting it now
+    is its first post, not a second one.
     """
     key = report_key(kind.value, period.key, channel)
     if not copy:
         with runtime.database.read() as connection:
-            if outbox.find(connection, key) is not None:
-                return Queued(kind, period, channel, key, queued=False, late=late)
+            found = outbox.find(connection, key)
+        if found is not None and not (post_skipped and found.status is outbox.Status.SKIPPED):
+            return Queued(kind, period, channel, key, queued=False, late=late)
     report = compose_report(runtime, kind, period, late=late)
     messages = [message.as_payload() for message in report.messages]
     files = [(chart.filename, chart.title, chart.png) for chart in report.charts]
@@ -81,6 +86,8 @@ def queue_report(
             return Queued(kind, period, channel, key, queued=False, late=late)
         if copy:
             key = f"{key}:copy-{count_copies(connection, key=key) + 1}"
+        elif post_skipped:
+            outbox.release_skipped(connection, key)
         queued = enqueue_post(
             connection,
             key=key,

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from bot.jobs.delivery import record_skipped_post
+from storage.db import open_database
 from tests.bot.conftest import BOT_TOKEN, Kpibot
 from tests.bot.mock_web_api import MockWebApi
 
@@ -114,6 +116,37 @@ def test_a_manual_post_is_never_refused_for_the_period_s_age(
         )
     assert done.returncode == 0, done.stderr
     assert len(slack_api.posted("C0TEAM", "report:weekly:2026-W09:C0TEAM")) == 1
+
+
+def test_post_posts_a_week_the_scheduler_recorded_as_skipped(
+    kpibot: Kpibot,
+    demo_url: str,
+    tmp_path: Path,
+    environment: dict[str, str],
+    slack_api: MockWebApi,
+) -> None:
+    key = "report:weekly:2026-W47:C0TEAM"
+    database = open_database(demo_url, TOKYO)
+    try:
+        with database.write() as connection:
+            assert record_skipped_post(
+                connection,
+                key=key,
+                job="weekly",
+                period="2026-W47",
+                channel="C0TEAM",
+                now=NOW,
+                reason="due at 2026-11-23 09:00 JST, no scheduler ran within its 24 h grace window",
+            )
+    finally:
+        database.engine.dispose()
+    with time_machine.travel(NOW, tick=True):
+        done = kpibot(
+            "report", "weekly", "--post", cwd=tmp_path, database=demo_url, environment=environment
+        )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"kpibot: the weekly report for 2026-W47 was posted to C0TEAM ({key})\n"
+    assert len(slack_api.posted("C0TEAM", key)) == 1
 
 
 @pytest.mark.parametrize(

@@ -130,3 +130,42 @@ def test_a_second_manual_post_is_refused_and_a_forced_one_is_a_numbered_copy(
     ]
     # Copies are not what the scheduler looks for: the period counts as recorded once.
     assert run_job(runtime, weekly(runtime), MONDAY_NINE) == []
+
+
+def test_an_operator_posts_a_period_the_scheduler_skipped_once(runtime: Runtime) -> None:
+    job = weekly(runtime)
+    # Back two days late: the week is past its grace window and recorded as skipped.
+    (outcome,) = run_job(runtime, job, MONDAY_NINE + timedelta(days=2))
+    assert (outcome.decision, outcome.written) == (CatchUp.SKIPPED, True)
+    period = ReportPeriod.from_key(ReportKind.WEEKLY, "2026-W47")
+    # The scheduler's own path never posts it...
+    scheduler_s = queue_report(runtime, ReportKind.WEEKLY, period, "C0TEAM", now=MONDAY_NINE)
+    assert not scheduler_s.queued
+    assert entry(runtime, W47).status is outbox.Status.SKIPPED
+    # ...an operator's post does, under the report's own key, once.
+    now = MONDAY_NINE + timedelta(days=2, hours=1)
+    posted = queue_report(runtime, ReportKind.WEEKLY, period, "C0TEAM", now=now, post_skipped=True)
+    assert (posted.queued, posted.key) == (True, W47)
+    queued = entry(runtime, W47)
+    assert (queued.status, queued.last_error, queued.created_at) == (
+        outbox.Status.PENDING,
+        None,
+        now,
+    )
+    again = queue_report(runtime, ReportKind.WEEKLY, period, "C0TEAM", now=now, post_skipped=True)
+    assert not again.queued
+    assert run_job(runtime, job, now) == []
+
+
+def test_an_operator_s_post_leaves_a_cancelled_post_with_its_thread_alone(
+    runtime: Runtime,
+) -> None:
+    period = ReportPeriod.from_key(ReportKind.WEEKLY, "2026-W47")
+    assert queue_report(runtime, ReportKind.WEEKLY, period, "C0TEAM", now=MONDAY_NINE).queued
+    with runtime.database.write() as connection:
+        assert outbox.mark_skipped(connection, entry(runtime, W47).id, reason="cancelled")
+    again = queue_report(
+        runtime, ReportKind.WEEKLY, period, "C0TEAM", now=MONDAY_NINE, post_skipped=True
+    )
+    assert not again.queued
+    assert entry(runtime, W47).status is outbox.Status.SKIPPED
