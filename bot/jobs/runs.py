@@ -18,10 +18,11 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from bot.jobs.delivery import enqueue_post, record_skipped_post
+from bot.jobs.delivery import ADMIN_JOB, enqueue_post, record_skipped_post
 from bot.jobs.reports import ComposedReport, compose_report
 from bot.runtime import Runtime
 from bot.schedule import ReportJob
+from bot.slack.blocks.delivery import skipped_report_message
 from kpi_engine.reports import ReportKind, ReportPeriod
 from kpi_engine.schedule import CatchUp, periods_to_catch_up
 from storage import outbox
@@ -115,7 +116,12 @@ def run_job(
     runtime: Runtime, job: ReportJob, now: datetime, *, fence: Fence = _always
 ) -> list[RunOutcome]:
     """Run one report job at `now`: every period due since the latest one recorded is
-    queued (late past its run) or, older than the grace window, recorded as skipped."""
+    queued (late past its run) or, older than the grace window, recorded as skipped.
+
+    A skipped period is also told to `KPIBOT_CHANNEL_ADMIN` (if set) when the job had run
+    before: a scheduler was down over it. A new installation's first check says nothing of
+    the period that ended before it was set up.
+    """
     with runtime.database.read() as connection:
         keys = recorded_periods(connection, job=job.id, channel=job.channel)
     recorded = []
@@ -136,7 +142,7 @@ def run_job(
     outcomes = []
     for period, due, decision in plan:
         if decision is CatchUp.SKIPPED:
-            written = _skip(runtime, job, period, due, now, fence)
+            written = _skip(runtime, job, period, due, now, fence, tell_admin=latest is not None)
         else:
             late = decision is CatchUp.LATE
             written = queue_report(
@@ -155,21 +161,50 @@ def _skip(
     due: datetime,
     now: datetime,
     fence: Fence,
+    *,
+    tell_admin: bool,
 ) -> bool:
     hours = job.grace.total_seconds() / 3600
     reason = (
         f"due at {due.astimezone(job.zone):%Y-%m-%d %H:%M %Z}, no scheduler ran within its "
         f"{hours:g} h grace window"
     )
+    key = report_key(job.id, period.key, job.channel)
+    settings = runtime.settings
     with outbox.transaction(runtime.database) as connection:
         if not fence(connection, now):
             return False
-        return record_skipped_post(
+        recorded = record_skipped_post(
             connection,
-            key=report_key(job.id, period.key, job.channel),
+            key=key,
             job=job.id,
             period=period.key,
             channel=job.channel,
             now=now,
             reason=reason,
         )
+        if recorded and tell_admin and settings.channel_admin is not None:
+            # Written with the record, so the admin hears of each skip once, and always.
+            message = skipped_report_message(
+                job=job.id,
+                period=period.key,
+                channel=job.channel,
+                due=due,
+                grace=job.grace,
+                last_day=period.span.last_day,
+                zone=job.zone,
+                locale=settings.locale,
+            )
+            outbox.insert_if_absent(
+                connection,
+                outbox.NewItem(
+                    key=f"{ADMIN_JOB}:skipped:{key}",
+                    job=ADMIN_JOB,
+                    period=period.key,
+                    channel=settings.channel_admin,
+                    kind=outbox.ItemKind.MESSAGE,
+                    payload=message.as_payload(),
+                ),
+                now=now,
+            )
+        return recorded

@@ -1,10 +1,11 @@
 """Messages of the outbox's own: the note in a report's thread when a chart could not be
-uploaded, and the report to the admin channel of a post that keeps failing."""
+uploaded, and the reports to the admin channel of a post that keeps failing and of a period
+the scheduler skipped."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.slack.blocks.limits import escape
@@ -76,3 +77,30 @@ def delivery_failure_message(
         moment = retry_at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
         lines.append(t(locale, Text.DELIVERY_RETRY_AT, moment=escape(moment)))
     return _single("\n".join(lines))
+
+
+def skipped_report_message(
+    *,
+    job: str,
+    period: str,
+    channel: str,
+    due: datetime,
+    grace: timedelta,
+    last_day: date,
+    zone: ZoneInfo,
+    locale: str,
+) -> Message:
+    """Build the admin channel's report of a period the scheduler recorded as skipped: when
+    it was due, the grace window that passed, and the command that posts it anyway."""
+    moment = due.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+    text = t(
+        locale,
+        Text.DELIVERY_SKIPPED,
+        channel=channel_mention(channel),
+        job=escape(job).replace("`", "'"),
+        period=escape(period).replace("`", "'"),
+        due=escape(moment),
+        hours=f"{grace.total_seconds() / 3600:g}",
+        day=last_day.isoformat(),
+    )
+    return _single(text)

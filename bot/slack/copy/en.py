@@ -365,4 +365,10 @@ EN: dict[Text, str] = {
     ),
     Text.REPORT_CHART_UNJUDGED: "no data or not judged",
     Text.HEALTH_JOB_UNSENT: "Not yet sent: {counts}",
+    # Scheduled reports: a period the scheduler recorded as skipped, told to the admin channel
+    Text.DELIVERY_SKIPPED: (
+        "⚠️ kpibot did not post `{job}` `{period}` to {channel}: no scheduler ran between its"
+        " run at {due} and the end of its {hours} h grace window, and a stale report is never"
+        " posted. To post it anyway, run `kpibot report {job} --at {day} --post`."
+    ),
 }

@@ -376,4 +376,11 @@ JA: dict[Text, str] = {
     ),
     Text.REPORT_CHART_UNJUDGED: "データなし・判定前",
     Text.HEALTH_JOB_UNSENT: "送信待ち: {counts}",
+    # Scheduled reports: a period the scheduler recorded as skipped, told to the admin channel
+    Text.DELIVERY_SKIPPED: (
+        "⚠️ {channel} への `{job}` `{period}` は投稿しませんでした。予定の {due} から"
+        " {hours} 時間の猶予のうちにスケジューラが動いておらず、"
+        "古くなったレポートは送らないためです。"
+        "それでも投稿するには `kpibot report {job} --at {day} --post` を実行してください。"
+    ),
 }

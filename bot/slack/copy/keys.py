@@ -284,3 +284,5 @@ class Text(StrEnum):
     DELIVERY_ABANDONED = "delivery_abandoned"
     REPORT_CHART_COLUMNS = "report_chart_columns"
     REPORT_CHART_UNJUDGED = "report_chart_unjudged"
+    # Scheduled reports: a period the scheduler recorded as skipped, told to the admin channel
+    DELIVERY_SKIPPED = "delivery_skipped"

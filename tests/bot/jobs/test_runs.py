@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.jobs.delivery import Deliverer
 from bot.jobs.runs import queue_report, run_job
 from bot.runtime import Runtime
 from bot.schedule import ReportJob, report_jobs
@@ -169,3 +170,37 @@ def test_an_operator_s_post_leaves_a_cancelled_post_with_its_thread_alone(
     )
     assert not again.queued
     assert entry(runtime, W47).status is outbox.Status.SKIPPED
+
+
+def test_a_skipped_period_is_told_once_to_the_admin_channel_after_an_outage(
+    migrated_url: str, slack_api: MockWebApi
+) -> None:
+    settings = make_settings(
+        migrated_url, slack_api, channel_team="C0TEAM", channel_admin="C0ADMIN"
+    )
+    runtime = Runtime(settings, clock=lambda: MONDAY_NINE)
+    try:
+        job = weekly(runtime)
+        # A new installation two days after its first Monday: skipped without a word.
+        first_check = MONDAY_NINE - timedelta(days=5)
+        (outcome,) = run_job(runtime, job, first_check)
+        assert (outcome.period.key, outcome.decision) == ("2026-W46", CatchUp.SKIPPED)
+        with runtime.database.read() as connection:
+            assert outbox.list_items(connection, job="delivery-failure") == []
+        # Then no scheduler ran from before Monday 23 November 09:00 until the 25th.
+        now = MONDAY_NINE + timedelta(days=2)
+        (outcome,) = run_job(runtime, job, now)
+        assert (outcome.period.key, outcome.decision) == ("2026-W47", CatchUp.SKIPPED)
+        assert run_job(runtime, job, now + timedelta(minutes=1)) == []
+        with runtime.database.read() as connection:
+            told = outbox.list_items(connection, job="delivery-failure")
+        assert [(e.key, e.channel, e.status) for e in told] == [
+            (f"delivery-failure:skipped:{W47}", "C0ADMIN", outbox.Status.PENDING)
+        ]
+        Deliverer.from_runtime(runtime).deliver_due(now)
+        (posted,) = slack_api.posted("C0ADMIN", f"delivery-failure:skipped:{W47}")
+        assert "2026-11-23 09:00 JST" in posted["text"]
+        assert "`kpibot report weekly --at 2026-11-22 --post`" in posted["text"]
+        assert slack_api.posted("C0TEAM", W47) == []
+    finally:
+        runtime.close()

@@ -3,12 +3,16 @@ locales, with user text escaped."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.slack.blocks.delivery import chart_failed_note, delivery_failure_message
+from bot.slack.blocks.delivery import (
+    chart_failed_note,
+    delivery_failure_message,
+    skipped_report_message,
+)
 from tests.bot.slack.blocks.slack_checks import JAPANESE, check_message
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -55,3 +59,25 @@ def test_an_abandoned_post_says_how_to_retry_it_and_escapes_the_error() -> None:
     assert "`kpibot outbox --retry 12`" in payload["text"]
     assert "&lt;Boom&gt; &amp; 'x'" in payload["text"]
     assert "!" * 120 not in payload["text"]
+
+
+@pytest.mark.parametrize("locale", ["ja", "en"])
+def test_a_skipped_period_says_when_it_was_due_and_how_to_post_it_anyway(locale: str) -> None:
+    message = skipped_report_message(
+        job="weekly",
+        period="2026-W47",
+        channel="C0TEAM",
+        due=datetime(2026, 11, 23, 0, 0, tzinfo=UTC),
+        grace=timedelta(hours=24),
+        last_day=date(2026, 11, 22),
+        zone=TOKYO,
+        locale=locale,
+    )
+    payload = check_message(message)
+    assert "<#C0TEAM>" in payload["text"]
+    assert "`weekly` `2026-W47`" in payload["text"]
+    assert "2026-11-23 09:00 JST" in payload["text"]
+    assert "24" in payload["text"]
+    # The command that posts it (`kpibot report --post` posts a skipped period).
+    assert "`kpibot report weekly --at 2026-11-22 --post`" in payload["text"]
+    assert bool(JAPANESE.search(payload["text"])) is (locale == "ja")
