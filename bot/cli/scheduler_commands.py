@@ -13,7 +13,7 @@ from bot.cli.state_commands import as_of_moment
 from bot.errors import EXIT_USAGE, CliError
 from bot.runtime import Runtime
 from bot.schedule import CHANNEL_VARIABLES, gather_health
-from bot.slack.blocks.health import health_message, moment_text, status_text
+from bot.slack.blocks.health import health_message, job_name, moment_text, status_text
 from bot.slack.blocks.plain import plain_text
 from bot.slack.copy import t
 from bot.slack.copy.keys import Text
@@ -138,29 +138,26 @@ def report(args: argparse.Namespace, runtime: Runtime) -> int:
     queued = queue_report(
         runtime, kind, period, channel, now=runtime.clock(), copy=args.force, post_skipped=True
     )
+    locale = settings.locale
+    said = {"report": job_name(kind, locale), "period": period.key, "channel": channel}
     if not queued.queued:
         with runtime.database.read() as connection:
             entry = outbox.find(connection, queued.key)
-        state = f" ({entry.status.value})" if entry is not None else ""
-        print(
-            f"kpibot: the {kind} report for {period.key} is already in the outbox for "
-            f"{channel}{state}; nothing posted (--force posts a new copy)"
-        )
+        status = entry.status.value if entry is not None else "?"
+        state = status_text(status, locale).replace("`", "")
+        print(t(locale, Text.REPORT_ALREADY_QUEUED, **said, status=state))
         return 0
     # Delivered here and now, so the operator sees the outcome; a running scheduler may
     # deliver it first, which is the same outcome.
     Deliverer.from_runtime(runtime).deliver_due()
     with runtime.database.read() as connection:
         entry = outbox.find(connection, queued.key)
-    status = entry.status if entry is not None else None
-    if status is outbox.Status.SENT:
-        print(f"kpibot: the {kind} report for {period.key} was posted to {channel} ({queued.key})")
+    delivered = entry.status if entry is not None else None
+    if delivered is outbox.Status.SENT:
+        print(t(locale, Text.REPORT_POSTED, **said, item=queued.key))
         return 0
-    if status in (outbox.Status.PENDING, outbox.Status.SENDING):
-        print(
-            f"kpibot: the {kind} report for {period.key} is queued for {channel} "
-            f"({queued.key}); a scheduler is delivering it"
-        )
+    if delivered in (outbox.Status.PENDING, outbox.Status.SENDING):
+        print(t(locale, Text.REPORT_QUEUED, **said, item=queued.key))
         return 0
     problem = entry.last_error if entry is not None and entry.last_error else "not delivered"
     raise CliError(

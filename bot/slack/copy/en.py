@@ -371,4 +371,13 @@ EN: dict[Text, str] = {
         " run at {due} and the end of its {hours} h grace window, and a stale report is never"
         " posted. To post it anyway, run `kpibot report {job} --at {day} --post`."
     ),
+    # Operator commands: what `kpibot report --post` did
+    Text.REPORT_POSTED: "{report} {period} was posted to {channel} ({item}).",
+    Text.REPORT_ALREADY_QUEUED: (
+        "{report} {period} is already in the outbox for {channel} ({status});"
+        " nothing posted (--force posts a new copy)."
+    ),
+    Text.REPORT_QUEUED: (
+        "{report} {period} is queued for {channel} ({item}); a scheduler is delivering it."
+    ),
 }

@@ -383,4 +383,14 @@ JA: dict[Text, str] = {
         "古くなったレポートは送らないためです。"
         "それでも投稿するには `kpibot report {job} --at {day} --post` を実行してください。"
     ),
+    # Operator commands: what `kpibot report --post` did
+    Text.REPORT_POSTED: "{report} {period} を {channel} に投稿しました（{item}）。",
+    Text.REPORT_ALREADY_QUEUED: (
+        "{report} {period} は {channel} 向けに送信キューにあります（{status}）。"
+        "投稿しませんでした（もう一部投稿するには --force）。"
+    ),
+    Text.REPORT_QUEUED: (
+        "{report} {period} を {channel} 向けに送信キューに入れました（{item}）。"
+        "スケジューラが送信中です。"
+    ),
 }

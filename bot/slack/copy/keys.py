@@ -286,3 +286,7 @@ class Text(StrEnum):
     REPORT_CHART_UNJUDGED = "report_chart_unjudged"
     # Scheduled reports: a period the scheduler recorded as skipped, told to the admin channel
     DELIVERY_SKIPPED = "delivery_skipped"
+    # Operator commands: what `kpibot report --post` did
+    REPORT_POSTED = "report_posted"
+    REPORT_ALREADY_QUEUED = "report_already_queued"
+    REPORT_QUEUED = "report_queued"

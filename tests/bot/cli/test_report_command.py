@@ -1,5 +1,7 @@
 """`kpibot report`: a report printed as Slack shows it, or posted once through the outbox."""
 
+# ruff: noqa: RUF001 (the Japanese answers use full-width parentheses)
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -69,17 +71,15 @@ def test_post_posts_once_and_a_second_post_posts_nothing_and_says_so(
             "report", "weekly", "--post", cwd=tmp_path, database=demo_url, environment=environment
         )
         assert first.returncode == 0, first.stderr
-        assert (
-            first.stdout == f"kpibot: the weekly report for 2026-W47 was posted to C0TEAM ({key})\n"
-        )
+        assert first.stdout == f"週次レポート 2026-W47 を C0TEAM に投稿しました（{key}）。\n"
         assert len(slack_api.posted("C0TEAM", key)) == 1
         again = kpibot(
             "report", "weekly", "--post", cwd=tmp_path, database=demo_url, environment=environment
         )
         assert again.returncode == 0, again.stderr
         assert again.stdout == (
-            "kpibot: the weekly report for 2026-W47 is already in the outbox for C0TEAM (sent); "
-            "nothing posted (--force posts a new copy)\n"
+            "週次レポート 2026-W47 は C0TEAM 向けに送信キューにあります（✅ 投稿済み）。"
+            "投稿しませんでした（もう一部投稿するには --force）。\n"
         )
         assert len(slack_api.posted("C0TEAM", key)) == 1
         forced = kpibot(
@@ -92,7 +92,7 @@ def test_post_posts_once_and_a_second_post_posts_nothing_and_says_so(
             environment=environment,
         )
         assert forced.returncode == 0, forced.stderr
-        assert f"({key}:copy-1)" in forced.stdout
+        assert f"（{key}:copy-1）" in forced.stdout
         assert len(slack_api.posted("C0TEAM", f"{key}:copy-1")) == 1
 
 
@@ -142,10 +142,15 @@ def test_post_posts_a_week_the_scheduler_recorded_as_skipped(
         database.engine.dispose()
     with time_machine.travel(NOW, tick=True):
         done = kpibot(
-            "report", "weekly", "--post", cwd=tmp_path, database=demo_url, environment=environment
+            "report",
+            "weekly",
+            "--post",
+            cwd=tmp_path,
+            database=demo_url,
+            environment={**environment, "KPIBOT_LOCALE": "en"},
         )
     assert done.returncode == 0, done.stderr
-    assert done.stdout == f"kpibot: the weekly report for 2026-W47 was posted to C0TEAM ({key})\n"
+    assert done.stdout == f"Weekly summary 2026-W47 was posted to C0TEAM ({key}).\n"
     assert len(slack_api.posted("C0TEAM", key)) == 1
 
 
