@@ -8,6 +8,8 @@ Tokyo). The schedule is the one truth for both the scheduler and what `kpibot jo
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,10 +18,12 @@ from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped
 
 from bot.settings import Settings
 from kpi_engine.reports import ReportKind, ReportPeriod
-from kpi_engine.schedule import Crontab
+from kpi_engine.schedule import CatchUp, Crontab, periods_to_catch_up
 from storage.db import Database
 from storage.outbox import count_by_status
-from storage.scheduling import Lease, Outcome, last_outcomes, read_lease
+from storage.scheduling import Lease, Outcome, last_outcomes, read_lease, recorded_periods
+
+log = logging.getLogger("kpibot.scheduler")
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,32 @@ class ReportJob:
         fire = self.next_run(period.ends_at(self.zone))
         # `0 9 31 2 *` (31 February) can be written and never fires: then nothing is due.
         return fire if fire is not None else datetime.max.replace(tzinfo=self.zone)
+
+
+def latest_recorded(kind: ReportKind, keys: Iterable[str]) -> ReportPeriod | None:
+    """The latest of the periods the outbox records for a job (`recorded_periods`)."""
+    recorded = []
+    for key in keys:
+        try:
+            recorded.append(ReportPeriod.from_key(kind, key))
+        except ValueError:
+            log.warning("outbox period %r is not a %s period; ignored", key[:40], kind)
+    return max(recorded, key=lambda period: period.span.start, default=None)
+
+
+def overdue_period(
+    job: ReportJob, latest: ReportPeriod | None, now: datetime
+) -> tuple[ReportPeriod, datetime] | None:
+    """The oldest period whose report is past its run (and the minute a run may take) and
+    still not recorded in the outbox, with its due moment: no scheduler runs, or its runs
+    fail."""
+    plan = periods_to_catch_up(
+        job.kind, latest_recorded=latest, now=now, zone=job.zone, due_at=job.due_at, grace=job.grace
+    )
+    for period, due, decision in plan:
+        if decision is not CatchUp.ON_TIME:
+            return period, due
+    return None
 
 
 def report_jobs(settings: Settings) -> list[ReportJob]:
@@ -97,6 +127,8 @@ class JobHealth:
     next_run: datetime | None
     last: Outcome | None
     unsent: dict[str, int] = field(default_factory=dict)  # the job's items not yet sent
+    # A period past its run and not in the outbox, and when it was due.
+    overdue: tuple[str, datetime] | None = None
 
 
 @dataclass(frozen=True)
@@ -124,11 +156,20 @@ def gather_health(settings: Settings, database: Database, now: datetime) -> Sche
             for kind in ReportKind
         }
         leader = read_lease(connection)
+        recorded = {
+            kind: recorded_periods(connection, job=kind.value, channel=channel)
+            for kind in ReportKind
+            if (channel := settings.report_channel(kind)) is not None
+        }
     jobs = []
     for kind in ReportKind:
         crontab = settings.report_schedule(kind)
         channel = settings.report_channel(kind)
         job = ReportJob(kind, channel or "", crontab, settings.report_grace(kind), zone)
+        overdue = None
+        if channel is not None:
+            found = overdue_period(job, latest_recorded(kind, recorded[kind]), now)
+            overdue = None if found is None else (found[0].key, found[1])
         jobs.append(
             JobHealth(
                 kind=kind,
@@ -137,6 +178,7 @@ def gather_health(settings: Settings, database: Database, now: datetime) -> Sche
                 next_run=job.next_run(now) if channel else None,
                 last=outcomes.get(kind.value),
                 unsent=unsent[kind],
+                overdue=overdue,
             )
         )
     return SchedulerHealth(now=now.astimezone(zone), jobs=jobs, outbox=counts, leader=leader)

@@ -21,7 +21,7 @@ from sqlalchemy import Connection
 from bot.jobs.delivery import ADMIN_JOB, enqueue_post, record_skipped_post
 from bot.jobs.reports import ComposedReport, compose_report
 from bot.runtime import Runtime
-from bot.schedule import ReportJob
+from bot.schedule import ReportJob, latest_recorded
 from bot.slack.blocks.delivery import skipped_report_message
 from kpi_engine.reports import ReportKind, ReportPeriod
 from kpi_engine.schedule import CatchUp, periods_to_catch_up
@@ -124,13 +124,7 @@ def run_job(
     """
     with runtime.database.read() as connection:
         keys = recorded_periods(connection, job=job.id, channel=job.channel)
-    recorded = []
-    for key in keys:
-        try:
-            recorded.append(ReportPeriod.from_key(job.kind, key))
-        except ValueError:
-            log.warning("outbox period %r is not a %s period; ignored", key[:40], job.kind)
-    latest = max(recorded, key=lambda period: period.span.start, default=None)
+    latest = latest_recorded(job.kind, keys)
     plan = periods_to_catch_up(
         job.kind,
         latest_recorded=latest,

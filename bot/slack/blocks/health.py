@@ -93,6 +93,10 @@ def _job_text(job: JobHealth, health: SchedulerHealth, locale: str) -> str:
             lines.append(t(locale, Text.HEALTH_ERROR, error=error))
     if job.unsent:
         lines.append(t(locale, Text.HEALTH_JOB_UNSENT, counts=_counts(job.unsent, locale)))
+    if job.overdue is not None:
+        period, due = job.overdue
+        moment = moment_text(due.astimezone(zone), locale, weekday=True)
+        lines.append(t(locale, Text.HEALTH_OVERDUE, period=escape(period), moment=moment))
     return "\n".join(lines)
 
 

@@ -380,4 +380,9 @@ EN: dict[Text, str] = {
     Text.REPORT_QUEUED: (
         "{report} {period} is queued for {channel} ({item}); a scheduler is delivering it."
     ),
+    # /kpi health and kpibot jobs: a report past its run and still not queued
+    Text.HEALTH_OVERDUE: (
+        "⚠️ {period} was due at {moment} and is not queued yet: check that a scheduler runs,"
+        " and its log."
+    ),
 }

@@ -393,4 +393,9 @@ JA: dict[Text, str] = {
         "{report} {period} を {channel} 向けに送信キューに入れました（{item}）。"
         "スケジューラが送信中です。"
     ),
+    # /kpi health and kpibot jobs: a report past its run and still not queued
+    Text.HEALTH_OVERDUE: (
+        "⚠️ {period} は {moment} に投稿予定でしたが、まだ送信キューに入っていません。"
+        "スケジューラが動いているか、そのログを確認してください。"
+    ),
 }

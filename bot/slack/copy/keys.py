@@ -290,3 +290,5 @@ class Text(StrEnum):
     REPORT_POSTED = "report_posted"
     REPORT_ALREADY_QUEUED = "report_already_queued"
     REPORT_QUEUED = "report_queued"
+    # /kpi health and kpibot jobs: a report past its run and still not queued
+    HEALTH_OVERDUE = "health_overdue"

@@ -75,6 +75,35 @@ def test_jobs_lists_next_runs_in_local_time_and_last_outcomes(
     assert "Active scheduler: clock:1" in done.stdout
 
 
+def test_jobs_flags_a_report_past_its_run_that_no_scheduler_queued(
+    kpibot: Kpibot, filled: Database, migrated_url: str, tmp_path: Path
+) -> None:
+    # Monday 30 November 09:00 in Tokyo has passed and no scheduler queued week 48.
+    on_time = datetime(2026, 11, 30, 0, 0, 30, tzinfo=UTC)
+    with time_machine.travel(on_time, tick=False):
+        done = kpibot("jobs", cwd=tmp_path, database=migrated_url, environment=CHANNELS)
+    assert done.returncode == 0, done.stderr
+    assert "not queued yet" not in done.stdout  # within the minute a run may take
+    with time_machine.travel(on_time + timedelta(minutes=5), tick=False):
+        done = kpibot("jobs", cwd=tmp_path, database=migrated_url, environment=CHANNELS)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    weekly = lines.index("Weekly summary")
+    assert lines[weekly + 3] == "Last run: 2026-W47 ✅ posted (2026-11-23 10:00)"
+    assert lines[weekly + 4] == (
+        "⚠️ 2026-W48 was due at 2026-11-30 (Mon) 09:00 and is not queued yet: check that a "
+        "scheduler runs, and its log."
+    )
+    # Once the run has queued it, the warning is gone.
+    with filled.write() as connection:
+        outbox.enqueue(
+            connection, [item("report:weekly:2026-W48:C0TEAM", period="2026-W48")], now=on_time
+        )
+    with time_machine.travel(on_time + timedelta(minutes=5), tick=False):
+        done = kpibot("jobs", cwd=tmp_path, database=migrated_url, environment=CHANNELS)
+    assert "not queued yet" not in done.stdout
+
+
 def test_outbox_lists_items_newest_first_and_failed_ones_alone(
     kpibot: Kpibot, filled: Database, migrated_url: str, tmp_path: Path
 ) -> None:

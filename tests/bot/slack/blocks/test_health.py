@@ -120,3 +120,26 @@ def test_with_no_scheduler_running_the_answer_says_how_to_start_one(locale: str)
     text = plain_text(message)
     assert "kpibot scheduler" in text
     assert ("まだありません" if locale == "ja" else "none yet") in text
+
+
+@pytest.mark.parametrize(
+    ("locale", "says"),
+    [
+        ("ja", "⚠️ 2026-W48 は 2026-11-30 (月) 09:00 に投稿予定でしたが、まだ送信キューに"),
+        ("en", "⚠️ 2026-W48 was due at 2026-11-30 (Mon) 09:00 and is not queued yet"),
+    ],
+)
+def test_a_report_past_its_run_and_not_queued_is_flagged(locale: str, says: str) -> None:
+    overdue = JobHealth(
+        ReportKind.WEEKLY,
+        "C0TEAM",
+        "0 9 * * 1",
+        datetime(2026, 12, 7, 0, 0, tzinfo=UTC),
+        outcome("sent"),
+        overdue=("2026-W48", datetime(2026, 11, 30, 0, 0, tzinfo=UTC)),
+    )
+    message = health_message(
+        SchedulerHealth(now=NOW, jobs=[overdue], outbox={}, leader=LEADER), locale
+    )
+    check_message(message)
+    assert says in plain_text(message)
