@@ -276,8 +276,13 @@ def note_blocks(notes: list[ReportNote], zone: ZoneInfo, locale: str) -> list[Bl
             moment=f"{note.created_at.astimezone(zone):%Y-%m-%d %H:%M}",
             author=_author(note.author),
         )
-        body = escape(truncate(note.text.strip(), NOTE_SHOWN))
-        text = mrkdwn(f"{body}\n— {by}", SECTION_TEXT)
+        signature = f"\n— {by}"
+        # Escaping can make a note five times longer (`&` is `&amp;`): the text gives way,
+        # never the line saying who wrote it and when.
+        body = truncate(
+            escape(truncate(note.text.strip(), NOTE_SHOWN)), SECTION_TEXT - len(signature)
+        )
+        text = mrkdwn(body + signature, SECTION_TEXT)
         text.verbatim = True  # no auto-linked URLs, channel names or mentions
         blocks.append(SectionBlock(text=text))
     return blocks

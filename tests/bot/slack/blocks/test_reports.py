@@ -205,6 +205,19 @@ def test_a_note_can_neither_mention_anyone_nor_inject_a_link(demo: Demo, attack:
     assert "<@U0AUTHOR>" not in payload_text(messages)
 
 
+def test_a_note_escaped_beyond_a_section_keeps_its_author_and_time(demo: Demo) -> None:
+    messages = monthly(demo, "ja", notes(1, ["&" * 1000]))
+    (note_text,) = [
+        block["text"]["text"]
+        for message in messages
+        for block in message.as_payload()["blocks"]
+        if block["type"] == "section" and "&amp;" in block["text"]["text"]
+    ]
+    assert len(note_text) <= 3000
+    assert note_text.endswith("U0AUTHOR")
+    assert "&amp;&amp;…\n— " in note_text  # cut between entities, never inside one
+
+
 def test_an_action_title_is_escaped(demo: Demo) -> None:
     shown = payload_text(weekly(demo, "ja"))
     assert "&lt;!channel&gt; follow up" in shown
