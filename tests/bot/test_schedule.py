@@ -3,10 +3,15 @@ zone whatever the host's, and each period's due moment."""
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import tzlocal
+from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 
 from bot.schedule import ReportJob
 from kpi_engine.reports import ReportKind, ReportPeriod
@@ -67,3 +72,34 @@ def test_a_schedule_that_never_fires_has_no_next_run_and_nothing_due() -> None:
     assert never.next_run(WEDNESDAY) is None
     week = ReportPeriod.from_key(ReportKind.WEEKLY, "2026-W47")
     assert never.due_at(week).year == 9999
+
+
+@pytest.fixture
+def host_in_new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This process's own zone (what a bare trigger reads) is New York, then back."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    tzlocal.reload_localzone()
+    try:
+        yield
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+        tzlocal.reload_localzone()
+    assert os.environ.get("TZ") != "America/New_York"
+
+
+@pytest.mark.usefixtures("host_in_new_york")
+def test_a_host_in_another_zone_changes_no_run() -> None:
+    sunday_noon_utc = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+    # The host's zone is in force: a bare trigger would fire at 09:00 in New York...
+    bare = CronTrigger(hour=9, minute=0, day_of_week="mon")
+    assert bare.get_next_fire_time(None, sunday_noon_utc) == datetime(
+        2026, 11, 30, 14, 0, tzinfo=UTC
+    )
+    # ...the report's fires at 09:00 in Tokyo, the configured zone.
+    weekly = job("0 9 * * 1")
+    assert weekly.trigger().get_next_fire_time(None, sunday_noon_utc) == datetime(
+        2026, 11, 30, 0, 0, tzinfo=UTC
+    )
+    assert weekly.next_run(sunday_noon_utc) == datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
