@@ -34,9 +34,21 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from kpi_engine.catalog import KpiDefinition, UpdateFrequency
+from kpi_engine.freshness import Freshness
 from kpi_engine.levels import Level
 
 ALERT_LEVELS = (Level.YELLOW, Level.ORANGE, Level.RED)
+# Days without new data after which a KPI raises a data-missing notice (the issue's cycle
+# allowances; a catalog's `stale_after_days` overrides them per KPI). A realtime feed silent
+# for a whole day has stopped, as `kpi_engine.freshness` says.
+STALE_AFTER_DAYS = {
+    UpdateFrequency.REALTIME: 1,
+    UpdateFrequency.DAILY: 2,
+    UpdateFrequency.WEEKLY: 10,
+    UpdateFrequency.MONTHLY: 35,
+    UpdateFrequency.QUARTERLY: 100,
+}
 _ANNOUNCED = (Level.GREEN, *ALERT_LEVELS)  # the levels a state can announce, best first
 
 
@@ -277,3 +289,14 @@ def _reminder_due(state: AlertMemory, now: datetime, policy: AlertPolicy) -> boo
         return False
     since = state.last_reminded_at or state.level_since
     return since is not None and now - since >= repeat
+
+
+def stale_after(kpi: KpiDefinition) -> timedelta:
+    """How old a KPI's latest data may be before a data-missing notice."""
+    return timedelta(days=kpi.stale_after_days or STALE_AFTER_DAYS[kpi.update_frequency])
+
+
+def missing_data(fresh: Freshness) -> bool:
+    """Whether a KPI's data, once begun, is older than its allowance at the freshness's
+    moment; a KPI whose data never began is not missing data, only not fed yet."""
+    return fresh.last_event is not None and fresh.as_of - fresh.last_event > stale_after(fresh.kpi)
