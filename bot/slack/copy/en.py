@@ -419,4 +419,8 @@ EN: dict[Text, str] = {
     Text.ALERTS_STATE_SNOOZED: " · snoozed until {until}",
     Text.ALERTS_STALE_TITLE: "⏳ Data missing",
     Text.ALERTS_STALE_LINE: "*{name}* — latest {last}",
+    Text.ALERTS_CHECK_NOTHING: "No alert changes ({count} KPIs evaluated).",
+    Text.ALERTS_CHECK_DRY_RUN: "(dry run: nothing was stored or sent)",
+    Text.ALERTS_CHECK_QUEUED: "Queued: {count} (the scheduler delivers them)",
+    Text.ALERTS_HISTORY_NONE: "No alert history yet.",
 }

@@ -428,4 +428,8 @@ JA: dict[Text, str] = {
     Text.ALERTS_STATE_SNOOZED: " · {until}までスヌーズ",
     Text.ALERTS_STALE_TITLE: "⏳ データ未更新",
     Text.ALERTS_STALE_LINE: "*{name}* — 最新 {last}",
+    Text.ALERTS_CHECK_NOTHING: "アラートの変化はありません（{count} 件のKPIを評価）。",
+    Text.ALERTS_CHECK_DRY_RUN: "（ドライラン: 何も保存・送信していません）",
+    Text.ALERTS_CHECK_QUEUED: "送信キューに追加: {count} 件（スケジューラーが配信します）",
+    Text.ALERTS_HISTORY_NONE: "アラートの記録はまだありません。",
 }

@@ -320,3 +320,7 @@ class Text(StrEnum):
     ALERTS_STATE_SNOOZED = "alerts_state_snoozed"
     ALERTS_STALE_TITLE = "alerts_stale_title"
     ALERTS_STALE_LINE = "alerts_stale_line"
+    ALERTS_CHECK_NOTHING = "alerts_check_nothing"
+    ALERTS_CHECK_DRY_RUN = "alerts_check_dry_run"
+    ALERTS_CHECK_QUEUED = "alerts_check_queued"
+    ALERTS_HISTORY_NONE = "alerts_history_none"

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import time_machine
 
+from bot.cli.main import main
 from bot.jobs.alerts import AlertSweep
 from bot.jobs.delivery import Deliverer
 from bot.runtime import Runtime
@@ -253,3 +254,36 @@ def test_an_acknowledged_red_alert_is_not_reminded(
     clock.traveller.move_to(clock.at)  # type: ignore[attr-defined]
     assert step(runtime, clock) == []
     assert len(slack_api.messages(LEADERSHIP)) == 1
+
+
+def test_alerts_check_dry_run_prints_what_would_be_sent_and_keeps_nothing(
+    world: tuple[Runtime, Clock], slack_api: MockWebApi, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runtime, _clock = world
+    record(runtime, RED)
+    assert main(["alerts", "check", "--dry-run"], runtime) == 0
+    out = capsys.readouterr().out
+    assert f"{KPI}: 順調 → 緊急 [open]" in out
+    assert f"→ {TEAM} post:" in out and f"→ {LEADERSHIP} leadership:" in out
+    assert "ドライラン" in out
+    with runtime.database.read() as connection:
+        assert stored_alerts.history(connection) == []
+    assert main(["alerts", "check"], runtime) == 0
+    assert "送信キューに追加: 2 件" in capsys.readouterr().out
+    assert main(["alerts", "check"], runtime) == 0
+    assert "アラートの変化はありません" in capsys.readouterr().out
+
+
+def test_alerts_history_lists_the_audit_log_of_one_kpi_newest_first(
+    world: tuple[Runtime, Clock], capsys: pytest.CaptureFixture[str]
+) -> None:
+    runtime, clock = world
+    assert main(["alerts", "history"], runtime) == 0
+    assert "アラートの記録はまだありません" in capsys.readouterr().out
+    step(runtime, clock, RED)
+    step(runtime, clock, GREEN)
+    step(runtime, clock)
+    assert main(["alerts", "history", "ブランド認知度"], runtime) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[5] for line in lines] == ["resolve", "open"]
+    assert lines[1].startswith(f"2026-11-10 09:00 {KPI} #1 scheduler open ")
