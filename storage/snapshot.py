@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ from kpi_engine.dashboard import Dashboard, dashboard
 from kpi_engine.evaluate import KpiState, PeriodValue, evaluate, evaluate_all
 from kpi_engine.freshness import Freshness, freshness
 from kpi_engine.reports import ReportKind, ReportNote, ReportPeriod, judged_last_year
+from storage.alerts import StoredAlert, open_alerts
 from storage.db import Database
 from storage.notes import notes_in_month
 from storage.source import SqlKpiSource
@@ -51,6 +53,14 @@ def alert_inputs_at(
     with database.read() as connection:
         source = SqlKpiSource(connection)
         return evaluate_all(catalog, source, moment, zone), freshness(catalog, source, moment)
+
+
+def open_alerts_at(
+    database: Database, catalog: Catalog, moment: datetime
+) -> tuple[Sequence[StoredAlert], list[Freshness]]:
+    """The open alerts, worst first, and every KPI's freshness at a moment, on one snapshot."""
+    with database.read() as connection:
+        return open_alerts(connection), freshness(catalog, SqlKpiSource(connection), moment)
 
 
 @dataclass(frozen=True)

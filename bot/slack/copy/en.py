@@ -106,6 +106,7 @@ EN: dict[Text, str] = {
         " the market, or a strategy proposal, for the monthly digest\n"
         "• `/kpi notes [YYYY-MM]`: a month's notes (this month by default)\n"
         "• `/kpi health`: the scheduled reports' last and next runs, the outbox, the scheduler\n"
+        "• `/kpi alerts`: the open alerts, worst first, and the KPIs missing data\n"
         "• `/kpi help`: this help"
     ),
     Text.HELP_PRIVACY: "Answers are visible only to you, unless you add share.",
@@ -370,9 +371,7 @@ EN: dict[Text, str] = {
     Text.ALERT_RESOLVED_TITLE: "✅ Resolved: {name} (back from {level})",
     Text.ALERT_RESPONSE_YELLOW: "Response: review improvement actions weekly",
     Text.ALERT_RESPONSE_ORANGE: "Response: take improvement actions at once",
-    Text.ALERT_RESPONSE_RED: (
-        "Response: *emergency meeting and strategy review* (緊急対策会議・戦略見直し)"
-    ),
+    Text.ALERT_RESPONSE_RED: "Response: *emergency meeting and strategy review*",
     Text.ALERT_OWNER: "Owner: {owner}",
     Text.ALERT_NO_OWNER: "Owner: not set (put a user or group id in the catalog's `owner`)",
     Text.ALERT_SINCE: "{level} since {since} (alert opened {opened})",
