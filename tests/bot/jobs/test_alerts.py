@@ -9,6 +9,8 @@ the shipped catalog against a target of rank 10, so that whole ranks reach every
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from importlib import resources
@@ -21,6 +23,7 @@ import time_machine
 from bot.cli.main import main
 from bot.jobs.alerts import AlertSweep
 from bot.jobs.delivery import Deliverer
+from bot.jobs.scheduler import ReportScheduler
 from bot.runtime import Runtime
 from kpi_engine.alerts import AlertEvent
 from kpi_engine.formulas import measured_kpis
@@ -106,6 +109,11 @@ def step(runtime: Runtime, clock: Clock, value: int | None = None) -> list[Alert
     clock.at += STEP
     clock.traveller.move_to(clock.at)  # type: ignore[attr-defined]
     return [event for outcome in outcomes if outcome.kpi == KPI for event in outcome.events]
+
+
+def key_of(message: dict[str, Any]) -> str:
+    """The outbox key a message carries ("" for a shared file, which carries none)."""
+    return str((message.get("metadata") or {}).get("event_payload", {}).get("key", ""))
 
 
 def mentions(message: dict[str, Any]) -> set[str]:
@@ -287,3 +295,71 @@ def test_alerts_history_lists_the_audit_log_of_one_kpi_newest_first(
     lines = capsys.readouterr().out.splitlines()
     assert [line.split()[5] for line in lines] == ["resolve", "open"]
     assert lines[1].startswith(f"2026-11-10 09:00 {KPI} #1 scheduler open ")
+
+
+def stale_notices(slack_api: MockWebApi) -> list[dict[str, Any]]:
+    return [
+        message
+        for message in slack_api.messages(TEAM)
+        if key_of(message).startswith(f"alert-stale:{KPI}:")
+    ]
+
+
+def test_data_older_than_its_cycle_raises_one_notice_per_staleness_episode(
+    world: tuple[Runtime, Clock], slack_api: MockWebApi
+) -> None:
+    runtime, clock = world
+    step(runtime, clock, GREEN)  # recorded at START - 1 min; monthly: 35 days allowed
+
+    def at(moment: datetime) -> list[AlertEvent]:
+        clock.at = moment
+        clock.traveller.move_to(moment)  # type: ignore[attr-defined]
+        return step(runtime, clock)
+
+    recorded = START - timedelta(minutes=1)
+    at(recorded + timedelta(days=35))
+    assert stale_notices(slack_api) == []
+    at(recorded + timedelta(days=35, minutes=15))
+    at(recorded + timedelta(days=36))
+    (notice,) = stale_notices(slack_api)
+    assert mentions(notice) == {f"<@{OWNER}>"}
+    assert "データ未更新" in notice["text"] and "35日" in notice["text"]
+    # New data ends the episode; going stale again is a new one.
+    step(runtime, clock, GREEN)
+    at(clock.at + timedelta(days=36))
+    assert len(stale_notices(slack_api)) == 2
+
+
+def test_the_leading_scheduler_sweeps_within_a_heartbeat_of_a_manual_record(
+    world: tuple[Runtime, Clock], slack_api: MockWebApi
+) -> None:
+    runtime, _clock = world
+    leader_runtime = Runtime(
+        runtime.settings.model_copy(update={"scheduler_heartbeat": 0.2}), clock=runtime.clock
+    )
+    scheduler = ReportScheduler(leader_runtime, holder="test:leader", poll=0.1)
+    stop = threading.Event()
+    thread = threading.Thread(target=scheduler.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        # The first sweep, at the lead, finds nothing (the interval is 15 minutes).
+        deadline = time.monotonic() + 10
+        while scheduler.alert_sweep_count == 0:
+            assert time.monotonic() < deadline, "no first sweep"
+            time.sleep(0.05)
+        assert slack_api.messages(LEADERSHIP) == []
+        record(runtime, RED)  # by another process: its own runtime and connection
+        deadline = time.monotonic() + 10
+        while not slack_api.messages(LEADERSHIP):
+            assert time.monotonic() < deadline, "no sweep after the record"
+            time.sleep(0.05)
+        alert_posts = [
+            m
+            for m in slack_api.messages(TEAM)
+            if key_of(m).startswith(f"alert:{KPI}:")
+        ]
+        assert len(alert_posts) == 1  # the team channel also has the late weekly summary
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+        leader_runtime.close()
