@@ -353,11 +353,7 @@ def test_the_leading_scheduler_sweeps_within_a_heartbeat_of_a_manual_record(
         while not slack_api.messages(LEADERSHIP):
             assert time.monotonic() < deadline, "no sweep after the record"
             time.sleep(0.05)
-        alert_posts = [
-            m
-            for m in slack_api.messages(TEAM)
-            if key_of(m).startswith(f"alert:{KPI}:")
-        ]
+        alert_posts = [m for m in slack_api.messages(TEAM) if key_of(m).startswith(f"alert:{KPI}:")]
         assert len(alert_posts) == 1  # the team channel also has the late weekly summary
     finally:
         stop.set()
