@@ -359,3 +359,33 @@ def test_the_leading_scheduler_sweeps_within_a_heartbeat_of_a_manual_record(
         stop.set()
         thread.join(timeout=10)
         leader_runtime.close()
+
+
+def test_two_schedulers_sweeping_at_once_announce_each_change_once(
+    world: tuple[Runtime, Clock], slack_api: MockWebApi
+) -> None:
+    runtime, _clock = world
+    record(runtime, RED)
+    other = Runtime(runtime.settings, clock=runtime.clock)  # a second process
+    try:
+        barrier = threading.Barrier(2)
+        found: list[list[AlertEvent]] = []
+
+        def sweep(which: Runtime) -> None:
+            barrier.wait()
+            outcomes = AlertSweep(which).run()
+            found.append([e for o in outcomes if o.kpi == KPI for e in o.events])
+
+        threads = [threading.Thread(target=sweep, args=(r,)) for r in (runtime, other)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert sorted(found) == [[], [AlertEvent.OPEN]]
+        Deliverer.from_runtime(runtime).deliver_due()
+        assert len([m for m in slack_api.messages(TEAM) if key_of(m).startswith("alert:")]) == 1
+        assert len(slack_api.messages(LEADERSHIP)) == 1
+        with runtime.database.read() as connection:
+            assert [e.action for e in stored_alerts.history(connection, kpi=KPI)] == ["open"]
+    finally:
+        other.close()
