@@ -19,7 +19,9 @@ from kpi_engine.alerts import (
     Runs,
     decide,
 )
+from kpi_engine.catalog import load_catalog
 from kpi_engine.levels import Level
+from kpi_engine.rules import fired_rules
 
 START = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)
 STEP = timedelta(minutes=15)
@@ -304,3 +306,30 @@ def test_reminders_come_exactly_at_each_multiple_of_the_repeat(quarters: int, le
         START + k * repeat for k in range(1, 100) if START + k * repeat <= START + quarters * STEP
     ]
     assert reminded == expected
+
+
+# The shipped automatic rules: (value, attainment) just at the threshold and one step (0.01)
+# on the good side of it.
+RULE_EDGES = {
+    "revenue_below_80_percent": ((600_000.0, 79.99), (640_000.0, 80.0)),
+    "nps_at_most_50": ((50.0, None), (50.01, None)),
+    "uptime_at_most_98": ((98.0, None), (98.01, None)),
+    "support_48h_below_80": ((79.99, None), (80.0, None)),
+}
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULE_EDGES))
+def test_each_automatic_rule_alerts_at_its_threshold_and_not_one_step_before(
+    rule_id: str,
+) -> None:
+    rule = next(rule for rule in load_catalog().rules if rule.id == rule_id)
+    (fires_value, fires_percent), (quiet_value, quiet_percent) = RULE_EDGES[rule_id]
+    assert fired_rules([rule], fires_value, fires_percent) == [rule]
+    assert fired_rules([rule], quiet_value, quiet_percent) == []
+    # At its catalog level, named: red at once, orange on its second evaluation.
+    decisions = run([rule.level, rule.level])
+    opened_at = 0 if rule.level is R else 1
+    assert decisions[opened_at].events == (AlertEvent.OPEN,)
+    assert decisions[opened_at].after.level is rule.level
+    named = decide(AlertMemory(), Observation(R, rule.id), START, POLICY)
+    assert named.after.rule == rule.id

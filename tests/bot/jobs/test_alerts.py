@@ -389,3 +389,25 @@ def test_two_schedulers_sweeping_at_once_announce_each_change_once(
             assert [e.action for e in stored_alerts.history(connection, kpi=KPI)] == ["open"]
     finally:
         other.close()
+
+
+def test_a_snooze_suppresses_reminders_and_its_end_is_said_in_the_thread(
+    world: tuple[Runtime, Clock], slack_api: MockWebApi
+) -> None:
+    runtime, clock = world
+    step(runtime, clock, RED)
+    until = START + timedelta(days=2)
+    with runtime.database.write() as connection:
+        assert stored_alerts.snooze(
+            connection, kpi=KPI, episode=1, by="U0SNOOZE", until=until, reason="会議待ち", at=START
+        )
+    clock.at = START + timedelta(hours=30)  # a reminder would be due: the snooze holds it
+    clock.traveller.move_to(clock.at)  # type: ignore[attr-defined]
+    assert step(runtime, clock) == []
+    clock.at = until
+    clock.traveller.move_to(clock.at)  # type: ignore[attr-defined]
+    assert step(runtime, clock) == [AlertEvent.SNOOZE_ENDED, AlertEvent.REMIND]
+    (living, ended) = slack_api.messages(TEAM)
+    assert ended["thread_ts"] == living["ts"] and "スヌーズが終了しました" in ended["text"]
+    assert mentions(ended) == set()
+    assert len(slack_api.messages(LEADERSHIP)) == 2  # the red post, then the reminder
