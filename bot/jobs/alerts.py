@@ -63,7 +63,7 @@ from kpi_engine.levels import Level
 from storage import alerts as stored_alerts
 from storage import outbox
 from storage.alerts import StoredAlert
-from storage.snapshot import alert_inputs_at
+from storage.snapshot import alert_inputs_at, state_at
 
 log = logging.getLogger("kpibot.alerts")
 
@@ -211,9 +211,10 @@ class AlertSweep:
 
     # Routing ---------------------------------------------------------------------------
 
-    def _view(
+    def view(
         self, state: KpiState, stored: StoredAlert, memory: AlertMemory, *, resolved: bool
     ) -> AlertView:
+        """What the living message shows for a KPI's state and its alert."""
         opened = memory.opened_at or state.as_of
         return AlertView(
             state=state,
@@ -251,7 +252,7 @@ class AlertSweep:
         stamp = _stamp(now)
         channel = settings.alerts_channel
         resolved = event is AlertEvent.RESOLVE
-        view = self._view(state, stored, after, resolved=resolved)
+        view = self.view(state, stored, after, resolved=resolved)
         owner = [mention] if (mention := mention_for(kpi.owner)) else []
 
         def queue(key: str, target: str, kind: str, message: Message, parent: str | None) -> None:
@@ -385,3 +386,30 @@ class AlertSweep:
             detail={"last_event": fresh.last_event, "allowed_days": stale_after(kpi).days},
         )
         return [Sent(key, channel, "stale", message.text, message)]
+
+
+def refresh_living_message(runtime: Runtime, kpi_id: str, now: datetime) -> bool:
+    """Queue an edit of a KPI's living message showing its stored state as it is now (after
+    an acknowledgement or a snooze, say); return False when the KPI has no open episode with
+    a living message, or an edit at this moment is queued already."""
+    kpi = next((kpi for kpi in runtime.catalog.kpis if kpi.id == kpi_id), None)
+    if kpi is None:
+        raise LookupError(f"no KPI {kpi_id!r} in the catalog")
+    settings = runtime.settings
+    state = state_at(runtime.database, kpi, runtime.catalog, now, settings.zone)
+    with outbox.transaction(runtime.database) as connection:
+        stored_alerts.ensure_states(connection, [kpi_id])
+        stored = stored_alerts.lock_state(connection, kpi_id)
+        memory = stored.memory
+        if not memory.open or stored.message_key is None:
+            return False
+        parent = outbox.current_key(connection, stored.message_key)
+        view = AlertSweep(runtime).view(state, stored, memory, resolved=False)
+        return enqueue_update(
+            connection,
+            key=f"alert:{kpi_id}:{memory.episode}:update:{_stamp(now)}",
+            job=JOB,
+            parent_key=parent,
+            message=alert_message(view, settings.zone, settings.locale),
+            now=now,
+        )

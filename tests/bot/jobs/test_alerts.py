@@ -21,7 +21,7 @@ import pytest
 import time_machine
 
 from bot.cli.main import main
-from bot.jobs.alerts import AlertSweep
+from bot.jobs.alerts import AlertSweep, refresh_living_message
 from bot.jobs.delivery import Deliverer
 from bot.jobs.scheduler import ReportScheduler
 from bot.runtime import Runtime
@@ -411,3 +411,17 @@ def test_a_snooze_suppresses_reminders_and_its_end_is_said_in_the_thread(
     assert ended["thread_ts"] == living["ts"] and "スヌーズが終了しました" in ended["text"]
     assert mentions(ended) == set()
     assert len(slack_api.messages(LEADERSHIP)) == 2  # the red post, then the reminder
+
+
+def test_an_acknowledgement_is_shown_by_an_edit_of_the_living_message(
+    world: tuple[Runtime, Clock], slack_api: MockWebApi
+) -> None:
+    runtime, clock = world
+    assert not refresh_living_message(runtime, KPI, clock.at)  # no alert yet
+    step(runtime, clock, RED)
+    with runtime.database.write() as connection:
+        stored_alerts.acknowledge(connection, kpi=KPI, episode=1, by="U0ACK", at=clock.at)
+    assert refresh_living_message(runtime, KPI, clock.at)
+    Deliverer.from_runtime(runtime).deliver_due()
+    (living,) = slack_api.messages(TEAM)
+    assert living["edited"] == 1 and "<@U0ACK>" in str(living["blocks"])
