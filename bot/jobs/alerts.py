@@ -46,6 +46,9 @@ from bot.slack.blocks.alerts import (
     stale_message,
 )
 from bot.slack.blocks.message import Message
+from bot.slack.copy import t
+from bot.slack.copy.keys import Text
+from bot.slack.report_charts import attainment_figure, render_png
 from kpi_engine.alerts import (
     AlertEvent,
     AlertMemory,
@@ -255,7 +258,14 @@ class AlertSweep:
         view = self.view(state, stored, after, resolved=resolved)
         owner = [mention] if (mention := mention_for(kpi.owner)) else []
 
-        def queue(key: str, target: str, kind: str, message: Message, parent: str | None) -> None:
+        def queue(
+            key: str,
+            target: str,
+            kind: str,
+            message: Message,
+            parent: str | None,
+            files: list[tuple[str, str, bytes]] | None = None,
+        ) -> None:
             if parent is None:
                 written = enqueue_post(
                     connection,
@@ -264,7 +274,7 @@ class AlertSweep:
                     period=f"{kpi.id}:{after.episode}"[:40],
                     channel=target,
                     messages=[message.as_payload()],
-                    files=[],
+                    files=files or [],
                     now=now,
                 )
             elif kind == "update":
@@ -305,7 +315,8 @@ class AlertSweep:
             # No living message yet: the first orange or red post of the episode is one.
             if event in (AlertEvent.OPEN, AlertEvent.ESCALATE) and pushed:
                 key = f"{base}:post:{stamp}"
-                queue(key, channel, "post", alert_message(view, zone, locale), None)
+                message = alert_message(view, zone, locale)
+                queue(key, channel, "post", message, None, [self._chart(state, after.episode)])
                 return key
             if event is AlertEvent.REMIND and after.level is Level.RED:
                 self._remind_leadership(queue, base, stamp, view, hours, locale)
@@ -330,6 +341,13 @@ class AlertSweep:
         )
         queue(f"{base}:{event.value}:{stamp}", channel, "reply", reply, message_key)
         return message_key
+
+    def _chart(self, state: KpiState, episode: int) -> tuple[str, str, bytes]:
+        """The KPI's recent attainment as a small chart for the living message's thread."""
+        locale = self.settings.locale
+        title = t(locale, Text.ALERT_CHART_TITLE, name=state.kpi.name.in_locale(locale))
+        png = render_png(attainment_figure([state], title, locale))
+        return f"alert-{state.kpi.id}-{episode}.png", title, png
 
     def _remind_leadership(
         self, queue: Any, base: str, stamp: str, view: AlertView, hours: int, locale: str

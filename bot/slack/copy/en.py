@@ -422,4 +422,5 @@ EN: dict[Text, str] = {
     Text.ALERTS_CHECK_DRY_RUN: "(dry run: nothing was stored or sent)",
     Text.ALERTS_CHECK_QUEUED: "Queued: {count} (the scheduler delivers them)",
     Text.ALERTS_HISTORY_NONE: "No alert history yet.",
+    Text.ALERT_CHART_TITLE: "{name}: recent attainment (%)",
 }

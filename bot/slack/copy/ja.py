@@ -433,4 +433,5 @@ JA: dict[Text, str] = {
     Text.ALERTS_CHECK_DRY_RUN: "（ドライラン: 何も保存・送信していません）",
     Text.ALERTS_CHECK_QUEUED: "送信キューに追加: {count} 件（スケジューラーが配信します）",
     Text.ALERTS_HISTORY_NONE: "アラートの記録はまだありません。",
+    Text.ALERT_CHART_TITLE: "{name}: 直近の達成率（%）",
 }

@@ -324,3 +324,4 @@ class Text(StrEnum):
     ALERTS_CHECK_DRY_RUN = "alerts_check_dry_run"
     ALERTS_CHECK_QUEUED = "alerts_check_queued"
     ALERTS_HISTORY_NONE = "alerts_history_none"
+    ALERT_CHART_TITLE = "alert_chart_title"

@@ -111,6 +111,16 @@ def step(runtime: Runtime, clock: Clock, value: int | None = None) -> list[Alert
     return [event for outcome in outcomes if outcome.kpi == KPI for event in outcome.events]
 
 
+def keyed(slack_api: MockWebApi, channel: str) -> list[dict[str, Any]]:
+    """A channel's messages that carry an outbox key (not the charts shared in threads)."""
+    return [message for message in slack_api.messages(channel) if key_of(message)]
+
+
+def charts(slack_api: MockWebApi, channel: str) -> list[dict[str, Any]]:
+    """The files shared in a channel's threads."""
+    return [message for message in slack_api.messages(channel) if message.get("files")]
+
+
 def key_of(message: dict[str, Any]) -> str:
     """The outbox key a message carries ("" for a shared file, which carries none)."""
     return str((message.get("metadata") or {}).get("event_payload", {}).get("key", ""))
@@ -141,8 +151,11 @@ def test_a_kpi_sliding_to_red_and_back_posts_edits_and_pings_exactly_as_routed(
     for value, expected in timeline:
         assert step(runtime, clock, value) == expected
 
-    team = slack_api.messages(TEAM)
+    team = keyed(slack_api, TEAM)
     living, *replies = team
+    (chart,) = charts(slack_api, TEAM)  # the KPI's recent attainment, in the thread
+    assert chart["thread_ts"] == living["ts"]
+    assert chart["files"][0]["name"] == f"alert-{KPI}-1.png"
     assert "thread_ts" not in living
     assert [reply.get("thread_ts") for reply in replies] == [living["ts"]] * 3
     assert living["edited"] == 3  # red, orange, resolved
@@ -165,6 +178,7 @@ def test_a_kpi_sliding_to_red_and_back_posts_edits_and_pings_exactly_as_routed(
     assert "緊急対策会議・戦略見直し" in leadership["text"]
 
     assert len(slack_api.called("chat.postMessage")) == 5
+    assert len(slack_api.called("files.completeUploadExternal")) == 1
     assert len(slack_api.called("chat.update")) == 3
     for call in slack_api.called("chat.postMessage") + slack_api.called("chat.update"):
         assert call.body["parse"] == "none"
@@ -194,7 +208,7 @@ def test_a_sweep_repeated_at_the_same_moment_queues_nothing_twice(
     Deliverer.from_runtime(runtime).deliver_due()
     assert [o.events for o in first if o.kpi == KPI] == [(AlertEvent.OPEN,)]
     assert [o.events for o in again if o.kpi == KPI] == [()]
-    assert len(slack_api.messages(TEAM)) == 1
+    assert len(keyed(slack_api, TEAM)) == 1
     assert len(slack_api.messages(LEADERSHIP)) == 1
 
 
@@ -219,11 +233,11 @@ def test_a_deleted_living_message_is_replaced_and_its_thread_follows(
     runtime, clock = world
     step(runtime, clock, ORANGE)
     step(runtime, clock)  # the living message
-    (living,) = slack_api.messages(TEAM)
+    (living,) = keyed(slack_api, TEAM)
     slack_api.delete_message(TEAM, living["ts"])
     step(runtime, clock, RED)  # the edit fails: a new living message, the reply in its thread
     Deliverer.from_runtime(runtime).deliver_due()
-    team = slack_api.messages(TEAM)
+    team = keyed(slack_api, TEAM)
     top = [m for m in team if "thread_ts" not in m]
     assert len(top) == 1 and "緊急" in top[0]["text"]
     replies = [m for m in team if m.get("thread_ts") == top[0]["ts"]]
@@ -231,7 +245,7 @@ def test_a_deleted_living_message_is_replaced_and_its_thread_follows(
     step(runtime, clock, GREEN)
     step(runtime, clock)  # resolved: edits the replacement
     Deliverer.from_runtime(runtime).deliver_due()
-    assert slack_api.messages(TEAM)[0]["edited"] == 1
+    assert keyed(slack_api, TEAM)[0]["edited"] == 1
 
 
 def test_an_unacknowledged_red_alert_reminds_leadership_after_24_hours_not_before(
@@ -407,7 +421,7 @@ def test_a_snooze_suppresses_reminders_and_its_end_is_said_in_the_thread(
     clock.at = until
     clock.traveller.move_to(clock.at)  # type: ignore[attr-defined]
     assert step(runtime, clock) == [AlertEvent.SNOOZE_ENDED, AlertEvent.REMIND]
-    (living, ended) = slack_api.messages(TEAM)
+    (living, ended) = keyed(slack_api, TEAM)
     assert ended["thread_ts"] == living["ts"] and "スヌーズが終了しました" in ended["text"]
     assert mentions(ended) == set()
     assert len(slack_api.messages(LEADERSHIP)) == 2  # the red post, then the reminder
@@ -423,5 +437,5 @@ def test_an_acknowledgement_is_shown_by_an_edit_of_the_living_message(
         stored_alerts.acknowledge(connection, kpi=KPI, episode=1, by="U0ACK", at=clock.at)
     assert refresh_living_message(runtime, KPI, clock.at)
     Deliverer.from_runtime(runtime).deliver_due()
-    (living,) = slack_api.messages(TEAM)
+    (living,) = keyed(slack_api, TEAM)
     assert living["edited"] == 1 and "<@U0ACK>" in str(living["blocks"])
