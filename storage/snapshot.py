@@ -52,6 +52,15 @@ def board_at(
         )
 
 
+def alert_inputs_at(
+    database: Database, catalog: Catalog, moment: datetime, zone: ZoneInfo
+) -> tuple[list[KpiState], list[Freshness]]:
+    """Every KPI's state and freshness at a moment on one snapshot, in catalog order."""
+    with database.read() as connection:
+        source = SqlKpiSource(connection)
+        return evaluate_all(catalog, source, moment, zone), freshness(catalog, source, moment)
+
+
 @dataclass(frozen=True)
 class ReportInputs:
     """What a report is built from, all read on one snapshot."""

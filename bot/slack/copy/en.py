@@ -430,4 +430,58 @@ EN: dict[Text, str] = {
     Text.REPORT_ACTION_TALLY: "• *{kpi}*: {opened} opened, {closed} closed",
     Text.REPORT_ACTION_TOTAL: "In all: {opened} opened, {closed} closed",
     Text.REPORT_NO_MONTH_ACTIONS: "No improvement action was opened or closed this month.",
+    # Alerts (escalation)
+    Text.ALERT_TITLE: "{emoji} {level} alert: {name}",
+    Text.ALERT_RESOLVED_TITLE: "✅ Resolved: {name} (back from {level})",
+    Text.ALERT_RESPONSE_YELLOW: "Response: review improvement actions weekly",
+    Text.ALERT_RESPONSE_ORANGE: "Response: take improvement actions at once",
+    Text.ALERT_RESPONSE_RED: (
+        "Response: *emergency meeting and strategy review* (緊急対策会議・戦略見直し)"
+    ),
+    Text.ALERT_OWNER: "Owner: {owner}",
+    Text.ALERT_NO_OWNER: "Owner: not set (put a user or group id in the catalog's `owner`)",
+    Text.ALERT_SINCE: "{level} since {since} (alert opened {opened})",
+    Text.ALERT_RULE: "Automatic rule `{rule}`: {message} (threshold: {threshold})",
+    Text.ALERT_THRESHOLD_ATTAINMENT: "attainment under {value}",
+    Text.ALERT_THRESHOLD_AT_MOST: "{value} or less",
+    Text.ALERT_THRESHOLD_BELOW: "under {value}",
+    Text.ALERT_BANDS: (
+        "Levels: attainment 90 %+ on track / 80-90 % caution / 70-80 % warning "
+        "/ under 70 % critical"
+    ),
+    Text.ALERT_ACKNOWLEDGED: "✔️ Acknowledged by {who} at {moment}",
+    Text.ALERT_SNOOZED: "💤 Snoozed by {who} until {until} (reason: {reason})",
+    Text.ALERT_EPISODE: "Alert #{episode} · {as_of}",
+    Text.ALERT_REPLY_OPEN: "{emoji} Now {level} ({attainment}).",
+    Text.ALERT_REPLY_ESCALATE: "{emoji} Worse: from {previous} to {level} ({attainment}).",
+    Text.ALERT_REPLY_ESCALATE_RED: (
+        "{mentions} {emoji} Worse: from {previous} to {level} ({attainment}). P"
+        "lease call the emergency meeting and review the strategy."
+    ),
+    Text.ALERT_REPLY_DEESCALATE: "{emoji} Better: from {previous} to {level} ({attainment}).",
+    Text.ALERT_REPLY_RESOLVE: "✅ Resolved: on track twice in a row ({attainment}).",
+    Text.ALERT_REPLY_REMIND_RED: (
+        "{mentions} ⏰ Critical alert unacknowledged for {hours} hours or more: "
+        "{name} ({attainment})."
+    ),
+    Text.ALERT_REPLY_REMIND_ORANGE: (
+        "{mentions} ⏰ Warning alert unacknowledged for {hours} hours or more ({attainment})."
+    ),
+    Text.ALERT_REPLY_SNOOZE_ENDED: "⏰ The snooze ended. Now: {emoji} {level} ({attainment}).",
+    Text.ALERT_LEADERSHIP: (
+        "{mentions} 🔴 Critical alert: {name} ({attainment}). Please call the em"
+        "ergency meeting and review the strategy."
+    ),
+    Text.ALERT_STALE: (
+        "{mentions} ⏳ Data missing: {name}'s latest data is from {last} ({frequ"
+        "ency} allows {days} days)."
+    ),
+    Text.ALERT_STALE_NEVER: "{mentions} ⏳ Data missing: {name} has no data yet.",
+    Text.ALERTS_TITLE: "🚨 Alerts",
+    Text.ALERTS_NONE: "No open alerts.",
+    Text.ALERTS_LINE: "{emoji} *{name}* — {level} (since {since}){state}",
+    Text.ALERTS_STATE_ACKNOWLEDGED: " · acknowledged",
+    Text.ALERTS_STATE_SNOOZED: " · snoozed until {until}",
+    Text.ALERTS_STALE_TITLE: "⏳ Data missing",
+    Text.ALERTS_STALE_LINE: "*{name}* — latest {last}",
 }

@@ -442,4 +442,56 @@ JA: dict[Text, str] = {
     Text.REPORT_ACTION_TALLY: "• *{kpi}*: 新規 {opened}件・完了 {closed}件",
     Text.REPORT_ACTION_TOTAL: "合計: 新規 {opened}件・完了 {closed}件",
     Text.REPORT_NO_MONTH_ACTIONS: "この月に登録・完了した改善アクションはありません。",
+    # Alerts (escalation)
+    Text.ALERT_TITLE: "{emoji} {level}アラート: {name}",
+    Text.ALERT_RESOLVED_TITLE: "✅ 解決: {name}（{level}から回復）",
+    Text.ALERT_RESPONSE_YELLOW: "対応: 週次で改善アクションを検討",
+    Text.ALERT_RESPONSE_ORANGE: "対応: 即座に改善アクションを実行",
+    Text.ALERT_RESPONSE_RED: "対応: *緊急対策会議・戦略見直し*",
+    Text.ALERT_OWNER: "担当: {owner}",
+    Text.ALERT_NO_OWNER: (
+        "担当: 未設定（カタログの `owner` にユーザーまたはグループのIDを設定してください）"
+    ),
+    Text.ALERT_SINCE: "{level}になった日時: {since}（アラート発生 {opened}）",
+    Text.ALERT_RULE: "自動ルール `{rule}`: {message}（しきい値: {threshold}）",
+    Text.ALERT_THRESHOLD_ATTAINMENT: "達成率 {value} 未満",
+    Text.ALERT_THRESHOLD_AT_MOST: "{value} 以下",
+    Text.ALERT_THRESHOLD_BELOW: "{value} 未満",
+    Text.ALERT_BANDS: "判定: 達成率 90%以上 順調 / 80–90% 注意 / 70–80% 警戒 / 70%未満 緊急",
+    Text.ALERT_ACKNOWLEDGED: "✔️ {who} が {moment} に確認しました",
+    Text.ALERT_SNOOZED: "💤 {who} が {until} までスヌーズ中（理由: {reason}）",
+    Text.ALERT_EPISODE: "アラート #{episode} · {as_of}",
+    Text.ALERT_REPLY_OPEN: "{emoji} {level}になりました（{attainment}）。",
+    Text.ALERT_REPLY_ESCALATE: "{emoji} {previous}から{level}に悪化しました（{attainment}）。",
+    Text.ALERT_REPLY_ESCALATE_RED: (
+        "{mentions} {emoji} {previous}から{level}に悪"
+        "化しました（{attainment}）。緊急対策会議・戦略見直しをお願いします。"
+    ),
+    Text.ALERT_REPLY_DEESCALATE: "{emoji} {previous}から{level}に改善しました（{attainment}）。",
+    Text.ALERT_REPLY_RESOLVE: "✅ 解決しました: 2回続けて順調でした（{attainment}）。",
+    Text.ALERT_REPLY_REMIND_RED: (
+        "{mentions} ⏰ 緊急アラートが {hours} 時間以上未確認です: {name}（{attainment}）。"
+    ),
+    Text.ALERT_REPLY_REMIND_ORANGE: (
+        "{mentions} ⏰ 警戒アラートが {hours} 時間以上未確認です（{attainment}）。"
+    ),
+    Text.ALERT_REPLY_SNOOZE_ENDED: (
+        "⏰ スヌーズが終了しました。現在: {emoji} {level}（{attainment}）。"
+    ),
+    Text.ALERT_LEADERSHIP: (
+        "{mentions} 🔴 緊急アラート: {name}（{attainment}）。緊急対策会議・戦略見直しをお"
+        "願いします。"
+    ),
+    Text.ALERT_STALE: (
+        "{mentions} ⏳ データ未更新: {name} の最新データは {last} です（{frequency}の許容"
+        ": {days}日）。"
+    ),
+    Text.ALERT_STALE_NEVER: "{mentions} ⏳ データ未更新: {name} のデータがまだありません。",
+    Text.ALERTS_TITLE: "🚨 アラート一覧",
+    Text.ALERTS_NONE: "未解決のアラートはありません。",
+    Text.ALERTS_LINE: "{emoji} *{name}* — {level}（{since}から）{state}",
+    Text.ALERTS_STATE_ACKNOWLEDGED: " · 確認済み",
+    Text.ALERTS_STATE_SNOOZED: " · {until}までスヌーズ",
+    Text.ALERTS_STALE_TITLE: "⏳ データ未更新",
+    Text.ALERTS_STALE_LINE: "*{name}* — 最新 {last}",
 }

@@ -1,0 +1,255 @@
+"""The alert sweep end to end: a real database (SQLite and PostgreSQL), the outbox, the
+deliverer and the mock Web API, time frozen and stepped every 15 minutes.
+
+The KPI is the brand's search rank (recorded by hand, lower is better), judged in a copy of
+the shipped catalog against a target of rank 10, so that whole ranks reach every level:
+10 → 100 % green, 12 → 83.3 % yellow, 14 → 71.4 % orange, 15 → 66.7 % red.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+
+from bot.jobs.alerts import AlertSweep
+from bot.jobs.delivery import Deliverer
+from bot.runtime import Runtime
+from kpi_engine.alerts import AlertEvent
+from kpi_engine.formulas import measured_kpis
+from kpi_engine.levels import Level
+from storage import alerts as stored_alerts
+from storage.imports.ingest import validated_measurement, write_measurement
+from tests.bot.conftest import make_settings
+from tests.bot.mock_web_api import MockWebApi
+
+START = datetime(2026, 11, 10, 0, 0, tzinfo=UTC)
+STEP = timedelta(minutes=15)
+TEAM = "C0TEAM"
+LEADERSHIP = "C0LEAD"
+OWNER = "U0OWNER"
+LEADS = "<!subteam^S0LEADS>"
+KPI = "brand_search_rank"
+GREEN, YELLOW, ORANGE, RED = 10, 12, 14, 15
+
+
+def shifted_catalog(tmp_path: Path) -> Path:
+    """The shipped catalog with the search rank's target at 10 and an owner."""
+    text = resources.files("kpi_engine").joinpath("catalog.yaml").read_text("utf-8")
+    start = text.index(f"  - id: {KPI}\n")
+    end = text.index("  - id: ", start + 1)
+    block = text[start:end]
+    block = re.sub(r"\{value: 3, start: 2025-01-01", "{value: 10, start: 2025-01-01", block)
+    block = block.replace("    judge: ratio\n", f"    judge: ratio\n    owner: {OWNER}\n", 1)
+    path = tmp_path / "catalog.yaml"
+    path.write_text(text[:start] + block + text[end:], encoding="utf-8")
+    return path
+
+
+class Clock:
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+@pytest.fixture
+def world(
+    migrated_url: str, slack_api: MockWebApi, tmp_path: Path
+) -> Iterator[tuple[Runtime, Clock]]:
+    clock = Clock(START)
+    settings = make_settings(
+        migrated_url,
+        slack_api,
+        channel_team=TEAM,
+        channel_leadership=LEADERSHIP,
+        leadership_mention=LEADS,
+        catalog=shifted_catalog(tmp_path),
+    )
+    runtime = Runtime(settings, clock=clock)
+    with time_machine.travel(START, tick=False) as traveller:
+        clock.traveller = traveller  # type: ignore[attr-defined]
+        try:
+            yield runtime, clock
+        finally:
+            runtime.close()
+
+
+def record(runtime: Runtime, value: int) -> None:
+    database = runtime.database
+    measurement = validated_measurement(
+        kpi=KPI,
+        value=value,
+        at=runtime.clock()
+        - timedelta(minutes=1),  # before the sweep's moment, which it reads up to
+        zone=database.zone,
+        known_kpis=measured_kpis(runtime.catalog),
+    )
+    with database.write() as connection:
+        write_measurement(connection, measurement, zone=database.zone, author=runtime.author())
+
+
+def step(runtime: Runtime, clock: Clock, value: int | None = None) -> list[AlertEvent]:
+    """Record a value (if given), sweep, deliver what is due, then move 15 minutes on."""
+    if value is not None:
+        record(runtime, value)
+    outcomes = AlertSweep(runtime).run()
+    Deliverer.from_runtime(runtime).deliver_due()
+    clock.at += STEP
+    clock.traveller.move_to(clock.at)  # type: ignore[attr-defined]
+    return [event for outcome in outcomes if outcome.kpi == KPI for event in outcome.events]
+
+
+def mentions(message: dict[str, Any]) -> set[str]:
+    return set(re.findall(r"<[@!][^>]+>", message.get("text", "")))
+
+
+def test_a_kpi_sliding_to_red_and_back_posts_edits_and_pings_exactly_as_routed(
+    world: tuple[Runtime, Clock], slack_api: MockWebApi
+) -> None:
+    runtime, clock = world
+    timeline = [
+        (GREEN, []),
+        (None, []),
+        (YELLOW, []),
+        (None, [AlertEvent.OPEN]),  # yellow: announced, never pushed
+        (ORANGE, []),
+        (None, [AlertEvent.ESCALATE]),  # orange: the living message, pinging the owner
+        (RED, [AlertEvent.ESCALATE]),  # red at once: edit, reply and leadership, pinging
+        (ORANGE, []),
+        (None, [AlertEvent.DEESCALATE]),  # edit and reply, no ping
+        (GREEN, []),
+        (None, [AlertEvent.RESOLVE]),  # edit and reply, no ping
+        (None, []),
+    ]
+    for value, expected in timeline:
+        assert step(runtime, clock, value) == expected
+
+    team = slack_api.messages(TEAM)
+    living, *replies = team
+    assert "thread_ts" not in living
+    assert [reply.get("thread_ts") for reply in replies] == [living["ts"]] * 3
+    assert living["edited"] == 3  # red, orange, resolved
+    assert "解決" in living["text"]
+    assert mentions(living) == set()  # the resolved version names no one
+
+    first_post = slack_api.called("chat.postMessage")[0].body
+    assert first_post["channel"] == TEAM
+    assert f"<@{OWNER}>" in first_post["text"]
+    assert "警戒" in first_post["text"]
+
+    escalated, deescalated, resolved = replies
+    assert mentions(escalated) == {f"<@{OWNER}>"}
+    assert "緊急" in escalated["text"] and "緊急対策会議・戦略見直し" in escalated["text"]
+    assert mentions(deescalated) == set() and "改善" in deescalated["text"]
+    assert mentions(resolved) == set() and "解決" in resolved["text"]
+
+    (leadership,) = slack_api.messages(LEADERSHIP)
+    assert mentions(leadership) == {LEADS}
+    assert "緊急対策会議・戦略見直し" in leadership["text"]
+
+    assert len(slack_api.called("chat.postMessage")) == 5
+    assert len(slack_api.called("chat.update")) == 3
+    for call in slack_api.called("chat.postMessage") + slack_api.called("chat.update"):
+        assert call.body["parse"] == "none"
+        assert call.body["link_names"] in (False, "false", "0", 0)
+
+    with runtime.database.read() as connection:
+        state = next(s for s in stored_alerts.list_states(connection) if s.kpi == KPI)
+        history = stored_alerts.history(connection, kpi=KPI)
+    assert state.memory.level is Level.GREEN and state.memory.episode == 1
+    assert state.message_key is None
+    assert [entry.action for entry in reversed(history)] == [
+        "open",
+        "escalate",
+        "escalate",
+        "deescalate",
+        "resolve",
+    ]
+
+
+def test_a_sweep_repeated_at_the_same_moment_queues_nothing_twice(
+    world: tuple[Runtime, Clock], slack_api: MockWebApi
+) -> None:
+    runtime, _clock = world
+    record(runtime, RED)
+    first = AlertSweep(runtime).run()
+    again = AlertSweep(runtime).run()
+    Deliverer.from_runtime(runtime).deliver_due()
+    assert [o.events for o in first if o.kpi == KPI] == [(AlertEvent.OPEN,)]
+    assert [o.events for o in again if o.kpi == KPI] == [()]
+    assert len(slack_api.messages(TEAM)) == 1
+    assert len(slack_api.messages(LEADERSHIP)) == 1
+
+
+def test_a_dry_run_decides_and_renders_but_keeps_nothing(
+    world: tuple[Runtime, Clock], slack_api: MockWebApi
+) -> None:
+    runtime, _clock = world
+    record(runtime, RED)
+    dry = AlertSweep(runtime).run(dry_run=True)
+    (outcome,) = [o for o in dry if o.kpi == KPI]
+    assert outcome.events == (AlertEvent.OPEN,)
+    assert sorted(sent.channel for sent in outcome.queued) == [LEADERSHIP, TEAM]
+    Deliverer.from_runtime(runtime).deliver_due()
+    assert slack_api.called("chat.postMessage") == []
+    real = AlertSweep(runtime).run()
+    assert [o.events for o in real if o.kpi == KPI] == [(AlertEvent.OPEN,)]
+
+
+def test_a_deleted_living_message_is_replaced_and_its_thread_follows(
+    world: tuple[Runtime, Clock], slack_api: MockWebApi
+) -> None:
+    runtime, clock = world
+    step(runtime, clock, ORANGE)
+    step(runtime, clock)  # the living message
+    (living,) = slack_api.messages(TEAM)
+    slack_api.delete_message(TEAM, living["ts"])
+    step(runtime, clock, RED)  # the edit fails: a new living message, the reply in its thread
+    Deliverer.from_runtime(runtime).deliver_due()
+    team = slack_api.messages(TEAM)
+    top = [m for m in team if "thread_ts" not in m]
+    assert len(top) == 1 and "緊急" in top[0]["text"]
+    replies = [m for m in team if m.get("thread_ts") == top[0]["ts"]]
+    assert len(replies) == 1 and mentions(replies[0]) == {f"<@{OWNER}>"}
+    step(runtime, clock, GREEN)
+    step(runtime, clock)  # resolved: edits the replacement
+    Deliverer.from_runtime(runtime).deliver_due()
+    assert slack_api.messages(TEAM)[0]["edited"] == 1
+
+
+def test_an_unacknowledged_red_alert_reminds_leadership_after_24_hours_not_before(
+    world: tuple[Runtime, Clock], slack_api: MockWebApi
+) -> None:
+    runtime, clock = world
+    step(runtime, clock, RED)
+    clock.at = START + timedelta(hours=24) - timedelta(minutes=1)
+    clock.traveller.move_to(clock.at)  # type: ignore[attr-defined]
+    assert step(runtime, clock) == []
+    clock.at = START + timedelta(hours=24)
+    clock.traveller.move_to(clock.at)  # type: ignore[attr-defined]
+    assert step(runtime, clock) == [AlertEvent.REMIND]
+    leadership = slack_api.messages(LEADERSHIP)
+    assert len(leadership) == 2
+    assert mentions(leadership[1]) == {LEADS}
+    assert "24" in leadership[1]["text"]
+
+
+def test_an_acknowledged_red_alert_is_not_reminded(
+    world: tuple[Runtime, Clock], slack_api: MockWebApi
+) -> None:
+    runtime, clock = world
+    step(runtime, clock, RED)
+    with runtime.database.write() as connection:
+        assert stored_alerts.acknowledge(connection, kpi=KPI, episode=1, by="U0ACK", at=clock.at)
+    clock.at = START + timedelta(days=3)
+    clock.traveller.move_to(clock.at)  # type: ignore[attr-defined]
+    assert step(runtime, clock) == []
+    assert len(slack_api.messages(LEADERSHIP)) == 1
