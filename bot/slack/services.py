@@ -70,6 +70,7 @@ from bot.slack.grammar import (
     UnknownKpi,
     UsageError,
 )
+from bot.slack.membership import ChannelMembers
 from kpi_engine.catalog import Catalog, KpiDefinition
 from kpi_engine.catalog import UnknownKpi as UnknownKpiError
 from kpi_engine.dashboard import Dashboard
@@ -139,9 +140,12 @@ class Services:
     followups: FollowUps
     clock: Callable[[], datetime]
     grammar: Grammar = field(init=False, repr=False)
+    members: ChannelMembers = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "grammar", Grammar(self.catalog))
+        # One cache per process: the alert buttons' membership checks share it.
+        object.__setattr__(self, "members", ChannelMembers(self.client))
 
     @property
     def locale(self) -> str:

@@ -484,4 +484,37 @@ EN: dict[Text, str] = {
     Text.ALERTS_STATE_SNOOZED: " · snoozed until {until}",
     Text.ALERTS_STALE_TITLE: "⏳ Data missing",
     Text.ALERTS_STALE_LINE: "*{name}* — latest {last}",
+    # The alert message's buttons and modals (acknowledge, snooze, record action, details)
+    Text.ALERT_BUTTON_ACKNOWLEDGE: "Acknowledge",
+    Text.ALERT_BUTTON_SNOOZE: "Snooze",
+    Text.ALERT_BUTTON_RECORD_ACTION: "Record action",
+    Text.ALERT_BUTTON_DETAILS: "Details",
+    Text.ALERT_MODAL_KPI: "KPI: *{kpi}*",
+    Text.SNOOZE_TITLE: "Snooze the alert",
+    Text.SNOOZE_SUBMIT: "Snooze",
+    Text.SNOOZE_LENGTH_LABEL: "For how long",
+    Text.SNOOZE_REASON_LABEL: "Reason (required)",
+    Text.SNOOZE_DAY: "1 day",
+    Text.SNOOZE_WEEK: "1 week",
+    Text.SNOOZE_NEXT_PERIOD: "Until the next period",
+    Text.SNOOZE_REASON_REQUIRED: "Give a reason for the snooze.",
+    Text.SNOOZE_BAD_LENGTH: "Choose how long.",
+    Text.SNOOZE_DONE: ("💤 The *{kpi}* alert is snoozed until {until} (reason: {reason})."),
+    Text.RECORD_ACTION_TITLE: "Record an action",
+    Text.RECORD_ACTION_SUBMIT: "Record",
+    Text.RECORD_ACTION_TEXT_LABEL: "What will be done",
+    Text.RECORD_ACTION_OWNER_LABEL: "Owner",
+    Text.RECORD_ACTION_DUE_LABEL: "Due day",
+    Text.RECORD_ACTION_TEXT_REQUIRED: "Say what will be done.",
+    Text.RECORD_ACTION_BAD_OWNER: "Choose the owner again.",
+    Text.RECORD_ACTION_BAD_DUE: "The due day must be today or later.",
+    Text.PRESS_NOT_MEMBER: (
+        "Sorry: only members of {channel} may use this alert's buttons. Nothing was changed."
+    ),
+    Text.PRESS_INVALID: "⚠️ This button could not be read. Nothing was changed.",
+    Text.PRESS_ENDED: (
+        "This alert has ended (resolved, or replaced by a newer one). Nothing was changed."
+    ),
+    Text.ACK_DONE: ("✅ You acknowledged the *{kpi}* alert ({moment}); its reminders stop."),
+    Text.ACK_ALREADY: "{who} acknowledged this alert at {moment}.",
 }

@@ -494,4 +494,41 @@ JA: dict[Text, str] = {
     Text.ALERTS_STATE_SNOOZED: " · {until}までスヌーズ",
     Text.ALERTS_STALE_TITLE: "⏳ データ未更新",
     Text.ALERTS_STALE_LINE: "*{name}* — 最新 {last}",
+    # The alert message's buttons and modals (acknowledge, snooze, record action, details)
+    Text.ALERT_BUTTON_ACKNOWLEDGE: "確認しました",
+    Text.ALERT_BUTTON_SNOOZE: "スヌーズ",
+    Text.ALERT_BUTTON_RECORD_ACTION: "アクションを記録",
+    Text.ALERT_BUTTON_DETAILS: "詳細",
+    Text.ALERT_MODAL_KPI: "KPI: *{kpi}*",
+    Text.SNOOZE_TITLE: "アラートのスヌーズ",
+    Text.SNOOZE_SUBMIT: "スヌーズする",
+    Text.SNOOZE_LENGTH_LABEL: "期間",
+    Text.SNOOZE_REASON_LABEL: "理由（必須）",
+    Text.SNOOZE_DAY: "1日",
+    Text.SNOOZE_WEEK: "1週間",
+    Text.SNOOZE_NEXT_PERIOD: "次の期間が始まるまで",
+    Text.SNOOZE_REASON_REQUIRED: "スヌーズの理由を入力してください。",
+    Text.SNOOZE_BAD_LENGTH: "期間を選んでください。",
+    Text.SNOOZE_DONE: "💤 *{kpi}* のアラートを {until} までスヌーズしました（理由: {reason}）。",
+    Text.RECORD_ACTION_TITLE: "改善アクションの記録",
+    Text.RECORD_ACTION_SUBMIT: "記録する",
+    Text.RECORD_ACTION_TEXT_LABEL: "何をするか",
+    Text.RECORD_ACTION_OWNER_LABEL: "担当者",
+    Text.RECORD_ACTION_DUE_LABEL: "期限",
+    Text.RECORD_ACTION_TEXT_REQUIRED: "内容を入力してください。",
+    Text.RECORD_ACTION_BAD_OWNER: "担当者を選び直してください。",
+    Text.RECORD_ACTION_BAD_DUE: "期限は今日以降の日付にしてください。",
+    Text.PRESS_NOT_MEMBER: (
+        "すみません、このアラートのボタンは {channel} のメンバーだけが使えます。何も変"
+        "更していません。"
+    ),
+    Text.PRESS_INVALID: "⚠️ このボタンは読み取れませんでした。何も変更していません。",
+    Text.PRESS_ENDED: (
+        "このアラートはすでに終わっています（解消済み、または新しいアラートに変わりました"
+        "）。何も変更していません。"
+    ),
+    Text.ACK_DONE: (
+        "✅ *{kpi}* のアラートを確認済みにしました（{moment}）。リマインドは止まります。"
+    ),
+    Text.ACK_ALREADY: "このアラートは {who} が {moment} に確認済みです。",
 }
