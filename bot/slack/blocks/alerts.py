@@ -108,12 +108,15 @@ def alert_message(
     """Build the living message of an alert episode (open or resolved)."""
     locale = normalize_locale(locale)
     state, kpi = view.state, view.state.kpi
-    name = kpi.name.in_locale(locale)
     label = level_label(view.level, locale)
-    if view.resolved:
-        title = t(locale, Text.ALERT_RESOLVED_TITLE, name=name, level=label)
-    else:
-        title = t(locale, Text.ALERT_TITLE, emoji=level_emoji(view.level), level=label, name=name)
+
+    def titled(name: str) -> str:
+        if view.resolved:
+            return t(locale, Text.ALERT_RESOLVED_TITLE, name=name, level=label)
+        return t(locale, Text.ALERT_TITLE, emoji=level_emoji(view.level), level=label, name=name)
+
+    # The header is plain text, shown as is; the fallback is mrkdwn: escaped.
+    title, escaped_title = titled(kpi.name.in_locale(locale)), titled(kpi_name(kpi, locale))
     owner = mention_for(kpi.owner)
     lines = [
         t(locale, Text.ALERT_OWNER, owner=owner) if owner else t(locale, Text.ALERT_NO_OWNER),
@@ -171,7 +174,7 @@ def alert_message(
         # The actions part's buttons (acknowledge, snooze, record action, details).
         blocks.append(DividerBlock())
         blocks.extend(buttons)
-    text = title if owner is None or view.resolved else f"{owner} {title}"
+    text = escaped_title if owner is None or view.resolved else f"{owner} {escaped_title}"
     return Message(text=fallback(text), blocks=blocks[:MESSAGE_BLOCKS])
 
 

@@ -75,11 +75,15 @@ def start(settings: Settings) -> Iterator[Callable[[str], Running]]:
 
 
 def top_posts(slack_api: MockWebApi, channel: str) -> list[dict[str, Any]]:
-    """The report messages posted in a channel (not in a thread): one per report."""
+    """The report messages posted in a channel (not in a thread): one per report. The
+    demo data also raises alerts, which the leader's sweep posts to the team and leadership
+    channels: they are not reports."""
     return [
         message
         for message in slack_api.messages(channel)
-        if message.get("metadata") and message.get("thread_ts") in (None, message["ts"])
+        if message.get("metadata")
+        and message.get("thread_ts") in (None, message["ts"])
+        and key_of(message).startswith("report:")
     ]
 
 
