@@ -12,20 +12,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
 from bot.slack.blocks.actions import action_added_message
-from bot.slack.blocks.alert_buttons import AlertRef, ModalContext, SnoozeLength
+from bot.slack.blocks.alert_buttons import AlertRef, ModalContext, SnoozeLength, alert_buttons
+from bot.slack.blocks.alerts import AlertView, alert_message
 from bot.slack.blocks.limits import escape, truncate
 from bot.slack.blocks.message import Message, fallback, section
 from bot.slack.copy import t
 from bot.slack.copy.keys import Text
 from kpi_engine.catalog import KpiDefinition
 from kpi_engine.catalog import UnknownKpi as UnknownKpiError
+from kpi_engine.evaluate import KpiState
 from kpi_engine.periods import span_containing
+from storage import outbox
 from storage.actions import MAX_ACTION_LENGTH, SLACK_USER, add_action
 from storage.alerts import MAX_REASON_CHARS, acknowledge, audit, history, list_states, snooze
 
@@ -35,6 +38,8 @@ if TYPE_CHECKING:
 CHANNEL_ID = re.compile(r"[CDG][A-Z0-9]{2,20}")
 # A refused press names no KPI it could trust: its audit row files it under this.
 UNKNOWN_KPI = "-"
+# The outbox job of the alerts' messages (bot.jobs.alerts.JOB, which bot.slack may not import).
+ALERTS_JOB = "alerts"
 # How far back a submission looks for its own view id: a retry comes within seconds.
 RECENT_AUDIT_ROWS = 200
 
@@ -129,21 +134,69 @@ class AlertPresses:
             return ""
         return f"{at.astimezone(self.services.settings.zone):%Y-%m-%d %H:%M}"
 
+    def _show_on_message(
+        self, connection: Connection, kpi: KpiDefinition, evaluated: KpiState, event: str
+    ) -> bool:
+        """Queue an edit of the alert's living message showing its stored state (who
+        acknowledged or snoozed it), in the caller's transaction, under a key per event and
+        moment; False when the alert has no living message (yellow, or not posted yet)."""
+        stored = next((s for s in list_states(connection) if s.kpi == kpi.id), None)
+        if stored is None or stored.message_key is None or not stored.memory.open:
+            return False
+        parent = outbox.find(connection, stored.message_key)
+        if parent is None or parent.kind is not outbox.ItemKind.MESSAGE:
+            return False
+        memory = stored.memory
+        opened = memory.opened_at or evaluated.as_of
+        rule = next(
+            (r for r in self.services.catalog.rules_for(kpi.id) if r.id == memory.rule), None
+        )
+        view = AlertView(
+            state=evaluated,
+            level=memory.level,
+            episode=memory.episode,
+            opened_at=opened,
+            level_since=memory.level_since or opened,
+            rule=rule,
+            acknowledged_by=stored.acknowledged_by if memory.acknowledged_at else None,
+            acknowledged_at=memory.acknowledged_at,
+            snoozed_by=stored.snoozed_by if memory.snoozed_until else None,
+            snoozed_until=memory.snoozed_until,
+            snooze_reason=stored.snooze_reason if memory.snoozed_until else None,
+        )
+        locale = self.locale
+        buttons = [alert_buttons(kpi.id, memory.episode, locale)]
+        message = alert_message(view, self.services.settings.zone, locale, buttons)
+        stamp = self.services.now().astimezone(UTC).strftime("%Y%m%dT%H%M%S%f")
+        item = outbox.NewItem(
+            key=f"{stored.message_key}:{event}:{stamp}"[:200],
+            job=ALERTS_JOB,
+            period=parent.period,
+            channel=parent.channel,
+            kind=outbox.ItemKind.UPDATE,
+            payload=message.as_payload(),
+            parent_key=stored.message_key,
+        )
+        return outbox.insert_if_absent(connection, item, now=self.services.now())
+
     def acknowledge(self, accepted: Accepted, *, user: str, channel: str) -> Message:
-        """Acknowledge the alert's episode once; a repeat says who acknowledged it."""
+        """Acknowledge the alert's episode once; a repeat says who acknowledged it. The
+        living message is edited to show who acknowledged it and when."""
         ref, locale, now = accepted.ref, self.locale, self.services.now()
         name = escape(accepted.kpi.name.in_locale(locale))
+        evaluated = self.services.state(accepted.kpi)  # before the write lock: a read
         with self.services.database.write() as connection:
             done = acknowledge(connection, kpi=ref.kpi, episode=ref.episode, by=user, at=now)
             state = next((s for s in list_states(connection) if s.kpi == ref.kpi), None)
             same = state is not None and state.memory.episode == ref.episode and state.memory.open
             result = "done" if done else ("already" if same else "ended")
+            shown = done and self._show_on_message(connection, accepted.kpi, evaluated, "ack")
             self._audit(
                 connection,
                 action="acknowledge",
                 user=user,
                 ref=ref,
-                detail={"result": result, "channel": channel},
+                detail={"result": result, "channel": channel, "message_edited": shown},
             )
         if done:
             return _line(t(locale, Text.ACK_DONE, kpi=name, moment=self._moment(now)))
@@ -202,6 +255,8 @@ class AlertPresses:
         if errors:
             return errors
         until, now, ref = self.snooze_until(kpi, length), self.services.now(), where.ref
+        evaluated = self.services.state(kpi)  # before the write lock: a read
+        shown = False
         with self.services.database.write() as connection:
             if self._seen(connection, ref.kpi, "snooze", view_id):
                 result = "repeat"
@@ -216,6 +271,7 @@ class AlertPresses:
                     at=now,
                 )
                 result = "done" if done else "ended"
+                shown = done and self._show_on_message(connection, kpi, evaluated, "snooze")
             self._audit(
                 connection,
                 action="snooze",
@@ -228,6 +284,7 @@ class AlertPresses:
                     "length": length.value,
                     "reason": reason,
                     "channel": where.channel,
+                    "message_edited": shown,
                 },
             )
         if result == "ended":

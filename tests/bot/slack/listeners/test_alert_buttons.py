@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from bot.jobs.delivery import Deliverer, enqueue_post
+from bot.slack.client import build_outbox_client
 from bot.slack.services import Services
 from kpi_engine.alerts import AlertMemory
 from kpi_engine.levels import Level
@@ -331,3 +333,48 @@ def test_an_outsider_cannot_open_a_modal(
     text = answer_to(app, slack_api, press(slack_api, "alert_snooze", user=OUTSIDER))
     assert "メンバーだけが使えます" in text
     assert not slack_api.called("views.open")
+
+
+def test_an_acknowledgement_is_shown_on_the_living_message_through_the_outbox(
+    app: SlackAppServer, services: Services, slack_api: MockWebApi
+) -> None:
+    slack_api.set_members(ALERTS, [MEMBER])
+    opened = datetime(2026, 11, 22, 9, 0, tzinfo=TOKYO)
+    key = f"alert:nps:{EPISODE}"
+    with services.database.write() as connection:
+        enqueue_post(
+            connection,
+            key=key,
+            job="alerts",
+            period=f"nps:{EPISODE}",
+            channel=ALERTS,
+            messages=[{"text": "🟠 NPS", "blocks": []}],
+            files=[],
+            now=NOW,
+        )
+        ensure_states(connection, ["nps"])
+        memory = AlertMemory(
+            level=Level.ORANGE, episode=EPISODE, opened_at=opened, level_since=opened
+        )
+        save_state(connection, "nps", memory, message_key=key)
+    deliverer = Deliverer(
+        database=services.database,
+        client=build_outbox_client(services.settings),
+        admin_channel=None,
+        locale="ja",
+        zone=TOKYO,
+        clock=lambda: NOW,
+        pace=0,
+    )
+    deliverer.deliver_due(NOW)  # the alert is posted
+    (posted,) = slack_api.messages(ALERTS)
+    payload = press(slack_api, "alert_acknowledge")
+    answer_to(app, slack_api, payload)
+    answer_to(app, slack_api, payload)  # a double click: one edit
+    deliverer.deliver_due(NOW)
+    (update,) = slack_api.called("chat.update")
+    assert update.body["ts"] == posted["ts"] and update.body["channel"] == ALERTS
+    edited = json.dumps(update.body, ensure_ascii=False)
+    assert f"<@{MEMBER}> が 2026-11-23 15:00 に確認しました" in edited
+    assert '"alert_acknowledge"' in edited  # the buttons stay on the edited message
+    assert audited(services)[0].detail["message_edited"] is True
