@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +15,16 @@ from bot.slack.grammar import AddAction, CloseAction, Grammar, ListActions, Prob
 from bot.slack.services import Services
 from kpi_engine.catalog import load_catalog
 from storage.actions import MAX_ACTION_LENGTH, StoredAction, add_action, get_action, open_actions
-from tests.bot.conftest import ADMIN, MEMBER, NOW, SlackAppServer
+from tests.bot.conftest import (
+    ADMIN,
+    MEMBER,
+    NOW,
+    SlackAppServer,
+    make_services,
+    make_settings,
+    restricted_catalog,
+)
+from tests.bot.mock_web_api import MockWebApi
 from tests.bot.slack.blocks.slack_checks import check_message
 from tests.bot.slack.listeners.test_commands import ephemeral, shown
 
@@ -205,3 +216,38 @@ def test_closing_an_unknown_action_says_so(app: SlackAppServer) -> None:
     assert body["text"] == (
         "⚠️ 改善アクション #99 は見つかりません。`/kpi actions` で番号を確認してください。"
     )
+
+
+BOSS = "U0BOSS"
+BOARD = "C0BOARD"
+
+
+def test_actions_on_a_restricted_kpi_are_as_restricted_as_its_value(
+    tmp_path: Path,
+    demo_url: str,
+    slack_api: MockWebApi,
+    start_app: Callable[[Services], SlackAppServer],
+) -> None:
+    custom = restricted_catalog(tmp_path, {"mrr"}, channel=BOARD, user=BOSS)
+    services = make_services(make_settings(demo_url, slack_api, catalog=custom))
+    try:
+        _restricted_actions(start_app(services), services)
+    finally:
+        services.followups.close()
+        services.database.engine.dispose()
+
+
+def _restricted_actions(app: SlackAppServer, services: Services) -> None:
+    refused = ephemeral(app.command("action add mrr 価格改定の検討"))
+    assert "閲覧が制限されたKPIのため" in refused["text"]
+    assert stored(services) == []
+    ephemeral(app.command("action add mrr 価格改定の検討", user=BOSS))
+    (action,) = stored(services)
+    member_view = shown(ephemeral(app.command("actions")))
+    assert "価格改定" not in member_view
+    assert "閲覧が制限されたKPIのアクション 1件は表示していません" in member_view
+    assert "価格改定の検討" in shown(ephemeral(app.command("actions", channel=BOARD)))
+    # Closing one names no number a member could not see.
+    closing = ephemeral(app.command(f"action done {action.id}", user=ADMIN))
+    assert "見つかりません" in closing["text"]
+    assert [a.id for a in stored(services)] == [action.id]
