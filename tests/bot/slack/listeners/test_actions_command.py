@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.slack.grammar import AddAction, CloseAction, Grammar, ListActions, Problem, UsageError
 from bot.slack.services import Services
@@ -251,3 +253,20 @@ def _restricted_actions(app: SlackAppServer, services: Services) -> None:
     closing = ephemeral(app.command(f"action done {action.id}", user=ADMIN))
     assert "見つかりません" in closing["text"]
     assert [a.id for a in stored(services)] == [action.id]
+
+
+@given(number=st.integers(min_value=0, max_value=10**10))
+def test_an_action_number_is_one_to_nine_digits(number: int) -> None:
+    parsed = GRAMMAR.parse(f"action done {number}")
+    if len(str(number)) <= 9:
+        assert parsed == CloseAction(action_id=number)
+    else:
+        assert parsed == UsageError(problem=Problem.BAD_ACTION_ID, word=str(number))
+
+
+@given(text=st.text(max_size=200))
+def test_any_action_text_parses_to_a_command_without_raising(text: str) -> None:
+    parsed = GRAMMAR.parse(f"action add nps {text}")
+    if isinstance(parsed, AddAction):
+        assert parsed.kpi == "nps" and parsed.text.strip()
+        assert parsed.owner is None or parsed.owner.startswith(("U", "W"))
