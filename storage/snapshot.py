@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -19,6 +20,7 @@ from kpi_engine.reports import (
     judged_last_year,
 )
 from storage.actions import actions_open_at, tally_actions
+from storage.alerts import StoredAlert, open_alerts
 from storage.db import Database
 from storage.notes import month_bounds, notes_in_month
 from storage.source import SqlKpiSource
@@ -59,6 +61,14 @@ def alert_inputs_at(
     with database.read() as connection:
         source = SqlKpiSource(connection)
         return evaluate_all(catalog, source, moment, zone), freshness(catalog, source, moment)
+
+
+def open_alerts_at(
+    database: Database, catalog: Catalog, moment: datetime
+) -> tuple[Sequence[StoredAlert], list[Freshness]]:
+    """The open alerts, worst first, and every KPI's freshness at a moment, on one snapshot."""
+    with database.read() as connection:
+        return open_alerts(connection), freshness(catalog, SqlKpiSource(connection), moment)
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,7 @@ class Sent:
     channel: str
     kind: str  # post, reply, update, leadership, reminder, stale
     text: str
+    message: Message | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -284,7 +285,7 @@ class AlertSweep:
                     now=now,
                 )
             if written:
-                queued.append(Sent(key, target, kind, message.text))
+                queued.append(Sent(key, target, kind, message.text, message))
 
         pushed = after.level in _PUSHED
         into_red = after.level is Level.RED and event in (AlertEvent.OPEN, AlertEvent.ESCALATE)
@@ -383,4 +384,4 @@ class AlertSweep:
             action="data_missing",
             detail={"last_event": fresh.last_event, "allowed_days": stale_after(kpi).days},
         )
-        return [Sent(key, channel, "stale", message.text)]
+        return [Sent(key, channel, "stale", message.text, message)]

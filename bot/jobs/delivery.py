@@ -402,13 +402,12 @@ class Deliverer:
         return Delivered(claim.entry.key, Outcome.REPLACED, reason)
 
     def _paced(self, channel: str) -> None:
-        """Wait until `pace` seconds have passed since the last call to this channel."""
+        """Wait until `pace` seconds have passed since the last call to this channel ended."""
         last = self._last_call.get(channel)
         if last is not None:
             wait = last + self.pace - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
-        self._last_call[channel] = time.monotonic()
 
     def _sent(self, claim: Claim, ts: str, now: datetime, outcome: Outcome) -> Delivered:
         with outbox.transaction(self.database) as connection:
@@ -419,8 +418,16 @@ class Deliverer:
     # Slack ---------------------------------------------------------------------------
 
     def _send(self, claim: Claim) -> str:
+        self._paced(claim.entry.channel)
+        try:
+            return self._call(claim)
+        finally:
+            # Counted from the answer, not the request: the next call then reaches Slack at
+            # least `pace` after this one did, whatever the network's delays.
+            self._last_call[claim.entry.channel] = time.monotonic()
+
+    def _call(self, claim: Claim) -> str:
         entry = claim.entry
-        self._paced(entry.channel)
         if entry.kind is ItemKind.UPDATE:
             if claim.thread_ts is None:  # due only once its parent is sent: cannot happen
                 raise ValueError(f"update {entry.key} has no message to edit")

@@ -79,6 +79,7 @@ class ReportScheduler:
         self._sweep_wake = threading.Event()
         self._seen_version: str | None = None
         self._version_read = False
+        self.alert_sweep_count = 0  # sweeps completed while leading (for operators, tests)
 
     def warn_unscheduled(self) -> None:
         """Say once, at start, which reports have no channel and so never run."""
@@ -139,6 +140,7 @@ class ReportScheduler:
         except Exception:
             log.exception("the alert sweep failed")
             return
+        self.alert_sweep_count += 1
         if any(outcome.queued for outcome in outcomes):
             self._wake.set()
 

@@ -9,6 +9,7 @@
     /kpi record KPI VALUE [DATE] a manual measurement (also `記録`); DATE is YYYY-MM-DD
     /kpi record KPI delete DATE  deletes the KPI's measurements on DATE (also `削除`)
     /kpi health                  the scheduled reports: last and next runs, outbox, leader
+    /kpi alerts                  the open alerts, worst first, and the KPIs missing data
                                  (also `ヘルス`, `配信状況`)
     /kpi note market TEXT        a note on competitors and the market for the monthly digest
                                  (also `メモ 市場`, `メモ 競合`); any /kpi user may add one
@@ -53,6 +54,7 @@ STATUS_WORDS = frozenset({"status", "一覧", "ステータス"})
 RECORD_WORDS = frozenset({"record", "記録"})
 DELETE_WORDS = frozenset({"delete", "削除"})
 HEALTH_WORDS = frozenset({"health", "ヘルス", "配信状況"})
+ALERTS_WORDS = frozenset({"alerts", "alert", "アラート", "アラート一覧"})
 NOTE_WORDS = frozenset({"note", "メモ"})
 NOTES_WORDS = frozenset({"notes", "メモ一覧"})
 PDCA_WORDS = frozenset({"action", "アクション", "改善アクション"})
@@ -156,6 +158,12 @@ class Health(_Command):
     kind: Literal["health"] = "health"
 
 
+class Alerts(_Command):
+    """Show the open alerts, worst first, and the KPIs missing data."""
+
+    kind: Literal["alerts"] = "alerts"
+
+
 class AddNote(_Command):
     """A note for the monthly digest, its text as typed."""
 
@@ -217,6 +225,7 @@ Command = Annotated[
     | Record
     | DeleteRecord
     | Health
+    | Alerts
     | AddNote
     | ListNotes
     | ListActions
@@ -275,6 +284,10 @@ class Grammar:
         if head in HEALTH_WORDS:
             if len(words) == 1:
                 return Health()
+            return UsageError(problem=Problem.EXTRA_WORDS, word=_shorten(" ".join(words[1:])))
+        if head in ALERTS_WORDS:
+            if len(words) == 1:
+                return Alerts()
             return UsageError(problem=Problem.EXTRA_WORDS, word=_shorten(" ".join(words[1:])))
         if head in RECORD_WORDS:
             return self._record(words[1:])

@@ -29,6 +29,7 @@ from bot.slack.blocks.actions import (
     action_too_long_message,
     actions_message,
 )
+from bot.slack.blocks.alerts import OpenAlertLine, alerts_list_message
 from bot.slack.blocks.health import health_message
 from bot.slack.blocks.home import home_view
 from bot.slack.blocks.kpi import (
@@ -54,6 +55,7 @@ from bot.slack.followups import FollowUps
 from bot.slack.grammar import (
     AddAction,
     AddNote,
+    Alerts,
     CloseAction,
     Command,
     DeleteRecord,
@@ -71,6 +73,7 @@ from bot.slack.grammar import (
     UsageError,
 )
 from bot.slack.membership import ChannelMembers
+from kpi_engine.alerts import missing_data
 from kpi_engine.catalog import Catalog, KpiDefinition
 from kpi_engine.catalog import UnknownKpi as UnknownKpiError
 from kpi_engine.dashboard import Dashboard
@@ -89,7 +92,7 @@ from storage.db import Database
 from storage.imports.ingest import validated_measurement, write_measurement
 from storage.measurements import Author, delete_measurements
 from storage.notes import MAX_NOTE_LENGTH, add_note, notes_in_month
-from storage.snapshot import board_at, state_at, states_at
+from storage.snapshot import board_at, open_alerts_at, state_at, states_at
 
 # `/kpi record` answers in the ack, which Slack wants within 3 s: behind an import that
 # holds the write lock longer, it says so and asks to try again.
@@ -196,6 +199,9 @@ class Services:
                 # A few indexed reads: quick enough for the ack.
                 health = gather_health(self.settings, self.database, self.now())
                 return Reply(health_message(health, locale))
+            case Alerts():
+                # Indexed reads of the alert states and each feed's latest event.
+                return Reply(self.alerts(user_id=user_id, channel_id=channel_id))
             case AddNote():
                 return self._add_note(command, user_id)
             case ListNotes(month=month):
@@ -206,6 +212,32 @@ class Services:
                 return Reply(self.add_action(command, user_id=user_id, channel_id=channel_id))
             case CloseAction(action_id=action_id):
                 return Reply(self.close_action(action_id, user_id=user_id, channel_id=channel_id))
+
+    def alerts(self, *, user_id: str, channel_id: str | None) -> Message:
+        """The open alerts and the KPIs missing data that the user may see here."""
+        now = self.now()
+        opened, fresh = open_alerts_at(self.database, self.catalog, now)
+        kpis = {kpi.id: kpi for kpi in self.catalog.kpis}
+        lines = [
+            OpenAlertLine(
+                kpis[alert.kpi],
+                alert.memory.level,
+                alert.memory.level_since or now,
+                alert.memory.acknowledged_at is not None,
+                alert.memory.snoozed_until,
+            )
+            for alert in opened
+            if alert.kpi in kpis
+            and can_see(kpis[alert.kpi], user_id=user_id, channel_id=channel_id)
+        ]
+        stale = [
+            item
+            for item in fresh
+            if missing_data(item) and can_see(item.kpi, user_id=user_id, channel_id=channel_id)
+        ]
+        return alerts_list_message(
+            lines, stale, now=now, zone=self.settings.zone, locale=self.locale
+        )
 
     def detail(self, kpi: KpiDefinition, *, user_id: str, channel_id: str | None) -> Message:
         """One KPI's detail for one user, or the note that it is restricted."""

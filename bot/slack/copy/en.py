@@ -109,6 +109,7 @@ EN: dict[Text, str] = {
         "• `/kpi action add KPI-name text [@owner] [YYYY-MM-DD]`: record an improvement action"
         " (`/kpi action done number` closes it)\n"
         "• `/kpi health`: the scheduled reports' last and next runs, the outbox, the scheduler\n"
+        "• `/kpi alerts`: the open alerts, worst first, and the KPIs missing data\n"
         "• `/kpi help`: this help"
     ),
     Text.HELP_PRIVACY: "Answers are visible only to you, unless you add share.",
@@ -435,9 +436,7 @@ EN: dict[Text, str] = {
     Text.ALERT_RESOLVED_TITLE: "✅ Resolved: {name} (back from {level})",
     Text.ALERT_RESPONSE_YELLOW: "Response: review improvement actions weekly",
     Text.ALERT_RESPONSE_ORANGE: "Response: take improvement actions at once",
-    Text.ALERT_RESPONSE_RED: (
-        "Response: *emergency meeting and strategy review* (緊急対策会議・戦略見直し)"
-    ),
+    Text.ALERT_RESPONSE_RED: "Response: *emergency meeting and strategy review*",
     Text.ALERT_OWNER: "Owner: {owner}",
     Text.ALERT_NO_OWNER: "Owner: not set (put a user or group id in the catalog's `owner`)",
     Text.ALERT_SINCE: "{level} since {since} (alert opened {opened})",
@@ -517,4 +516,8 @@ EN: dict[Text, str] = {
     ),
     Text.ACK_DONE: ("✅ You acknowledged the *{kpi}* alert ({moment}); its reminders stop."),
     Text.ACK_ALREADY: "{who} acknowledged this alert at {moment}.",
+    Text.ALERTS_CHECK_NOTHING: "No alert changes ({count} KPIs evaluated).",
+    Text.ALERTS_CHECK_DRY_RUN: "(dry run: nothing was stored or sent)",
+    Text.ALERTS_CHECK_QUEUED: "Queued: {count} (the scheduler delivers them)",
+    Text.ALERTS_HISTORY_NONE: "No alert history yet.",
 }

@@ -108,6 +108,7 @@ JA: dict[Text, str] = {
         "• `/kpi action add KPI名 内容 [@担当者] [YYYY-MM-DD]` — 改善アクションを登録"
         "（`/kpi action done 番号` で完了）\n"
         "• `/kpi health` — 定期レポートの前回・次回の配信と送信キュー、スケジューラの状態\n"
+        "• `/kpi alerts` — 未解決のアラート（重い順）とデータ未更新のKPI\n"
         "• `/kpi help` — この説明を表示"
     ),
     Text.HELP_PRIVACY: "回答はあなたにだけ表示されます（share を付けた場合を除く）。",
@@ -531,4 +532,8 @@ JA: dict[Text, str] = {
         "✅ *{kpi}* のアラートを確認済みにしました（{moment}）。リマインドは止まります。"
     ),
     Text.ACK_ALREADY: "このアラートは {who} が {moment} に確認済みです。",
+    Text.ALERTS_CHECK_NOTHING: "アラートの変化はありません（{count} 件のKPIを評価）。",
+    Text.ALERTS_CHECK_DRY_RUN: "（ドライラン: 何も保存・送信していません）",
+    Text.ALERTS_CHECK_QUEUED: "送信キューに追加: {count} 件（スケジューラーが配信します）",
+    Text.ALERTS_HISTORY_NONE: "アラートの記録はまだありません。",
 }

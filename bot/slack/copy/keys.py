@@ -378,3 +378,7 @@ class Text(StrEnum):
     PRESS_ENDED = "press_ended"
     ACK_DONE = "ack_done"
     ACK_ALREADY = "ack_already"
+    ALERTS_CHECK_NOTHING = "alerts_check_nothing"
+    ALERTS_CHECK_DRY_RUN = "alerts_check_dry_run"
+    ALERTS_CHECK_QUEUED = "alerts_check_queued"
+    ALERTS_HISTORY_NONE = "alerts_history_none"

@@ -9,6 +9,8 @@ the shipped catalog against a target of rank 10, so that whole ranks reach every
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from importlib import resources
@@ -18,8 +20,10 @@ from typing import Any
 import pytest
 import time_machine
 
+from bot.cli.main import main
 from bot.jobs.alerts import AlertSweep
 from bot.jobs.delivery import Deliverer
+from bot.jobs.scheduler import ReportScheduler
 from bot.runtime import Runtime
 from kpi_engine.alerts import AlertEvent
 from kpi_engine.formulas import measured_kpis
@@ -105,6 +109,11 @@ def step(runtime: Runtime, clock: Clock, value: int | None = None) -> list[Alert
     clock.at += STEP
     clock.traveller.move_to(clock.at)  # type: ignore[attr-defined]
     return [event for outcome in outcomes if outcome.kpi == KPI for event in outcome.events]
+
+
+def key_of(message: dict[str, Any]) -> str:
+    """The outbox key a message carries ("" for a shared file, which carries none)."""
+    return str((message.get("metadata") or {}).get("event_payload", {}).get("key", ""))
 
 
 def mentions(message: dict[str, Any]) -> set[str]:
@@ -253,3 +262,130 @@ def test_an_acknowledged_red_alert_is_not_reminded(
     clock.traveller.move_to(clock.at)  # type: ignore[attr-defined]
     assert step(runtime, clock) == []
     assert len(slack_api.messages(LEADERSHIP)) == 1
+
+
+def test_alerts_check_dry_run_prints_what_would_be_sent_and_keeps_nothing(
+    world: tuple[Runtime, Clock], slack_api: MockWebApi, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runtime, _clock = world
+    record(runtime, RED)
+    assert main(["alerts", "check", "--dry-run"], runtime) == 0
+    out = capsys.readouterr().out
+    assert f"{KPI}: 順調 → 緊急 [open]" in out
+    assert f"→ {TEAM} post:" in out and f"→ {LEADERSHIP} leadership:" in out
+    assert "ドライラン" in out
+    with runtime.database.read() as connection:
+        assert stored_alerts.history(connection) == []
+    assert main(["alerts", "check"], runtime) == 0
+    assert "送信キューに追加: 2 件" in capsys.readouterr().out
+    assert main(["alerts", "check"], runtime) == 0
+    assert "アラートの変化はありません" in capsys.readouterr().out
+
+
+def test_alerts_history_lists_the_audit_log_of_one_kpi_newest_first(
+    world: tuple[Runtime, Clock], capsys: pytest.CaptureFixture[str]
+) -> None:
+    runtime, clock = world
+    assert main(["alerts", "history"], runtime) == 0
+    assert "アラートの記録はまだありません" in capsys.readouterr().out
+    step(runtime, clock, RED)
+    step(runtime, clock, GREEN)
+    step(runtime, clock)
+    assert main(["alerts", "history", "ブランド認知度"], runtime) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[5] for line in lines] == ["resolve", "open"]
+    assert lines[1].startswith(f"2026-11-10 09:00 {KPI} #1 scheduler open ")
+
+
+def stale_notices(slack_api: MockWebApi) -> list[dict[str, Any]]:
+    return [
+        message
+        for message in slack_api.messages(TEAM)
+        if key_of(message).startswith(f"alert-stale:{KPI}:")
+    ]
+
+
+def test_data_older_than_its_cycle_raises_one_notice_per_staleness_episode(
+    world: tuple[Runtime, Clock], slack_api: MockWebApi
+) -> None:
+    runtime, clock = world
+    step(runtime, clock, GREEN)  # recorded at START - 1 min; monthly: 35 days allowed
+
+    def at(moment: datetime) -> list[AlertEvent]:
+        clock.at = moment
+        clock.traveller.move_to(moment)  # type: ignore[attr-defined]
+        return step(runtime, clock)
+
+    recorded = START - timedelta(minutes=1)
+    at(recorded + timedelta(days=35))
+    assert stale_notices(slack_api) == []
+    at(recorded + timedelta(days=35, minutes=15))
+    at(recorded + timedelta(days=36))
+    (notice,) = stale_notices(slack_api)
+    assert mentions(notice) == {f"<@{OWNER}>"}
+    assert "データ未更新" in notice["text"] and "35日" in notice["text"]
+    # New data ends the episode; going stale again is a new one.
+    step(runtime, clock, GREEN)
+    at(clock.at + timedelta(days=36))
+    assert len(stale_notices(slack_api)) == 2
+
+
+def test_the_leading_scheduler_sweeps_within_a_heartbeat_of_a_manual_record(
+    world: tuple[Runtime, Clock], slack_api: MockWebApi
+) -> None:
+    runtime, _clock = world
+    leader_runtime = Runtime(
+        runtime.settings.model_copy(update={"scheduler_heartbeat": 0.2}), clock=runtime.clock
+    )
+    scheduler = ReportScheduler(leader_runtime, holder="test:leader", poll=0.1)
+    stop = threading.Event()
+    thread = threading.Thread(target=scheduler.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        # The first sweep, at the lead, finds nothing (the interval is 15 minutes).
+        deadline = time.monotonic() + 10
+        while scheduler.alert_sweep_count == 0:
+            assert time.monotonic() < deadline, "no first sweep"
+            time.sleep(0.05)
+        assert slack_api.messages(LEADERSHIP) == []
+        record(runtime, RED)  # by another process: its own runtime and connection
+        deadline = time.monotonic() + 10
+        while not slack_api.messages(LEADERSHIP):
+            assert time.monotonic() < deadline, "no sweep after the record"
+            time.sleep(0.05)
+        alert_posts = [m for m in slack_api.messages(TEAM) if key_of(m).startswith(f"alert:{KPI}:")]
+        assert len(alert_posts) == 1  # the team channel also has the late weekly summary
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+        leader_runtime.close()
+
+
+def test_two_schedulers_sweeping_at_once_announce_each_change_once(
+    world: tuple[Runtime, Clock], slack_api: MockWebApi
+) -> None:
+    runtime, _clock = world
+    record(runtime, RED)
+    other = Runtime(runtime.settings, clock=runtime.clock)  # a second process
+    try:
+        barrier = threading.Barrier(2)
+        found: list[list[AlertEvent]] = []
+
+        def sweep(which: Runtime) -> None:
+            barrier.wait()
+            outcomes = AlertSweep(which).run()
+            found.append([e for o in outcomes if o.kpi == KPI for e in o.events])
+
+        threads = [threading.Thread(target=sweep, args=(r,)) for r in (runtime, other)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert sorted(found) == [[], [AlertEvent.OPEN]]
+        Deliverer.from_runtime(runtime).deliver_due()
+        assert len([m for m in slack_api.messages(TEAM) if key_of(m).startswith("alert:")]) == 1
+        assert len(slack_api.messages(LEADERSHIP)) == 1
+        with runtime.database.read() as connection:
+            assert [e.action for e in stored_alerts.history(connection, kpi=KPI)] == ["open"]
+    finally:
+        other.close()

@@ -614,6 +614,7 @@ def test_help_in_japanese_is_exactly_the_golden_payload() -> None:
                         "改善アクションを登録（`/kpi action done 番号` で完了）\n"
                         "• `/kpi health` — 定期レポートの前回・次回の配信と送信キュー、"
                         "スケジューラの状態\n"
+                        "• `/kpi alerts` — 未解決のアラート（重い順）とデータ未更新のKPI\n"
                         "• `/kpi help` — この説明を表示"
                     ),
                 },
