@@ -99,6 +99,8 @@ class MockWebApi:
         self.pace_seconds: float | None = None
         self._last_paced: dict[str, float] = {}
         self.rate_limited = 0
+        # Each channel's members, as conversations.members lists them (a page at a time).
+        self.members: dict[str, list[str]] = {}
         mock = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -149,6 +151,27 @@ class MockWebApi:
             self.pace_seconds = None
             self._last_paced.clear()
             self.rate_limited = 0
+            self.members.clear()
+
+    def set_members(self, channel: str, users: list[str]) -> None:
+        """The members conversations.members answers for a channel (unknown channels fail)."""
+        with self._lock:
+            self.members[channel] = list(users)
+
+    def _members(self, call: Call) -> dict[str, Any]:
+        channel = str(call.body.get("channel") or "")
+        with self._lock:
+            members = self.members.get(channel)
+        if members is None:
+            return {"ok": False, "error": "channel_not_found"}
+        start = int(call.body.get("cursor") or 0)
+        limit = int(call.body.get("limit") or 100)
+        more = start + limit < len(members)
+        return {
+            "ok": True,
+            "members": members[start : start + limit],
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def pace(self, seconds: float) -> None:
         """Answer 429 (Retry-After: 1) to a post or edit in a channel sooner than `seconds`
@@ -382,6 +405,10 @@ class MockWebApi:
                 return 200, self._update(call)
             case "conversations.history" | "conversations.replies":
                 return 200, self._history(call)
+            case "conversations.members":
+                return 200, self._members(call)
+            case "views.open":
+                return 200, {"ok": True, "view": {"id": "V0MODAL", "type": "modal"}}
             case "views.publish":
                 return 200, {"ok": True, "view": {"id": "V0HOME", "type": "home"}}
             case _:

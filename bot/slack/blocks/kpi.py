@@ -87,6 +87,10 @@ _USAGE = {
     Problem.NOTE_KIND: Text.NOTE_USAGE,
     Problem.NOTE_EMPTY: Text.NOTE_EMPTY,
     Problem.BAD_MONTH: Text.NOTES_BAD_MONTH,
+    Problem.ACTION_USAGE: Text.ACTION_USAGE,
+    Problem.ACTION_EMPTY: Text.ACTION_EMPTY,
+    Problem.BAD_OWNER: Text.ACTION_BAD_OWNER,
+    Problem.BAD_ACTION_ID: Text.ACTION_BAD_ID,
 }
 
 

@@ -105,6 +105,9 @@ EN: dict[Text, str] = {
         "• `/kpi note market text` / `/kpi note strategy text`: add a note on competitors and"
         " the market, or a strategy proposal, for the monthly digest\n"
         "• `/kpi notes [YYYY-MM]`: a month's notes (this month by default)\n"
+        "• `/kpi actions`: the open improvement actions, by due day\n"
+        "• `/kpi action add KPI-name text [@owner] [YYYY-MM-DD]`: record an improvement action"
+        " (`/kpi action done number` closes it)\n"
         "• `/kpi health`: the scheduled reports' last and next runs, the outbox, the scheduler\n"
         "• `/kpi alerts`: the open alerts, worst first, and the KPIs missing data\n"
         "• `/kpi help`: this help"
@@ -366,6 +369,68 @@ EN: dict[Text, str] = {
     ),
     Text.REPORT_CHART_UNJUDGED: "no data or not judged",
     Text.HEALTH_JOB_UNSENT: "Not yet sent: {counts}",
+    # PDCA improvement actions: /kpi actions, /kpi action add|done, their lines in reports
+    Text.ACTIONS_TITLE: "Open improvement actions (by due day)",
+    Text.ACTIONS_NONE: (
+        "No improvement action is open. Add one with `/kpi action add KPI-name text [@own"
+        "er] [YYYY-MM-DD]`."
+    ),
+    Text.ACTIONS_LINE: "• *#{id}* {due} *{kpi}*: {title}{owner}",
+    Text.ACTIONS_NO_DUE: "no due day",
+    Text.ACTIONS_OVERDUE: "⚠️ {due} overdue",
+    Text.ACTIONS_OWNER: " (owner: {owner})",
+    Text.ACTIONS_MORE: "and {count} more (too many to show)",
+    Text.ACTIONS_HIDDEN: "🔒 {count} action(s) on restricted KPIs are not shown.",
+    Text.ACTIONS_HINT: (
+        "When one is done, close it with `/kpi action done number` (its owner, its creato"
+        "r or an admin may)."
+    ),
+    Text.ACTION_ADDED: (
+        "✅ Improvement action *#{id}* recorded: *{kpi}*: {title}{owner} (due: {due})"
+    ),
+    Text.ACTION_CLOSED: "✅ Improvement action *#{id}* (*{kpi}*: {title}) is done.",
+    Text.ACTION_ALREADY_DONE: "Improvement action *#{id}* is already done ({by}, {moment}).",
+    Text.ACTION_NOT_FOUND: (
+        "⚠️ There is no improvement action #{id}. See the numbers with `/kpi actions`."
+    ),
+    Text.ACTION_NOT_ALLOWED: (
+        "⚠️ Only an action's owner, the person who recorded it or an admin may close *#{i"
+        "d}* ({who}). Nothing was changed."
+    ),
+    Text.ACTION_TOO_LONG: (
+        "⚠️ The action is too long ({length:,} characters); keep it within {limit:,}. Not"
+        "hing was saved."
+    ),
+    Text.ACTION_PAST_DUE: (
+        "⚠️ The due day {due} has passed (today is {today}); give today or a later day. N"
+        "othing was saved."
+    ),
+    Text.ACTION_RESTRICTED: (
+        "🔒 *{kpi}* is restricted: its actions cannot be recorded here. Nothing was saved."
+    ),
+    Text.ACTION_USAGE: (
+        "⚠️ Usage: `/kpi action add KPI-name text [@owner] [YYYY-MM-DD]` or `/kpi action "
+        "done number` (“{word}” is neither)."
+    ),
+    Text.ACTION_EMPTY: (
+        "⚠️ The action has no text. Example: `/kpi action add nps call churned customers "
+        "@owner 2026-12-15`. Nothing was saved."
+    ),
+    Text.ACTION_BAD_OWNER: (
+        "⚠️ The owner “{word}” did not arrive as a Slack mention. Type `@` and pick the p"
+        "erson from Slack's suggestions. Nothing was saved."
+    ),
+    Text.ACTION_BAD_ID: (
+        "⚠️ “{word}” is not an action number. Example: `/kpi action done 12` (`/kpi actio"
+        "ns` shows the numbers)."
+    ),
+    Text.REPORT_OVERDUE_ACTIONS: "*Overdue actions*",
+    Text.REPORT_NO_OVERDUE_ACTIONS: "No improvement action is overdue.",
+    Text.REPORT_ACTION_LINE: "• #{id} {due} *{kpi}*: {title}{owner}",
+    Text.REPORT_MONTH_ACTIONS: "*Improvement actions (PDCA)*",
+    Text.REPORT_ACTION_TALLY: "• *{kpi}*: {opened} opened, {closed} closed",
+    Text.REPORT_ACTION_TOTAL: "In all: {opened} opened, {closed} closed",
+    Text.REPORT_NO_MONTH_ACTIONS: "No improvement action was opened or closed this month.",
     # Alerts (escalation)
     Text.ALERT_TITLE: "{emoji} {level} alert: {name}",
     Text.ALERT_RESOLVED_TITLE: "✅ Resolved: {name} (back from {level})",
@@ -418,6 +483,39 @@ EN: dict[Text, str] = {
     Text.ALERTS_STATE_SNOOZED: " · snoozed until {until}",
     Text.ALERTS_STALE_TITLE: "⏳ Data missing",
     Text.ALERTS_STALE_LINE: "*{name}* — latest {last}",
+    # The alert message's buttons and modals (acknowledge, snooze, record action, details)
+    Text.ALERT_BUTTON_ACKNOWLEDGE: "Acknowledge",
+    Text.ALERT_BUTTON_SNOOZE: "Snooze",
+    Text.ALERT_BUTTON_RECORD_ACTION: "Record action",
+    Text.ALERT_BUTTON_DETAILS: "Details",
+    Text.ALERT_MODAL_KPI: "KPI: *{kpi}*",
+    Text.SNOOZE_TITLE: "Snooze the alert",
+    Text.SNOOZE_SUBMIT: "Snooze",
+    Text.SNOOZE_LENGTH_LABEL: "For how long",
+    Text.SNOOZE_REASON_LABEL: "Reason (required)",
+    Text.SNOOZE_DAY: "1 day",
+    Text.SNOOZE_WEEK: "1 week",
+    Text.SNOOZE_NEXT_PERIOD: "Until the next period",
+    Text.SNOOZE_REASON_REQUIRED: "Give a reason for the snooze.",
+    Text.SNOOZE_BAD_LENGTH: "Choose how long.",
+    Text.SNOOZE_DONE: ("💤 The *{kpi}* alert is snoozed until {until} (reason: {reason})."),
+    Text.RECORD_ACTION_TITLE: "Record an action",
+    Text.RECORD_ACTION_SUBMIT: "Record",
+    Text.RECORD_ACTION_TEXT_LABEL: "What will be done",
+    Text.RECORD_ACTION_OWNER_LABEL: "Owner",
+    Text.RECORD_ACTION_DUE_LABEL: "Due day",
+    Text.RECORD_ACTION_TEXT_REQUIRED: "Say what will be done.",
+    Text.RECORD_ACTION_BAD_OWNER: "Choose the owner again.",
+    Text.RECORD_ACTION_BAD_DUE: "The due day must be today or later.",
+    Text.PRESS_NOT_MEMBER: (
+        "Sorry: only members of {channel} may use this alert's buttons. Nothing was changed."
+    ),
+    Text.PRESS_INVALID: "⚠️ This button could not be read. Nothing was changed.",
+    Text.PRESS_ENDED: (
+        "This alert has ended (resolved, or replaced by a newer one). Nothing was changed."
+    ),
+    Text.ACK_DONE: ("✅ You acknowledged the *{kpi}* alert ({moment}); its reminders stop."),
+    Text.ACK_ALREADY: "{who} acknowledged this alert at {moment}.",
     Text.ALERTS_CHECK_NOTHING: "No alert changes ({count} KPIs evaluated).",
     Text.ALERTS_CHECK_DRY_RUN: "(dry run: nothing was stored or sent)",
     Text.ALERTS_CHECK_QUEUED: "Queued: {count} (the scheduler delivers them)",
