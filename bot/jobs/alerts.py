@@ -31,12 +31,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
 from bot.jobs.delivery import enqueue_post, enqueue_update
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.slack.blocks.alert_buttons import alert_buttons
 from bot.slack.blocks.alerts import (
     AlertView,
     alert_message,
@@ -113,6 +115,13 @@ class KpiOutcome:
 
 class _DryRun(Exception):
     """Raised inside a dry run's transaction so that nothing it wrote is kept."""
+
+
+def living_message(view: AlertView, zone: ZoneInfo, locale: str) -> Message:
+    """The living message of an episode, with the buttons while it is open."""
+    state = view.state
+    buttons = [] if view.resolved else [alert_buttons(state.kpi.id, view.episode, locale)]
+    return alert_message(view, zone, locale, buttons)
 
 
 def _stamp(now: datetime) -> str:
@@ -315,7 +324,7 @@ class AlertSweep:
             # No living message yet: the first orange or red post of the episode is one.
             if event in (AlertEvent.OPEN, AlertEvent.ESCALATE) and pushed:
                 key = f"{base}:post:{stamp}"
-                message = alert_message(view, zone, locale)
+                message = living_message(view, zone, locale)
                 queue(key, channel, "post", message, None, [self._chart(state, after.episode)])
                 return key
             if event is AlertEvent.REMIND and after.level is Level.RED:
@@ -327,7 +336,7 @@ class AlertSweep:
             f"{base}:update:{stamp}",
             channel,
             "update",
-            alert_message(view, zone, locale),
+            living_message(view, zone, locale),
             message_key,
         )
         pings: list[str] = []
@@ -428,6 +437,6 @@ def refresh_living_message(runtime: Runtime, kpi_id: str, now: datetime) -> bool
             key=f"alert:{kpi_id}:{memory.episode}:update:{_stamp(now)}",
             job=JOB,
             parent_key=parent,
-            message=alert_message(view, settings.zone, settings.locale),
+            message=living_message(view, settings.zone, settings.locale),
             now=now,
         )

@@ -8,6 +8,7 @@ the shipped catalog against a target of rank 10, so that whole ranks reach every
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -121,6 +122,11 @@ def charts(slack_api: MockWebApi, channel: str) -> list[dict[str, Any]]:
     return [message for message in slack_api.messages(channel) if message.get("files")]
 
 
+def block_types(blocks: Any) -> list[str]:
+    listed = json.loads(blocks) if isinstance(blocks, str) else blocks
+    return [block["type"] for block in listed]
+
+
 def key_of(message: dict[str, Any]) -> str:
     """The outbox key a message carries ("" for a shared file, which carries none)."""
     return str((message.get("metadata") or {}).get("event_payload", {}).get("key", ""))
@@ -166,6 +172,9 @@ def test_a_kpi_sliding_to_red_and_back_posts_edits_and_pings_exactly_as_routed(
     assert first_post["channel"] == TEAM
     assert f"<@{OWNER}>" in first_post["text"]
     assert "警戒" in first_post["text"]
+    # The buttons (the actions part's) are on the open alert, and gone once it is resolved.
+    assert "actions" in block_types(first_post["blocks"])
+    assert "actions" not in block_types(living["blocks"])
 
     escalated, deescalated, resolved = replies
     assert mentions(escalated) == {f"<@{OWNER}>"}
