@@ -339,8 +339,13 @@ class AlertSweep:
             living_message(view, zone, locale),
             message_key,
         )
+        # An edit notifies no one: an escalation (to orange or red) and an orange reminder
+        # ping the owner in the thread reply; de-escalation, resolution and a snooze's end
+        # never ping.
         pings: list[str] = []
-        if into_red or (event is AlertEvent.REMIND and after.level is Level.ORANGE):
+        if event is AlertEvent.ESCALATE or (
+            event is AlertEvent.REMIND and after.level is Level.ORANGE
+        ):
             pings = owner
         if event is AlertEvent.REMIND and after.level is Level.RED:
             self._remind_leadership(queue, base, stamp, view, hours, locale)

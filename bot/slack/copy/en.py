@@ -452,7 +452,9 @@ EN: dict[Text, str] = {
     Text.ALERT_SNOOZED: "💤 Snoozed by {who} until {until} (reason: {reason})",
     Text.ALERT_EPISODE: "Alert #{episode} · {as_of}",
     Text.ALERT_REPLY_OPEN: "{emoji} Now {level} ({attainment}).",
-    Text.ALERT_REPLY_ESCALATE: "{emoji} Worse: from {previous} to {level} ({attainment}).",
+    Text.ALERT_REPLY_ESCALATE: (
+        "{mentions} {emoji} Worse: from {previous} to {level} ({attainment})."
+    ),
     Text.ALERT_REPLY_ESCALATE_RED: (
         "{mentions} {emoji} Worse: from {previous} to {level} ({attainment}). P"
         "lease call the emergency meeting and review the strategy."

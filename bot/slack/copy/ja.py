@@ -463,7 +463,9 @@ JA: dict[Text, str] = {
     Text.ALERT_SNOOZED: "💤 {who} が {until} までスヌーズ中（理由: {reason}）",
     Text.ALERT_EPISODE: "アラート #{episode} · {as_of}",
     Text.ALERT_REPLY_OPEN: "{emoji} {level}になりました（{attainment}）。",
-    Text.ALERT_REPLY_ESCALATE: "{emoji} {previous}から{level}に悪化しました（{attainment}）。",
+    Text.ALERT_REPLY_ESCALATE: (
+        "{mentions} {emoji} {previous}から{level}に悪化しました（{attainment}）。"
+    ),
     Text.ALERT_REPLY_ESCALATE_RED: (
         "{mentions} {emoji} {previous}から{level}に悪"
         "化しました（{attainment}）。緊急対策会議・戦略見直しをお願いします。"

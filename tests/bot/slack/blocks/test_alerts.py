@@ -155,3 +155,17 @@ def test_each_rule_threshold_is_worded(demo: Demo) -> None:
         "uptime_at_most_98": "98.0 % 以下",
         "support_48h_below_80": "80.0 % 未満",
     }
+
+
+def test_an_escalation_reply_carries_the_mentions_it_is_given(demo: Demo) -> None:
+    for level in (Level.ORANGE, Level.RED):
+        view = replace(views(demo)["orange"], level=level)
+        reply = alert_reply(
+            AlertEvent.ESCALATE,
+            view,
+            previous=Level.YELLOW,
+            mentions=["<@U0OWNER>"],
+            hours=0,
+            locale="ja",
+        )
+        assert reply.text.startswith("<@U0OWNER> ")
