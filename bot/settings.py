@@ -36,6 +36,11 @@ DEFAULT_SCHEDULES = {
 }
 # Slack channel ids: C… (public and newer private channels), G… (older private ones).
 SLACK_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,30}$")
+# A mention as KPIBOT_LEADERSHIP_MENTION accepts it: a user group, a user, or a bare user id.
+_MENTION = re.compile(
+    r"<!subteam\^(?P<group>S[A-Z0-9]{2,30})(?:\|[^<>]{0,80})?>"
+    r"|<@(?P<user>[UW][A-Z0-9]{2,30})>|(?P<bare>[UW][A-Z0-9]{2,30})"
+)
 
 
 class SettingsError(Exception):
@@ -112,6 +117,25 @@ class Settings(BaseSettings):
     # How often a scheduler renews its lead or tries to take it: a waiting scheduler takes
     # over from a dead one within this (PostgreSQL) or three times this (SQLite).
     scheduler_heartbeat: float = Field(default=10.0, ge=0.2, le=20)
+    # Delivery spaces posts and edits to one channel this many seconds apart (Slack takes
+    # about one message per second per channel).
+    slack_pace_seconds: float = Field(default=1.0, ge=0, le=10)
+
+    # Alerts (escalation): how often every KPI is evaluated, where orange and red alerts go
+    # (the alerts channel defaults to the team channel), whom a red alert pings (a user
+    # group `<!subteam^S…>` or user ids `<@U…>`, comma-separated), how many consecutive
+    # evaluations a new or worse level must hold (red: 0, at once), and the reminders.
+    alert_interval_minutes: float = Field(default=15.0, ge=1, le=24 * 60)
+    channel_alerts: str | None = None
+    leadership_mention: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    alert_confirmations: int = Field(default=2, ge=0, le=20)
+    alert_confirmations_red: int = Field(default=0, ge=0, le=20)
+    red_repeat_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+    orange_repeat_hours: float = Field(default=72.0, gt=0, le=24 * 30)
+    # Whether a resolution is announced (edit + thread reply) for alerts of each level.
+    alert_resolved_notice_levels: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["yellow", "orange", "red"]
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -179,7 +203,44 @@ class Settings(BaseSettings):
             return None
         return secret
 
-    @field_validator("channel_admin", "channel_team", "channel_stakeholders", "channel_leadership")
+    @field_validator("leadership_mention", "alert_resolved_notice_levels", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("leadership_mention")
+    @classmethod
+    def _mentions(cls, mentions: list[str]) -> list[str]:
+        normalized = []
+        for mention in mentions:
+            found = _MENTION.fullmatch(mention)
+            if found is None:
+                shown = repr(mention) if len(mention) <= 40 else f"{mention[:40]!r}…"
+                raise ValueError(
+                    f"not a Slack mention: {shown} (write <!subteam^S012AB3CD> for a user "
+                    "group, or <@U012AB3CD> or U012AB3CD for a person; comma-separated)"
+                )
+            group, user = found.group("group"), found.group("user") or found.group("bare")
+            normalized.append(f"<!subteam^{group}>" if group else f"<@{user}>")
+        return normalized
+
+    @field_validator("alert_resolved_notice_levels")
+    @classmethod
+    def _alert_levels(cls, levels: list[str]) -> list[str]:
+        bad = [level for level in levels if level not in ("yellow", "orange", "red")]
+        if bad:
+            raise ValueError(f"not alert levels: {', '.join(map(repr, bad))} (yellow, orange, red)")
+        return levels
+
+    @field_validator(
+        "channel_admin",
+        "channel_team",
+        "channel_stakeholders",
+        "channel_leadership",
+        "channel_alerts",
+    )
     @classmethod
     def _slack_channel_id(cls, channel: str | None) -> str | None:
         if channel is None or not channel.strip():
@@ -208,6 +269,16 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """The configured time zone as a tzinfo."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def alerts_channel(self) -> str | None:
+        """Where orange and red alerts are posted: KPIBOT_CHANNEL_ALERTS, else the team's."""
+        return self.channel_alerts or self.channel_team
+
+    @property
+    def alert_interval(self) -> timedelta:
+        """How often every KPI is evaluated for alerts."""
+        return timedelta(minutes=self.alert_interval_minutes)
 
     def report_channel(self, kind: ReportKind) -> str | None:
         """The channel a report goes to: weekly to the team, monthly to stakeholders,

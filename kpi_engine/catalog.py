@@ -249,7 +249,11 @@ class KpiDefinition(_Model):
     # Whole days of the period in progress that must have passed before it is judged; see
     # `elapsed_days_to_judge` for the defaults.
     min_elapsed_days: int | None = Field(default=None, ge=0, strict=True)
-    owner: str = ""
+    # A Slack user (U…/W…) or user group (S…) id: alerts mention it; empty: no one.
+    owner: str = Field(default="", pattern=r"^(|[UWS][A-Z0-9]{2,30})$")
+    # Days without new data after which a data-missing notice is raised; None: the
+    # default for the KPI's update frequency (`kpi_engine.alerts.STALE_AFTER_DAYS`).
+    stale_after_days: int | None = Field(default=None, ge=1, le=3660, strict=True)
     judge: Judge
     targets: list[Target] = Field(default_factory=list)
     settings: dict[str, int | float | str] = Field(default_factory=dict)

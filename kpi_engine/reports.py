@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -162,13 +162,23 @@ class ReportNote:
 
 @dataclass(frozen=True)
 class ImprovementAction:
-    """An improvement action on a KPI, due on a local day. None exist yet: the alerts work
-    adds them; the weekly summary already lists those due in the coming week."""
+    """A PDCA improvement action on a KPI, due on a local day; its title and owner come from
+    a person (untrusted text; the owner is a Slack user id when given)."""
 
     kpi: str
     title: str
     due: date
     owner: str = ""
+    id: int | None = None  # its number in storage, which `/kpi action done` names
+
+
+@dataclass(frozen=True)
+class ActionTally:
+    """How many improvement actions on one KPI were opened and closed in a period."""
+
+    kpi: str
+    opened: int
+    closed: int
 
 
 def is_main(kpi: KpiDefinition) -> bool:
@@ -262,6 +272,8 @@ class WeeklySummary:
     concerns: list[Concern]  # every KPI at yellow or worse, worst first
     actions: list[ImprovementAction]  # due in the coming week, by due day
     stale: list[Freshness]  # KPIs whose data is stale, catalog order
+    overdue: list[ImprovementAction] = field(default_factory=list)  # due before it, oldest first
+    action_kpis: dict[str, KpiDefinition] = field(default_factory=dict)  # the actions' KPIs
 
 
 def weekly_summary(
@@ -271,7 +283,9 @@ def weekly_summary(
     freshness: list[Freshness],
     actions: Sequence[ImprovementAction] = (),
 ) -> WeeklySummary:
-    """The weekly team summary of a week, from states as of its end and a week before."""
+    """The weekly team summary of a week, from states as of its end and a week before, and
+    the improvement actions open at its end: those due in the coming week, and those whose
+    due day has passed (overdue)."""
     if period.kind is not ReportKind.WEEKLY:
         raise ValueError(f"a weekly summary covers a week, not a {period.kind} period")
     if not states:
@@ -289,10 +303,20 @@ def weekly_summary(
         progress=[progress for progress in everything if is_main(progress.kpi)],
         concerns=concerns,
         actions=sorted(
-            (a for a in actions if next_week.start <= a.due < next_week.end), key=lambda a: a.due
+            (a for a in actions if next_week.start <= a.due < next_week.end), key=_due_order
         ),
         stale=[item for item in freshness if item.stale],
+        overdue=sorted((a for a in actions if a.due < next_week.start), key=_due_order),
+        action_kpis={
+            state.kpi.id: state.kpi
+            for state in states
+            if any(a.kpi == state.kpi.id for a in actions)
+        },
     )
+
+
+def _due_order(action: ImprovementAction) -> tuple[date, int]:
+    return (action.due, -1 if action.id is None else action.id)
 
 
 def toward_target(
@@ -343,6 +367,7 @@ class MonthlyDigest:
     tiers: list[TierDetails]  # every tier in document order; `before`: a month earlier
     market: list[ReportNote]  # 競合・市場動向, oldest first
     strategy: list[ReportNote]  # 戦略見直し提案, oldest first
+    actions: list[ActionTally] = field(default_factory=list)  # opened/closed, catalog order
 
 
 def judged_last_year(
@@ -388,10 +413,12 @@ def monthly_digest(
     last_year: dict[str, PeriodValue],
     notes: list[ReportNote],
     zone: ZoneInfo,
+    actions: Sequence[ActionTally] = (),
 ) -> MonthlyDigest:
     """The monthly stakeholder digest of a month, from states as of its end and a month
-    before, each KPI's judged period a year earlier (`judged_last_year`), and the notes
-    (those written in the month are kept)."""
+    before, each KPI's judged period a year earlier (`judged_last_year`), the notes (those
+    written in the month are kept) and the month's improvement actions opened and closed
+    per KPI (KPIs with neither are left out)."""
     if period.kind is not ReportKind.MONTHLY:
         raise ValueError(f"a monthly digest covers a month, not a {period.kind} period")
     if not states:
@@ -411,7 +438,14 @@ def monthly_digest(
         ],
         market=[note for note in written if note.kind is NoteKind.MARKET],
         strategy=[note for note in written if note.kind is NoteKind.STRATEGY],
+        actions=_in_catalog_order(catalog, actions),
     )
+
+
+def _in_catalog_order(catalog: Catalog, tallies: Sequence[ActionTally]) -> list[ActionTally]:
+    order = {kpi.id: index for index, kpi in enumerate(catalog.kpis)}
+    kept = [tally for tally in tallies if tally.opened or tally.closed]
+    return sorted(kept, key=lambda tally: (order.get(tally.kpi, len(order)), tally.kpi))
 
 
 @dataclass(frozen=True)

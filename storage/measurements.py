@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
+from storage.data_version import mark_data_changed
 from storage.schema import Measurement, MeasurementChange, column_processor, driver_marks
 
 # The author of the rows that existed before the history began (migration 0003).
@@ -140,6 +141,7 @@ def delete_measurements(
             for change in changes
         ],
     )
+    mark_data_changed(connection)
     return changes
 
 

@@ -54,6 +54,9 @@ class ItemKind(StrEnum):
 
     MESSAGE = "message"
     FILE = "file"
+    # A new version of its parent message (`chat.update` on the parent's ts): a living
+    # alert message. Updates of one message go out in order, each after the one before.
+    UPDATE = "update"
 
 
 # An earlier message of the thread in one of these states holds back the later ones.
@@ -269,6 +272,11 @@ def _ready() -> Any:
         or_(
             and_(sibling.c.kind == ItemKind.MESSAGE, sibling.c.status.in_(_UNSENT)),
             and_(item.kind == ItemKind.FILE, sibling.c.status.in_(_ON_FIRST_WAY)),
+            and_(
+                item.kind == ItemKind.UPDATE,
+                sibling.c.kind == ItemKind.UPDATE,
+                sibling.c.status.in_(_UNSENT),
+            ),
         ),
     )
     return and_(parent_sent, ~held_back)
@@ -440,6 +448,69 @@ def retry(connection: Connection, item_id: int, *, now: datetime) -> bool:
         .values(status=Status.FAILED, not_before=now, failure_reported=False)
     )
     return bool(result.rowcount == 1)
+
+
+REPLACEMENT_SUFFIX = ":replacement"
+# A message replaced more often than this is left as it is (each replacement lengthens the key).
+MAX_REPLACEMENTS = 8
+
+
+def replacement_key(key: str) -> str:
+    """The key of the message that replaces the one under `key` once that is gone."""
+    return f"{key}{REPLACEMENT_SUFFIX}"
+
+
+def current_key(connection: Connection, key: str) -> str:
+    """The key of the message that now stands for the one under `key`: itself, or the
+    latest of its replacements."""
+    for _ in range(MAX_REPLACEMENTS):
+        following = replacement_key(key)
+        if connection.scalar(select(_table.c.id).where(_table.c.key == following)) is None:
+            return key
+        key = following
+    return key
+
+
+def replace_message(
+    connection: Connection, claim: Claim, *, now: datetime, reason: str
+) -> str | None:
+    """Replace the message an update could not edit (deleted, or no longer editable) by a
+    new post of the update's content, and make the parent's unsent thread items and
+    updates follow the new message; close the update as skipped. Return the new message's
+    key, or None when the claim was no longer ours or replacements ran out."""
+    entry = claim.entry
+    if entry.kind is not ItemKind.UPDATE or entry.parent_key is None:
+        raise ValueError("only an update's message is replaced")
+    old = entry.parent_key
+    if old.count(REPLACEMENT_SUFFIX) >= MAX_REPLACEMENTS:
+        return None
+    closed = connection.execute(
+        update(_table)
+        .where(_ours(entry.id, claim.attempt))
+        .values(status=Status.SKIPPED, claimed_until=None, last_error=reason[:ERROR_CHARS])
+    )
+    if closed.rowcount != 1:
+        return None
+    new = replacement_key(old)
+    insert_if_absent(
+        connection,
+        NewItem(
+            key=new,
+            job=entry.job,
+            period=entry.period,
+            channel=entry.channel,
+            kind=ItemKind.MESSAGE,
+            payload=claim.payload,
+            late=entry.late,
+        ),
+        now=now,
+    )
+    connection.execute(
+        update(_table)
+        .where(_table.c.parent_key == old, _table.c.status.in_(_UNSENT), _table.c.id != entry.id)
+        .values(parent_key=new)
+    )
+    return new
 
 
 def find(connection: Connection, key: str) -> Entry | None:

@@ -427,6 +427,12 @@ class AlertState(Base):
     snooze_reason: Mapped[str | None] = mapped_column(Text())
     last_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     evaluated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # How many consecutive evaluations saw each level or worse / better (JSON, the decision's
+    # `Runs`): exact hysteresis for any confirmation count.
+    runs: Mapped[str | None] = mapped_column(Text())
+    # The outbox key of the episode's living message in the alerts channel (None: not posted
+    # yet, a yellow episode); a replacement for a deleted message takes its place.
+    message_key: Mapped[str | None] = mapped_column(String(300))
 
 
 class AlertAudit(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -10,9 +11,18 @@ from kpi_engine.catalog import Catalog, KpiDefinition
 from kpi_engine.dashboard import Dashboard, dashboard
 from kpi_engine.evaluate import KpiState, PeriodValue, evaluate, evaluate_all
 from kpi_engine.freshness import Freshness, freshness
-from kpi_engine.reports import ReportKind, ReportNote, ReportPeriod, judged_last_year
+from kpi_engine.reports import (
+    ActionTally,
+    ImprovementAction,
+    ReportKind,
+    ReportNote,
+    ReportPeriod,
+    judged_last_year,
+)
+from storage.actions import actions_open_at, tally_actions
+from storage.alerts import StoredAlert, open_alerts
 from storage.db import Database
-from storage.notes import notes_in_month
+from storage.notes import month_bounds, notes_in_month
 from storage.source import SqlKpiSource
 
 
@@ -44,6 +54,23 @@ def board_at(
         )
 
 
+def alert_inputs_at(
+    database: Database, catalog: Catalog, moment: datetime, zone: ZoneInfo
+) -> tuple[list[KpiState], list[Freshness]]:
+    """Every KPI's state and freshness at a moment on one snapshot, in catalog order."""
+    with database.read() as connection:
+        source = SqlKpiSource(connection)
+        return evaluate_all(catalog, source, moment, zone), freshness(catalog, source, moment)
+
+
+def open_alerts_at(
+    database: Database, catalog: Catalog, moment: datetime
+) -> tuple[Sequence[StoredAlert], list[Freshness]]:
+    """The open alerts, worst first, and every KPI's freshness at a moment, on one snapshot."""
+    with database.read() as connection:
+        return open_alerts(connection), freshness(catalog, SqlKpiSource(connection), moment)
+
+
 @dataclass(frozen=True)
 class ReportInputs:
     """What a report is built from, all read on one snapshot."""
@@ -53,6 +80,8 @@ class ReportInputs:
     last_year: dict[str, PeriodValue]  # each judged period a year earlier (monthly only)
     freshness: list[Freshness]  # at the period's end (weekly only)
     notes: list[ReportNote]  # written during the period (monthly only)
+    actions: list[ImprovementAction]  # open at the period's end, with a due day (weekly only)
+    action_tallies: list[ActionTally]  # opened and closed during the period (monthly only)
 
 
 def report_inputs_at(
@@ -67,9 +96,13 @@ def report_inputs_at(
         last_year: dict[str, PeriodValue] = {}
         fresh: list[Freshness] = []
         notes: list[ReportNote] = []
+        actions: list[ImprovementAction] = []
+        tallies: list[ActionTally] = []
         if period.kind is ReportKind.WEEKLY:
             fresh = freshness(catalog, source, end)
+            actions = actions_open_at(connection, end)
         if period.kind is ReportKind.MONTHLY:
             last_year = judged_last_year(catalog, source, states, zone)
             notes = notes_in_month(connection, period.span.start, zone)
-    return ReportInputs(states, before, last_year, fresh, notes)
+            tallies = tally_actions(connection, *month_bounds(period.span.start, zone))
+    return ReportInputs(states, before, last_year, fresh, notes, actions, tallies)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import textwrap
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from bot.cli.state_commands import end_of_day
 from bot.errors import EXIT_USAGE, CliError
+from bot.jobs.alerts import AlertSweep, Sent
 from bot.jobs.reports import compose_report, report_as_text
 from bot.runtime import Runtime
 from bot.slack.blocks.plain import plain_text
@@ -115,6 +116,7 @@ def run(args: argparse.Namespace, runtime: Runtime) -> int:
                 add_note(connection, kind=kind, text=text, author=DEMO_AUTHOR, at=at)
         # The answers end with `/kpi status`: every KPI's level, the demo's status table.
         _print_slack_answers(demo.services)
+        _print_alerts(demo, moment)
         _write_reports(demo, reports_dir, moment)
     finally:
         demo.close()
@@ -141,6 +143,53 @@ def _print_slack_answers(services: Services) -> None:
             else f"Slack で /kpi {text} と打つと:"
         )
         print(textwrap.indent(plain_text(message), "  "))
+
+
+# Two sweeps this far apart, ending at the demo's moment: a level must hold for two.
+ALERT_STEP = timedelta(minutes=15)
+# Where the demo's alerts go when the settings name no channel: stand-in ids, for display.
+DEMO_ALERTS_CHANNEL = "C0ALERTS"
+DEMO_LEADERSHIP_CHANNEL = "C0LEADERSHIP"
+
+
+def _print_alerts(demo: Runtime, moment: datetime) -> None:
+    """Sweep the demo's alerts twice, 15 minutes apart (a level must hold for two
+    evaluations), and print the messages each channel would get."""
+    settings = demo.settings
+    updates: dict[str, object] = {}
+    if settings.alerts_channel is None:
+        updates["channel_alerts"] = DEMO_ALERTS_CHANNEL
+    if settings.channel_leadership is None:
+        updates["channel_leadership"] = DEMO_LEADERSHIP_CHANNEL
+    sweeping = Runtime(settings.model_copy(update=updates), clock=demo.clock)
+    try:
+        sweep = AlertSweep(sweeping)
+        sent = [
+            item
+            for at in (moment - ALERT_STEP, moment)
+            for outcome in sweep.run(at)
+            for item in outcome.queued
+        ]
+    finally:
+        sweeping.close()
+    by_channel: dict[str, list[Sent]] = {}
+    for item in sent:
+        by_channel.setdefault(item.channel, []).append(item)
+    english = settings.locale == "en"
+    print()
+    print(
+        "The alerts the demo data raises, as each channel would get them:"
+        if english
+        else "デモデータが発生させるアラート、各チャンネルに届くメッセージ:"
+    )
+    if not sent:
+        print("  (none)" if english else "  なし")
+    for channel, items in by_channel.items():
+        print(f"  #{channel} ({len(items)}):")
+        for item in items:
+            shown = plain_text(item.message) if item.message is not None else item.text
+            print(textwrap.indent(f"[{item.kind}] {shown}", "    "))
+            print()
 
 
 def _write_reports(demo: Runtime, folder: Path, moment: datetime) -> None:

@@ -68,7 +68,7 @@ def _item_id(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser for every kpibot command."""
-    from bot.cli import data_commands, demo, scheduler_commands, state_commands
+    from bot.cli import alert_commands, data_commands, demo, scheduler_commands, state_commands
 
     parser = argparse.ArgumentParser(
         prog="kpibot", description="KPI management for a small company, in Slack."
@@ -211,6 +211,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--retry", type=_item_id, metavar="ID", help="queue a failed item again (ids as listed)"
     )
     outbox.set_defaults(handler=scheduler_commands.outbox_command)
+
+    alerts = commands.add_parser("alerts", help="the alerts: evaluate now, or their history")
+    alert_commands_parser = alerts.add_subparsers(
+        dest="alerts_command", required=True, metavar="ACTION"
+    )
+    check = alert_commands_parser.add_parser(
+        "check", help="evaluate every KPI now and print what changes and what is sent"
+    )
+    check.add_argument("--dry-run", action="store_true", help="store and send nothing, only print")
+    check.set_defaults(handler=alert_commands.check)
+    alert_history = alert_commands_parser.add_parser(
+        "history", help="the alerts' audit log, newest first"
+    )
+    alert_history.add_argument("kpi", metavar="KPI", nargs="?", help="only this KPI")
+    alert_history.add_argument(
+        "--limit", type=_count, default=50, help="the latest N lines (default 50)"
+    )
+    alert_history.set_defaults(handler=alert_commands.history)
 
     serve = commands.add_parser(
         "serve", help="run the Slack app over HTTP (gunicorn) on $PORT, with the ingestion API"

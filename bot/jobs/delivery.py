@@ -43,6 +43,7 @@ from sqlalchemy import Connection
 from bot.runtime import Runtime
 from bot.settings import SLACK_CHANNEL_ID
 from bot.slack.blocks.delivery import chart_failed_note, delivery_failure_message
+from bot.slack.blocks.message import Message
 from bot.slack.client import SlackClient, build_outbox_client, retry_after
 from bot.slack.failures import FailureKind, classify
 from storage import outbox
@@ -76,6 +77,11 @@ ADMIN_JOB = "delivery-failure"
 MAX_KEY_CHARS = 260
 MAX_LABEL_CHARS = 40
 _MESSAGE_FIELDS = frozenset({"text", "blocks", "unfurl_links", "unfurl_media"})
+# Slack's answers to an update of a message that is gone or may no longer be edited: a new
+# post takes its place.
+UNEDITABLE = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
+# Slack takes about one message per second per channel; posting faster draws 429s.
+PACE_SECONDS = 1.0
 
 
 def thread_key(key: str, number: int) -> str:
@@ -177,6 +183,36 @@ def enqueue_post(
     return outbox.enqueue(connection, items, now=now)
 
 
+def enqueue_update(
+    connection: Connection,
+    *,
+    key: str,
+    job: str,
+    parent_key: str,
+    message: Message,
+    now: datetime,
+) -> bool:
+    """Write a new version of the message under `parent_key` (`chat.update` on its ts once
+    it is sent) in the caller's transaction; return False, writing nothing, when `key` is
+    there already. Updates of one message go out in the order they were written; if the
+    message is gone or can no longer be edited, a new post replaces it
+    (`storage.outbox.replace_message`)."""
+    parent = outbox.find(connection, parent_key)
+    if parent is None or parent.kind is not ItemKind.MESSAGE or parent.parent_key is not None:
+        raise ValueError(f"no top-level message under {parent_key[:80]!r} to update")
+    _checked_labels(key, job, parent.period, parent.channel)
+    item = NewItem(
+        key=key,
+        job=job,
+        period=parent.period,
+        channel=parent.channel,
+        kind=ItemKind.UPDATE,
+        payload=_checked_message(message.as_payload(), "update"),
+        parent_key=parent_key,
+    )
+    return outbox.insert_if_absent(connection, item, now=now)
+
+
 def record_skipped_post(
     connection: Connection,
     *,
@@ -201,6 +237,7 @@ class Outcome(StrEnum):
     """What one delivery attempt came to."""
 
     SENT = "sent"
+    REPLACED = "replaced"  # an update of a message that was gone: posted anew instead
     FOUND = "found"  # an earlier attempt had posted it: recorded, not posted again
     POSTPONED = "postponed"  # rate-limited: back in the outbox until Retry-After
     RETRYING = "retrying"  # failed: retried after a backoff
@@ -249,8 +286,14 @@ class Deliverer:
         zone: ZoneInfo,
         clock: Callable[[], datetime],
         lease: timedelta = LEASE,
+        pace: float = PACE_SECONDS,
     ) -> None:
         self.database = database
+        # Calls that add or change a message in one channel are spaced `pace` seconds apart
+        # (monotonic time of each channel's last such call), so that a burst of alerts
+        # reaches Slack in order without a storm of 429s.
+        self.pace = pace
+        self._last_call: dict[str, float] = {}
         self.client = client
         self.admin_channel = admin_channel
         self.locale = locale
@@ -270,6 +313,7 @@ class Deliverer:
             locale=settings.locale,
             zone=settings.zone,
             clock=runtime.clock,
+            pace=settings.slack_pace_seconds,
         )
 
     def deliver_due(self, now: datetime | None = None) -> list[Delivered]:
@@ -316,7 +360,8 @@ class Deliverer:
         started = time.monotonic()
         attempt = _Attempt(may_have_posted=claim.look_first)
         try:
-            if claim.look_first:
+            # An update is idempotent: sending it again is harmless, no need to look first.
+            if claim.look_first and claim.entry.kind is not ItemKind.UPDATE:
                 found = self._find(claim)
                 if found is not None:
                     return self._sent(claim, found, now, Outcome.FOUND)
@@ -327,6 +372,10 @@ class Deliverer:
                     return self._give_back(claim, now, "look-up outlasted half the claim")
             attempt.posting = attempt.may_have_posted = True
             ts = self._send(claim)
+        except SlackApiError as error:
+            if claim.entry.kind is ItemKind.UPDATE and _error_code(error) in UNEDITABLE:
+                return self._replace(claim, now, _error_code(error))
+            return self._failed(claim, now, error, attempt)
         except Exception as error:  # every failure is recorded on the item, whatever it is
             return self._failed(claim, now, error, attempt)
         return self._sent(claim, ts, now, Outcome.SENT)
@@ -344,6 +393,22 @@ class Deliverer:
         log.info("outbox %s: given back (%s)", claim.entry.key, reason)
         return Delivered(claim.entry.key, Outcome.POSTPONED if ours else Outcome.LOST_CLAIM, reason)
 
+    def _replace(self, claim: Claim, now: datetime, reason: str) -> Delivered:
+        with outbox.transaction(self.database) as connection:
+            new = outbox.replace_message(connection, claim, now=now, reason=reason)
+        if new is None:
+            return Delivered(claim.entry.key, Outcome.LOST_CLAIM, reason)
+        log.info("outbox %s: message gone (%s), replaced by %s", claim.entry.key, reason, new)
+        return Delivered(claim.entry.key, Outcome.REPLACED, reason)
+
+    def _paced(self, channel: str) -> None:
+        """Wait until `pace` seconds have passed since the last call to this channel ended."""
+        last = self._last_call.get(channel)
+        if last is not None:
+            wait = last + self.pace - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+
     def _sent(self, claim: Claim, ts: str, now: datetime, outcome: Outcome) -> Delivered:
         with outbox.transaction(self.database) as connection:
             outbox.mark_sent(connection, claim.entry.id, ts=ts, now=now)
@@ -353,7 +418,31 @@ class Deliverer:
     # Slack ---------------------------------------------------------------------------
 
     def _send(self, claim: Claim) -> str:
+        self._paced(claim.entry.channel)
+        try:
+            return self._call(claim)
+        finally:
+            # Counted from the answer, not the request: the next call then reaches Slack at
+            # least `pace` after this one did, whatever the network's delays.
+            self._last_call[claim.entry.channel] = time.monotonic()
+
+    def _call(self, claim: Claim) -> str:
         entry = claim.entry
+        if entry.kind is ItemKind.UPDATE:
+            if claim.thread_ts is None:  # due only once its parent is sent: cannot happen
+                raise ValueError(f"update {entry.key} has no message to edit")
+            arguments = {
+                name: claim.payload[name] for name in _MESSAGE_FIELDS if name in claim.payload
+            }
+            response = self.client.chat_update(
+                channel=entry.channel,
+                ts=claim.thread_ts,
+                parse="none",
+                link_names=False,
+                metadata=outbox_metadata(entry.parent_key or entry.key),
+                **arguments,
+            )
+            return str(response["ts"])
         if entry.kind is ItemKind.FILE:
             response = self.client.files_upload_v2(
                 channel=entry.channel,
@@ -555,6 +644,14 @@ class Deliverer:
                 ),
                 now=now,
             )
+
+
+def _error_code(error: SlackApiError) -> str:
+    response = getattr(error, "response", None)
+    try:
+        return str(response["error"]) if response is not None else ""
+    except (KeyError, TypeError):
+        return ""
 
 
 def _rate_limit_wait(error: Exception) -> timedelta:

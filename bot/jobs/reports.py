@@ -105,7 +105,9 @@ def compose_report(
     inputs = report_inputs_at(runtime.database, catalog, period, zone)
     match kind:
         case ReportKind.WEEKLY:
-            summary = weekly_summary(period, inputs.states, inputs.before, inputs.freshness)
+            summary = weekly_summary(
+                period, inputs.states, inputs.before, inputs.freshness, inputs.actions
+            )
             charts = weekly_charts(period, [p.state for p in summary.progress], locale)
             messages = weekly_messages(summary, zone, locale, late=late, charts=len(charts))
         case ReportKind.MONTHLY:
@@ -117,6 +119,7 @@ def compose_report(
                 inputs.last_year,
                 inputs.notes,
                 zone,
+                inputs.action_tallies,
             )
             charts = tier_charts(period, inputs.states, locale)
             messages = monthly_messages(digest, zone, locale, late=late, charts=len(charts))

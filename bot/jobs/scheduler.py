@@ -25,12 +25,14 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler  # type: ignore[import-untyped]
 
+from bot.jobs.alerts import AlertSweep
 from bot.jobs.delivery import Deliverer
 from bot.jobs.leadership import Leadership, leadership_for, process_name
 from bot.jobs.runs import run_job
 from bot.runtime import Runtime
 from bot.schedule import CHANNEL_VARIABLES, ReportJob, report_jobs, unscheduled_reports
 from kpi_engine.schedule import ON_TIME_TOLERANCE
+from storage.data_version import data_version
 from storage.db import DatabaseError
 
 log = logging.getLogger("kpibot.scheduler")
@@ -69,6 +71,15 @@ class ReportScheduler:
         # One run of a job at a time (a trigger and a heartbeat's check may meet).
         self._running = {job.id: threading.Lock() for job in self.jobs}
         self._failed_until: dict[str, datetime] = {}
+        # The alert sweep runs in a thread of its own while leading: every
+        # KPIBOT_ALERT_INTERVAL, and at once when a heartbeat sees the data version change
+        # (an import, an API post or a manual record by any process; `storage.data_version`).
+        self.alert_sweep = AlertSweep(runtime)
+        self._alerts: threading.Thread | None = None
+        self._sweep_wake = threading.Event()
+        self._seen_version: str | None = None
+        self._version_read = False
+        self.alert_sweep_count = 0  # sweeps completed while leading (for operators, tests)
 
     def warn_unscheduled(self) -> None:
         """Say once, at start, which reports have no channel and so never run."""
@@ -105,6 +116,40 @@ class ReportScheduler:
             self._step_down()
         if self.leading:
             self.catch_up()
+            self._watch_data()
+
+    def _watch_data(self) -> None:
+        """Wake the alert sweep when the data changed since the last sweep began."""
+        try:
+            with self.runtime.database.read() as connection:
+                version = data_version(connection)
+        except DatabaseError as error:
+            log.warning("cannot read the data version: %s", error)
+            return
+        if self._version_read and version != self._seen_version:
+            self._sweep_wake.set()
+
+    def sweep_alerts(self) -> None:
+        """Run one alert sweep at the clock's time and wake the delivery loop; never raises
+        (a failed sweep is logged and the next one comes at the interval)."""
+        try:
+            with self.runtime.database.read() as connection:
+                self._seen_version = data_version(connection)
+            self._version_read = True
+            outcomes = self.alert_sweep.run(self.runtime.clock())
+        except Exception:
+            log.exception("the alert sweep failed")
+            return
+        self.alert_sweep_count += 1
+        if any(outcome.queued for outcome in outcomes):
+            self._wake.set()
+
+    def _alerts_loop(self) -> None:
+        interval = self.runtime.settings.alert_interval.total_seconds()
+        while not self._delivery_stop.is_set():
+            self._sweep_wake.clear()
+            self.sweep_alerts()
+            self._sweep_wake.wait(interval)
 
     def catch_up(self) -> None:
         """Check every job against the outbox now (see the module's docstring)."""
@@ -138,6 +183,8 @@ class ReportScheduler:
             target=self._deliver_loop, name="kpibot-delivery", daemon=True
         )
         self._delivery.start()
+        self._alerts = threading.Thread(target=self._alerts_loop, name="kpibot-alerts", daemon=True)
+        self._alerts.start()
         zone = self.runtime.settings.zone
         scheduler = BackgroundScheduler(
             timezone=zone,
@@ -160,9 +207,13 @@ class ReportScheduler:
             scheduler.shutdown(wait=True)  # a run in progress finishes
         self._delivery_stop.set()
         self._wake.set()
+        self._sweep_wake.set()
         delivery, self._delivery = self._delivery, None
         if delivery is not None:
             delivery.join()
+        alerts, self._alerts = self._alerts, None
+        if alerts is not None:
+            alerts.join()
 
     def _deliver_loop(self) -> None:
         while not self._delivery_stop.is_set():

@@ -9,7 +9,15 @@ from concurrent.futures import ThreadPoolExecutor
 from slack_bolt import App, BoltContext
 
 from bot.settings import Settings
-from bot.slack.listeners import SERVICES, VERIFIED, actions, commands, errors, events
+from bot.slack.listeners import (
+    SERVICES,
+    VERIFIED,
+    actions,
+    alert_buttons,
+    commands,
+    errors,
+    events,
+)
 from bot.slack.services import Services
 
 log = logging.getLogger("kpibot.slack")
@@ -102,6 +110,6 @@ def build_app(settings: Settings, *, services: Services) -> App:
         logger=bolt_log,
     )
     app.use(_inject(services))
-    for listeners in (commands, actions, events, errors):
+    for listeners in (commands, actions, alert_buttons, events, errors):
         listeners.register(app)
     return app

@@ -9,14 +9,20 @@
     /kpi record KPI VALUE [DATE] a manual measurement (also `記録`); DATE is YYYY-MM-DD
     /kpi record KPI delete DATE  deletes the KPI's measurements on DATE (also `削除`)
     /kpi health                  the scheduled reports: last and next runs, outbox, leader
+    /kpi alerts                  the open alerts, worst first, and the KPIs missing data
                                  (also `ヘルス`, `配信状況`)
     /kpi note market TEXT        a note on competitors and the market for the monthly digest
                                  (also `メモ 市場`, `メモ 競合`); any /kpi user may add one
     /kpi note strategy TEXT      a strategy proposal (also `メモ 戦略`)
     /kpi notes [YYYY-MM]         a month's notes, this month by default (also `メモ一覧`)
+    /kpi actions                 open improvement actions by due day (also `アクション一覧`)
+    /kpi action add KPI TEXT [@owner] [YYYY-MM-DD]
+                                 a PDCA improvement action (also `アクション 追加`); the
+                                 owner is a Slack mention, as Slack sends it (`<@U…>`)
+    /kpi action done ID          closes an action (also `アクション 完了`)
 
-A note's text is kept as typed (Slack's escaping undone, lines kept); everything else is
-NFKC-normalised (full-width letters, digits and spaces work) and split on
+A note's and an action's text is kept as typed (Slack's escaping undone, lines kept);
+everything else is NFKC-normalised (full-width letters, digits and spaces work) and split on
 whitespace. A KPI name may itself contain spaces or slashes (`LTV/CAC`, `ltv cac`): the
 longest leading phrase that names a KPI wins. `parse` never raises: whatever the input, it
 returns a command, at worst `UsageError` or `UnknownKpi`.
@@ -48,8 +54,13 @@ STATUS_WORDS = frozenset({"status", "一覧", "ステータス"})
 RECORD_WORDS = frozenset({"record", "記録"})
 DELETE_WORDS = frozenset({"delete", "削除"})
 HEALTH_WORDS = frozenset({"health", "ヘルス", "配信状況"})
+ALERTS_WORDS = frozenset({"alerts", "alert", "アラート", "アラート一覧"})
 NOTE_WORDS = frozenset({"note", "メモ"})
 NOTES_WORDS = frozenset({"notes", "メモ一覧"})
+PDCA_WORDS = frozenset({"action", "アクション", "改善アクション"})
+PDCA_LIST_WORDS = frozenset({"actions", "アクション一覧", "改善アクション一覧"})
+PDCA_ADD_WORDS = frozenset({"add", "追加", "登録"})
+PDCA_DONE_WORDS = frozenset({"done", "完了", "close"})
 NOTE_KIND_WORDS: dict[str, NoteKind] = {
     **dict.fromkeys(("market", "市場", "競合", "市場・競合"), NoteKind.MARKET),
     **dict.fromkeys(("strategy", "戦略", "戦略提案"), NoteKind.STRATEGY),
@@ -93,6 +104,10 @@ class Problem(StrEnum):
     NOTE_KIND = "note_kind"  # `note` without `market` or `strategy`
     NOTE_EMPTY = "note_empty"  # `note market` without text
     BAD_MONTH = "bad_month"  # `notes` followed by something that is not YYYY-MM
+    ACTION_USAGE = "action_usage"  # `action` without `add` or `done`, or `add` without a KPI
+    ACTION_EMPTY = "action_empty"  # `action add KPI` without text
+    BAD_OWNER = "bad_owner"  # an owner that is not a Slack user mention
+    BAD_ACTION_ID = "bad_action_id"  # `action done` without a number
 
 
 class _Command(BaseModel):
@@ -143,6 +158,12 @@ class Health(_Command):
     kind: Literal["health"] = "health"
 
 
+class Alerts(_Command):
+    """Show the open alerts, worst first, and the KPIs missing data."""
+
+    kind: Literal["alerts"] = "alerts"
+
+
 class AddNote(_Command):
     """A note for the monthly digest, its text as typed."""
 
@@ -156,6 +177,29 @@ class ListNotes(_Command):
 
     kind: Literal["list_notes"] = "list_notes"
     month: date | None = None
+
+
+class ListActions(_Command):
+    """The open improvement actions, by due day."""
+
+    kind: Literal["list_actions"] = "list_actions"
+
+
+class AddAction(_Command):
+    """An improvement action on a KPI, its text as typed; `owner` a Slack user id."""
+
+    kind: Literal["add_action"] = "add_action"
+    kpi: str
+    text: str
+    owner: str | None = None
+    due: date | None = None
+
+
+class CloseAction(_Command):
+    """Mark an improvement action done."""
+
+    kind: Literal["close_action"] = "close_action"
+    action_id: int
 
 
 class UnknownKpi(_Command):
@@ -181,8 +225,12 @@ Command = Annotated[
     | Record
     | DeleteRecord
     | Health
+    | Alerts
     | AddNote
     | ListNotes
+    | ListActions
+    | AddAction
+    | CloseAction
     | UnknownKpi
     | UsageError,
     Field(discriminator="kind"),
@@ -192,6 +240,12 @@ _MONTH = re.compile(r"^(\d{4})[-/](\d{1,2})$")
 # The first two words of a note command and the rest, its lines kept.
 _NOTE = re.compile(r"^\s*(\S+)(?:\s+(\S+))?(?:\s+(.*))?$", re.DOTALL)
 _DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
+# `action add|done` and the rest, its lines kept.
+_PDCA = re.compile(r"^\s*\S+(?:\s+(\S+))?(?:\s+(.*))?$", re.DOTALL)
+# A mention at the end of the text, as Slack escapes it: `<@U…>` or `<@U…|name>`.
+_TRAILING_MENTION = re.compile(r"(?:^|\s)(<@[^<>]*>)\s*$")
+_MENTION = re.compile(r"<@([UW][A-Z0-9]{2,20})(?:\|[^<>]*)?>")
+_ACTION_ID = re.compile(r"^#?(\d{1,9})$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _UNITS = ("%", "pt", "位", "円", "¥")
 
@@ -231,12 +285,22 @@ class Grammar:
             if len(words) == 1:
                 return Health()
             return UsageError(problem=Problem.EXTRA_WORDS, word=_shorten(" ".join(words[1:])))
+        if head in ALERTS_WORDS:
+            if len(words) == 1:
+                return Alerts()
+            return UsageError(problem=Problem.EXTRA_WORDS, word=_shorten(" ".join(words[1:])))
         if head in RECORD_WORDS:
             return self._record(words[1:])
         if head in NOTE_WORDS:
             return _note(text)
         if head in NOTES_WORDS:
             return _notes(words[1:])
+        if head in PDCA_LIST_WORDS:
+            if len(words) == 1:
+                return ListActions()
+            return UsageError(problem=Problem.EXTRA_WORDS, word=_shorten(" ".join(words[1:])))
+        if head in PDCA_WORDS:
+            return self._action(text)
         return self._kpi(words)
 
     def lookup(self, phrase: str) -> str | None:
@@ -289,6 +353,51 @@ class Grammar:
             return UsageError(problem=Problem.BAD_VALUE, word=_shorten(rest[-1]))
         kpi = self._named(rest[:-1])
         return kpi if isinstance(kpi, UnknownKpi) else Record(kpi=kpi, value=value, day=day)
+
+    def _action(self, text: str) -> Command:
+        """`action add KPI TEXT [<@U…>] [YYYY-MM-DD]` or `action done ID`."""
+        match = _PDCA.match(html.unescape(text))
+        verb = clean(match.group(1) or "").casefold() if match else ""
+        rest = ((match.group(2) if match else None) or "").strip()
+        if verb in PDCA_DONE_WORDS:
+            found = _ACTION_ID.match(clean(rest))
+            if found is None:
+                return UsageError(problem=Problem.BAD_ACTION_ID, word=_shorten(clean(rest)))
+            return CloseAction(action_id=int(found.group(1)))
+        if verb not in PDCA_ADD_WORDS:
+            return UsageError(problem=Problem.ACTION_USAGE, word=_shorten(verb))
+        owner: str | None = None
+        due: date | None = None
+        for _ in range(2):  # the owner and the due day, in either order, each at most once
+            mention = _TRAILING_MENTION.search(rest)
+            if mention is not None and owner is None:
+                user = _MENTION.fullmatch(mention.group(1))
+                if user is None:
+                    return UsageError(problem=Problem.BAD_OWNER, word=_shorten(mention.group(1)))
+                owner, rest = user.group(1), rest[: mention.start()].rstrip()
+                continue
+            last = rest.rsplit(None, 1)[-1] if rest else ""
+            if due is None and _DATE.match(clean(last)):
+                due = _parse_date(clean(last))
+                if due is None:
+                    return UsageError(problem=Problem.BAD_DATE, word=_shorten(clean(last)))
+                rest = rest[: -len(last)].rstrip()
+                continue
+            if last.startswith(("@", "\uff20")) and owner is None:  # @ or full-width @
+                # A name typed without Slack turning it into a mention: no id to store.
+                return UsageError(problem=Problem.BAD_OWNER, word=_shorten(last))
+            break
+        words = rest.split()
+        if not words:
+            return UsageError(problem=Problem.ACTION_USAGE, word=verb)
+        matched = self._longest_prefix([clean(word) for word in words])
+        if matched is None:
+            return self._unknown(clean(words[0]))
+        kpi_id, used = matched
+        body = " ".join(words[used:])
+        if not body:
+            return UsageError(problem=Problem.ACTION_EMPTY)
+        return AddAction(kpi=kpi_id, text=body, owner=owner, due=due)
 
     def _named(self, words: list[str]) -> str | UnknownKpi:
         """The id of the KPI the words name as a whole, or why there is none."""

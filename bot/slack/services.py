@@ -17,7 +17,19 @@ from slack_sdk.models.views import View
 
 from bot.schedule import gather_health
 from bot.settings import Settings
-from bot.slack.access import can_post, can_record, can_see
+from bot.slack.access import can_close_action, can_post, can_record, can_see
+from bot.slack.blocks.actions import (
+    action_added_message,
+    action_already_done_message,
+    action_closed_message,
+    action_not_allowed_message,
+    action_not_found_message,
+    action_past_due_message,
+    action_restricted_message,
+    action_too_long_message,
+    actions_message,
+)
+from bot.slack.blocks.alerts import OpenAlertLine, alerts_list_message
 from bot.slack.blocks.health import health_message
 from bot.slack.blocks.home import home_view
 from bot.slack.blocks.kpi import (
@@ -41,13 +53,17 @@ from bot.slack.blocks.notes import note_saved_message, note_too_long_message, no
 from bot.slack.client import ResponseUrls, SlackClient
 from bot.slack.followups import FollowUps
 from bot.slack.grammar import (
+    AddAction,
     AddNote,
+    Alerts,
+    CloseAction,
     Command,
     DeleteRecord,
     Grammar,
     Health,
     Help,
     KpiAction,
+    ListActions,
     ListNotes,
     Problem,
     Record,
@@ -56,16 +72,27 @@ from bot.slack.grammar import (
     UnknownKpi,
     UsageError,
 )
+from bot.slack.membership import ChannelMembers
+from kpi_engine.alerts import missing_data
 from kpi_engine.catalog import Catalog, KpiDefinition
+from kpi_engine.catalog import UnknownKpi as UnknownKpiError
 from kpi_engine.dashboard import Dashboard
 from kpi_engine.evaluate import KpiState
 from kpi_engine.formulas import measured_kpis
 from kpi_engine.levels import Level
+from storage.actions import (
+    MAX_ACTION_LENGTH,
+    StoredAction,
+    add_action,
+    close_action,
+    get_action,
+    open_actions,
+)
 from storage.db import Database
 from storage.imports.ingest import validated_measurement, write_measurement
 from storage.measurements import Author, delete_measurements
 from storage.notes import MAX_NOTE_LENGTH, add_note, notes_in_month
-from storage.snapshot import board_at, state_at, states_at
+from storage.snapshot import board_at, open_alerts_at, state_at, states_at
 
 # `/kpi record` answers in the ack, which Slack wants within 3 s: behind an import that
 # holds the write lock longer, it says so and asks to try again.
@@ -116,9 +143,12 @@ class Services:
     followups: FollowUps
     clock: Callable[[], datetime]
     grammar: Grammar = field(init=False, repr=False)
+    members: ChannelMembers = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "grammar", Grammar(self.catalog))
+        # One cache per process: the alert buttons' membership checks share it.
+        object.__setattr__(self, "members", ChannelMembers(self.client))
 
     @property
     def locale(self) -> str:
@@ -169,10 +199,45 @@ class Services:
                 # A few indexed reads: quick enough for the ack.
                 health = gather_health(self.settings, self.database, self.now())
                 return Reply(health_message(health, locale))
+            case Alerts():
+                # Indexed reads of the alert states and each feed's latest event.
+                return Reply(self.alerts(user_id=user_id, channel_id=channel_id))
             case AddNote():
                 return self._add_note(command, user_id)
             case ListNotes(month=month):
                 return Reply(self.notes(month))
+            case ListActions():
+                return Reply(self.actions(user_id=user_id, channel_id=channel_id))
+            case AddAction():
+                return Reply(self.add_action(command, user_id=user_id, channel_id=channel_id))
+            case CloseAction(action_id=action_id):
+                return Reply(self.close_action(action_id, user_id=user_id, channel_id=channel_id))
+
+    def alerts(self, *, user_id: str, channel_id: str | None) -> Message:
+        """The open alerts and the KPIs missing data that the user may see here."""
+        now = self.now()
+        opened, fresh = open_alerts_at(self.database, self.catalog, now)
+        kpis = {kpi.id: kpi for kpi in self.catalog.kpis}
+        lines = [
+            OpenAlertLine(
+                kpis[alert.kpi],
+                alert.memory.level,
+                alert.memory.level_since or now,
+                alert.memory.acknowledged_at is not None,
+                alert.memory.snoozed_until,
+            )
+            for alert in opened
+            if alert.kpi in kpis
+            and can_see(kpis[alert.kpi], user_id=user_id, channel_id=channel_id)
+        ]
+        stale = [
+            item
+            for item in fresh
+            if missing_data(item) and can_see(item.kpi, user_id=user_id, channel_id=channel_id)
+        ]
+        return alerts_list_message(
+            lines, stale, now=now, zone=self.settings.zone, locale=self.locale
+        )
 
     def detail(self, kpi: KpiDefinition, *, user_id: str, channel_id: str | None) -> Message:
         """One KPI's detail for one user, or the note that it is restricted."""
@@ -292,6 +357,84 @@ class Services:
         with self.database.read() as connection:
             notes = notes_in_month(connection, month, zone)
         return notes_message(notes, month, zone, self.locale)
+
+    def today(self) -> date:
+        """Today in the configured time zone."""
+        return self.now().astimezone(self.settings.zone).date()
+
+    def _known(self, kpi_id: str) -> KpiDefinition | None:
+        """The KPI with this id; None when the catalog no longer has it."""
+        try:
+            return self.catalog.get(kpi_id)
+        except UnknownKpiError:
+            return None
+
+    def _kpi_name(self, kpi_id: str) -> str:
+        kpi = self._known(kpi_id)
+        return kpi_id if kpi is None else kpi.name.in_locale(self.locale)
+
+    def _may_see_action(self, action: StoredAction, user_id: str, channel_id: str | None) -> bool:
+        """An action on a restricted KPI is as restricted as the KPI's value; an action on
+        a KPI no longer in the catalog stays visible, so it can still be closed."""
+        kpi = self._known(action.kpi)
+        return kpi is None or can_see(kpi, user_id=user_id, channel_id=channel_id)
+
+    def actions(self, *, user_id: str, channel_id: str | None) -> Message:
+        """The open improvement actions this user may see here, by due day."""
+        with self.database.read() as connection:
+            everything = open_actions(connection)
+        shown = [a for a in everything if self._may_see_action(a, user_id, channel_id)]
+        names = {action.kpi: self._kpi_name(action.kpi) for action in shown}
+        hidden = len(everything) - len(shown)
+        return actions_message(shown, names, self.today(), self.locale, hidden=hidden)
+
+    def add_action(
+        self,
+        command: AddAction,
+        *,
+        user_id: str,
+        channel_id: str | None,
+        episode: int | None = None,
+    ) -> Message:
+        """Record an improvement action by any user who may see the KPI here: actions are
+        the team's plan, and each names who recorded it."""
+        kpi = self.catalog.get(command.kpi)
+        locale = self.locale
+        if not can_see(kpi, user_id=user_id, channel_id=channel_id):
+            return action_restricted_message(kpi.name.in_locale(locale), locale)
+        if len(command.text) > MAX_ACTION_LENGTH:
+            return action_too_long_message(len(command.text), MAX_ACTION_LENGTH, locale)
+        today = self.today()
+        if command.due is not None and command.due < today:
+            return action_past_due_message(command.due, today, locale)
+        with self.database.write(wait=RECORD_WAIT_SECONDS) as connection:
+            stored = add_action(
+                connection,
+                kpi=kpi.id,
+                text=command.text,
+                owner=command.owner,
+                due=command.due,
+                created_by=user_id,
+                at=self.now(),
+                episode=episode,
+            )
+        return action_added_message(stored, kpi.name.in_locale(locale), locale)
+
+    def close_action(self, action_id: int, *, user_id: str, channel_id: str | None) -> Message:
+        """Close an action for its owner, the person who recorded it, or an admin."""
+        locale = self.locale
+        with self.database.write(wait=RECORD_WAIT_SECONDS) as connection:
+            action = get_action(connection, action_id)
+            if action is None or not self._may_see_action(action, user_id, channel_id):
+                return action_not_found_message(action_id, locale)
+            if not action.is_open:
+                return action_already_done_message(action, self.settings.zone, locale)
+            if not can_close_action(
+                user_id, owner=action.owner, creator=action.created_by, admins=self.settings.admins
+            ):
+                return action_not_allowed_message(action, locale)
+            close_action(connection, action_id=action_id, by=user_id, at=self.now())
+        return action_closed_message(action, self._kpi_name(action.kpi), locale)
 
     def _author(self, user_id: str) -> Author:
         """A change made now by a Slack user (an id from a verified request)."""

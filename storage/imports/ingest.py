@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Column, Connection, MetaData, String, Table, select
 
 from kpi_engine.catalog import ValueRule
+from storage.data_version import mark_data_changed
 from storage.db import Database
 from storage.imports.prepare import (
     Checked,
@@ -291,6 +292,7 @@ class _Writer:
         if self.changes is not None:
             self.changes.write(self.author)
         self.seen_before.close()
+        mark_data_changed(self.connection)  # the scheduler sweeps alerts within a heartbeat
 
 
 def _options(

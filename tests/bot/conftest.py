@@ -141,6 +141,9 @@ def make_settings(database_url: str, slack_api: MockWebApi, **overrides: Any) ->
         "admins": [ADMIN],
         "api_token": API_TOKEN,
         "api_max_bytes": 64 * 1024,
+        # No pacing unless a test asks for it: the mock answers at once, and most tests post
+        # a few messages to one channel.
+        "slack_pace_seconds": 0.0,
     }
     values.update(overrides)
     return Settings.model_validate(values)

@@ -10,9 +10,13 @@ It keeps the messages it accepted, per channel, as Slack does: `chat.postMessage
 `files.completeUploadExternal`, which shares the file as a message, in a thread if asked)
 add messages that `conversations.history` (top-level messages, newest first, with their
 metadata when `include_all_metadata` is set) and `conversations.replies` (a thread, oldest
-first) answer with. `fail_next(method, Failure(...))` makes the next calls fail one way
-each: an `ok: false` code, HTTP 429 with Retry-After, HTTP 500 (having accepted the call or
-not), or a dropped connection after the call was accepted and before it is answered.
+first) answer with; `chat.update` edits a kept message (`message_not_found` when it was
+deleted with `delete_message`). `pace(seconds)` makes it enforce Slack's rate of one message
+per channel per `seconds`: a post or edit sooner than that after the channel's last one is
+answered 429 with Retry-After and counted in `rate_limited`.
+`fail_next(method, Failure(...))` makes the next calls fail one way each: an `ok: false`
+code, HTTP 429 with Retry-After, HTTP 500 (having accepted the call or not), or a dropped
+connection after the call was accepted and before it is answered.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ BOT_ID = "B0KPIBOT"
 FILE_ID = "F0CHART1"
 # Calls that add a message to a channel, and so may be accepted before failing.
 _POSTING = ("chat.postMessage", "files.completeUploadExternal")
+# Calls that `pace` spaces per channel.
+_PACED = ("chat.postMessage", "chat.update", "files.completeUploadExternal")
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,11 @@ class MockWebApi:
         self.uploads: dict[str, dict[str, Any]] = {}
         self._counter = itertools.count(1)
         self._lock = threading.Condition()
+        self.pace_seconds: float | None = None
+        self._last_paced: dict[str, float] = {}
+        self.rate_limited = 0
+        # Each channel's members, as conversations.members lists them (a page at a time).
+        self.members: dict[str, list[str]] = {}
         mock = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -137,6 +148,41 @@ class MockWebApi:
             self.next_failures.clear()
             self.channels.clear()
             self.uploads.clear()
+            self.pace_seconds = None
+            self._last_paced.clear()
+            self.rate_limited = 0
+            self.members.clear()
+
+    def set_members(self, channel: str, users: list[str]) -> None:
+        """The members conversations.members answers for a channel (unknown channels fail)."""
+        with self._lock:
+            self.members[channel] = list(users)
+
+    def _members(self, call: Call) -> dict[str, Any]:
+        channel = str(call.body.get("channel") or "")
+        with self._lock:
+            members = self.members.get(channel)
+        if members is None:
+            return {"ok": False, "error": "channel_not_found"}
+        start = int(call.body.get("cursor") or 0)
+        limit = int(call.body.get("limit") or 100)
+        more = start + limit < len(members)
+        return {
+            "ok": True,
+            "members": members[start : start + limit],
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
+    def pace(self, seconds: float) -> None:
+        """Answer 429 (Retry-After: 1) to a post or edit in a channel sooner than `seconds`
+        after the channel's last accepted one."""
+        with self._lock:
+            self.pace_seconds = seconds
+
+    def delete_message(self, channel: str, ts: str) -> None:
+        """Delete a kept message, as a person deleting it in Slack would."""
+        with self._lock:
+            self.channels[channel] = [m for m in self.channels[channel] if m["ts"] != ts]
 
     def fail(self, method: str, code: str) -> None:
         """Make a Web API method answer `ok: false` with this error code (`response/`: make
@@ -208,6 +254,8 @@ class MockWebApi:
             failure = queued.popleft() if queued else None
         if failure == PASS:
             failure = None
+        if failure is None and self._too_soon(call):
+            failure = Failure(code="ratelimited", status=429, retry_after=1)
         headers: dict[str, str] = {}
         if failure is None or failure.accept or failure.drop:
             status, answer = self._answer(call)
@@ -229,6 +277,33 @@ class MockWebApi:
             request.send_header(name, value)
         request.end_headers()
         request.wfile.write(payload)
+
+    def _too_soon(self, call: Call) -> bool:
+        if call.method not in _PACED:
+            return False
+        channel = str(call.body.get("channel") or call.body.get("channel_id") or "")
+        with self._lock:
+            if self.pace_seconds is None:
+                return False
+            now = time.monotonic()
+            last = self._last_paced.get(channel)
+            if last is not None and now - last < self.pace_seconds:
+                self.rate_limited += 1
+                return True
+            self._last_paced[channel] = now
+            return False
+
+    def _update(self, call: Call) -> dict[str, Any]:
+        channel, ts = str(call.body.get("channel")), str(call.body.get("ts"))
+        with self._lock:
+            for message in self.channels.get(channel, []):
+                if message["ts"] == ts:
+                    for name in ("text", "blocks", "metadata"):
+                        if name in call.body:
+                            message[name] = call.body[name]
+                    message["edited"] = message.get("edited", 0) + 1
+                    return {"ok": True, "channel": channel, "ts": ts}
+        return {"ok": False, "error": "message_not_found"}
 
     def add_message(self, channel: str, message: dict[str, Any]) -> dict[str, Any]:
         """Add a message to a channel as someone else's post would; return it with its ts."""
@@ -326,8 +401,14 @@ class MockWebApi:
                     "ts": message["ts"],
                     "message": {"text": call.body.get("text")},
                 }
+            case "chat.update":
+                return 200, self._update(call)
             case "conversations.history" | "conversations.replies":
                 return 200, self._history(call)
+            case "conversations.members":
+                return 200, self._members(call)
+            case "views.open":
+                return 200, {"ok": True, "view": {"id": "V0MODAL", "type": "modal"}}
             case "views.publish":
                 return 200, {"ok": True, "view": {"id": "V0HOME", "type": "home"}}
             case _:

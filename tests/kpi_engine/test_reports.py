@@ -12,6 +12,7 @@ from kpi_engine.evaluate import Basis, KpiState, PeriodValue, TargetInForce
 from kpi_engine.freshness import Freshness
 from kpi_engine.levels import Level
 from kpi_engine.reports import (
+    ActionTally,
     ImprovementAction,
     NoteKind,
     ReportKind,
@@ -126,7 +127,7 @@ def test_no_problems_when_every_kpi_is_green() -> None:
     assert weekly_summary(WEEK, green(), [], fresh()).concerns == []
 
 
-def test_actions_due_in_the_coming_week_are_listed_by_due_day_and_none_exist_yet() -> None:
+def test_actions_due_in_the_coming_week_are_listed_by_due_day_and_none_by_default() -> None:
     assert weekly_summary(WEEK, green(), [], fresh()).actions == []
     actions = [
         ImprovementAction("nps", "survey follow-up", date(2026, 11, 29)),  # Sunday of next week
@@ -136,6 +137,23 @@ def test_actions_due_in_the_coming_week_are_listed_by_due_day_and_none_exist_yet
     ]
     summary = weekly_summary(WEEK, green(), [], fresh(), actions)
     assert [a.title for a in summary.actions] == ["pricing", "survey follow-up"]
+
+
+def test_actions_due_before_the_coming_week_are_overdue_oldest_first_then_by_number() -> None:
+    actions = [
+        ImprovementAction("cac", "this week", date(2026, 11, 22), id=7),
+        ImprovementAction("nps", "long ago", date(2026, 10, 1), id=9),
+        ImprovementAction("mrr", "same day, lower number", date(2026, 11, 22), id=3),
+        ImprovementAction("mrr", "next week", date(2026, 11, 23), id=1),
+    ]
+    summary = weekly_summary(WEEK, green(), [], fresh(), actions)
+    assert [a.title for a in summary.overdue] == [
+        "long ago",
+        "same day, lower number",
+        "this week",
+    ]
+    assert [a.title for a in summary.actions] == ["next week"]
+    assert set(summary.action_kpis) == {"cac", "nps", "mrr"}
 
 
 def test_stale_kpis_are_those_whose_freshness_says_so_in_catalog_order() -> None:
@@ -244,3 +262,15 @@ def test_targets_during_a_span_include_one_starting_inside_it() -> None:
     assert [t.value for t in targets_during(mrr, q3_2025)] == [1_500_000]
     whole_2025 = replace(q3_2025, start=date(2025, 1, 1), end=date(2026, 1, 1))
     assert [t.value for t in targets_during(mrr, whole_2025)] == [1_500_000, 5_000_000]
+
+
+def test_the_monthly_digest_keeps_action_tallies_with_something_in_catalog_order() -> None:
+    tallies = [
+        ActionTally("nps", opened=2, closed=1),
+        ActionTally("retired_kpi", opened=1, closed=0),
+        ActionTally("mrr", opened=0, closed=0),
+        ActionTally("cumulative_students", opened=0, closed=3),
+    ]
+    digest = monthly_digest(CATALOG, MONTH, green(), [], {}, [], TOKYO, tallies)
+    # Catalog order, a KPI the catalog no longer has last, empty tallies left out.
+    assert [t.kpi for t in digest.actions] == ["cumulative_students", "nps", "retired_kpi"]

@@ -87,6 +87,10 @@ _USAGE = {
     Problem.NOTE_KIND: Text.NOTE_USAGE,
     Problem.NOTE_EMPTY: Text.NOTE_EMPTY,
     Problem.BAD_MONTH: Text.NOTES_BAD_MONTH,
+    Problem.ACTION_USAGE: Text.ACTION_USAGE,
+    Problem.ACTION_EMPTY: Text.ACTION_EMPTY,
+    Problem.BAD_OWNER: Text.ACTION_BAD_OWNER,
+    Problem.BAD_ACTION_ID: Text.ACTION_BAD_ID,
 }
 
 
@@ -229,7 +233,9 @@ def _level_text(state: KpiState, locale: str) -> str:
     return "\n".join(lines)
 
 
-def _figures(state: KpiState, locale: str) -> list[str]:
+def figure_fields(state: KpiState, locale: str) -> list[str]:
+    """The fields of a KPI's figures: value, target, attainment, previous period and last
+    year with their changes, and the projection of a flow KPI."""
     kpi, unit, what = state.kpi, state.kpi.unit, counted(state.kpi.id)
     fields = [
         _field(
@@ -274,7 +280,8 @@ def _first_day(period: PeriodValue) -> date:
     return period.end if period.start == date.min else period.start
 
 
-def _trend(state: KpiState, locale: str) -> str | None:
+def trend_text(state: KpiState, locale: str) -> str | None:
+    """The KPI's recent periods as a titled sparkline, or None without history."""
     if not state.history:
         return None
     title = t(
@@ -299,9 +306,9 @@ def kpi_message(state: KpiState, locale: str) -> Message:
     blocks: list[Block] = [
         header(f"{level_emoji(state.level)} {kpi.name.in_locale(locale)}"),
         section(_level_text(state, locale)),
-        section(fields=_figures(state, locale)),
+        section(fields=figure_fields(state, locale)),
     ]
-    trend = _trend(state, locale)
+    trend = trend_text(state, locale)
     if trend is not None:
         blocks.append(section(trend))
     if state.rule is not None:

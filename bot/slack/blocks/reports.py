@@ -47,6 +47,7 @@ from kpi_engine.catalog import KpiDefinition, Phase, Target
 from kpi_engine.levels import Level
 from kpi_engine.reports import (
     Detail,
+    ImprovementAction,
     MonthlyDigest,
     NoteKind,
     Progress,
@@ -66,6 +67,8 @@ _RESPONSES = {
 NOTE_KINDS = {NoteKind.MARKET: Text.NOTE_KIND_MARKET, NoteKind.STRATEGY: Text.NOTE_KIND_STRATEGY}
 # A note is shown whole up to this length; the `/kpi note` limit is below it.
 NOTE_SHOWN = 2000
+# What a line of a list shows of an improvement action's text: one line stays a line.
+ACTION_SHOWN = 300
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 
 
@@ -184,17 +187,13 @@ def weekly_messages(
     blocks += _sections(
         t(locale, Text.REPORT_PROBLEMS), concerns, t(locale, Text.REPORT_NO_PROBLEMS)
     )
-    actions = [
-        t(
-            locale,
-            Text.REPORT_ACTION,
-            due=action.due.isoformat(),
-            kpi=escape(action.kpi),
-            title=escape(truncate(action.title, NOTE_SHOWN)),
-        )
-        for action in summary.actions
-    ]
-    blocks += _sections(t(locale, Text.REPORT_ACTIONS), actions, t(locale, Text.REPORT_NO_ACTIONS))
+    names = {kpi_id: kpi.name.in_locale(locale) for kpi_id, kpi in summary.action_kpis.items()}
+    for title, listed, empty in (
+        (Text.REPORT_ACTIONS, summary.actions, Text.REPORT_NO_ACTIONS),
+        (Text.REPORT_OVERDUE_ACTIONS, summary.overdue, Text.REPORT_NO_OVERDUE_ACTIONS),
+    ):
+        lines = [_action_line(action, names, locale) for action in listed]
+        blocks += _sections(t(locale, title), lines, t(locale, empty))
     stale = []
     for item in summary.stale:
         frequency = frequency_label(item.kpi.update_frequency, locale)
@@ -228,6 +227,50 @@ def weekly_messages(
         stale=len(summary.stale),
     )
     return paginate(blocks, _late_text(text, locale, late), summary.period, zone, locale)
+
+
+def _action_line(action: ImprovementAction, names: dict[str, str], locale: str) -> str:
+    """An action in a report: its text escaped, its owner named without a ping (a report
+    reaches the whole channel; the owner sees their actions with `/kpi actions`)."""
+    owner = t(locale, Text.ACTIONS_OWNER, owner=_author(action.owner)) if action.owner else ""
+    return t(
+        locale,
+        Text.REPORT_ACTION_LINE,
+        id="" if action.id is None else action.id,
+        due=action.due.isoformat(),
+        kpi=escape(names.get(action.kpi, action.kpi)),
+        title=escape(truncate(" ".join(action.title.split()), ACTION_SHOWN)),
+        owner=owner,
+    )
+
+
+def _action_tallies(digest: MonthlyDigest, locale: str) -> list[Block]:
+    """The month's improvement actions opened and closed, per KPI (by its name), and in all."""
+    names = {
+        d.progress.kpi.id: d.progress.kpi.name.in_locale(locale)
+        for tier in digest.tiers
+        for d in tier.details
+    }
+    lines = [
+        t(
+            locale,
+            Text.REPORT_ACTION_TALLY,
+            kpi=escape(names.get(tally.kpi, tally.kpi)),
+            opened=tally.opened,
+            closed=tally.closed,
+        )
+        for tally in digest.actions
+    ]
+    if not lines:
+        none = context(t(locale, Text.REPORT_NO_MONTH_ACTIONS))
+        return [section(t(locale, Text.REPORT_MONTH_ACTIONS)), none]
+    total = t(
+        locale,
+        Text.REPORT_ACTION_TOTAL,
+        opened=sum(tally.opened for tally in digest.actions),
+        closed=sum(tally.closed for tally in digest.actions),
+    )
+    return [*_sections(t(locale, Text.REPORT_MONTH_ACTIONS), lines, ""), context(total)]
 
 
 def _rule(progress: Progress, locale: str) -> str:
@@ -307,6 +350,8 @@ def monthly_messages(
         blocks.append(DividerBlock())
         blocks.append(section(t(locale, title)))
         blocks += note_blocks(notes, zone, locale) or [context(t(locale, Text.REPORT_NO_NOTES))]
+    blocks.append(DividerBlock())
+    blocks += _action_tallies(digest, locale)
     if charts:
         blocks.append(context(t(locale, Text.REPORT_CHARTS_FOLLOW, count=charts)))
     start = digest.period.span.start

@@ -105,7 +105,11 @@ EN: dict[Text, str] = {
         "• `/kpi note market text` / `/kpi note strategy text`: add a note on competitors and"
         " the market, or a strategy proposal, for the monthly digest\n"
         "• `/kpi notes [YYYY-MM]`: a month's notes (this month by default)\n"
+        "• `/kpi actions`: the open improvement actions, by due day\n"
+        "• `/kpi action add KPI-name text [@owner] [YYYY-MM-DD]`: record an improvement action"
+        " (`/kpi action done number` closes it)\n"
         "• `/kpi health`: the scheduled reports' last and next runs, the outbox, the scheduler\n"
+        "• `/kpi alerts`: the open alerts, worst first, and the KPIs missing data\n"
         "• `/kpi help`: this help"
     ),
     Text.HELP_PRIVACY: "Answers are visible only to you, unless you add share.",
@@ -385,4 +389,158 @@ EN: dict[Text, str] = {
         "⚠️ {period} was due at {moment} and is not queued yet: check that a scheduler runs,"
         " and its log."
     ),
+    # PDCA improvement actions: /kpi actions, /kpi action add|done, their lines in reports
+    Text.ACTIONS_TITLE: "Open improvement actions (by due day)",
+    Text.ACTIONS_NONE: (
+        "No improvement action is open. Add one with `/kpi action add KPI-name text [@own"
+        "er] [YYYY-MM-DD]`."
+    ),
+    Text.ACTIONS_LINE: "• *#{id}* {due} *{kpi}*: {title}{owner}",
+    Text.ACTIONS_NO_DUE: "no due day",
+    Text.ACTIONS_OVERDUE: "⚠️ {due} overdue",
+    Text.ACTIONS_OWNER: " (owner: {owner})",
+    Text.ACTIONS_MORE: "and {count} more (too many to show)",
+    Text.ACTIONS_HIDDEN: "🔒 {count} action(s) on restricted KPIs are not shown.",
+    Text.ACTIONS_HINT: (
+        "When one is done, close it with `/kpi action done number` (its owner, its creato"
+        "r or an admin may)."
+    ),
+    Text.ACTION_ADDED: (
+        "✅ Improvement action *#{id}* recorded: *{kpi}*: {title}{owner} (due: {due})"
+    ),
+    Text.ACTION_CLOSED: "✅ Improvement action *#{id}* (*{kpi}*: {title}) is done.",
+    Text.ACTION_ALREADY_DONE: "Improvement action *#{id}* is already done ({by}, {moment}).",
+    Text.ACTION_NOT_FOUND: (
+        "⚠️ There is no improvement action #{id}. See the numbers with `/kpi actions`."
+    ),
+    Text.ACTION_NOT_ALLOWED: (
+        "⚠️ Only an action's owner, the person who recorded it or an admin may close *#{i"
+        "d}* ({who}). Nothing was changed."
+    ),
+    Text.ACTION_TOO_LONG: (
+        "⚠️ The action is too long ({length:,} characters); keep it within {limit:,}. Not"
+        "hing was saved."
+    ),
+    Text.ACTION_PAST_DUE: (
+        "⚠️ The due day {due} has passed (today is {today}); give today or a later day. N"
+        "othing was saved."
+    ),
+    Text.ACTION_RESTRICTED: (
+        "🔒 *{kpi}* is restricted: its actions cannot be recorded here. Nothing was saved."
+    ),
+    Text.ACTION_USAGE: (
+        "⚠️ Usage: `/kpi action add KPI-name text [@owner] [YYYY-MM-DD]` or `/kpi action "
+        "done number` (“{word}” is neither)."
+    ),
+    Text.ACTION_EMPTY: (
+        "⚠️ The action has no text. Example: `/kpi action add nps call churned customers "
+        "@owner 2026-12-15`. Nothing was saved."
+    ),
+    Text.ACTION_BAD_OWNER: (
+        "⚠️ The owner “{word}” did not arrive as a Slack mention. Type `@` and pick the p"
+        "erson from Slack's suggestions. Nothing was saved."
+    ),
+    Text.ACTION_BAD_ID: (
+        "⚠️ “{word}” is not an action number. Example: `/kpi action done 12` (`/kpi actio"
+        "ns` shows the numbers)."
+    ),
+    Text.REPORT_OVERDUE_ACTIONS: "*Overdue actions*",
+    Text.REPORT_NO_OVERDUE_ACTIONS: "No improvement action is overdue.",
+    Text.REPORT_ACTION_LINE: "• #{id} {due} *{kpi}*: {title}{owner}",
+    Text.REPORT_MONTH_ACTIONS: "*Improvement actions (PDCA)*",
+    Text.REPORT_ACTION_TALLY: "• *{kpi}*: {opened} opened, {closed} closed",
+    Text.REPORT_ACTION_TOTAL: "In all: {opened} opened, {closed} closed",
+    Text.REPORT_NO_MONTH_ACTIONS: "No improvement action was opened or closed this month.",
+    # Alerts (escalation)
+    Text.ALERT_TITLE: "{emoji} {level} alert: {name}",
+    Text.ALERT_RESOLVED_TITLE: "✅ Resolved: {name} (back from {level})",
+    Text.ALERT_RESPONSE_YELLOW: "Response: review improvement actions weekly",
+    Text.ALERT_RESPONSE_ORANGE: "Response: take improvement actions at once",
+    Text.ALERT_RESPONSE_RED: "Response: *emergency meeting and strategy review*",
+    Text.ALERT_OWNER: "Owner: {owner}",
+    Text.ALERT_NO_OWNER: "Owner: not set (put a user or group id in the catalog's `owner`)",
+    Text.ALERT_SINCE: "{level} since {since} (alert opened {opened})",
+    Text.ALERT_RULE: "Automatic rule `{rule}`: {message} (threshold: {threshold})",
+    Text.ALERT_THRESHOLD_ATTAINMENT: "attainment under {value}",
+    Text.ALERT_THRESHOLD_AT_MOST: "{value} or less",
+    Text.ALERT_THRESHOLD_BELOW: "under {value}",
+    Text.ALERT_BANDS: (
+        "Levels: attainment 90 %+ on track / 80-90 % caution / 70-80 % warning "
+        "/ under 70 % critical"
+    ),
+    Text.ALERT_ACKNOWLEDGED: "✔️ Acknowledged by {who} at {moment}",
+    Text.ALERT_SNOOZED: "💤 Snoozed by {who} until {until} (reason: {reason})",
+    Text.ALERT_EPISODE: "Alert #{episode} · {as_of}",
+    Text.ALERT_REPLY_OPEN: "{emoji} Now {level} ({attainment}).",
+    Text.ALERT_REPLY_ESCALATE: (
+        "{mentions} {emoji} Worse: from {previous} to {level} ({attainment})."
+    ),
+    Text.ALERT_REPLY_ESCALATE_RED: (
+        "{mentions} {emoji} Worse: from {previous} to {level} ({attainment}). P"
+        "lease call the emergency meeting and review the strategy."
+    ),
+    Text.ALERT_REPLY_DEESCALATE: "{emoji} Better: from {previous} to {level} ({attainment}).",
+    Text.ALERT_REPLY_RESOLVE: "✅ Resolved: on track twice in a row ({attainment}).",
+    Text.ALERT_REPLY_REMIND_RED: (
+        "{mentions} ⏰ Critical alert unacknowledged for {hours} hours or more: "
+        "{name} ({attainment})."
+    ),
+    Text.ALERT_REPLY_REMIND_ORANGE: (
+        "{mentions} ⏰ Warning alert unacknowledged for {hours} hours or more ({attainment})."
+    ),
+    Text.ALERT_REPLY_SNOOZE_ENDED: "⏰ The snooze ended. Now: {emoji} {level} ({attainment}).",
+    Text.ALERT_LEADERSHIP: (
+        "{mentions} 🔴 Critical alert: {name} ({attainment}). Please call the em"
+        "ergency meeting and review the strategy."
+    ),
+    Text.ALERT_STALE: (
+        "{mentions} ⏳ Data missing: {name}'s latest data is from {last} ({frequ"
+        "ency} allows {days} days)."
+    ),
+    Text.ALERT_STALE_NEVER: "{mentions} ⏳ Data missing: {name} has no data yet.",
+    Text.ALERTS_TITLE: "🚨 Alerts",
+    Text.ALERTS_NONE: "No open alerts.",
+    Text.ALERTS_LINE: "{emoji} *{name}* — {level} (since {since}){state}",
+    Text.ALERTS_STATE_ACKNOWLEDGED: " · acknowledged",
+    Text.ALERTS_STATE_SNOOZED: " · snoozed until {until}",
+    Text.ALERTS_STALE_TITLE: "⏳ Data missing",
+    Text.ALERTS_STALE_LINE: "*{name}* — latest {last}",
+    # The alert message's buttons and modals (acknowledge, snooze, record action, details)
+    Text.ALERT_BUTTON_ACKNOWLEDGE: "Acknowledge",
+    Text.ALERT_BUTTON_SNOOZE: "Snooze",
+    Text.ALERT_BUTTON_RECORD_ACTION: "Record action",
+    Text.ALERT_BUTTON_DETAILS: "Details",
+    Text.ALERT_MODAL_KPI: "KPI: *{kpi}*",
+    Text.SNOOZE_TITLE: "Snooze the alert",
+    Text.SNOOZE_SUBMIT: "Snooze",
+    Text.SNOOZE_LENGTH_LABEL: "For how long",
+    Text.SNOOZE_REASON_LABEL: "Reason (required)",
+    Text.SNOOZE_DAY: "1 day",
+    Text.SNOOZE_WEEK: "1 week",
+    Text.SNOOZE_NEXT_PERIOD: "Until the next period",
+    Text.SNOOZE_REASON_REQUIRED: "Give a reason for the snooze.",
+    Text.SNOOZE_BAD_LENGTH: "Choose how long.",
+    Text.SNOOZE_DONE: ("💤 The *{kpi}* alert is snoozed until {until} (reason: {reason})."),
+    Text.RECORD_ACTION_TITLE: "Record an action",
+    Text.RECORD_ACTION_SUBMIT: "Record",
+    Text.RECORD_ACTION_TEXT_LABEL: "What will be done",
+    Text.RECORD_ACTION_OWNER_LABEL: "Owner",
+    Text.RECORD_ACTION_DUE_LABEL: "Due day",
+    Text.RECORD_ACTION_TEXT_REQUIRED: "Say what will be done.",
+    Text.RECORD_ACTION_BAD_OWNER: "Choose the owner again.",
+    Text.RECORD_ACTION_BAD_DUE: "The due day must be today or later.",
+    Text.PRESS_NOT_MEMBER: (
+        "Sorry: only members of {channel} may use this alert's buttons. Nothing was changed."
+    ),
+    Text.PRESS_INVALID: "⚠️ This button could not be read. Nothing was changed.",
+    Text.PRESS_ENDED: (
+        "This alert has ended (resolved, or replaced by a newer one). Nothing was changed."
+    ),
+    Text.ACK_DONE: ("✅ You acknowledged the *{kpi}* alert ({moment}); its reminders stop."),
+    Text.ACK_ALREADY: "{who} acknowledged this alert at {moment}.",
+    Text.ALERTS_CHECK_NOTHING: "No alert changes ({count} KPIs evaluated).",
+    Text.ALERTS_CHECK_DRY_RUN: "(dry run: nothing was stored or sent)",
+    Text.ALERTS_CHECK_QUEUED: "Queued: {count} (the scheduler delivers them)",
+    Text.ALERTS_HISTORY_NONE: "No alert history yet.",
+    Text.ALERT_CHART_TITLE: "{name}: recent attainment (%)",
 }

@@ -104,7 +104,11 @@ JA: dict[Text, str] = {
         "• `/kpi note market 本文` / `/kpi note strategy 本文` — 月次レポートに載せる"
         "競合・市場動向のメモ / 戦略見直し提案を追加\n"
         "• `/kpi notes [YYYY-MM]` — その月のメモを表示（省略時は今月）\n"
+        "• `/kpi actions` — 未完了の改善アクションを期限順に表示\n"
+        "• `/kpi action add KPI名 内容 [@担当者] [YYYY-MM-DD]` — 改善アクションを登録"
+        "（`/kpi action done 番号` で完了）\n"
         "• `/kpi health` — 定期レポートの前回・次回の配信と送信キュー、スケジューラの状態\n"
+        "• `/kpi alerts` — 未解決のアラート（重い順）とデータ未更新のKPI\n"
         "• `/kpi help` — この説明を表示"
     ),
     Text.HELP_PRIVACY: "回答はあなたにだけ表示されます（share を付けた場合を除く）。",
@@ -398,4 +402,163 @@ JA: dict[Text, str] = {
         "⚠️ {period} は {moment} に投稿予定でしたが、まだ送信キューに入っていません。"
         "スケジューラが動いているか、そのログを確認してください。"
     ),
+    # PDCA improvement actions: /kpi actions, /kpi action add|done, their lines in reports
+    Text.ACTIONS_TITLE: "未完了の改善アクション（期限順）",
+    Text.ACTIONS_NONE: (
+        "未完了の改善アクションはありません。`/kpi action add KPI名 内容 [@担当者] [YYYY-"
+        "MM-DD]` で追加できます。"
+    ),
+    Text.ACTIONS_LINE: "• *#{id}* {due} *{kpi}*: {title}{owner}",
+    Text.ACTIONS_NO_DUE: "期限なし",
+    Text.ACTIONS_OVERDUE: "⚠️ {due} 期限切れ",
+    Text.ACTIONS_OWNER: "（担当: {owner}）",
+    Text.ACTIONS_MORE: "ほか {count}件（表示しきれません）",
+    Text.ACTIONS_HIDDEN: "🔒 閲覧が制限されたKPIのアクション {count}件は表示していません。",
+    Text.ACTIONS_HINT: (
+        "完了したら `/kpi action done 番号` で閉じてください（担当者・登録者・管理者が閉"
+        "じられます）。"
+    ),
+    Text.ACTION_ADDED: (
+        "✅ 改善アクション *#{id}* を登録しました: *{kpi}* — {title}{owner}（期限: {due}）"
+    ),
+    Text.ACTION_CLOSED: "✅ 改善アクション *#{id}*（*{kpi}*: {title}）を完了にしました。",
+    Text.ACTION_ALREADY_DONE: "改善アクション *#{id}* はすでに完了しています（{by}、{moment}）。",
+    Text.ACTION_NOT_FOUND: (
+        "⚠️ 改善アクション #{id} は見つかりません。`/kpi actions` で番号を確認してください。"
+    ),
+    Text.ACTION_NOT_ALLOWED: (
+        "⚠️ 改善アクション *#{id}* を完了にできるのは、担当者・登録した人・管理者だけです"
+        "（{who}）。何も変更していません。"
+    ),
+    Text.ACTION_TOO_LONG: (
+        "⚠️ アクションの内容が長すぎます（{length:,}文字）。{limit:,}文字以内にしてくださ"
+        "い。何も保存していません。"
+    ),
+    Text.ACTION_PAST_DUE: (
+        "⚠️ 期限 {due} は過ぎた日付です（今日は {today}）。今日以降の日付にしてください。"
+        "何も保存していません。"
+    ),
+    Text.ACTION_RESTRICTED: (
+        "🔒 *{kpi}* は閲覧が制限されたKPIのため、ここではアクションを登録できません。何も"
+        "保存していません。"
+    ),
+    Text.ACTION_USAGE: (
+        "⚠️ 使い方: `/kpi action add KPI名 内容 [@担当者] [YYYY-MM-DD]` または `/kpi acti"
+        "on done 番号`（「{word}」は分かりませんでした）"
+    ),
+    Text.ACTION_EMPTY: (
+        "⚠️ アクションの内容がありません。例: `/kpi action add nps 解約者に電話でヒアリン"
+        "グ @担当者 2026-12-15` 。何も保存していません。"
+    ),
+    Text.ACTION_BAD_OWNER: (
+        "⚠️ 担当者「{word}」をSlackのメンションとして受け取れませんでした。`@` を入力して"
+        "候補から人を選んでください。何も保存していません。"
+    ),
+    Text.ACTION_BAD_ID: (
+        "⚠️ 「{word}」はアクションの番号ではありません。例: `/kpi action done 12`（番号は"
+        " `/kpi actions` で確認できます）"
+    ),
+    Text.REPORT_OVERDUE_ACTIONS: "*期限切れのアクション*",
+    Text.REPORT_NO_OVERDUE_ACTIONS: "期限切れの改善アクションはありません。",
+    Text.REPORT_ACTION_LINE: "• #{id} {due} *{kpi}*: {title}{owner}",
+    Text.REPORT_MONTH_ACTIONS: "*改善アクション（PDCA）*",
+    Text.REPORT_ACTION_TALLY: "• *{kpi}*: 新規 {opened}件・完了 {closed}件",
+    Text.REPORT_ACTION_TOTAL: "合計: 新規 {opened}件・完了 {closed}件",
+    Text.REPORT_NO_MONTH_ACTIONS: "この月に登録・完了した改善アクションはありません。",
+    # Alerts (escalation)
+    Text.ALERT_TITLE: "{emoji} {level}アラート: {name}",
+    Text.ALERT_RESOLVED_TITLE: "✅ 解決: {name}（{level}から回復）",
+    Text.ALERT_RESPONSE_YELLOW: "対応: 週次で改善アクションを検討",
+    Text.ALERT_RESPONSE_ORANGE: "対応: 即座に改善アクションを実行",
+    Text.ALERT_RESPONSE_RED: "対応: *緊急対策会議・戦略見直し*",
+    Text.ALERT_OWNER: "担当: {owner}",
+    Text.ALERT_NO_OWNER: (
+        "担当: 未設定（カタログの `owner` にユーザーまたはグループのIDを設定してください）"
+    ),
+    Text.ALERT_SINCE: "{level}になった日時: {since}（アラート発生 {opened}）",
+    Text.ALERT_RULE: "自動ルール `{rule}`: {message}（しきい値: {threshold}）",
+    Text.ALERT_THRESHOLD_ATTAINMENT: "達成率 {value} 未満",
+    Text.ALERT_THRESHOLD_AT_MOST: "{value} 以下",
+    Text.ALERT_THRESHOLD_BELOW: "{value} 未満",
+    Text.ALERT_BANDS: "判定: 達成率 90%以上 順調 / 80–90% 注意 / 70–80% 警戒 / 70%未満 緊急",
+    Text.ALERT_ACKNOWLEDGED: "✔️ {who} が {moment} に確認しました",
+    Text.ALERT_SNOOZED: "💤 {who} が {until} までスヌーズ中（理由: {reason}）",
+    Text.ALERT_EPISODE: "アラート #{episode} · {as_of}",
+    Text.ALERT_REPLY_OPEN: "{emoji} {level}になりました（{attainment}）。",
+    Text.ALERT_REPLY_ESCALATE: (
+        "{mentions} {emoji} {previous}から{level}に悪化しました（{attainment}）。"
+    ),
+    Text.ALERT_REPLY_ESCALATE_RED: (
+        "{mentions} {emoji} {previous}から{level}に悪"
+        "化しました（{attainment}）。緊急対策会議・戦略見直しをお願いします。"
+    ),
+    Text.ALERT_REPLY_DEESCALATE: "{emoji} {previous}から{level}に改善しました（{attainment}）。",
+    Text.ALERT_REPLY_RESOLVE: "✅ 解決しました: 2回続けて順調でした（{attainment}）。",
+    Text.ALERT_REPLY_REMIND_RED: (
+        "{mentions} ⏰ 緊急アラートが {hours} 時間以上未確認です: {name}（{attainment}）。"
+    ),
+    Text.ALERT_REPLY_REMIND_ORANGE: (
+        "{mentions} ⏰ 警戒アラートが {hours} 時間以上未確認です（{attainment}）。"
+    ),
+    Text.ALERT_REPLY_SNOOZE_ENDED: (
+        "⏰ スヌーズが終了しました。現在: {emoji} {level}（{attainment}）。"
+    ),
+    Text.ALERT_LEADERSHIP: (
+        "{mentions} 🔴 緊急アラート: {name}（{attainment}）。緊急対策会議・戦略見直しをお"
+        "願いします。"
+    ),
+    Text.ALERT_STALE: (
+        "{mentions} ⏳ データ未更新: {name} の最新データは {last} です（{frequency}の許容"
+        ": {days}日）。"
+    ),
+    Text.ALERT_STALE_NEVER: "{mentions} ⏳ データ未更新: {name} のデータがまだありません。",
+    Text.ALERTS_TITLE: "🚨 アラート一覧",
+    Text.ALERTS_NONE: "未解決のアラートはありません。",
+    Text.ALERTS_LINE: "{emoji} *{name}* — {level}（{since}から）{state}",
+    Text.ALERTS_STATE_ACKNOWLEDGED: " · 確認済み",
+    Text.ALERTS_STATE_SNOOZED: " · {until}までスヌーズ",
+    Text.ALERTS_STALE_TITLE: "⏳ データ未更新",
+    Text.ALERTS_STALE_LINE: "*{name}* — 最新 {last}",
+    # The alert message's buttons and modals (acknowledge, snooze, record action, details)
+    Text.ALERT_BUTTON_ACKNOWLEDGE: "確認しました",
+    Text.ALERT_BUTTON_SNOOZE: "スヌーズ",
+    Text.ALERT_BUTTON_RECORD_ACTION: "アクションを記録",
+    Text.ALERT_BUTTON_DETAILS: "詳細",
+    Text.ALERT_MODAL_KPI: "KPI: *{kpi}*",
+    Text.SNOOZE_TITLE: "アラートのスヌーズ",
+    Text.SNOOZE_SUBMIT: "スヌーズする",
+    Text.SNOOZE_LENGTH_LABEL: "期間",
+    Text.SNOOZE_REASON_LABEL: "理由（必須）",
+    Text.SNOOZE_DAY: "1日",
+    Text.SNOOZE_WEEK: "1週間",
+    Text.SNOOZE_NEXT_PERIOD: "次の期間が始まるまで",
+    Text.SNOOZE_REASON_REQUIRED: "スヌーズの理由を入力してください。",
+    Text.SNOOZE_BAD_LENGTH: "期間を選んでください。",
+    Text.SNOOZE_DONE: "💤 *{kpi}* のアラートを {until} までスヌーズしました（理由: {reason}）。",
+    Text.RECORD_ACTION_TITLE: "改善アクションの記録",
+    Text.RECORD_ACTION_SUBMIT: "記録する",
+    Text.RECORD_ACTION_TEXT_LABEL: "何をするか",
+    Text.RECORD_ACTION_OWNER_LABEL: "担当者",
+    Text.RECORD_ACTION_DUE_LABEL: "期限",
+    Text.RECORD_ACTION_TEXT_REQUIRED: "内容を入力してください。",
+    Text.RECORD_ACTION_BAD_OWNER: "担当者を選び直してください。",
+    Text.RECORD_ACTION_BAD_DUE: "期限は今日以降の日付にしてください。",
+    Text.PRESS_NOT_MEMBER: (
+        "すみません、このアラートのボタンは {channel} のメンバーだけが使えます。何も変"
+        "更していません。"
+    ),
+    Text.PRESS_INVALID: "⚠️ このボタンは読み取れませんでした。何も変更していません。",
+    Text.PRESS_ENDED: (
+        "このアラートはすでに終わっています（解消済み、または新しいアラートに変わりました"
+        "）。何も変更していません。"
+    ),
+    Text.ACK_DONE: (
+        "✅ *{kpi}* のアラートを確認済みにしました（{moment}）。リマインドは止まります。"
+    ),
+    Text.ACK_ALREADY: "このアラートは {who} が {moment} に確認済みです。",
+    Text.ALERTS_CHECK_NOTHING: "アラートの変化はありません（{count} 件のKPIを評価）。",
+    Text.ALERTS_CHECK_DRY_RUN: "（ドライラン: 何も保存・送信していません）",
+    Text.ALERTS_CHECK_QUEUED: "送信キューに追加: {count} 件（スケジューラーが配信します）",
+    Text.ALERTS_HISTORY_NONE: "アラートの記録はまだありません。",
+    Text.ALERT_CHART_TITLE: "{name}: 直近の達成率（%）",
 }

@@ -72,6 +72,8 @@ def upgrade() -> None:
         sa.Column("snooze_reason", sa.Text(), nullable=True),
         sa.Column("last_reminded_at", _UTCDateTime(), nullable=True),
         sa.Column("evaluated_at", _UTCDateTime(), nullable=True),
+        sa.Column("runs", sa.Text(), nullable=True),
+        sa.Column("message_key", sa.String(length=300), nullable=True),
         sa.PrimaryKeyConstraint("kpi", name=op.f("pk_alert_states")),
     )
     op.create_table(

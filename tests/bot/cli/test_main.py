@@ -106,6 +106,11 @@ def test_demo_writes_the_three_reports_as_text_and_their_charts(
     assert finished.returncode == 0, finished.stderr
     folder = tmp_path / "out"
     assert f"to {folder.resolve()}/" in finished.stdout
+    # The alerts the demo raises, as each channel would get them (stand-in channel ids).
+    alerts = finished.stdout.split("デモデータが発生させるアラート", 1)[1]
+    assert "#C0ALERTS" in alerts and "#C0LEADERSHIP" in alerts
+    assert "緊急対策会議・戦略見直し" in alerts
+    assert "自動ルール revenue_below_80_percent" in alerts
     # The end of Monday 2026-11-23: week 47, October and the third quarter have ended.
     assert sorted(path.name for path in folder.iterdir()) == sorted(
         [

@@ -179,7 +179,12 @@ def test_the_manifest_asks_for_what_the_app_uses_and_nothing_more() -> None:
         # Delivery's look-up of its own posts after a lost answer (README, "Delivery").
         "channels:history",
         "groups:history",
+        # The alert buttons' membership check (conversations.members).
+        "channels:read",
+        "groups:read",
     }
+    # Escaped text: a mention in `/kpi action add` arrives as <@U…>, an id kpibot can store.
+    assert command["should_escape"] is True
     assert settings["interactivity"] == {
         "is_enabled": True,
         "request_url": "https://YOUR-HOST/slack/events",

@@ -55,7 +55,9 @@ SCHEMA_PATH = Path(__file__).with_name("schema") / "slack-block-kit.schema.json"
 JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 # In mrkdwn, `<` opens a link or mention and `&` an entity: anything else must be escaped.
 # User and channel mentions are the markup kpibot writes on purpose.
-_RAW_MARKUP = re.compile(r"<(?!@[UW][A-Z0-9]+>|#[CG][A-Z0-9]+>)|&(?!(?:amp|lt|gt);)")
+_RAW_MARKUP = re.compile(
+    r"<(?!@[UW][A-Z0-9]+>|#[CG][A-Z0-9]+>|!subteam\^S[A-Z0-9]+>)|&(?!(?:amp|lt|gt);)"
+)
 
 
 def _validators() -> tuple[Draft202012Validator, Draft202012Validator, Draft202012Validator]:

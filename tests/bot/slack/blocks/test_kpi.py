@@ -609,8 +609,12 @@ def test_help_in_japanese_is_exactly_the_golden_payload() -> None:
                         "• `/kpi note market 本文` / `/kpi note strategy 本文` — 月次レポートに"
                         "載せる競合・市場動向のメモ / 戦略見直し提案を追加\n"
                         "• `/kpi notes [YYYY-MM]` — その月のメモを表示（省略時は今月）\n"
+                        "• `/kpi actions` — 未完了の改善アクションを期限順に表示\n"
+                        "• `/kpi action add KPI名 内容 [@担当者] [YYYY-MM-DD]` — "
+                        "改善アクションを登録（`/kpi action done 番号` で完了）\n"
                         "• `/kpi health` — 定期レポートの前回・次回の配信と送信キュー、"
                         "スケジューラの状態\n"
+                        "• `/kpi alerts` — 未解決のアラート（重い順）とデータ未更新のKPI\n"
                         "• `/kpi help` — この説明を表示"
                     ),
                 },

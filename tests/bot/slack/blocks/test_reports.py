@@ -15,6 +15,7 @@ from bot.slack.blocks.message import Message
 from bot.slack.blocks.reports import monthly_messages, quarterly_messages, weekly_messages
 from kpi_engine.freshness import Freshness
 from kpi_engine.reports import (
+    ActionTally,
     ImprovementAction,
     NoteKind,
     ReportKind,
@@ -95,6 +96,7 @@ def monthly(
         {state.kpi.id: state.last_year for state in demo.states},
         written,
         TOKYO,
+        [ActionTally("nps", opened=2, closed=1), ActionTally("<!channel>", opened=1, closed=0)],
     )
     return monthly_messages(digest, TOKYO, locale, late=late, charts=4)
 
@@ -216,6 +218,24 @@ def test_a_note_escaped_beyond_a_section_keeps_its_author_and_time(demo: Demo) -
     assert len(note_text) <= 3000
     assert note_text.endswith("U0AUTHOR")
     assert "&amp;&amp;…\n— " in note_text  # cut between entities, never inside one
+
+
+def test_reports_without_actions_say_so(demo: Demo) -> None:
+    summary = weekly_summary(WEEK, demo.states, demo.states, [])
+    text = payload_text(weekly_messages(summary, TOKYO, "ja"))
+    assert "次週が期限の改善アクションはありません。" in text
+    assert "期限切れの改善アクションはありません。" in text
+    digest = monthly_digest(demo.catalog, MONTH, demo.states, demo.states, {}, [], TOKYO)
+    assert "この月に登録・完了した改善アクションはありません。" in payload_text(
+        monthly_messages(digest, TOKYO, "ja")
+    )
+
+
+def test_a_months_action_tallies_name_their_kpi_and_escape_an_unknown_one(demo: Demo) -> None:
+    text = payload_text(monthly(demo, "ja", []))
+    assert "• *ネットプロモータースコア（NPS）*: 新規 2件・完了 1件" in text
+    assert "• *&lt;!channel&gt;*: 新規 1件・完了 0件" in text
+    assert "合計: 新規 3件・完了 1件" in text
 
 
 def test_an_action_title_is_escaped(demo: Demo) -> None:
