@@ -4,6 +4,6 @@ evaluation, each started by APScheduler from `kpibot scheduler` with that proces
 
 A job decides nothing itself: the engine (`kpi_engine`) says what a report holds and what an
 alert does next, storage writes the outcome and its outbox rows in one transaction of the
-job's, and the outbox's deliverer sends them through the typed Slack client
-(`bot.slack.client`). Empty until the scheduler arrives.
+job's, and the outbox's deliverer (`delivery`) sends them through the typed Slack client
+(`bot.slack.client`).
 """
