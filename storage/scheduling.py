@@ -1,8 +1,8 @@
 """The scheduler's records: which process leads (the lease), and what the outbox says of each
 report job (the periods recorded, its last outcome).
 
-Which scheduler process is active is decided on PostgreSQL by an advisory lock (see
-`bot.jobs.leadership`); the lease row then only names the leader for display. On SQLite
+Which scheduler process is active is decided on PostgreSQL by an advisory lock (taken here,
+held by `bot.jobs.leadership`); the lease row then only names the leader. On SQLite
 there is no such lock, and the lease row itself decides: a process holds it while its
 heartbeat is younger than the expiry, and only the holder may take it over before that.
 Every writer here takes the caller's connection and never commits.
@@ -14,12 +14,45 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from storage.schema import OutboxItem, SchedulerLease
 
 # The one schedule kpibot runs; a name, so that one database could hold others later.
 REPORTS_LEASE = "reports"
+# PostgreSQL's leader lock: any constant will do, as long as every kpibot process uses the
+# same one (and not the writer lock's); the second key is the schema, as for the writer lock.
+_PG_LEADER_LOCK = 0x6B706963
+_SERVER_KEEPALIVES = (
+    ("tcp_keepalives_idle", 10),
+    ("tcp_keepalives_interval", 5),
+    ("tcp_keepalives_count", 3),
+)
+
+
+def try_leader_lock(session: Connection) -> bool:
+    """On a PostgreSQL session of its own (autocommit), try to take the leader's advisory
+    lock, held until it is released or the session ends; return whether it was taken."""
+    # A leader whose host vanishes (no FIN, no RST) would keep the lock until the server
+    # noticed: these make the server probe an idle session after 10 s and drop it after
+    # three unanswered probes, freeing the lock within about 25 s.
+    for setting, value in _SERVER_KEEPALIVES:
+        session.exec_driver_sql(f"SET {setting} = {value}")
+    locked = session.scalar(
+        text("SELECT pg_try_advisory_lock(:key, hashtext(coalesce(current_schema(), '')))"),
+        {"key": _PG_LEADER_LOCK},
+    )
+    return bool(locked)
+
+
+def leader_session_alive(session: Connection) -> None:
+    """Round-trip on the leader's session; raises the driver's error when it is gone."""
+    session.execute(text("SELECT 1"))
+
+
+def unlock_leader(session: Connection) -> None:
+    """Release the leader's advisory lock held by this session."""
+    session.execute(text("SELECT pg_advisory_unlock_all()"))
 
 
 @dataclass(frozen=True)

@@ -22,22 +22,22 @@ import socket
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 from storage.db import Database, DatabaseBusy, DatabaseError, typed_errors
-from storage.scheduling import claim_lease, holds_lease, record_leader, release_lease
+from storage.scheduling import (
+    claim_lease,
+    holds_lease,
+    leader_session_alive,
+    record_leader,
+    release_lease,
+    try_leader_lock,
+    unlock_leader,
+)
 
 log = logging.getLogger("kpibot.scheduler")
 
-# Any constant will do, as long as every kpibot process uses the same one (and not the
-# writer lock's); the second key is the schema, as for the writer lock.
-_PG_LEADER_LOCK = 0x6B706963
-_SERVER_KEEPALIVES = (
-    ("tcp_keepalives_idle", 10),
-    ("tcp_keepalives_interval", 5),
-    ("tcp_keepalives_count", 3),
-)
 # A heartbeat write waits this long for the writer lock (an import may hold it).
 _HEARTBEAT_WAIT_SECONDS = 5.0
 
@@ -133,7 +133,7 @@ class PostgresLeadership:
         if held is None:
             return
         try:
-            held.execute(text("SELECT pg_advisory_unlock_all()"))
+            unlock_leader(held)
             with typed_errors(self.database.engine.url), self.database.engine.begin() as connection:
                 release_lease(connection, holder=self.holder)
         except (DBAPIError, DatabaseError) as error:
@@ -150,15 +150,7 @@ class PostgresLeadership:
             log.warning("the scheduler cannot reach the database: %s", type(error).__name__)
             return None
         try:
-            # A leader whose host vanishes (no FIN, no RST) would keep the lock until the
-            # server noticed: these make the server probe an idle session after 10 s and
-            # drop it after three unanswered probes, freeing the lock within about 25 s.
-            for setting, value in _SERVER_KEEPALIVES:
-                connection.exec_driver_sql(f"SET {setting} = {value}")
-            locked = connection.scalar(
-                text("SELECT pg_try_advisory_lock(:key, hashtext(coalesce(current_schema(), '')))"),
-                {"key": _PG_LEADER_LOCK},
-            )
+            locked = try_leader_lock(connection)
         except DBAPIError as error:
             log.warning("the scheduler cannot take its lock: %s", type(error).__name__)
             connection.invalidate()
@@ -172,7 +164,7 @@ class PostgresLeadership:
     @staticmethod
     def _alive(connection: Connection) -> bool:
         try:
-            connection.execute(text("SELECT 1"))
+            leader_session_alive(connection)
         except DBAPIError:
             connection.invalidate()
             connection.close()
