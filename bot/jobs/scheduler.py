@@ -13,7 +13,9 @@ the leader also checks each job against the outbox (`run_job`, a small indexed r
 nothing is due): a period due and not recorded is queued (late, past its minute) or, older
 than its grace window, recorded as skipped. The first check runs as the lead is taken. A job
 that raised is checked again only after `RETRY_FAILED_AFTER`, so a persistent failure does
-not compose a report every ten seconds.
+not compose a report every ten seconds. The checks run in a thread of their own: composing a
+late report can take longer than the lease allows, and a heartbeat that waited for it would
+let another process take the lease and fence the report out, over and over.
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ class ReportScheduler:
         # One run of a job at a time (a trigger and a heartbeat's check may meet).
         self._running = {job.id: threading.Lock() for job in self.jobs}
         self._failed_until: dict[str, datetime] = {}
+        self._catch_up: threading.Thread | None = None
+        self._catch_up_wake = threading.Event()
         # The alert sweep runs in a thread of its own while leading: every
         # KPIBOT_ALERT_INTERVAL, and at once when a heartbeat sees the data version change
         # (an import, an API post or a manual record by any process; `storage.data_version`).
@@ -115,7 +119,7 @@ class ReportScheduler:
             self.leading = False
             self._step_down()
         if self.leading:
-            self.catch_up()
+            self._catch_up_wake.set()
             self._watch_data()
 
     def _watch_data(self) -> None:
@@ -151,6 +155,13 @@ class ReportScheduler:
             self.sweep_alerts()
             self._sweep_wake.wait(interval)
 
+    def _catch_up_loop(self) -> None:
+        while not self._delivery_stop.is_set():
+            self._catch_up_wake.wait()
+            self._catch_up_wake.clear()
+            if not self._delivery_stop.is_set():
+                self.catch_up()
+
     def catch_up(self) -> None:
         """Check every job against the outbox now (see the module's docstring)."""
         now = self.runtime.clock()
@@ -185,6 +196,10 @@ class ReportScheduler:
         self._delivery.start()
         self._alerts = threading.Thread(target=self._alerts_loop, name="kpibot-alerts", daemon=True)
         self._alerts.start()
+        self._catch_up = threading.Thread(
+            target=self._catch_up_loop, name="kpibot-catch-up", daemon=True
+        )
+        self._catch_up.start()
         zone = self.runtime.settings.zone
         scheduler = BackgroundScheduler(
             timezone=zone,
@@ -208,12 +223,16 @@ class ReportScheduler:
         self._delivery_stop.set()
         self._wake.set()
         self._sweep_wake.set()
+        self._catch_up_wake.set()
         delivery, self._delivery = self._delivery, None
         if delivery is not None:
             delivery.join()
         alerts, self._alerts = self._alerts, None
         if alerts is not None:
             alerts.join()
+        catching_up, self._catch_up = self._catch_up, None
+        if catching_up is not None:
+            catching_up.join()
 
     def _deliver_loop(self) -> None:
         while not self._delivery_stop.is_set():

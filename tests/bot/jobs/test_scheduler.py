@@ -4,6 +4,7 @@ is posted exactly once, at its local time in Tokyo, with its charts in its threa
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -242,6 +243,32 @@ def test_a_week_a_month_and_a_quarter_post_each_report_once_at_its_local_time(
             "report:quarterly:2026-Q4:C0LEAD",
         ]
     )
+
+
+def test_the_heartbeat_does_not_wait_for_a_late_report_being_composed(
+    migrated_url: str, slack_api: MockWebApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Composing a report can take longer than the lease lasts (three heartbeats, 0.6 s here).
+    # Were it composed on the heartbeat's thread, the lease would lapse meanwhile, another
+    # process would take it, and the report would be fenced out at every try.
+    settings = make_settings(migrated_url, slack_api, channel_team=TEAM, scheduler_heartbeat=0.2)
+    key = "report:weekly:2026-W48:C0TEAM"
+    runtime = Runtime(settings)
+    process = ReportScheduler(runtime, holder="host:only", poll=0.2)
+    stop = threading.Event()
+    thread = threading.Thread(target=process.run, args=(stop,), daemon=True)
+    with (
+        time_machine.travel(datetime(2026, 11, 30, 11, 0, tzinfo=TOKYO), tick=True),
+        caplog.at_level(logging.INFO, logger="kpibot.scheduler"),
+    ):
+        thread.start()
+        try:
+            wait_for(lambda: outbox_entry(settings, key) is not None, "the late weekly summary")
+        finally:
+            Running(process, runtime, stop, thread).halt()
+    (composed,) = [r for r in caplog.records if r.getMessage().startswith("weekly 2026-W48")]
+    assert composed.getMessage() == "weekly 2026-W48 for C0TEAM: late"
+    assert composed.threadName == "kpibot-catch-up"
 
 
 def test_two_schedulers_on_each_backend_post_the_week_once(
