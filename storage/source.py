@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
@@ -38,15 +39,40 @@ _FEED_TABLES: dict[Feed, type[Base]] = {
 }
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _remembered(
+    question: Callable[Concatenate[SqlKpiSource, P], R],
+) -> Callable[Concatenate[SqlKpiSource, P], R]:
+    """Answer a question once per source: evaluating every KPI asks the same sums many times
+    (revenue, its growth and the margin all read the same months of payments), and a source
+    reads one snapshot, so a repeated answer cannot have changed."""
+
+    def ask(source: SqlKpiSource, *args: P.args, **kwargs: P.kwargs) -> R:
+        key = (question.__name__, args, tuple(kwargs.items()))
+        if key not in source.answers:
+            source.answers[key] = question(source, *args, **kwargs)
+        return cast(R, source.answers[key])
+
+    return ask
+
+
 class SqlKpiSource:
-    """Answers the engine's aggregate questions from rollups and indexed ranges."""
+    """Answers the engine's aggregate questions from rollups and indexed ranges.
+
+    Use one source per read transaction (one snapshot): it remembers its answers.
+    """
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        self.answers: dict[tuple[object, ...], object] = {}
 
     def _tally(self, total: float | None, count: int | None) -> Tally:
         return Tally(float(total or 0), int(count or 0))
 
+    @_remembered
     def daily(self, fact: Fact, start: date, end: date) -> Tally:
         """Sum a daily fact over the local days [start, end)."""
         row = self.connection.execute(
@@ -56,6 +82,7 @@ class SqlKpiSource:
         ).one()
         return self._tally(*row)
 
+    @_remembered
     def part_of_day(self, fact: Fact, day: date, before: datetime) -> Tally:
         """Sum a daily fact over the events of the local day `day` timed before `before`."""
         # From the events, by the rollup's own definition of the fact: one day's rows through
@@ -74,6 +101,7 @@ class SqlKpiSource:
             .limit(1)
         )
 
+    @_remembered
     def payer_months(self, start: date, end: date) -> int:
         """Sum, over the months starting in [start, end), of distinct paying customers."""
         payers = self.connection.scalar(
@@ -83,6 +111,7 @@ class SqlKpiSource:
         )
         return int(payers or 0)
 
+    @_remembered
     def completion_cohort(self, first_from: date, first_until: date, before: datetime) -> Tally:
         """Customers first enrolled in [first_from, first_until) and those who completed."""
         completed = case((CustomerRollup.first_completed_at < before, 1), else_=0)
@@ -93,6 +122,7 @@ class SqlKpiSource:
         ).one()
         return self._tally(*row)
 
+    @_remembered
     def retention_cohort(self, first_from: date, first_until: date, before: datetime) -> Tally:
         """Customers first enrolled in [first_from, first_until) and those kept six months."""
         churned = and_(
@@ -107,6 +137,7 @@ class SqlKpiSource:
         ).one()
         return self._tally(*row)
 
+    @_remembered
     def ticket_answers(
         self, opened_from: datetime, opened_until: datetime, within: timedelta, as_of: datetime
     ) -> Tally:
