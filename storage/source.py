@@ -50,7 +50,7 @@ def _remembered(
     (revenue, its growth and the margin all read the same months of payments), and a source
     reads one snapshot, so a repeated answer cannot have changed."""
 
-    def ask(source: SqlKpiSource, *args: P.args, **kwargs: P.kwargs) -> R:
+    def ask(source: SqlKpiSource, /, *args: P.args, **kwargs: P.kwargs) -> R:
         key = (question.__name__, args, tuple(kwargs.items()))
         if key not in source.answers:
             source.answers[key] = question(source, *args, **kwargs)
