@@ -12,7 +12,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from kpi_engine.catalog import Catalog
-from kpi_engine.formulas import tally_before, uptime, window
+from kpi_engine.formulas import revenue_before, tally_before, uptime, window
 from kpi_engine.periods import PeriodKind, span_containing
 from kpi_engine.source import Fact, KpiSource, Tally
 
@@ -20,7 +20,7 @@ from kpi_engine.source import Fact, KpiSource, Tally
 class Figure(StrEnum):
     """A figure of the dashboard that gives away part of some KPIs."""
 
-    REVENUE = "revenue"  # revenue and payments today
+    REVENUE = "revenue"  # revenue (net of refunds) and payments today
     ENROLLMENTS = "enrollments"
     NEW_CUSTOMERS = "new_customers"
     UPTIME = "uptime"  # today's, this month's, and whether the system is down now
@@ -87,7 +87,7 @@ def dashboard(catalog: Catalog, source: KpiSource, as_of: datetime, zone: ZoneIn
         # Up to the moment: as of 13:27 the rows timed later today are not counted yet.
         return tally_before(source, fact, start, as_of, zone)
 
-    revenue = so_far(Fact.REVENUE, day)
+    revenue = revenue_before(source, day, as_of, zone)
     uptime_kpi = catalog.get("uptime")
 
     def uptime_over(kind: PeriodKind) -> float | None:
@@ -98,8 +98,8 @@ def dashboard(catalog: Catalog, source: KpiSource, as_of: datetime, zone: ZoneIn
     return Dashboard(
         as_of=as_of,
         day=day,
-        revenue_today=revenue.total,
-        payments_today=revenue.count,
+        revenue_today=revenue.net,
+        payments_today=revenue.payments,
         enrollments_today=so_far(Fact.ENROLLMENTS, day).count,
         new_customers_today=so_far(Fact.NEW_CUSTOMERS, day).count,
         uptime_today=uptime_over(PeriodKind.DAY),

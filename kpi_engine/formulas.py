@@ -115,12 +115,39 @@ def _count_of(fact: Fact) -> Callable[[KpiSource, Window, KpiDefinition], Readin
     return formula
 
 
-def _sum_of(fact: Fact) -> Callable[[KpiSource, Window, KpiDefinition], Reading]:
-    def formula(source: KpiSource, w: Window, _kpi: KpiDefinition) -> Reading:
-        tally = _daily(source, fact, w)
-        return Reading(tally.total if tally.count else None, tally.count)
+@dataclass(frozen=True)
+class Revenue:
+    """Payments net of refunds over some days: `net` in JPY, and how many of each."""
 
-    return formula
+    net: float
+    payments: int
+    refunds: int
+
+    @property
+    def any(self) -> bool:
+        """Whether a payment or a refund happened at all."""
+        return bool(self.payments or self.refunds)
+
+
+def revenue_before(source: KpiSource, start: date, end: datetime, zone: ZoneInfo) -> Revenue:
+    """Revenue net of refunds on local days from `start`, timed before `end`.
+
+    A refund counts on the day it was paid back, whatever period its payment was in: a
+    refund in December of a November payment lowers December's revenue, not November's.
+    """
+    paid = tally_before(source, Fact.REVENUE, start, end, zone)
+    refunded = tally_before(source, Fact.REFUNDS, start, end, zone)
+    return Revenue(paid.total - refunded.total, paid.count, refunded.count)
+
+
+def _revenue(source: KpiSource, w: Window) -> Revenue:
+    return revenue_before(source, w.span.start, w.end, w.zone)
+
+
+def net_revenue(source: KpiSource, w: Window, _kpi: KpiDefinition) -> Reading:
+    """Payments minus refunds in the window; n counts the payments."""
+    revenue = _revenue(source, w)
+    return Reading(revenue.net if revenue.any else None, revenue.payments)
 
 
 def nps(source: KpiSource, w: Window, _kpi: KpiDefinition) -> Reading:
@@ -149,23 +176,21 @@ def referral_rate(source: KpiSource, w: Window, _kpi: KpiDefinition) -> Reading:
 
 
 def revenue_growth_yoy(source: KpiSource, w: Window, _kpi: KpiDefinition) -> Reading:
-    """% change of revenue on the same days a year earlier, up to the same local time."""
-    now = _daily(source, Fact.REVENUE, w)
-    before = tally_before(
-        source, Fact.REVENUE, add_months(w.span.start, -12), _a_year_before(w), w.zone
-    )
-    if before.total <= 0:
-        return Reading(None, now.count)
-    return Reading((now.total - before.total) / before.total * 100, now.count)
+    """% change of net revenue on the same days a year earlier, up to the same local time."""
+    now = _revenue(source, w)
+    before = revenue_before(source, add_months(w.span.start, -12), _a_year_before(w), w.zone)
+    if before.net <= 0:
+        return Reading(None, now.payments)
+    return Reading((now.net - before.net) / before.net * 100, now.payments)
 
 
 def gross_margin(source: KpiSource, w: Window, _kpi: KpiDefinition) -> Reading:
-    """(revenue - variable costs) / revenue, %."""
-    revenue = _daily(source, Fact.REVENUE, w)
+    """(net revenue - variable costs) / net revenue, %."""
+    revenue = _revenue(source, w)
     variable = _daily(source, Fact.COST_VARIABLE, w)
-    if revenue.total <= 0:
-        return Reading(None, revenue.count)
-    return Reading((revenue.total - variable.total) / revenue.total * 100, revenue.count)
+    if revenue.net <= 0:
+        return Reading(None, revenue.payments)
+    return Reading((revenue.net - variable.total) / revenue.net * 100, revenue.payments)
 
 
 def _cac(source: KpiSource, w: Window) -> Reading:
@@ -184,14 +209,16 @@ def cac(source: KpiSource, w: Window, _kpi: KpiDefinition) -> Reading:
 def ltv(source: KpiSource, w: Window, kpi: KpiDefinition) -> Reading:
     """Monthly revenue per paying customer x average lifetime in months.
 
-    Revenue per payer over the three complete months before the one the window ends in;
+    Net revenue (payments minus the refunds paid back in those months) per payer over the
+    three complete months before the one the window ends in;
     lifetime = 1 / the pooled monthly churn rate (churns / customers active at each month's
     start) of the six complete months before it, at most `max_lifetime_months` (36), which
     is also the lifetime when nobody churned.
     """
     reference = month_start(w.until - ONE_DAY)
-    revenue = source.daily(Fact.REVENUE, add_months(reference, -3), reference)
-    payer_months = source.payer_months(add_months(reference, -3), reference)
+    months = (add_months(reference, -3), reference)
+    revenue = source.daily(Fact.REVENUE, *months).total - source.daily(Fact.REFUNDS, *months).total
+    payer_months = source.payer_months(*months)
     if not payer_months:
         return Reading(None, 0)
     cap = float(kpi.settings.get("max_lifetime_months", DEFAULT_MAX_LIFETIME_MONTHS))
@@ -209,7 +236,7 @@ def ltv(source: KpiSource, w: Window, kpi: KpiDefinition) -> Reading:
         churned += churns
         active += source.daily(Fact.NEW_CUSTOMERS, month, following).count - churns
     lifetime = cap if not churned or not active_months else min(cap, active_months / churned)
-    return Reading(revenue.total / payer_months * lifetime, payer_months)
+    return Reading(revenue / payer_months * lifetime, payer_months)
 
 
 def ltv_cac(source: KpiSource, w: Window, kpi: KpiDefinition) -> Reading:
@@ -284,8 +311,8 @@ FORMULAS: dict[str, Formula] = {
     "new_customers": _count_of(Fact.NEW_CUSTOMERS),
     "cumulative_students": _count_of(Fact.NEW_CUSTOMERS),
     "referral_rate": referral_rate,
-    "mrr": _sum_of(Fact.REVENUE),
-    "annual_revenue": _sum_of(Fact.REVENUE),
+    "mrr": net_revenue,
+    "annual_revenue": net_revenue,
     "revenue_growth_yoy": revenue_growth_yoy,
     "gross_margin": gross_margin,
     "cac": cac,

@@ -16,8 +16,9 @@ from typing import Protocol
 class Fact(StrEnum):
     """Daily facts: per local day, a total and a count."""
 
-    REVENUE = "revenue"  # total: JPY paid; count: payments
+    REVENUE = "revenue"  # total: JPY paid; count: payments (gross: before refunds)
     REVENUE_RECURRING = "revenue_recurring"  # the same, recurring payments only
+    REFUNDS = "refunds"  # total: JPY paid back; count: refunds
     COST_MARKETING = "cost_marketing"  # total: JPY spent; count: cost rows
     COST_VARIABLE = "cost_variable"
     COST_FIXED = "cost_fixed"

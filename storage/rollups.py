@@ -45,6 +45,7 @@ from storage.schema import (
     EventType,
     MonthlyPayers,
     Payment,
+    Refund,
     Survey,
     driver_insert,
 )
@@ -134,6 +135,7 @@ def _daily_facts(event_type: EventType) -> list[_DailyFact]:
             _DailyFact(Fact.REVENUE, Payment.amount),
             _DailyFact(Fact.REVENUE_RECURRING, Payment.amount, where=Payment.recurring),
         ],
+        EventType.REFUND: [_DailyFact(Fact.REFUNDS, Refund.amount)],
         EventType.COST: [
             _DailyFact(Fact.COST_MARKETING, Cost.amount, where=Cost.category == "marketing"),
             _DailyFact(Fact.COST_VARIABLE, Cost.amount, where=Cost.category == "variable"),

@@ -252,6 +252,20 @@ class Payment(Base):
     __table_args__ = (Index(None, "day", "customer"),)
 
 
+class Refund(Base):
+    """Money paid back to a customer, counted against revenue on the day it was paid back."""
+
+    __tablename__ = "refunds"
+    id: Mapped[EventId]
+    customer: Mapped[Customer]
+    at: Mapped[Timestamp]
+    day: Mapped[LocalDay]
+    amount: Mapped[Yen]
+    # The payment refunded, when known; its refunds never total more than it.
+    payment: Mapped[str | None] = mapped_column(String(200))
+    __table_args__ = (Index(None, "day"), Index(None, "payment"))
+
+
 class Cost(Base):
     __tablename__ = "costs"
     id: Mapped[EventId]
@@ -516,6 +530,7 @@ class EventType(StrEnum):
     COMPLETION = "completion"
     CHURN = "churn"
     PAYMENT = "payment"
+    REFUND = "refund"
     COST = "cost"
     SURVEY = "survey"
     TICKET = "ticket"
@@ -529,6 +544,7 @@ EVENT_MODELS: dict[str, type[Base]] = {
     "completion": Completion,
     "churn": Churn,
     "payment": Payment,
+    "refund": Refund,
     "cost": Cost,
     "survey": Survey,
     "ticket": Ticket,

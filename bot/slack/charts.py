@@ -53,6 +53,8 @@ ACTUAL_COLOUR = "#1f5fa8"  # the line, and points whose level is unknown
 TARGET_COLOUR = "#555555"
 UNJUDGED_COLOUR = "#9e9e9e"  # points below the minimum sample: a value, but no judgement
 POINT_SIZE = 45
+# `/kpi … chart` draws a line: with fewer periods holding a value it says so instead.
+MIN_CHART_POINTS = 2
 
 # The lowest value a unit can take, where the axis stops when the values come near it.
 FLOORS = {
@@ -158,6 +160,11 @@ def chart_points(state: KpiState) -> list[Point]:
         )
         for i, period in enumerate(history[first:], start=first)
     ]
+
+
+def valued_periods(state: KpiState) -> int:
+    """How many of the periods a chart would draw have a value."""
+    return sum(1 for period in state.history if period.value is not None)
 
 
 def is_partial(state: KpiState) -> bool:

@@ -43,6 +43,7 @@ from bot.slack.blocks.kpi import (
     not_recordable_message,
     record_confirmation,
     restricted_message,
+    shared_kpi_message,
     status_message,
     status_pending_message,
     unknown_kpi_message,
@@ -256,11 +257,14 @@ class Services:
 
     def follow_up_message(self, follow_up: FollowUp, *, user_id: str, channel_id: str) -> Message:
         """What a follow-up sends after the ack: the status list, or a KPI's answer for the
-        channel (its text also heads an uploaded chart)."""
+        channel (naming who shared it; its text also heads an uploaded chart)."""
         match follow_up:
             case SendStatus(level=level):
                 return self.status(level, user_id=user_id, channel_id=channel_id)
-            case PostInChannel(kpi=kpi) | UploadChart(kpi=kpi):
+            case PostInChannel(kpi=kpi):
+                # The verified request's user: the channel sees who shared the answer.
+                return shared_kpi_message(self.state(kpi), user_id, self.locale)
+            case UploadChart(kpi=kpi):
                 return kpi_message(self.state(kpi), self.locale)
 
     def home(self, user_id: str) -> View:

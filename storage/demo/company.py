@@ -9,6 +9,9 @@ DEMO_SEED = 20250105
 
 ENROLLMENT_FEE = 29_800
 MONTHLY_FEE = 4_380
+# The enrollment fee comes with a 14-day money-back guarantee: a few take it, most in full.
+REFUND_SHARE = 0.02
+REFUND_DAYS = (2, 14)
 # New customers per month from January 2025; later months keep growing by two a month.
 _NEW_CUSTOMERS = (
     *(2, 4, 6, 9, 12, 17),  # phase 1: about 50 by June 2025

@@ -21,6 +21,8 @@ from storage.demo.company import (
     MONTHLY_FEE,
     NPS,
     PULSE_SURVEY_RATE,
+    REFUND_DAYS,
+    REFUND_SHARE,
     TICKETS_PER_ACTIVE_CUSTOMER,
     VARIABLE_COST_SHARE,
 )
@@ -89,6 +91,26 @@ def _payments(world: World, month: date, r: random.Random) -> list[Event]:
         if c.churned is None or at < c.churned:
             sub = f"pay-{c.id}-{month:%Y-%m}"
             events.append((at, (sub, c.id, str(MONTHLY_FEE), "true")))
+    return sorted(events)
+
+
+def _refunds(world: World, month: date, r: random.Random) -> list[Event]:
+    """Enrollment fees paid back under the guarantee, in the month the money went back.
+
+    Whether (and when) a customer is refunded is drawn from their own Random, so a refund
+    of last month's fee paid back this month is the same refund seen from either month.
+    """
+    m = month_index(month)
+    lo, hi = month_start(month, world.tz), month_start(next_month(month), world.tz)
+    events: list[Event] = []
+    for c in world.customers[world.bounds[max(m - 1, 0)] : world.bounds[m + 1]]:
+        own = random.Random(f"{world.seed}:refund:{c.id}")
+        if own.random() >= REFUND_SHARE:
+            continue
+        at = later(c.enrolled, own.uniform(*REFUND_DAYS) * 86_400, world.tz)
+        if lo <= at < hi:
+            amount = ENROLLMENT_FEE if own.random() < 0.75 else ENROLLMENT_FEE // 2
+            events.append((at, (f"ref-{c.id}-fee", c.id, str(amount), f"pay-{c.id}-fee")))
     return sorted(events)
 
 
@@ -293,6 +315,7 @@ MONTHLY: dict[EventType, Callable[[World, date, random.Random], list[Event]]] = 
     EventType.COMPLETION: _completions,
     EventType.CHURN: _churns,
     EventType.PAYMENT: _payments,
+    EventType.REFUND: _refunds,
     EventType.COST: _costs,
     EventType.SURVEY: _surveys,
     EventType.TICKET: _tickets,

@@ -48,6 +48,7 @@ from storage.imports.prepare import (
 )
 from storage.imports.readers import FileFormat, FileProblem, RawRow
 from storage.imports.records import MeasurementRecord, Record, shown, validate_record
+from storage.imports.refunds import Problems, payment_problems, refund_problems
 from storage.imports.worker import prepared_in_worker, worker_helps
 from storage.measurements import Author, ChangeLog
 from storage.rollups import Touched, refresh
@@ -218,6 +219,13 @@ class _Writer:
                 if first[1] is not row:
                     self._repeated(table, line, row, earlier=first[1])
             rows = [row for _, row in firsts.values()]
+        if group.event_type is EventType.REFUND:
+            problems = refund_problems(self.connection, table.converter.columns, rows)
+            if problems:
+                firsts = firsts or dict(zip(ids, zip(group.lines, rows, strict=True), strict=True))
+                rows = self._refuse(table, problems, rows, firsts)
+                if not rows:
+                    return
         stored = table.insert_new(rows)
         inserted = [row for row in rows if row[0] not in stored] if stored else rows
         self.result.inserted += len(inserted)
@@ -247,11 +255,37 @@ class _Writer:
                 updates.append(row)
                 replaced.append(old)
         self.seen_before.add(group.event_type, first_meetings)
+        if group.event_type is EventType.PAYMENT and updates:
+            problems = payment_problems(self.connection, table.converter.columns, updates)
+            if problems:
+                replaced = [
+                    old
+                    for row, old in zip(updates, replaced, strict=True)
+                    if row[0] not in problems
+                ]
+                updates = self._refuse(table, problems, updates, firsts)
         table.update(updates)
         self.result.updated += len(updates)
         self._touch(table.converter, updates + replaced)
         if changes is not None:
             changes.replaced(updates, replaced)
+
+    def _refuse(
+        self,
+        table: _Table,
+        problems: Problems,
+        rows: list[tuple[Any, ...]],
+        firsts: dict[str, tuple[int, tuple[Any, ...]]],
+    ) -> list[tuple[Any, ...]]:
+        """Reject the rows with a problem (`firsts` gives each id's line); return the rest."""
+        for row in rows:
+            problem = problems.get(row[0])
+            if problem is not None:
+                line = firsts[row[0]][0]
+                self.result.rejected.append(
+                    Rejected(line, [RowProblem(line, *problem)], table.converter.cells(row))
+                )
+        return [row for row in rows if row[0] not in problems]
 
     def _changes(self, table: _Table) -> ChangeLog | None:
         """The history of the measurements, for a table of measurements."""

@@ -146,6 +146,15 @@ class PaymentRecord(CustomerRecord):
 
 
 @with_config(_RECORD_CONFIG)
+class RefundRecord(CustomerRecord):
+    """Money paid back; `payment` names the payment refunded (checked against the stored
+    payments when the refund is written: `storage.imports.refunds`)."""
+
+    amount: Yen
+    payment: NotRequired[Text]
+
+
+@with_config(_RECORD_CONFIG)
 class CostRecord(Record):
     amount: Yen
     category: Literal["marketing", "variable", "fixed"]
@@ -249,6 +258,7 @@ RECORD_TYPES: dict[EventType, type[Record]] = {
     EventType.COMPLETION: CompletionRecord,
     EventType.CHURN: ChurnRecord,
     EventType.PAYMENT: PaymentRecord,
+    EventType.REFUND: RefundRecord,
     EventType.COST: CostRecord,
     EventType.SURVEY: SurveyRecord,
     EventType.TICKET: TicketRecord,

@@ -74,6 +74,13 @@ def payment(id: str, at: str, amount: int, customer: str = "c1", recurring: bool
     }
 
 
+def refund(id: str, at: str, amount: int, customer: str = "c1", payment: str | None = None) -> Row:
+    row: Row = {"type": "refund", "id": id, "at": at, "customer": customer, "amount": amount}
+    if payment is not None:
+        row["payment"] = payment
+    return row
+
+
 def cost(id: str, at: str, amount: int, category: str) -> Row:
     return {"type": "cost", "id": id, "at": at, "amount": amount, "category": category}
 

@@ -130,3 +130,42 @@ def test_concurrent_imports_and_measurements_end_as_a_sequential_import(
                 differing[name] = differing.get(name, 0) + wrong
 
     assert differing == {}
+
+
+def test_refunds_imported_with_their_payments_end_as_some_order_of_the_imports(
+    database: Database,
+) -> None:
+    # Two refund imports, each refunding 60 % of every payment: one after the other, the
+    # second is refused (over the payments' amounts), and before the payments, each is
+    # refused (unknown payments). Concurrently they must end in one of those orders.
+    payments = [
+        RawRow(line, {"type": "payment", "id": f"p{line}", "at": "2026-11-01 10:00",
+                      "customer": f"c{line}", "amount": "10000", "recurring": "true"})
+        for line in range(2, 42)
+    ]  # fmt: skip
+
+    def refunds(name: str) -> list[RawRow]:
+        return [
+            RawRow(row.line, {"type": "refund", "id": f"{name}-{row.cells['id']}",
+                              "at": "2026-11-15 10:00", "customer": row.cells["customer"],
+                              "amount": "6000", "payment": row.cells["id"]})
+            for row in payments
+        ]  # fmt: skip
+
+    imports = {
+        "payments": lambda: import_rows(database, payments, author=TEST_AUTHOR),
+        "first": lambda: import_rows(database, refunds("first"), author=TEST_AUTHOR),
+        "second": lambda: import_rows(database, refunds("second"), author=TEST_AUTHOR),
+    }
+    sequential: list[dict[str, list[tuple[Any, ...]]]] = []
+    for order in (("payments", "first", "second"), ("payments", "second", "first"),
+                  ("first", "second", "payments")):  # fmt: skip
+        clear(database)
+        for name in order:
+            imports[name]()
+        sequential.append(snapshot(database))
+
+    for _ in range(ROUNDS // 2):
+        clear(database)
+        assert run_together(list(imports.values())) == []
+        assert snapshot(database) in sequential

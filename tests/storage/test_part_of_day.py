@@ -25,6 +25,7 @@ from tests.kpi_engine.events import (
     cost,
     enrollment,
     payment,
+    refund,
     release,
     store,
     survey,
@@ -85,6 +86,8 @@ def _at_each_time(make: Callable[[int, str], Row]) -> list[Row]:
 CASES = [
     (Fact.REVENUE, PAYMENTS, (1200, 2), (1234, 4)),
     (Fact.REVENUE_RECURRING, PAYMENTS, (1000, 1), (1034, 3)),
+    (Fact.REFUNDS, _at_each_time(lambda n, at: refund(f"f{n}", at, 10**n)), (11, 2),
+     (1111, 4)),
     (Fact.COST_MARKETING, COSTS, (100, 1), (4100, 2)),
     (Fact.COST_VARIABLE, COSTS, (20, 1), (20, 1)),
     (Fact.COST_FIXED, COSTS, (3, 1), (503, 2)),

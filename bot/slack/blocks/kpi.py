@@ -578,6 +578,51 @@ def chart_pending_message(kpi: KpiDefinition, locale: str) -> Message:
     return _single(t(locale, Text.CHART_PENDING, name=kpi_name(kpi, locale)))
 
 
+def shared_kpi_message(state: KpiState, user_id: str, locale: str) -> Message:
+    """Build a KPI's answer as `share` posts it in the channel: who shared it, last."""
+    answer = kpi_message(state, locale)
+    shared_by = context(t(locale, Text.SHARED_BY, user=_mention(user_id)))
+    return Message(text=answer.text, blocks=[*answer.blocks, shared_by])
+
+
+def chart_too_few_points_message(
+    kpi: KpiDefinition, points: int, minimum: int, locale: str
+) -> Message:
+    """Build the answer in place of a chart with too few periods to draw a line."""
+    return _single(
+        t(
+            locale,
+            Text.CHART_TOO_FEW_POINTS,
+            name=kpi_name(kpi, locale),
+            points=f"{points:,}",
+            minimum=f"{minimum:,}",
+        )
+    )
+
+
+def chart_rendering_failed_message(kpi: KpiDefinition, reference: str, locale: str) -> Message:
+    """Build the answer in place of a chart that could not be drawn, with the log's reference."""
+    failed = t(locale, Text.CHART_RENDERING_FAILED, name=kpi_name(kpi, locale))
+    reference_text = t(locale, Text.ERROR_REFERENCE, reference=escape(reference.strip() or EMPTY))
+    return Message(
+        text=fallback(f"{failed} {reference_text}"),
+        blocks=[section(failed), context(reference_text)],
+    )
+
+
+def chart_upload_failed_message(kpi: KpiDefinition, reason: str, locale: str) -> Message:
+    """Build the answer in place of a chart Slack did not take, with its short reason (a
+    Slack error code, an HTTP status, `timeout`)."""
+    return _single(
+        t(
+            locale,
+            Text.CHART_UPLOAD_FAILED,
+            name=kpi_name(kpi, locale),
+            code=escape(reason.strip().replace("`", "'") or EMPTY),
+        )
+    )
+
+
 def busy_message(locale: str) -> Message:
     """Build the answer when the work after an ack cannot start in time: try again soon."""
     return _single(t(locale, Text.BUSY))

@@ -13,6 +13,16 @@ EN: dict[Text, str] = {
     Text.CHART_TARGET_PRORATED: "target (pro-rated in the current period)",
     Text.CHART_PARTIAL: "period still in progress",
     Text.CHART_INSUFFICIENT: "below the minimum sample (n under {minimum})",
+    Text.CHART_TOO_FEW_POINTS: (
+        "📉 No chart for *{name}*: only {points} period(s) have a value "
+        "(a chart needs at least {minimum})."
+    ),
+    Text.CHART_RENDERING_FAILED: "📉 Drawing the chart for *{name}* failed.",
+    Text.CHART_UPLOAD_FAILED: (
+        "📉 The chart for *{name}* could not be uploaded to Slack (reason: `{code}`). "
+        "Try again in a while."
+    ),
+    Text.SHARED_BY: "Shared by {user}",
     Text.UNIT_COUNT: "count",
     Text.UNIT_JPY: "JPY",
     Text.UNIT_PERCENT: "%",

@@ -16,6 +16,16 @@ JA: dict[Text, str] = {
     Text.CHART_TARGET_PRORATED: "目標（当期は経過日数で按分）",
     Text.CHART_PARTIAL: "集計途中の期間",
     Text.CHART_INSUFFICIENT: "サンプル不足（n が {minimum} 未満）",
+    Text.CHART_TOO_FEW_POINTS: (
+        "📉 *{name}* のグラフは作成できません。値のある期間が {points} 件しかありません"
+        "（グラフには {minimum} 件以上必要です）。"
+    ),
+    Text.CHART_RENDERING_FAILED: "📉 *{name}* のグラフの描画に失敗しました。",
+    Text.CHART_UPLOAD_FAILED: (
+        "📉 *{name}* のグラフをSlackにアップロードできませんでした（理由: `{code}`）。"
+        "しばらくしてからもう一度お試しください。"
+    ),
+    Text.SHARED_BY: "{user} さんが共有しました",
     Text.UNIT_COUNT: "件数・人数",
     Text.UNIT_JPY: "円",
     Text.UNIT_PERCENT: "%",

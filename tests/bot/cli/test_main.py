@@ -41,7 +41,7 @@ def test_demo_files_imported_twice_are_all_unchanged_the_second_time(
     assert (tmp_path / "kpibot-demo.db").is_file()
     assert not (tmp_path / "kpibot.db").exists()
     files = sorted(str(path.relative_to(tmp_path)) for path in (tmp_path / "out").glob("*.csv"))
-    assert len(files) == 10
+    assert len(files) == 11  # one per type, refunds included
 
     first = kpibot("ingest", *files, cwd=tmp_path, database=data_url)
     second = kpibot("ingest", *files, cwd=tmp_path, database=data_url)
@@ -53,6 +53,8 @@ def test_demo_files_imported_twice_are_all_unchanged_the_second_time(
     )
     assert total is not None, first.stdout
     inserted = total.group(1)
+    refunds = re.search(r"^out/refund\.csv: inserted ([\d,]+), ", first.stdout, re.MULTILINE)
+    assert refunds is not None and int(refunds.group(1)) > 0, first.stdout
     assert second.stdout.splitlines()[-1] == (
         f"total: inserted 0, updated 0, unchanged {inserted}, rejected 0"
     )
@@ -151,7 +153,7 @@ def test_ingest_of_a_bad_file_exits_1_naming_every_problem_and_stores_nothing(
         + "payment,p1,2026-11-01,c1,100,true\n"
         + "payment,p2,2026/11/01,c1,100,true\n"
         + "payment,p3,2026-11-01,c1,abc,true\n"
-        + "refund,p4,2026-11-01,c1,100,true\n",
+        + "rebate,p4,2026-11-01,c1,100,true\n",
         encoding="utf-8",
     )
     finished = kpibot("ingest", "bad.csv", cwd=tmp_path, database=data_url)
@@ -159,7 +161,7 @@ def test_ingest_of_a_bad_file_exits_1_naming_every_problem_and_stores_nothing(
     problems = finished.stderr.splitlines()
     assert problems[0].startswith("bad.csv: line 3, column at: '2026/11/01' is not an ISO 8601")
     assert problems[1].startswith("bad.csv: line 4, column amount: ")
-    assert problems[2].startswith("bad.csv: line 5, column type: unknown type 'refund'")
+    assert problems[2].startswith("bad.csv: line 5, column type: unknown type 'rebate'")
     assert problems[3] == "bad.csv: 3 invalid rows; nothing stored"
     assert stored(tmp_path, "SELECT count(*) FROM payments") == [(0,)]
 

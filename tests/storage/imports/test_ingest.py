@@ -106,10 +106,10 @@ def seeded(database: Database) -> Database:
 
 BAD_FILES = {
     "unknown type": (
-        PAYMENTS + GOOD_PAYMENT + "refund,r1,2026-11-01,c1,100,true\n",
+        PAYMENTS + GOOD_PAYMENT + "rebate,r1,2026-11-01,c1,100,true\n",
         3,
         "type",
-        "unknown type 'refund'",
+        "unknown type 'rebate'",
     ),
     "missing column": (
         "type,id,at,customer,recurring\npayment,p1,2026-11-01,c1,true\n",

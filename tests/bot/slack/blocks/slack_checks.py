@@ -23,6 +23,9 @@ from slack_sdk.models.views import View
 from bot.slack.blocks import limits
 from bot.slack.blocks.kpi import (
     chart_pending_message,
+    chart_rendering_failed_message,
+    chart_too_few_points_message,
+    chart_upload_failed_message,
     error_message,
     help_message,
     invite_bot_message,
@@ -31,6 +34,7 @@ from bot.slack.blocks.kpi import (
     not_recordable_message,
     record_confirmation,
     restricted_message,
+    shared_kpi_message,
     status_message,
     status_pending_message,
     unknown_kpi_message,
@@ -337,6 +341,15 @@ def every_message(demo: Demo, locale: str) -> dict[str, Message]:
     messages["invite"] = invite_bot_message(locale)
     messages["chart pending"] = chart_pending_message(edges["hostile_name"].kpi, locale)
     messages["status pending"] = status_pending_message(locale)
+    messages["shared"] = shared_kpi_message(demo.states[0], "U012ABCDEF", locale)
+    messages["shared, not a user id"] = shared_kpi_message(demo.states[0], "<!channel> &", locale)
+    hostile = edges["hostile_name"].kpi
+    messages["chart, too few points"] = chart_too_few_points_message(hostile, 1, 2, locale)
+    messages["chart, drawing failed"] = chart_rendering_failed_message(hostile, "a1b2c3d4", locale)
+    messages["chart, upload failed"] = chart_upload_failed_message(hostile, "timeout", locale)
+    messages["chart, upload failed, hostile reason"] = chart_upload_failed_message(
+        hostile, "<!here> `x` & *y*" * 20, locale
+    )
     return messages
 
 

@@ -113,9 +113,9 @@ def test_a_flow_kpi_shows_its_projection_compares_it_and_names_the_rule_that_fir
     assert state.rule is not None and state.projection is not None
     text = all_text(check_message(kpi_message(state, "en")))
     assert "🟠 *warning*" in text
-    assert "*Projected for the period*\n¥6,179,504" in text
-    # ¥6,179,504 projected against ¥5,860,940 last month, not the ¥4.7 M so far.
-    assert "Projection vs previous: +¥318,564 (+5.4 %)" in text
+    assert "*Projected for the period*\n¥6,140,635" in text
+    # ¥6,140,635 projected against ¥5,801,340 last month, not the ¥4.7 M so far.
+    assert "Projection vs previous: +¥339,295 (+5.8 %)" in text
     assert "judged against ¥6,133,333 to date" in text
     assert "⚠️ *Alert*: Revenue is below 80 % of its monthly target (pro-rated to date)" in text
 
@@ -398,8 +398,8 @@ def test_status_groups_every_kpi_by_tier_in_document_order(demo: Demo) -> None:
     for state in demo.states:
         assert f"{level_emoji(state.level)} *{state.kpi.name.ja}*:" in text
     assert (
-        "🟠 *月次経常収益（MRR）*: ¥4,737,620 / 目標 ¥8,000,000（現時点 ¥6,133,333）、"
-        "達成率 77.2 %（警戒）" in text
+        "🟠 *月次経常収益（MRR）*: ¥4,707,820 / 目標 ¥8,000,000（現時点 ¥6,133,333）、"
+        "達成率 76.8 %（警戒）" in text
     )
     assert payload["text"] == "KPIステータス（2026-11-23 終了時点）: 🔴 5 🟠 1 🟡 3 🟢 13"
 
