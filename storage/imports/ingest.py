@@ -33,21 +33,22 @@ from sqlalchemy import Column, Connection, MetaData, String, Table, select
 from kpi_engine.catalog import ValueRule
 from storage.data_version import mark_data_changed
 from storage.db import Database
+from storage.imports.mapping import ColumnMapping
 from storage.imports.prepare import (
     Checked,
     Prepared,
     PrepareOptions,
     Rejected,
     RowConverter,
-    RowProblem,
     TypedRows,
     convert,
     prepare_rows,
     prepare_stream,
     row_converter,
 )
-from storage.imports.readers import FileFormat, FileProblem, RawRow
-from storage.imports.records import MeasurementRecord, Record, shown, validate_record
+from storage.imports.problems import FileProblem, ProblemCode, RowProblem
+from storage.imports.readers import Encoding, FileFormat, RawRow
+from storage.imports.records import MeasurementRecord, Record, validate_record
 from storage.imports.worker import prepared_in_worker, worker_helps
 from storage.measurements import Author, ChangeLog
 from storage.rollups import Touched, refresh
@@ -63,6 +64,7 @@ class ImportResult:
     unchanged: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     stored: bool = False
+    skipped: int = 0  # rows a column mapping left out
 
     @property
     def problems(self) -> list[RowProblem]:
@@ -268,9 +270,7 @@ class _Writer:
         if row == earlier:
             self.result.unchanged += 1
             return
-        problem = RowProblem(
-            line, "id", f"id {shown(row[0])} appears earlier in the import with other content"
-        )
+        problem = RowProblem(line, "id", ProblemCode.REPEATED_ID, {"id": row[0]})
         self.result.rejected.append(Rejected(line, [problem], table.converter.cells(row)))
 
     def _touch(self, converter: RowConverter, rows: list[tuple[Any, ...]]) -> None:
@@ -300,12 +300,16 @@ def _options(
     zone: ZoneInfo,
     known_kpis: Mapping[str, ValueRule] | None,
     forced_type: EventType | None,
+    encoding: Encoding | None = None,
+    mapping: ColumnMapping | None = None,
 ) -> PrepareOptions:
     return PrepareOptions(
         driver=connection.engine.url.drivername,
         zone=zone,
         known_kpis=dict(known_kpis) if known_kpis is not None else None,
         forced_type=forced_type,
+        encoding=encoding,
+        mapping=mapping,
     )
 
 
@@ -328,7 +332,8 @@ def write_prepared(
     writer = _Writer(connection, options, result, author)
     seen_any = False
     for prepared in batches:
-        seen_any = seen_any or bool(prepared.groups or prepared.rejected)
+        seen_any = seen_any or bool(prepared.groups or prepared.rejected or prepared.skipped)
+        result.skipped += prepared.skipped
         result.rejected.extend(prepared.rejected)
         # Written even once a strict import has failed (it is rolled back): the rows
         # written are how later repeats of their ids are recognised and reported.
@@ -336,10 +341,10 @@ def write_prepared(
         if progress is not None:
             progress(prepared.consumed)
     if not seen_any:
-        raise FileProblem("the file has no data rows")
+        raise FileProblem(ProblemCode.NO_DATA_ROWS)
     result.rejected.sort(key=lambda rejected: rejected.line)
     if result.rejected and not skip_invalid:
-        result.inserted = result.updated = result.unchanged = 0
+        result.inserted = result.updated = result.unchanged = result.skipped = 0
         return result
     writer.finish()
     result.stored = True
@@ -371,9 +376,11 @@ def _write(
     forced_type: EventType | None,
     skip_invalid: bool,
     progress: Callable[[int], object] | None = None,
+    encoding: Encoding | None = None,
+    mapping: ColumnMapping | None = None,
 ) -> ImportResult:
     """Prepare and store an import inside the caller's transaction."""
-    options = _options(connection, zone, known_kpis, forced_type)
+    options = _options(connection, zone, known_kpis, forced_type, encoding, mapping)
     # Closed however the import ends, so a worker process stops with it.
     with _heap_frozen(), closing(prepare(options)) as batches:
         return write_prepared(
@@ -395,6 +402,7 @@ def write_rows(
     known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
+    mapping: ColumnMapping | None = None,
 ) -> ImportResult:
     """Store rows already read inside the caller's transaction (rolled back by the caller
     when `result.stored` is False, as for `write_prepared`)."""
@@ -406,6 +414,7 @@ def write_rows(
         known_kpis=known_kpis,
         forced_type=forced_type,
         skip_invalid=skip_invalid,
+        mapping=mapping,
     )
 
 
@@ -419,6 +428,8 @@ def write_stream(
     known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
+    encoding: Encoding | None = None,
+    mapping: ColumnMapping | None = None,
     progress: Callable[[int], object] | None = None,
 ) -> ImportResult:
     """Store one CSV or JSON Lines stream inside the caller's transaction (see
@@ -431,6 +442,8 @@ def write_stream(
         known_kpis=known_kpis,
         forced_type=forced_type,
         skip_invalid=skip_invalid,
+        encoding=encoding,
+        mapping=mapping,
         progress=progress,
     )
 
@@ -445,6 +458,8 @@ def write_file(
     known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
+    encoding: Encoding | None = None,
+    mapping: ColumnMapping | None = None,
     progress: Callable[[int], object] | None = None,
     worker: bool | None = None,
 ) -> ImportResult:
@@ -470,6 +485,8 @@ def write_file(
         known_kpis=known_kpis,
         forced_type=forced_type,
         skip_invalid=skip_invalid,
+        encoding=encoding,
+        mapping=mapping,
         progress=progress,
     )
 
@@ -573,6 +590,7 @@ def import_rows(
     known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
+    mapping: ColumnMapping | None = None,
     wait: float | None = None,
 ) -> ImportResult:
     """Import rows already read in a transaction of their own (see `_committed`)."""
@@ -587,6 +605,7 @@ def import_rows(
             known_kpis=known_kpis,
             forced_type=forced_type,
             skip_invalid=skip_invalid,
+            mapping=mapping,
         ),
     )
 
@@ -600,6 +619,8 @@ def import_stream(
     known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
+    encoding: Encoding | None = None,
+    mapping: ColumnMapping | None = None,
     progress: Callable[[int], object] | None = None,
     wait: float | None = None,
 ) -> ImportResult:
@@ -616,6 +637,8 @@ def import_stream(
             known_kpis=known_kpis,
             forced_type=forced_type,
             skip_invalid=skip_invalid,
+            encoding=encoding,
+            mapping=mapping,
             progress=progress,
         ),
     )
@@ -630,6 +653,8 @@ def import_file(
     known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
+    encoding: Encoding | None = None,
+    mapping: ColumnMapping | None = None,
     progress: Callable[[int], object] | None = None,
     worker: bool | None = None,
     wait: float | None = None,
@@ -647,6 +672,8 @@ def import_file(
             known_kpis=known_kpis,
             forced_type=forced_type,
             skip_invalid=skip_invalid,
+            encoding=encoding,
+            mapping=mapping,
             progress=progress,
             worker=worker,
         ),

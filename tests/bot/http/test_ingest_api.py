@@ -1,4 +1,5 @@
 """`POST /api/v1/events`: `kpibot ingest`'s rules over HTTP, behind a bearer token."""
+# ruff: noqa: RUF001 (the answers in Japanese have full-width parentheses)
 
 from __future__ import annotations
 
@@ -167,13 +168,22 @@ def test_manual_values_a_kpi_cannot_take_or_dated_in_the_future_are_a_422_saying
         },
         {"type": "measurement", "id": "m4", "at": "2999-01-01", "kpi": "market_share", "value": 4},
     ]
-    answer = post(app, jsonl(rows))
+    answer = post(app, jsonl(rows), **{"Accept-Language": "en-US,en;q=0.9"})
     assert answer.status == 422
     messages = [(error["line"], error["message"]) for error in answer.json["errors"]]
     assert [line for line, _ in messages] == [2, 3, 4]
     assert "150 is not a possible market_share: it is a number from 0 to 100" in messages[0][1]
     assert "a whole number from 1 to 1,000" in messages[1][1]
     assert "is in the future" in messages[2][1]
+    japanese = post(app, jsonl(rows)).json["errors"]  # KPIBOT_LOCALE's language, ja
+    assert [error["code"] for error in japanese] == [
+        "impossible_value",
+        "impossible_value",
+        "measurement_in_future",
+    ]
+    assert (
+        japanese[0]["message"] == "150 は market_share の値としてありえません（0以上100以下の数値）"
+    )
     path = services.settings.database_url.get_secret_value().removeprefix("sqlite:///")
     with sqlite3.connect(path) as connection:
         stored = connection.execute("SELECT count(*) FROM measurements WHERE id LIKE 'm_'")
@@ -304,7 +314,7 @@ def test_two_concurrent_posts_of_the_same_rows_both_succeed_once_stored(
 def test_a_database_failure_says_whether_sending_again_can_help(
     error: DatabaseError, status: int, retry: bool
 ) -> None:
-    answer = database_failure(error)
+    answer = database_failure(error, "en")
     assert (answer.status, answer.body["retry"]) == (status, retry)
     assert ("Retry-After" in answer.headers) is retry
     # Where the database lives stays in the log.
