@@ -40,6 +40,7 @@ _JAPANESE = re.compile(
 # Day and month first, or a two-digit year: 11/02/2026 is November or February.
 _AMBIGUOUS = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?:\D.*)?|\d{2}[/.]\d{1,2}[/.]\d{1,2}.*")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_FRACTION = re.compile(r"\d+\.\d*[1-9]\d*")
 _YEN_SIGNS = ("¥", "\\")
 _YES_NO = {"はい": True, "いいえ": False}
 
@@ -88,6 +89,8 @@ def _number_text(text: str, value: Any, *, yen: bool) -> str:
         if not _GROUPED.fullmatch(plain):
             raise invalid(ProblemCode.BAD_GROUPING, value=value)
         plain = plain.replace(",", "")
+    if yen and _FRACTION.fullmatch(plain):
+        raise invalid(ProblemCode.NOT_WHOLE, value=value)  # yen have no fractions
     return plain
 
 
