@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any, Self
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from storage.imports.problems import FileProblem, ProblemCode, RowProblem
 from storage.imports.readers import CsvBatch, RawRow
@@ -99,11 +106,17 @@ class ColumnMapping(BaseModel):
     # KPIBOT_TIMEZONE.
     times_in: str | None = None
 
+    @field_validator("columns")
+    @classmethod
+    def _sources_named(cls, columns: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+        for field, source in columns.items():
+            names = [source] if isinstance(source, str) else source
+            if not field.strip() or not names or any(not name.strip() for name in names):
+                raise ValueError(f"{field}: name one of the file's columns (or a list of them)")
+        return columns
+
     @model_validator(mode="after")
     def _usable(self) -> Self:
-        for field, source in self.columns.items():
-            if not field.strip() or (isinstance(source, list) and not source):
-                raise ValueError(f"columns.{field}: name at least one of the file's columns")
         for field in self.values:
             if field in self.columns:
                 raise ValueError(f"values.{field}: already filled from columns.{field}")
@@ -119,8 +132,9 @@ class ColumnMapping(BaseModel):
         return list(dict.fromkeys(name.strip().lower() for name in named))
 
 
-def _key_path(location: tuple[int | str, ...]) -> str:
-    return ".".join(str(part) for part in location) or "(top level)"
+def _at_key(location: tuple[int | str, ...], message: str) -> str:
+    path = ".".join(str(part) for part in location)
+    return f"{path}: {message}" if path else message
 
 
 def load_mapping(path: Path) -> ColumnMapping:
@@ -135,7 +149,7 @@ def load_mapping(path: Path) -> ColumnMapping:
         return ColumnMapping.model_validate(content or {})
     except ValidationError as error:
         problems = "; ".join(
-            f"{_key_path(item['loc'])}: {str(item['msg']).removeprefix('Value error, ')}"
+            _at_key(item["loc"], str(item["msg"]).removeprefix("Value error, "))
             for item in error.errors()
         )
         raise MappingError(f"{path}: {problems}") from None
@@ -192,7 +206,10 @@ class AppliedMapping:
                     },
                 )
                 return RawRow(line, dict(cells), problem)
+        # Columns only a condition reads have served their purpose: dropped too.
         taken: set[str] = {name.strip().lower() for name in mapping.drop}
+        taken.update(condition.column.strip().lower() for condition in mapping.refuse)
+        taken.update(condition.column.strip().lower() for condition in mapping.skip)
         mapped: dict[str, Any] = {}
         for field, source in mapping.columns.items():
             names = [source] if isinstance(source, str) else source
