@@ -96,7 +96,8 @@ class _SeenBefore:
 
     def add(self, event_type: EventType, ids: Iterable[str]) -> None:
         """Remember ids as met."""
-        rows = [(event_type.value, key) for key in ids]
+        kind = event_type.value  # once: an enum's value is a property lookup
+        rows = [(kind, key) for key in ids]
         if not rows:
             return
         if not self.created:
@@ -133,6 +134,8 @@ class _Table:
         self.insert_sql = driver_insert(table, dialect)
         assignments = ", ".join(f"{name} = {mark}" for name in columns[1:])
         self.update_sql = f"UPDATE {table.name} SET {assignments} WHERE id = {mark}"
+        # Whether the last batch was mostly rows stored before (see `insert_new`).
+        self.meeting_stored_rows = False
 
     def _last_rowid(self) -> int:
         last = self.connection.exec_driver_sql(f"SELECT max(rowid) FROM {self.name}").scalar()
@@ -142,20 +145,24 @@ class _Table:
         """The stored rows among some ids, each with whether this import wrote it."""
         marks = driver_marks(self.connection.dialect, len(ids))
         sql = self.select_sql + f"WHERE id IN ({', '.join(marks)}){where}"
-        return {
-            row[0]: (tuple(row[:-1]), bool(row[-1]))
-            for row in self.connection.exec_driver_sql(sql, tuple(ids))
-        }
+        # All at once from the driver: a re-import reads back every row it meets, and
+        # fetching them one by one through the result object cost more than the query.
+        rows = self.connection.exec_driver_sql(sql, tuple(ids)).cursor.fetchall()
+        return {row[0]: (row[:-1], bool(row[-1])) for row in rows}
 
     def insert_new(self, rows: list[tuple[Any, ...]]) -> dict[str, tuple[tuple[Any, ...], bool]]:
         """Insert the rows whose ids are not stored yet; return the stored rows of the others.
 
-        On SQLite the insert goes first and skips stored ids: a batch of new rows, the
-        usual case, then costs no lookup at all.
+        On SQLite, while the batches are new rows (a first import, the usual case), the
+        insert goes first and skips stored ids: a batch then costs no lookup at all. Once a
+        batch met stored rows (a re-import), the next ones are looked up first, like on
+        PostgreSQL: inserting rows only to have each refused by the id index, then reading
+        them back anyway, costs twice.
         """
-        if not self.on_sqlite:
+        if not self.on_sqlite or self.meeting_stored_rows:
             stored = self.existing([row[0] for row in rows])
             self.insert([row for row in rows if row[0] not in stored])
+            self.meeting_stored_rows = 2 * len(stored) >= len(rows)
             return stored
         before = self._last_rowid()
         inserted = self.connection.exec_driver_sql(
@@ -163,6 +170,7 @@ class _Table:
         ).rowcount
         if inserted == len(rows):
             return {}
+        self.meeting_stored_rows = 2 * inserted <= len(rows)
         return self.existing([row[0] for row in rows], where=f" AND rowid <= {before}")
 
     def insert(self, rows: list[tuple[Any, ...]]) -> None:

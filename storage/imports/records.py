@@ -27,6 +27,7 @@ from pydantic import (
     PlainValidator,
     StringConstraints,
     TypeAdapter,
+    ValidationError,
     ValidationInfo,
     with_config,
 )
@@ -307,6 +308,25 @@ def _column_adapter(event_type: EventType, name: str) -> TypeAdapter[list[Any]]:
     return TypeAdapter(list[field_type | None], config=_RECORD_CONFIG)  # type: ignore[valid-type]
 
 
+@cache
+def _plain_column_adapter(event_type: EventType, name: str) -> TypeAdapter[list[Any]] | None:
+    """The field's type without its spellings (`29800`, `true`, not `¥29,800`, `はい`), for
+    columns that have some; None for the others.
+
+    The spellings only rewrite cells the plain type refuses, so a column it accepts is
+    validated alike, without a Python call per cell.
+    """
+    field_type = _field_type(event_type, name)
+    if get_origin(field_type) is not Annotated:
+        return None
+    base, *metadata = get_args(field_type)
+    plain = [item for item in metadata if not isinstance(item, BeforeValidator)]
+    if len(plain) == len(metadata):
+        return None
+    plain_type: Any = Annotated.__class_getitem__((base, *plain)) if plain else base
+    return TypeAdapter(list[plain_type | None], config=_RECORD_CONFIG)
+
+
 def validate_column(
     event_type: EventType, name: str, values: list[Any], context: dict[str, Any]
 ) -> list[Any]:
@@ -320,6 +340,12 @@ def validate_column(
         moments = _times(values, context.get("tz", UTC))
         if moments is not None:
             return moments
+    plain = _plain_column_adapter(event_type, name)
+    if plain is not None:
+        try:
+            return plain.validate_python(values, context=context)
+        except ValidationError:
+            pass  # some cell is spelled otherwise: read every cell's spelling
     return _column_adapter(event_type, name).validate_python(values, context=context)
 
 

@@ -112,7 +112,7 @@ def spelled_amount(value: Any) -> Any:
 
 def spelled_boolean(value: Any) -> Any:
     """A yes/no cell as pydantic reads booleans: `はい` and `いいえ` besides its own words."""
-    if type(value) is not str:
-        return value
+    if type(value) is not str or value.isascii():
+        return value  # pydantic's own words, in any case
     plain = half_width(value)
     return _YES_NO.get(plain, plain)
