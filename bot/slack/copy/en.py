@@ -550,8 +550,8 @@ EN: dict[Text, str] = {
     Text.IMPORT_NUL_CHARACTER: "contains a NUL character (\\x00), which cannot be stored",
     Text.IMPORT_NOT_A_COLUMN: "not a column of {type} (its columns: {columns})",
     Text.IMPORT_BAD_TIME: (
-        "{value} is not a date or time (write e.g. 2026-11-02, 2026/11/02 10:15, "
-        "2026年11月2日 10時15分 or 2026-11-02T10:15:00+09:00)"
+        "{value} is not a date or time (write e.g. 2026-11-02, 2026/11/02 10:15 or "
+        "2026-11-02T10:15:00+09:00)"
     ),
     Text.IMPORT_AMBIGUOUS_DATE: (
         "{value} is ambiguous (month or day first?); write the year first, e.g. 2026/11/02"
@@ -562,12 +562,12 @@ EN: dict[Text, str] = {
     Text.IMPORT_NOT_WHOLE: "{value} is not a whole number",
     Text.IMPORT_TOO_SMALL: "{value} is too small (at least {limit})",
     Text.IMPORT_TOO_LARGE: "{value} is too large (at most {limit})",
-    Text.IMPORT_BAD_BOOLEAN: "{value} is not a yes/no value (true/false, 1/0, yes/no, はい/いいえ)",
+    Text.IMPORT_BAD_BOOLEAN: "{value} is not a yes/no value (true/false, 1/0, yes/no)",
     Text.IMPORT_NOT_ONE_OF: "{value} is not allowed (one of {expected})",
     Text.IMPORT_TOO_LONG: "too long (at most {limit} characters)",
     Text.IMPORT_EMPTY_TEXT: "is empty",
     Text.IMPORT_NOT_TEXT: "{value} is not text",
-    Text.IMPORT_INVALID: "{detail}",
+    Text.IMPORT_INVALID: "cannot be read: {detail}",
     Text.IMPORT_SURVEY_WITHOUT_ANSWER: "a survey needs at least one of nps, csat, ai_adoption",
     Text.IMPORT_RESPONSE_BEFORE_OPENING: "first_response_at is before at (the ticket was opened)",
     Text.IMPORT_UNTIL_NOT_AFTER_AT: "until must be after at (the downtime's start)",

@@ -589,7 +589,7 @@ JA: dict[Text, str] = {
     Text.IMPORT_TOO_LONG: "長すぎます（{limit} 文字まで）",
     Text.IMPORT_EMPTY_TEXT: "空です",
     Text.IMPORT_NOT_TEXT: "{value} は文字列ではありません",
-    Text.IMPORT_INVALID: "{detail}",
+    Text.IMPORT_INVALID: "読み取れません: {detail}",
     Text.IMPORT_SURVEY_WITHOUT_ANSWER: (
         "アンケートには nps、csat、ai_adoption のうち1つ以上の回答が必要です"
     ),
