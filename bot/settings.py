@@ -89,6 +89,8 @@ class Settings(BaseSettings):
     admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     api_token: SecretStr | None = None
     api_max_bytes: int = Field(default=DEFAULT_API_MAX_BYTES, gt=0)
+    # The folder of the column mappings the ingestion API's `?map=NAME` may use.
+    import_mappings_dir: Path | None = None
     port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
     web_workers: int = Field(default=2, ge=1, le=64)
     web_threads: int = Field(default=8, ge=1, le=256)
@@ -164,6 +166,13 @@ class Settings(BaseSettings):
     def _catalog_exists(cls, path: Path | None) -> Path | None:
         if path is not None and not path.is_file():
             raise ValueError(f"no such file: {path}")
+        return path
+
+    @field_validator("import_mappings_dir")
+    @classmethod
+    def _mappings_folder_exists(cls, path: Path | None) -> Path | None:
+        if path is not None and not path.is_dir():
+            raise ValueError(f"no such folder: {path}")
         return path
 
     @field_validator("admins", mode="before")

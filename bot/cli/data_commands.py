@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from bot.cli.state_commands import find_kpi
 from bot.errors import EXIT_USAGE, CliError
+from bot.import_problems import file_problem_text, problem_message, row_problem_text
 from bot.runtime import Runtime
 from bot.slack.blocks.formatting import day_or_moment, format_kpi_value
 from bot.slack.blocks.kpi import deletion_confirmation, record_confirmation
@@ -40,7 +41,10 @@ from storage.imports.ingest import (
     validated_measurement,
     write_measurement,
 )
-from storage.imports.readers import FileProblem, guess_format
+from storage.imports.mapping import ColumnMapping, MappingError, load_mapping
+from storage.imports.prepare import error_problem
+from storage.imports.problems import FileProblem
+from storage.imports.readers import ENCODING_NAMES, guess_format
 from storage.imports.worker import ImportWorkerError
 from storage.measurements import Author, Change, ChangeKind, changes_of, delete_measurements
 from storage.rollups import rebuild_rollups
@@ -117,23 +121,50 @@ def db_set_timezone(args: argparse.Namespace, runtime: Runtime) -> int:
     return 0
 
 
-def _write_rejects(path: Path, result: ImportResult) -> Path:
+def _write_rejects(path: Path, result: ImportResult, locale: str) -> Path:
     target = path.with_name(path.name + ".rejected.jsonl")
     with target.open("w", encoding="utf-8") as out:
         for row in result.rejected:
             problems = [
-                {"column": problem.column, "message": problem.message} for problem in row.problems
+                {
+                    "column": problem.column,
+                    "code": problem.code.value,
+                    "message": problem_message(problem.code, problem.params, locale),
+                }
+                for problem in row.problems
             ]
             line = {"line": row.line, "problems": problems, "row": row.cells}
             out.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
     return target
 
 
-def _counts(result: ImportResult) -> str:
-    return (
-        f"inserted {result.inserted:,}, updated {result.updated:,}, "
-        f"unchanged {result.unchanged:,}, rejected {len(result.rejected):,}"
+def _counts(result: ImportResult, locale: str) -> str:
+    counts = t(
+        locale,
+        Text.INGEST_COUNTS,
+        inserted=f"{result.inserted:,}",
+        updated=f"{result.updated:,}",
+        unchanged=f"{result.unchanged:,}",
+        rejected=f"{len(result.rejected):,}",
     )
+    if result.skipped:
+        counts += t(locale, Text.INGEST_SKIPPED, skipped=f"{result.skipped:,}")
+    return counts
+
+
+def _mapping(args: argparse.Namespace) -> ColumnMapping | None:
+    """The mapping `--map` names, or a usage error naming the key at fault."""
+    if args.mapping is None:
+        return None
+    try:
+        mapping = load_mapping(Path(args.mapping))
+    except MappingError as error:
+        raise CliError(str(error), EXIT_USAGE) from None
+    if mapping.type is not None and args.event_type and args.event_type != mapping.type:
+        raise CliError(
+            f"--type {args.event_type} contradicts the mapping's type {mapping.type}", EXIT_USAGE
+        )
+    return mapping
 
 
 def _import_one(
@@ -143,9 +174,10 @@ def _import_one(
     known_kpis: Mapping[str, ValueRule],
     author: Author,
     progress: Callable[[int], object],
+    mapping: ColumnMapping | None,
 ) -> ImportResult:
     with path.open("rb") as stream:
-        head = stream.read(64)
+        head = stream.read(4096)
     return import_file(
         database,
         path,
@@ -154,6 +186,8 @@ def _import_one(
         known_kpis=known_kpis,
         forced_type=EventType(args.event_type) if args.event_type else None,
         skip_invalid=args.skip_invalid,
+        encoding=ENCODING_NAMES[args.encoding] if args.encoding else None,
+        mapping=mapping,
         progress=progress,
     )
 
@@ -164,6 +198,8 @@ def ingest(args: argparse.Namespace, runtime: Runtime) -> int:
     missing = [str(path) for path in paths if not path.is_file()]
     if missing:
         raise CliError(f"no such file: {', '.join(missing)}", EXIT_USAGE)
+    mapping = _mapping(args)
+    locale = runtime.settings.locale
     known_kpis = measured_kpis(runtime.catalog)
     # Opened once: a database that cannot be opened is one message, not one per file.
     database = runtime.database
@@ -183,39 +219,52 @@ def ingest(args: argparse.Namespace, runtime: Runtime) -> int:
             file=sys.stderr,
         ) as bar:
             try:
-                result = _import_one(database, path, args, known_kpis, runtime.author(), bar.update)
+                result = _import_one(
+                    database, path, args, known_kpis, runtime.author(), bar.update, mapping
+                )
             except FileProblem as problem:
-                where = f"line {problem.line}: " if problem.line else ""
-                print(f"{path}: {where}{problem} (nothing stored)", file=sys.stderr)
+                refusal = file_problem_text(problem, locale)
+                print(
+                    f"{path}: {t(locale, Text.INGEST_NOTHING_STORED, problem=refusal)}",
+                    file=sys.stderr,
+                )
                 failed = True
                 continue
             except ImportWorkerError as error:
                 log.debug("import worker traceback:\n%s", error.details)
-                print(f"{path}: {error} (nothing stored)", file=sys.stderr)
+                print(
+                    f"{path}: {t(locale, Text.INGEST_NOTHING_STORED, problem=error)}",
+                    file=sys.stderr,
+                )
                 failed = True
                 continue
             except DatabaseError as error:
                 # The file's transaction was rolled back; the next file may well succeed.
-                print(f"{path}: {error} (nothing stored)", file=sys.stderr)
+                print(
+                    f"{path}: {t(locale, Text.INGEST_NOTHING_STORED, problem=error)}",
+                    file=sys.stderr,
+                )
                 failed = True
                 continue
         for rejected in result.rejected:
             for item in rejected.problems:
-                print(f"{path}: {item}", file=sys.stderr)
+                print(f"{path}: {row_problem_text(item, locale)}", file=sys.stderr)
         if not result.stored:
-            print(f"{path}: {len(result.rejected):,} invalid rows; nothing stored", file=sys.stderr)
+            invalid = t(locale, Text.INGEST_INVALID_ROWS, count=f"{len(result.rejected):,}")
+            print(f"{path}: {invalid}", file=sys.stderr)
             failed = True
             continue
         note = ""
         if result.rejected:
-            note = f" (rejected rows written to {_write_rejects(path, result)})"
-        print(f"{path}: {_counts(result)}{note}")
+            note = t(locale, Text.INGEST_REJECTS_WRITTEN, path=_write_rejects(path, result, locale))
+        print(f"{path}: {_counts(result, locale)}{note}")
         totals.inserted += result.inserted
         totals.updated += result.updated
         totals.unchanged += result.unchanged
+        totals.skipped += result.skipped
         totals.rejected.extend(result.rejected)
     if len(paths) > 1:
-        print(f"total: {_counts(totals)}")
+        print(t(locale, Text.INGEST_TOTAL, counts=_counts(totals, locale)))
     return 1 if failed else 0
 
 
@@ -237,7 +286,7 @@ def record(args: argparse.Namespace, runtime: Runtime) -> int:
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(map(str, item['loc'])) or 'value'}: "
-            f"{str(item['msg']).removeprefix('Value error, ')}"
+            + problem_message(*error_problem(dict(item), EventType.MEASUREMENT), settings.locale)
             for item in error.errors()
         )
         raise CliError(problems, EXIT_USAGE) from None

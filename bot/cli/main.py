@@ -93,9 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     set_timezone.set_defaults(handler=data_commands.db_set_timezone)
 
     ingest = commands.add_parser(
-        "ingest", help="import CSV or JSON Lines files of events (idempotent by id)"
+        "ingest", help="import CSV, TSV, JSON or JSON Lines files of events (idempotent by id)"
     )
-    ingest.add_argument("files", nargs="+", metavar="FILE", help="CSV or JSON Lines files")
+    ingest.add_argument(
+        "files", nargs="+", metavar="FILE", help="CSV, TSV, JSON (an array) or JSON Lines files"
+    )
     ingest.add_argument(
         "--type",
         dest="event_type",
@@ -106,6 +108,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--skip-invalid",
         action="store_true",
         help="store the valid rows and write the rejected ones to FILE.rejected.jsonl",
+    )
+    ingest.add_argument(
+        "--map",
+        dest="mapping",
+        metavar="MAPPING.yaml",
+        help="a column mapping for another tool's export (renames, type, drops, skips)",
+    )
+    ingest.add_argument(
+        "--encoding",
+        choices=["utf-8", "cp932", "shift_jis"],
+        help="read the files in this encoding (default: detected, UTF-8 or CP932)",
     )
     ingest.set_defaults(handler=data_commands.ingest)
 

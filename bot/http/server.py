@@ -157,6 +157,8 @@ def create_web_app(services: Services) -> Flask:
             content_length=request.content_length,
             stream=request.stream,
             forced_type=request.args.get("type"),
+            mapping_name=request.args.get("map"),
+            accept_language=request.headers.get("Accept-Language"),
         )
         return jsonify(outcome.body), outcome.status, outcome.headers
 

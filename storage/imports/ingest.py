@@ -33,21 +33,22 @@ from sqlalchemy import Column, Connection, MetaData, String, Table, select
 from kpi_engine.catalog import ValueRule
 from storage.data_version import mark_data_changed
 from storage.db import Database
+from storage.imports.mapping import ColumnMapping
 from storage.imports.prepare import (
     Checked,
     Prepared,
     PrepareOptions,
     Rejected,
     RowConverter,
-    RowProblem,
     TypedRows,
     convert,
     prepare_rows,
     prepare_stream,
     row_converter,
 )
-from storage.imports.readers import FileFormat, FileProblem, RawRow
-from storage.imports.records import MeasurementRecord, Record, shown, validate_record
+from storage.imports.problems import FileProblem, ProblemCode, RowProblem
+from storage.imports.readers import Encoding, FileFormat, RawRow
+from storage.imports.records import MeasurementRecord, Record, validate_record
 from storage.imports.refunds import Problems, payment_problems, refund_problems
 from storage.imports.worker import prepared_in_worker, worker_helps
 from storage.measurements import Author, ChangeLog
@@ -64,6 +65,7 @@ class ImportResult:
     unchanged: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     stored: bool = False
+    skipped: int = 0  # rows a column mapping left out
 
     @property
     def problems(self) -> list[RowProblem]:
@@ -95,7 +97,8 @@ class _SeenBefore:
 
     def add(self, event_type: EventType, ids: Iterable[str]) -> None:
         """Remember ids as met."""
-        rows = [(event_type.value, key) for key in ids]
+        kind = event_type.value  # once: an enum's value is a property lookup
+        rows = [(kind, key) for key in ids]
         if not rows:
             return
         if not self.created:
@@ -132,6 +135,8 @@ class _Table:
         self.insert_sql = driver_insert(table, dialect)
         assignments = ", ".join(f"{name} = {mark}" for name in columns[1:])
         self.update_sql = f"UPDATE {table.name} SET {assignments} WHERE id = {mark}"
+        # Whether the last batch was mostly rows stored before (see `insert_new`).
+        self.meeting_stored_rows = False
 
     def _last_rowid(self) -> int:
         last = self.connection.exec_driver_sql(f"SELECT max(rowid) FROM {self.name}").scalar()
@@ -141,20 +146,24 @@ class _Table:
         """The stored rows among some ids, each with whether this import wrote it."""
         marks = driver_marks(self.connection.dialect, len(ids))
         sql = self.select_sql + f"WHERE id IN ({', '.join(marks)}){where}"
-        return {
-            row[0]: (tuple(row[:-1]), bool(row[-1]))
-            for row in self.connection.exec_driver_sql(sql, tuple(ids))
-        }
+        # All at once from the driver: a re-import reads back every row it meets, and
+        # fetching them one by one through the result object cost more than the query.
+        rows = self.connection.exec_driver_sql(sql, tuple(ids)).cursor.fetchall()
+        return {row[0]: (row[:-1], bool(row[-1])) for row in rows}
 
     def insert_new(self, rows: list[tuple[Any, ...]]) -> dict[str, tuple[tuple[Any, ...], bool]]:
         """Insert the rows whose ids are not stored yet; return the stored rows of the others.
 
-        On SQLite the insert goes first and skips stored ids: a batch of new rows, the
-        usual case, then costs no lookup at all.
+        On SQLite, while the batches are new rows (a first import, the usual case), the
+        insert goes first and skips stored ids: a batch then costs no lookup at all. Once a
+        batch met stored rows (a re-import), the next ones are looked up first, like on
+        PostgreSQL: inserting rows only to have each refused by the id index, then reading
+        them back anyway, costs twice.
         """
-        if not self.on_sqlite:
+        if not self.on_sqlite or self.meeting_stored_rows:
             stored = self.existing([row[0] for row in rows])
             self.insert([row for row in rows if row[0] not in stored])
+            self.meeting_stored_rows = 2 * len(stored) >= len(rows)
             return stored
         before = self._last_rowid()
         inserted = self.connection.exec_driver_sql(
@@ -162,6 +171,7 @@ class _Table:
         ).rowcount
         if inserted == len(rows):
             return {}
+        self.meeting_stored_rows = 2 * inserted <= len(rows)
         return self.existing([row[0] for row in rows], where=f" AND rowid <= {before}")
 
     def insert(self, rows: list[tuple[Any, ...]]) -> None:
@@ -302,9 +312,7 @@ class _Writer:
         if row == earlier:
             self.result.unchanged += 1
             return
-        problem = RowProblem(
-            line, "id", f"id {shown(row[0])} appears earlier in the import with other content"
-        )
+        problem = RowProblem(line, "id", ProblemCode.REPEATED_ID, {"id": row[0]})
         self.result.rejected.append(Rejected(line, [problem], table.converter.cells(row)))
 
     def _touch(self, converter: RowConverter, rows: list[tuple[Any, ...]]) -> None:
@@ -334,12 +342,16 @@ def _options(
     zone: ZoneInfo,
     known_kpis: Mapping[str, ValueRule] | None,
     forced_type: EventType | None,
+    encoding: Encoding | None = None,
+    mapping: ColumnMapping | None = None,
 ) -> PrepareOptions:
     return PrepareOptions(
         driver=connection.engine.url.drivername,
         zone=zone,
         known_kpis=dict(known_kpis) if known_kpis is not None else None,
         forced_type=forced_type,
+        encoding=encoding,
+        mapping=mapping,
     )
 
 
@@ -362,7 +374,8 @@ def write_prepared(
     writer = _Writer(connection, options, result, author)
     seen_any = False
     for prepared in batches:
-        seen_any = seen_any or bool(prepared.groups or prepared.rejected)
+        seen_any = seen_any or bool(prepared.groups or prepared.rejected or prepared.skipped)
+        result.skipped += prepared.skipped
         result.rejected.extend(prepared.rejected)
         # Written even once a strict import has failed (it is rolled back): the rows
         # written are how later repeats of their ids are recognised and reported.
@@ -370,10 +383,10 @@ def write_prepared(
         if progress is not None:
             progress(prepared.consumed)
     if not seen_any:
-        raise FileProblem("the file has no data rows")
+        raise FileProblem(ProblemCode.NO_DATA_ROWS)
     result.rejected.sort(key=lambda rejected: rejected.line)
     if result.rejected and not skip_invalid:
-        result.inserted = result.updated = result.unchanged = 0
+        result.inserted = result.updated = result.unchanged = result.skipped = 0
         return result
     writer.finish()
     result.stored = True
@@ -405,9 +418,11 @@ def _write(
     forced_type: EventType | None,
     skip_invalid: bool,
     progress: Callable[[int], object] | None = None,
+    encoding: Encoding | None = None,
+    mapping: ColumnMapping | None = None,
 ) -> ImportResult:
     """Prepare and store an import inside the caller's transaction."""
-    options = _options(connection, zone, known_kpis, forced_type)
+    options = _options(connection, zone, known_kpis, forced_type, encoding, mapping)
     # Closed however the import ends, so a worker process stops with it.
     with _heap_frozen(), closing(prepare(options)) as batches:
         return write_prepared(
@@ -429,6 +444,7 @@ def write_rows(
     known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
+    mapping: ColumnMapping | None = None,
 ) -> ImportResult:
     """Store rows already read inside the caller's transaction (rolled back by the caller
     when `result.stored` is False, as for `write_prepared`)."""
@@ -440,6 +456,7 @@ def write_rows(
         known_kpis=known_kpis,
         forced_type=forced_type,
         skip_invalid=skip_invalid,
+        mapping=mapping,
     )
 
 
@@ -453,6 +470,8 @@ def write_stream(
     known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
+    encoding: Encoding | None = None,
+    mapping: ColumnMapping | None = None,
     progress: Callable[[int], object] | None = None,
 ) -> ImportResult:
     """Store one CSV or JSON Lines stream inside the caller's transaction (see
@@ -465,6 +484,8 @@ def write_stream(
         known_kpis=known_kpis,
         forced_type=forced_type,
         skip_invalid=skip_invalid,
+        encoding=encoding,
+        mapping=mapping,
         progress=progress,
     )
 
@@ -479,6 +500,8 @@ def write_file(
     known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
+    encoding: Encoding | None = None,
+    mapping: ColumnMapping | None = None,
     progress: Callable[[int], object] | None = None,
     worker: bool | None = None,
 ) -> ImportResult:
@@ -504,6 +527,8 @@ def write_file(
         known_kpis=known_kpis,
         forced_type=forced_type,
         skip_invalid=skip_invalid,
+        encoding=encoding,
+        mapping=mapping,
         progress=progress,
     )
 
@@ -607,6 +632,7 @@ def import_rows(
     known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
+    mapping: ColumnMapping | None = None,
     wait: float | None = None,
 ) -> ImportResult:
     """Import rows already read in a transaction of their own (see `_committed`)."""
@@ -621,6 +647,7 @@ def import_rows(
             known_kpis=known_kpis,
             forced_type=forced_type,
             skip_invalid=skip_invalid,
+            mapping=mapping,
         ),
     )
 
@@ -634,6 +661,8 @@ def import_stream(
     known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
+    encoding: Encoding | None = None,
+    mapping: ColumnMapping | None = None,
     progress: Callable[[int], object] | None = None,
     wait: float | None = None,
 ) -> ImportResult:
@@ -650,6 +679,8 @@ def import_stream(
             known_kpis=known_kpis,
             forced_type=forced_type,
             skip_invalid=skip_invalid,
+            encoding=encoding,
+            mapping=mapping,
             progress=progress,
         ),
     )
@@ -664,6 +695,8 @@ def import_file(
     known_kpis: Mapping[str, ValueRule] | None = None,
     forced_type: EventType | None = None,
     skip_invalid: bool = False,
+    encoding: Encoding | None = None,
+    mapping: ColumnMapping | None = None,
     progress: Callable[[int], object] | None = None,
     worker: bool | None = None,
     wait: float | None = None,
@@ -681,6 +714,8 @@ def import_file(
             known_kpis=known_kpis,
             forced_type=forced_type,
             skip_invalid=skip_invalid,
+            encoding=encoding,
+            mapping=mapping,
             progress=progress,
             worker=worker,
         ),

@@ -21,14 +21,23 @@ from sqlalchemy import URL
 
 from kpi_engine.catalog import ValueRule
 from kpi_engine.retention import retention_deadline
-from storage.imports.readers import CsvBatch, FileFormat, RawRow, read_csv, read_jsonl
+from storage.imports.mapping import AppliedMapping, ColumnMapping
+from storage.imports.problems import ProblemCode, RowProblem
+from storage.imports.readers import (
+    CsvBatch,
+    Encoding,
+    FileFormat,
+    RawRow,
+    read_csv,
+    read_json_array,
+    read_jsonl,
+)
 from storage.imports.records import (
     RECORD_CHECKS,
     Record,
     fields_of,
     record_adapter,
     required_fields_of,
-    shown,
     validate_column,
 )
 from storage.schema import EVENT_MODELS, EventType, driver_rows
@@ -37,19 +46,6 @@ BATCH = 5_000
 # The first batch of a file is smaller, so that a worker process has it ready for the
 # writer soon after starting.
 BATCH_SIZES = (500, BATCH)
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """Why one row (at a line, in a column when known) was refused."""
-
-    line: int
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.message}"
 
 
 @dataclass
@@ -92,30 +88,73 @@ def _type_problem(raw: RawRow, forced: EventType | None) -> EventType | RowProbl
     named = named.strip().lower() if isinstance(named, str) else named
     if named in (None, ""):
         if forced is None:
-            return RowProblem(raw.line, "type", "no type: add a `type` column or pass --type")
+            return RowProblem(raw.line, "type", ProblemCode.NO_TYPE)
         return forced
     try:
         event_type = EventType(named)
     except ValueError:
-        known = ", ".join(t.value for t in EventType)
-        return RowProblem(raw.line, "type", f"unknown type {shown(named)} (known: {known})")
+        known = [kind.value for kind in EventType]
+        return RowProblem(
+            raw.line, "type", ProblemCode.UNKNOWN_TYPE, {"value": named, "known": known}
+        )
     if forced is not None and event_type is not forced:
-        return RowProblem(raw.line, "type", f"row says {event_type} but --type is {forced}")
+        return RowProblem(
+            raw.line,
+            "type",
+            ProblemCode.TYPE_CONFLICT,
+            {"row_type": event_type.value, "forced": forced.value},
+        )
     return event_type
 
 
-def _explain(error: dict[str, Any], event_type: EventType) -> str:
+# pydantic's own error types, as problem codes (ours come through under their own names).
+_PYDANTIC_CODES = {
+    "int_parsing": ProblemCode.BAD_NUMBER,
+    "float_parsing": ProblemCode.BAD_NUMBER,
+    "int_type": ProblemCode.BAD_NUMBER,
+    "float_type": ProblemCode.BAD_NUMBER,
+    "finite_number": ProblemCode.BAD_NUMBER,
+    "int_from_float": ProblemCode.NOT_WHOLE,
+    "int_parsing_size": ProblemCode.TOO_LARGE,
+    "bool_parsing": ProblemCode.BAD_BOOLEAN,
+    "bool_type": ProblemCode.BAD_BOOLEAN,
+    "literal_error": ProblemCode.NOT_ONE_OF,
+    "string_too_long": ProblemCode.TOO_LONG,
+    "string_too_short": ProblemCode.EMPTY_TEXT,
+    "string_type": ProblemCode.NOT_TEXT,
+    "string_pattern_mismatch": ProblemCode.NUL_CHARACTER,
+    "greater_than_equal": ProblemCode.TOO_SMALL,
+    "greater_than": ProblemCode.TOO_SMALL,
+    "less_than_equal": ProblemCode.TOO_LARGE,
+    "less_than": ProblemCode.TOO_LARGE,
+}
+_CODES = {code.value: code for code in ProblemCode}
+
+
+def error_problem(
+    error: dict[str, Any], event_type: EventType
+) -> tuple[ProblemCode, dict[str, Any]]:
+    """One of pydantic's errors about a record of a type, as a problem code and its
+    parameters."""
     kind = error["type"]
+    context = dict(error.get("ctx") or {})
+    value = error.get("input")
     if kind == "missing":
-        return f"required for {event_type} but empty or missing"
-    if kind == "string_pattern_mismatch":
-        return "contains a NUL character (\\x00), which cannot be stored"
+        return ProblemCode.REQUIRED, {"type": event_type.value}
     if kind == "extra_forbidden":
-        return f"not a column of {event_type} (its columns: {', '.join(fields_of(event_type))})"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if "input" in error and kind not in ("value_error",):
-        message += f" (got {shown(error['input'])})"
-    return message
+        return ProblemCode.NOT_A_COLUMN, {
+            "type": event_type.value,
+            "columns": fields_of(event_type),
+        }
+    if kind in _CODES:
+        return _CODES[kind], context
+    code = _PYDANTIC_CODES.get(kind)
+    if code is None:
+        return ProblemCode.INVALID, {"detail": str(error["msg"]), "value": value}
+    limit = next(
+        (context[key] for key in ("ge", "gt", "le", "lt", "max_length") if key in context), None
+    )
+    return code, {"value": value, "limit": limit, "expected": context.get("expected")}
 
 
 def _cells(raw: RawRow) -> dict[str, Any]:
@@ -131,7 +170,7 @@ def _problems(raw: RawRow, event_type: EventType, error: ValidationError) -> lis
         RowProblem(
             raw.line,
             ".".join(str(part) for part in item["loc"]) or None,
-            _explain(dict(item), event_type),
+            *error_problem(dict(item), event_type),
         )
         for item in error.errors()
     ]
@@ -142,7 +181,7 @@ def validate_row(
 ) -> tuple[EventType, Record] | list[RowProblem]:
     """Turn a raw row into a typed record, or say precisely what is wrong with it."""
     if raw.unreadable is not None:
-        return [RowProblem(raw.line, None, raw.unreadable)]
+        return [raw.unreadable]
     event_type = _type_problem(raw, forced)
     if isinstance(event_type, RowProblem):
         return [event_type]
@@ -201,7 +240,8 @@ def _cells_by_column(rows: list[RawRow]) -> dict[str, list[Any]]:
 
 
 def _unreadable(raw: RawRow, problem: RowProblem | None = None) -> Rejected:
-    problem = problem or RowProblem(raw.line, None, raw.unreadable or "unreadable row")
+    problem = problem or raw.unreadable
+    assert problem is not None, "a row is rejected for a reason"
     return Rejected(raw.line, [problem], dict(raw.cells))
 
 
@@ -371,11 +411,22 @@ class PrepareOptions:
     zone: ZoneInfo
     known_kpis: Mapping[str, ValueRule] | None = None
     forced_type: EventType | None = None
+    encoding: Encoding | None = None  # None: detected
+    mapping: ColumnMapping | None = None
 
     @property
     def context(self) -> dict[str, Any]:
-        """The validation context of the record types."""
-        return {"tz": self.zone, "kpis": self.known_kpis}
+        """The validation context of the record types: times without an offset are in the
+        mapping's zone if it names one, else in the database's."""
+        times_in = self.mapping.times_in if self.mapping is not None else None
+        return {"tz": ZoneInfo(times_in) if times_in else self.zone, "kpis": self.known_kpis}
+
+    @property
+    def event_type(self) -> EventType | None:
+        """The type every row has: `--type`'s, else the mapping's."""
+        if self.forced_type is not None:
+            return self.forced_type
+        return self.mapping.type if self.mapping is not None else None
 
 
 @dataclass(slots=True)
@@ -394,6 +445,7 @@ class Prepared:
     groups: list[TypedRows]
     rejected: list[Rejected]
     consumed: int  # bytes of the file read for this batch, for progress bars
+    skipped: int = 0  # rows a mapping left out
 
 
 def _batches(items: Iterator[RawRow]) -> Iterator[list[RawRow]]:
@@ -419,25 +471,37 @@ def convert(checked: list[Checked], options: PrepareOptions) -> list[TypedRows]:
 def _prepared(
     batches: Iterable[list[RawRow] | CsvBatch],
     options: PrepareOptions,
+    applied: AppliedMapping | None,
     consumed: Callable[[], int] = lambda: 0,
 ) -> Generator[Prepared, None, None]:
     context = options.context
+    skipped = 0
     for batch in batches:
-        checked, rejected = validate_batch(batch, options.forced_type, context)
-        yield Prepared(convert(checked, options), rejected, consumed())
+        rows = (
+            applied.batch(batch) if applied is not None and isinstance(batch, CsvBatch) else batch
+        )
+        checked, rejected = validate_batch(rows, options.event_type, context) if rows else ([], [])
+        now_skipped = applied.skipped if applied is not None else 0
+        yield Prepared(convert(checked, options), rejected, consumed(), now_skipped - skipped)
+        skipped = now_skipped
+    if applied is not None and applied.skipped > skipped:
+        # Rows skipped after the last batch (JSON rows are mapped as they are read).
+        yield Prepared([], [], consumed(), applied.skipped - skipped)
 
 
 def prepare_rows(
     rows: Iterable[RawRow], options: PrepareOptions
 ) -> Generator[Prepared, None, None]:
-    """Validate and convert rows batch by batch."""
-    return _prepared(_batches(iter(rows)), options)
+    """Validate and convert rows batch by batch (mapped first, if a mapping is given)."""
+    applied = AppliedMapping(options.mapping) if options.mapping is not None else None
+    mapped = applied.rows(iter(rows)) if applied is not None else iter(rows)
+    return _prepared(_batches(mapped), options, applied)
 
 
 def prepare_stream(
     stream: IO[bytes], file_format: FileFormat, options: PrepareOptions
 ) -> Generator[Prepared, None, None]:
-    """Read, validate and convert a CSV or JSON Lines stream batch by batch."""
+    """Read, validate and convert a CSV, TSV or JSON stream batch by batch."""
     counted = [0]
 
     def count(size: int) -> None:
@@ -447,9 +511,19 @@ def prepare_stream(
         size, counted[0] = counted[0], 0
         return size
 
-    batches: Iterable[list[RawRow] | CsvBatch] = (
-        read_csv(stream, count, BATCH_SIZES)
-        if file_format is FileFormat.CSV
-        else _batches(read_jsonl(stream, count))
-    )
-    return _prepared(batches, options, consumed)
+    applied = AppliedMapping(options.mapping) if options.mapping is not None else None
+    batches: Iterable[list[RawRow] | CsvBatch]
+    if file_format in (FileFormat.CSV, FileFormat.TSV):
+        batches = read_csv(
+            stream,
+            count,
+            BATCH_SIZES,
+            encoding=options.encoding,
+            delimiter="\t" if file_format is FileFormat.TSV else ",",
+            check_header=applied.check_header if applied is not None else None,
+        )
+    else:
+        read = read_jsonl if file_format is FileFormat.JSONL else read_json_array
+        rows = read(stream, count, encoding=options.encoding)
+        batches = _batches(applied.rows(rows) if applied is not None else rows)
+    return _prepared(batches, options, applied, consumed)

@@ -1,7 +1,9 @@
 """The import record types, validated with pydantic.
 
-Times accept ISO 8601 dates or datetimes (a space instead of `T` too); a value without an
-offset is local time in the zone passed as validation context `{"tz": ZoneInfo}`.
+Cells may be spelled as `storage.imports.spelling` accepts (ISO 8601 or `2026/11/02 10:15`,
+`¥29,800`, `はい`, …); a time without an offset is local time in the zone passed as
+validation context `{"tz": ZoneInfo}`. A refused value raises a problem code with its
+parameters (`storage.imports.problems`), worded by the bot.
 """
 
 from collections.abc import Callable, Mapping
@@ -19,17 +21,27 @@ from typing import (
 
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainValidator,
     StringConstraints,
     TypeAdapter,
+    ValidationError,
     ValidationInfo,
     with_config,
 )
+from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
-from kpi_engine.catalog import ValueRule, plain_number
+from kpi_engine.catalog import ValueRule
+from storage.imports.problems import ProblemCode, invalid
+from storage.imports.spelling import (
+    spelled_amount,
+    spelled_boolean,
+    spelled_number,
+    spelled_time,
+)
 from storage.schema import EventType
 
 # Far enough from datetime's limits that converting to any local zone cannot overflow.
@@ -37,31 +49,21 @@ EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
-# A cell may hold up to 100,000 characters: a message quotes only its start.
-SHOWN_CHARS = 60
-
-
-def shown(value: Any) -> str:
-    """A value as a message quotes it: its repr, cut after SHOWN_CHARS characters."""
-    text = repr(value)
-    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}… ({len(text):,} chars)"
-
-
 def read_time(value: Any, zone: tzinfo) -> datetime:
-    """An ISO 8601 date or datetime as a UTC instant; without an offset it is local time in
-    `zone`. Raises ValueError saying what is wrong."""
+    """A time cell as a UTC instant; without an offset it is local time in `zone`.
+
+    Raises pydantic's error for the problem (`bad_time`, `ambiguous_date`,
+    `time_out_of_range`).
+    """
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, str):
         try:
-            parsed = datetime.fromisoformat(value.strip())
+            parsed = datetime.fromisoformat(value)  # the usual spelling, tried first
         except ValueError:
-            raise ValueError(
-                f"{shown(value)} is not an ISO 8601 date or datetime "
-                "(write e.g. 2025-01-05, 2025-01-05 10:30 or 2025-01-05T10:30:00+09:00)"
-            ) from None
+            parsed = spelled_time(value)
     else:
-        raise ValueError("must be an ISO 8601 date or datetime string")
+        raise invalid(ProblemCode.BAD_TIME, value=value)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
     try:
@@ -69,7 +71,7 @@ def read_time(value: Any, zone: tzinfo) -> datetime:
     except OverflowError:
         moment = None
     if moment is None or not EARLIEST <= moment <= LATEST:
-        raise ValueError(f"{shown(value)} is out of the supported range of times")
+        raise invalid(ProblemCode.TIME_OUT_OF_RANGE, value=value)
     return moment
 
 
@@ -86,7 +88,7 @@ def _times(values: list[Any], zone: tzinfo) -> list[datetime | None] | None:
     value; None if any is wrong (the caller then lets pydantic word the errors)."""
     try:
         return [None if value is None else read_time(value, zone) for value in values]
-    except ValueError:
+    except ValueError:  # pydantic's errors too: the caller lets pydantic word them
         return None
 
 
@@ -98,7 +100,8 @@ NO_NUL = r"^[^\x00]*$"
 Text = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_NUL)
 ]
-Yen = Annotated[int, Field(ge=0, le=10**15)]
+Yen = Annotated[int, BeforeValidator(spelled_amount), Field(ge=0, le=10**15)]
+YesNo = Annotated[bool, BeforeValidator(spelled_boolean)]
 
 
 # Records are plain data: TypedDicts, not models. An import validates them a column at a
@@ -142,7 +145,7 @@ class ChurnRecord(CustomerRecord):
 @with_config(_RECORD_CONFIG)
 class PaymentRecord(CustomerRecord):
     amount: Yen
-    recurring: bool
+    recurring: YesNo
 
 
 @with_config(_RECORD_CONFIG)
@@ -162,17 +165,17 @@ class CostRecord(Record):
 
 @with_config(_RECORD_CONFIG)
 class SurveyRecord(CustomerRecord):
-    nps: NotRequired[Annotated[int, Field(ge=0, le=10)]]
-    csat: NotRequired[Annotated[int, Field(ge=1, le=5)]]
-    ai_adoption: NotRequired[bool]
+    nps: NotRequired[Annotated[int, BeforeValidator(spelled_number), Field(ge=0, le=10)]]
+    csat: NotRequired[Annotated[int, BeforeValidator(spelled_number), Field(ge=1, le=5)]]
+    ai_adoption: NotRequired[YesNo]
 
 
-def _answers_something(surveys: Columns, _context: dict[str, Any]) -> str | None:
+def _answers_something(surveys: Columns, _context: dict[str, Any]) -> PydanticCustomError | None:
     if any(
         answers == (None, None, None)
         for answers in zip(surveys["nps"], surveys["csat"], surveys["ai_adoption"], strict=True)
     ):
-        return "a survey needs at least one of nps, csat, ai_adoption"
+        return invalid(ProblemCode.SURVEY_WITHOUT_ANSWER)
     return None
 
 
@@ -181,12 +184,14 @@ class TicketRecord(Record):
     first_response_at: NotRequired[Timestamp]
 
 
-def _response_after_opening(tickets: Columns, _context: dict[str, Any]) -> str | None:
+def _response_after_opening(
+    tickets: Columns, _context: dict[str, Any]
+) -> PydanticCustomError | None:
     if any(
         responded is not None and responded < opened
         for opened, responded in zip(tickets["at"], tickets["first_response_at"], strict=True)
     ):
-        return "first_response_at is before at (the ticket was opened)"
+        return invalid(ProblemCode.RESPONSE_BEFORE_OPENING)
     return None
 
 
@@ -195,12 +200,12 @@ class DowntimeRecord(Record):
     until: NotRequired[Timestamp]
 
 
-def _ends_after_start(downtimes: Columns, _context: dict[str, Any]) -> str | None:
+def _ends_after_start(downtimes: Columns, _context: dict[str, Any]) -> PydanticCustomError | None:
     if any(
         until is not None and until <= start
         for start, until in zip(downtimes["at"], downtimes["until"], strict=True)
     ):
-        return "until must be after at (the downtime's start)"
+        return invalid(ProblemCode.UNTIL_NOT_AFTER_AT)
     return None
 
 
@@ -216,40 +221,25 @@ class MeasurementRecord(Record):
     kpi: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_NUL)
     ]
-    value: Annotated[float, Field(allow_inf_nan=False)]
+    value: Annotated[float, BeforeValidator(spelled_number), Field(allow_inf_nan=False)]
 
 
-def _allowed_values(rule: ValueRule) -> str:
-    """A value rule in words, for a row problem: "a whole number from 1 to 1,000"."""
-    kind = "a whole number" if rule.whole else "a number"
-    bounds = []
-    if rule.above is not None:
-        bounds.append(f"above {plain_number(rule.above)}")
-    if rule.minimum is not None and rule.maximum is not None:
-        bounds.append(f"from {plain_number(rule.minimum)} to {plain_number(rule.maximum)}")
-    elif rule.minimum is not None:
-        bounds.append(f"of at least {plain_number(rule.minimum)}")
-    elif rule.maximum is not None:
-        bounds.append(f"of at most {plain_number(rule.maximum)}")
-    return " ".join([kind, " and ".join(bounds).replace("and of ", "and ")]).strip()
-
-
-def _measured_value(measurements: Columns, context: dict[str, Any]) -> str | None:
+def _measured_value(measurements: Columns, context: dict[str, Any]) -> PydanticCustomError | None:
     # A measurement says what was measured: a KPI recorded by hand, a value that KPI can
     # take (a rank of 0 or a share of 150 % is a typo, not a figure), and not in the future.
     now = datetime.now(UTC)
     for at in measurements["at"]:
         if at is not None and at > now:
-            return f"{at.isoformat()} is in the future; a measurement records what was measured"
+            return invalid(ProblemCode.MEASUREMENT_IN_FUTURE, at=at)
     rules: Mapping[str, ValueRule] | None = context.get("kpis")
     if rules is None:
         return None
     for kpi, value in zip(measurements["kpi"], measurements["value"], strict=True):
         rule = rules.get(kpi)
         if rule is None:
-            return f"unknown KPI {shown(kpi)}; measured KPIs are: {', '.join(rules)}"
+            return invalid(ProblemCode.UNKNOWN_KPI, value=kpi, known=list(rules))
         if value is not None and not rule.allows(value):
-            return f"{value:g} is not a possible {kpi}: it is {_allowed_values(rule)}"
+            return invalid(ProblemCode.IMPOSSIBLE_VALUE, value=value, kpi=kpi, rule=rule)
     return None
 
 
@@ -267,7 +257,7 @@ RECORD_TYPES: dict[EventType, type[Record]] = {
     EventType.MEASUREMENT: MeasurementRecord,
 }
 
-RecordCheck = Callable[[Columns, dict[str, Any]], str | None]
+RecordCheck = Callable[[Columns, dict[str, Any]], PydanticCustomError | None]
 # Checks across the fields of a record, run after its fields validated, with the
 # validation context. They take records as columns (a field left out is None), so that an
 # import checks a whole batch at once, and say what the first failing record got wrong.
@@ -290,7 +280,7 @@ def _validated_type(event_type: EventType) -> Any:
             {name: [record.get(name)] for name in fields_of(event_type)}, info.context or {}
         )
         if problem is not None:
-            raise ValueError(problem)
+            raise problem
         return record
 
     return Annotated[record_type, AfterValidator(validate)]
@@ -328,6 +318,25 @@ def _column_adapter(event_type: EventType, name: str) -> TypeAdapter[list[Any]]:
     return TypeAdapter(list[field_type | None], config=_RECORD_CONFIG)  # type: ignore[valid-type]
 
 
+@cache
+def _plain_column_adapter(event_type: EventType, name: str) -> TypeAdapter[list[Any]] | None:
+    """The field's type without its spellings (`29800`, `true`, not `¥29,800`, `はい`), for
+    columns that have some; None for the others.
+
+    The spellings only rewrite cells the plain type refuses, so a column it accepts is
+    validated alike, without a Python call per cell.
+    """
+    field_type = _field_type(event_type, name)
+    if get_origin(field_type) is not Annotated:
+        return None
+    base, *metadata = get_args(field_type)
+    plain = [item for item in metadata if not isinstance(item, BeforeValidator)]
+    if len(plain) == len(metadata):
+        return None
+    plain_type: Any = Annotated.__class_getitem__((base, *plain)) if plain else base
+    return TypeAdapter(list[plain_type | None], config=_RECORD_CONFIG)
+
+
 def validate_column(
     event_type: EventType, name: str, values: list[Any], context: dict[str, Any]
 ) -> list[Any]:
@@ -341,6 +350,12 @@ def validate_column(
         moments = _times(values, context.get("tz", UTC))
         if moments is not None:
             return moments
+    plain = _plain_column_adapter(event_type, name)
+    if plain is not None:
+        try:
+            return plain.validate_python(values, context=context)
+        except ValidationError:
+            pass  # some cell is spelled otherwise: read every cell's spelling
     return _column_adapter(event_type, name).validate_python(values, context=context)
 
 

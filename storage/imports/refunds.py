@@ -6,7 +6,8 @@ is checked only for its own fields. The checks read the caller's transaction, un
 writer lock: a payment written earlier in the same import counts, and two imports running
 at the same time are checked as if one came after the other.
 
-Each problem is `(column, message)`, keyed by the id of the row it refuses.
+Each problem is `(column, code, parameters)`, keyed by the id of the row it refuses; the bot
+words it in the reader's language (`storage.imports.problems`).
 """
 
 from __future__ import annotations
@@ -16,14 +17,10 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from storage.imports.records import shown
+from storage.imports.problems import ProblemCode
 from storage.schema import Payment, Refund
 
-Problems = dict[str, tuple[str, str]]
-
-
-def _yen(amount: int) -> str:
-    return f"{amount:,} JPY"
+Problems = dict[str, tuple[str, ProblemCode, dict[str, Any]]]
 
 
 def _refunded(connection: Connection, payments: Sequence[str], besides: set[str]) -> dict[str, int]:
@@ -65,24 +62,24 @@ def refund_problems(
         if payment_id not in paid:
             problems[row[key]] = (
                 "payment",
-                f"no payment {shown(payment_id)} is stored; import the payment first "
-                "(an earlier line or file), or leave payment empty",
+                ProblemCode.REFUND_PAYMENT_UNKNOWN,
+                {"payment": payment_id},
             )
             continue
         payer, paid_amount = paid[payment_id]
         if row[customer] != payer:
             problems[row[key]] = (
                 "customer",
-                f"payment {shown(payment_id)} is customer {shown(payer)}'s, "
-                f"not {shown(row[customer])}'s",
+                ProblemCode.REFUND_OTHER_CUSTOMER,
+                {"payment": payment_id, "payer": payer, "customer": row[customer]},
             )
             continue
         total = refunded.get(payment_id, 0) + row[amount]
         if total > paid_amount:
             problems[row[key]] = (
                 "amount",
-                f"refunds of payment {shown(payment_id)} would total {_yen(total)}, "
-                f"more than its {_yen(paid_amount)}",
+                ProblemCode.REFUNDS_EXCEED_PAYMENT,
+                {"payment": payment_id, "total": total, "paid": paid_amount},
             )
             continue
         refunded[payment_id] = total
@@ -117,13 +114,13 @@ def payment_problems(
         if refund_customers[payment_id] != {row[customer]}:
             problems[payment_id] = (
                 "customer",
-                f"payment {shown(payment_id)} has refunds to another customer; "
-                "a refunded payment keeps its customer",
+                ProblemCode.REFUNDED_PAYMENT_CUSTOMER,
+                {"payment": payment_id},
             )
         elif row[amount] < refunded[payment_id]:
             problems[payment_id] = (
                 "amount",
-                f"{_yen(row[amount])} is less than the {_yen(refunded[payment_id])} "
-                f"already refunded of payment {shown(payment_id)}",
+                ProblemCode.PAYMENT_BELOW_REFUNDS,
+                {"payment": payment_id, "amount": row[amount], "refunded": refunded[payment_id]},
             )
     return problems

@@ -24,7 +24,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from storage.imports.prepare import Prepared, PrepareOptions, prepare_stream
-from storage.imports.readers import FileFormat, FileProblem
+from storage.imports.problems import FileProblem
+from storage.imports.readers import FileFormat
 
 # Below this size a file is prepared in the importing process: a worker pays off only
 # once preparing takes longer than starting it and handing batches over.
@@ -60,8 +61,7 @@ class _Finished:
 
 @dataclass(frozen=True)
 class _Unreadable:
-    message: str
-    line: int | None
+    problem: FileProblem
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def _outcome(path: str, file_format: FileFormat, options: PrepareOptions) -> Ite
             yield from prepare_stream(stream, file_format, options)
         yield _Finished()
     except FileProblem as problem:
-        yield _Unreadable(str(problem), problem.line)
+        yield _Unreadable(problem)
     except Exception:  # reported to the importing process, which raises
         yield _Crashed(traceback.format_exc())
 
@@ -149,7 +149,7 @@ def prepared_in_worker(
             elif isinstance(message, _Finished):
                 return
             elif isinstance(message, _Unreadable):
-                raise FileProblem(message.message, line=message.line)
+                raise message.problem
             else:
                 last = message.details.strip().splitlines()[-1]
                 raise ImportWorkerError(f"the import worker failed: {last}", message.details)

@@ -207,3 +207,13 @@ def test_an_admin_channel_is_a_channel_id_or_unset(
 ) -> None:
     monkeypatch.setenv("KPIBOT_CHANNEL_ADMIN", value)
     assert load_settings().channel_admin == expected
+
+
+def test_a_mapping_folder_that_does_not_exist_is_refused_at_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KPIBOT_IMPORT_MAPPINGS_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(SettingsError, match=r"KPIBOT_IMPORT_MAPPINGS_DIR.*no such folder"):
+        load_settings()
+    monkeypatch.setenv("KPIBOT_IMPORT_MAPPINGS_DIR", str(tmp_path))
+    assert load_settings().import_mappings_dir == tmp_path

@@ -553,4 +553,109 @@ EN: dict[Text, str] = {
     Text.ALERTS_CHECK_QUEUED: "Queued: {count} (the scheduler delivers them)",
     Text.ALERTS_HISTORY_NONE: "No alert history yet.",
     Text.ALERT_CHART_TITLE: "{name}: recent attainment (%)",
+    # Imports
+    Text.IMPORT_AT_LINE: "line {line}: {message}",
+    Text.IMPORT_AT_LINE_COLUMN: "line {line}, column {column}: {message}",
+    Text.IMPORT_REQUIRED: "required for {type} but empty or missing",
+    Text.IMPORT_NUL_CHARACTER: "contains a NUL character (\\x00), which cannot be stored",
+    Text.IMPORT_NOT_A_COLUMN: "not a column of {type} (its columns: {columns})",
+    Text.IMPORT_BAD_TIME: (
+        "{value} is not a date or time (write e.g. 2026-11-02, 2026/11/02 10:15 or "
+        "2026-11-02T10:15:00+09:00)"
+    ),
+    Text.IMPORT_AMBIGUOUS_DATE: (
+        "{value} is ambiguous (month or day first?); write the year first, e.g. 2026/11/02"
+    ),
+    Text.IMPORT_TIME_OUT_OF_RANGE: "{value} is out of the supported range of times",
+    Text.IMPORT_BAD_NUMBER: "{value} is not a number",
+    Text.IMPORT_BAD_GROUPING: "{value} is not a number (commas only group thousands: 29,800)",
+    Text.IMPORT_NOT_WHOLE: "{value} is not a whole number",
+    Text.IMPORT_TOO_SMALL: "{value} is too small (at least {limit})",
+    Text.IMPORT_TOO_LARGE: "{value} is too large (at most {limit})",
+    Text.IMPORT_BAD_BOOLEAN: "{value} is not a yes/no value (true/false, 1/0, yes/no)",
+    Text.IMPORT_NOT_ONE_OF: "{value} is not allowed (one of {expected})",
+    Text.IMPORT_TOO_LONG: "too long (at most {limit} characters)",
+    Text.IMPORT_EMPTY_TEXT: "is empty",
+    Text.IMPORT_NOT_TEXT: "{value} is not text",
+    Text.IMPORT_INVALID: "cannot be read: {detail}",
+    Text.IMPORT_SURVEY_WITHOUT_ANSWER: "a survey needs at least one of nps, csat, ai_adoption",
+    Text.IMPORT_RESPONSE_BEFORE_OPENING: "first_response_at is before at (the ticket was opened)",
+    Text.IMPORT_UNTIL_NOT_AFTER_AT: "until must be after at (the downtime's start)",
+    Text.IMPORT_MEASUREMENT_IN_FUTURE: (
+        "{at} is in the future; a measurement records what was measured"
+    ),
+    Text.IMPORT_UNKNOWN_KPI: "unknown KPI {value}; measured KPIs are: {known}",
+    Text.IMPORT_IMPOSSIBLE_VALUE: "{value} is not a possible {kpi}: it is {rule}",
+    Text.IMPORT_NO_TYPE: "no type: add a type column or pass --type",
+    Text.IMPORT_UNKNOWN_TYPE: "unknown type {value} (known: {known})",
+    Text.IMPORT_TYPE_CONFLICT: "the row says {row_type} but the type given is {forced}",
+    Text.IMPORT_CELL_COUNT: "has {cells} cells but the header has {columns} columns",
+    Text.IMPORT_INVALID_JSON: "invalid JSON: {detail} (column {column})",
+    Text.IMPORT_JSON_NUMBER_TOO_LONG: "invalid JSON: a number has more than {digits} digits",
+    Text.IMPORT_JSON_TOO_DEEP: "invalid JSON: arrays or objects nested too deeply",
+    Text.IMPORT_NOT_AN_OBJECT: "each line (or array item) must be a JSON object",
+    Text.IMPORT_REPEATED_ID: "id {id} appears earlier in the import with other content",
+    Text.IMPORT_REFUND_PAYMENT_UNKNOWN: (
+        "no payment {payment} is stored; import the payment first "
+        "(an earlier line or file), or leave payment empty"
+    ),
+    Text.IMPORT_REFUND_OTHER_CUSTOMER: "payment {payment} is customer {payer}'s, not {customer}'s",
+    Text.IMPORT_REFUNDS_EXCEED_PAYMENT: (
+        "refunds of payment {payment} would total {total} JPY, more than its {paid} JPY"
+    ),
+    Text.IMPORT_REFUNDED_PAYMENT_CUSTOMER: (
+        "payment {payment} has refunds to another customer; a refunded payment keeps its customer"
+    ),
+    Text.IMPORT_PAYMENT_BELOW_REFUNDS: (
+        "{amount} JPY is less than the {refunded} JPY already refunded of payment {payment}"
+    ),
+    Text.IMPORT_REFUSED_EXCLUDED: (
+        "rows with {value} are refused by the mapping (refused: {values})"
+    ),
+    Text.IMPORT_REFUSED_NOT_ALLOWED: (
+        "rows with {value} are refused by the mapping (accepted: {values})"
+    ),
+    Text.IMPORT_NOT_DECODABLE: (
+        "the file is neither UTF-8 nor Shift_JIS (CP932) (byte {byte} at column {column}); "
+        "save it as UTF-8 (Excel: 'CSV UTF-8')"
+    ),
+    Text.IMPORT_NOT_DECODABLE_AS: (
+        "the file is not {encoding} (byte {byte} at column {column}); without --encoding the "
+        "encoding is detected"
+    ),
+    Text.IMPORT_EMPTY_FILE: "the file is empty",
+    Text.IMPORT_EMPTY_HEADER_NAME: "the header row has an empty column name",
+    Text.IMPORT_DUPLICATE_HEADER: "the header names {names} twice",
+    Text.IMPORT_MALFORMED_CSV: "malformed CSV: {detail}",
+    Text.IMPORT_NO_DATA_ROWS: "the file has no data rows",
+    Text.IMPORT_NOT_AN_ARRAY: "the content must be a JSON array of objects (or JSON Lines)",
+    Text.IMPORT_MAPPING_COLUMNS_MISSING: (
+        "the file lacks columns the mapping names: {columns} (no row was read)"
+    ),
+    Text.INGEST_COUNTS: (
+        "inserted {inserted}, updated {updated}, unchanged {unchanged}, rejected {rejected}"
+    ),
+    Text.INGEST_SKIPPED: ", skipped by the mapping {skipped}",
+    Text.INGEST_TOTAL: "total: {counts}",
+    Text.INGEST_NOTHING_STORED: "{problem} (nothing stored)",
+    Text.INGEST_INVALID_ROWS: "{count} invalid rows; nothing stored",
+    Text.INGEST_REJECTS_WRITTEN: " (rejected rows written to {path})",
+    Text.API_OFF: "the ingestion API is off: set KPIBOT_API_TOKEN to turn it on",
+    Text.API_BAD_TOKEN: "missing or wrong token: send Authorization: Bearer $KPIBOT_API_TOKEN",
+    Text.API_TOO_LARGE: "the body is larger than {limit} bytes (KPIBOT_API_MAX_BYTES)",
+    Text.API_BAD_CONTENT_TYPE: (
+        "send application/json (an array of objects) or application/x-ndjson"
+    ),
+    Text.API_BUSY: (
+        "the database is busy with another import; nothing was stored, send it again later"
+    ),
+    Text.API_UNREACHABLE: "the database cannot be reached; nothing was stored, send it again later",
+    Text.API_DISK_FULL: "the database's disk is full",
+    Text.API_DAMAGED: "the database is damaged",
+    Text.API_BAD_MAPPING_NAME: (
+        "{name} is not a mapping name (letters, digits, - and _: the file's name without .yaml)"
+    ),
+    Text.API_NO_MAPPINGS: "no mapping folder is configured (KPIBOT_IMPORT_MAPPINGS_DIR)",
+    Text.API_NO_SUCH_MAPPING: "there is no mapping named {name}",
+    Text.API_MAPPING_BROKEN: "the mapping {name} is broken (reference {reference})",
 }

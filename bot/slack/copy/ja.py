@@ -571,4 +571,120 @@ JA: dict[Text, str] = {
     Text.ALERTS_CHECK_QUEUED: "送信キューに追加: {count} 件（スケジューラーが配信します）",
     Text.ALERTS_HISTORY_NONE: "アラートの記録はまだありません。",
     Text.ALERT_CHART_TITLE: "{name}: 直近の達成率（%）",
+    # Imports
+    Text.IMPORT_AT_LINE: "{line} 行目: {message}",
+    Text.IMPORT_AT_LINE_COLUMN: "{line} 行目、{column} 列: {message}",
+    Text.IMPORT_REQUIRED: "{type} では必須ですが、空か列がありません",
+    Text.IMPORT_NUL_CHARACTER: "NUL 文字（\\x00）が含まれていて保存できません",
+    Text.IMPORT_NOT_A_COLUMN: "{type} の列ではありません（{type} の列: {columns}）",
+    Text.IMPORT_BAD_TIME: (
+        "{value} は日付・日時として読めません（例: 2026-11-02、2026/11/02 10:15、"
+        "2026年11月2日 10時15分、2026-11-02T10:15:00+09:00）"
+    ),
+    Text.IMPORT_AMBIGUOUS_DATE: (
+        "{value} は月と日のどちらが先か決められません。年から書いてください（例: 2026/11/02）"
+    ),
+    Text.IMPORT_TIME_OUT_OF_RANGE: "{value} は扱える日時の範囲外です",
+    Text.IMPORT_BAD_NUMBER: "{value} は数値として読めません",
+    Text.IMPORT_BAD_GROUPING: (
+        "{value} は数値として読めません（カンマは3桁ごとの区切りだけに使えます: 29,800）"
+    ),
+    Text.IMPORT_NOT_WHOLE: "{value} は整数ではありません",
+    Text.IMPORT_TOO_SMALL: "{value} は小さすぎます（{limit} 以上）",
+    Text.IMPORT_TOO_LARGE: "{value} は大きすぎます（{limit} 以下）",
+    Text.IMPORT_BAD_BOOLEAN: (
+        "{value} は真偽値として読めません（true/false、1/0、yes/no、はい/いいえ）"
+    ),
+    Text.IMPORT_NOT_ONE_OF: "{value} は使えません（{expected} のどれか）",
+    Text.IMPORT_TOO_LONG: "長すぎます（{limit} 文字まで）",
+    Text.IMPORT_EMPTY_TEXT: "空です",
+    Text.IMPORT_NOT_TEXT: "{value} は文字列ではありません",
+    Text.IMPORT_INVALID: "読み取れません: {detail}",
+    Text.IMPORT_SURVEY_WITHOUT_ANSWER: (
+        "アンケートには nps、csat、ai_adoption のうち1つ以上の回答が必要です"
+    ),
+    Text.IMPORT_RESPONSE_BEFORE_OPENING: "first_response_at が at（チケットの作成日時）より前です",
+    Text.IMPORT_UNTIL_NOT_AFTER_AT: "until は at（停止の開始）より後にしてください",
+    Text.IMPORT_MEASUREMENT_IN_FUTURE: (
+        "{at} は未来の日時です。計測値には計測済みの値を記録してください"
+    ),
+    Text.IMPORT_UNKNOWN_KPI: "{value} という手入力のKPIはありません（手入力のKPI: {known}）",
+    Text.IMPORT_IMPOSSIBLE_VALUE: "{value} は {kpi} の値としてありえません（{rule}）",
+    Text.IMPORT_NO_TYPE: "種類がありません。type 列を加えるか --type を指定してください",
+    Text.IMPORT_UNKNOWN_TYPE: "{value} という種類はありません（種類: {known}）",
+    Text.IMPORT_TYPE_CONFLICT: "行の種類は {row_type} ですが、指定された種類は {forced} です",
+    Text.IMPORT_CELL_COUNT: "セルが {cells} 個ありますが、見出しは {columns} 列です",
+    Text.IMPORT_INVALID_JSON: "JSON として読めません（{column} 文字目）: {detail}",
+    Text.IMPORT_JSON_NUMBER_TOO_LONG: "JSON として読めません: {digits} 桁を超える数値があります",
+    Text.IMPORT_JSON_TOO_DEEP: "JSON として読めません: 配列やオブジェクトの入れ子が深すぎます",
+    Text.IMPORT_NOT_AN_OBJECT: "各行（配列の各要素）は JSON オブジェクトにしてください",
+    Text.IMPORT_REPEATED_ID: "id {id} はこの取り込みの前のほうに別の内容で出てきています",
+    Text.IMPORT_REFUND_PAYMENT_UNKNOWN: (
+        "返金対象の支払い {payment} が保存されていません。先に支払いを取り込むか"
+        "（前の行・前のファイル）、payment を空にしてください"
+    ),
+    Text.IMPORT_REFUND_OTHER_CUSTOMER: (
+        "支払い {payment} は顧客 {payer} のもので、{customer} のものではありません"
+    ),
+    Text.IMPORT_REFUNDS_EXCEED_PAYMENT: (
+        "支払い {payment} への返金が合計 {total} 円になり、支払額 {paid} 円を超えます"
+    ),
+    Text.IMPORT_REFUNDED_PAYMENT_CUSTOMER: (
+        "支払い {payment} には別の顧客への返金があります。返金のある支払いの顧客は変えられません"
+    ),
+    Text.IMPORT_PAYMENT_BELOW_REFUNDS: (
+        "{amount} 円は、支払い {payment} からすでに返金された {refunded} 円より少額です"
+    ),
+    Text.IMPORT_REFUSED_EXCLUDED: (
+        "{value} の行はこのマッピングでは取り込みません（取り込まない値: {values}）"
+    ),
+    Text.IMPORT_REFUSED_NOT_ALLOWED: (
+        "{value} の行はこのマッピングでは取り込めません（取り込める値: {values}）"
+    ),
+    Text.IMPORT_NOT_DECODABLE: (
+        "ファイルが UTF-8 でも Shift_JIS（CP932）でもありません（{column} 文字目にバイト "
+        "{byte}）。UTF-8 で保存してください（Excel では「CSV UTF-8」）"
+    ),
+    Text.IMPORT_NOT_DECODABLE_AS: (
+        "ファイルが {encoding} として読めません（{column} 文字目にバイト {byte}）。"
+        "--encoding を外すと自動で判定します"
+    ),
+    Text.IMPORT_EMPTY_FILE: "ファイルが空です",
+    Text.IMPORT_EMPTY_HEADER_NAME: "見出し行に名前のない列があります",
+    Text.IMPORT_DUPLICATE_HEADER: "見出し行に {names} が2回以上あります",
+    Text.IMPORT_MALFORMED_CSV: "CSV として読めません: {detail}",
+    Text.IMPORT_NO_DATA_ROWS: "データ行がありません",
+    Text.IMPORT_NOT_AN_ARRAY: "JSON オブジェクトの配列にしてください（または JSON Lines）",
+    Text.IMPORT_MAPPING_COLUMNS_MISSING: (
+        "マッピングが指す列がファイルにありません: {columns}（何も読み込んでいません）"
+    ),
+    Text.INGEST_COUNTS: "追加 {inserted}、更新 {updated}、変更なし {unchanged}、却下 {rejected}",
+    Text.INGEST_SKIPPED: "、マッピングで除外 {skipped}",
+    Text.INGEST_TOTAL: "合計: {counts}",
+    Text.INGEST_NOTHING_STORED: "{problem}（何も保存していません）",
+    Text.INGEST_INVALID_ROWS: "不正な行が {count} 行あります。何も保存していません",
+    Text.INGEST_REJECTS_WRITTEN: "（却下した行は {path} に書き出しました）",
+    Text.API_OFF: "取り込みAPIは無効です。KPIBOT_API_TOKEN を設定すると有効になります",
+    Text.API_BAD_TOKEN: (
+        "トークンがないか違います。Authorization: Bearer $KPIBOT_API_TOKEN を送ってください"
+    ),
+    Text.API_TOO_LARGE: "本文が {limit} バイトを超えています（KPIBOT_API_MAX_BYTES）",
+    Text.API_BAD_CONTENT_TYPE: (
+        "application/json（オブジェクトの配列）か application/x-ndjson で送ってください"
+    ),
+    Text.API_BUSY: (
+        "データベースが別の取り込みで使用中です。何も保存していません。"
+        "しばらくしてから送り直してください"
+    ),
+    Text.API_UNREACHABLE: (
+        "データベースに接続できません。何も保存していません。しばらくしてから送り直してください"
+    ),
+    Text.API_DISK_FULL: "データベースのディスクがいっぱいです",
+    Text.API_DAMAGED: "データベースが壊れています",
+    Text.API_BAD_MAPPING_NAME: (
+        "{name} はマッピング名として使えません（英数字、- と _ だけ。.yaml を除いたファイル名）"
+    ),
+    Text.API_NO_MAPPINGS: "マッピングのフォルダが設定されていません（KPIBOT_IMPORT_MAPPINGS_DIR）",
+    Text.API_NO_SUCH_MAPPING: "{name} というマッピングはありません",
+    Text.API_MAPPING_BROKEN: "マッピング {name} が壊れています（参照ID {reference}）",
 }

@@ -117,10 +117,10 @@ def test_the_same_files_ingested_twice_at_once_are_stored_once_and_the_later_fin
     # file, so either may win either file) and found unchanged by the other.
     lines = sorted(line for stdout, _ in outputs for line in stdout.splitlines()[:2])
     assert lines == [
-        "a.csv: inserted 0, updated 0, unchanged 20,000, rejected 0",
-        "a.csv: inserted 20,000, updated 0, unchanged 0, rejected 0",
-        "b.csv: inserted 0, updated 0, unchanged 100, rejected 0",
-        "b.csv: inserted 100, updated 0, unchanged 0, rejected 0",
+        "a.csv: 追加 0、更新 0、変更なし 20,000、却下 0",
+        "a.csv: 追加 20,000、更新 0、変更なし 0、却下 0",
+        "b.csv: 追加 0、更新 0、変更なし 100、却下 0",
+        "b.csv: 追加 100、更新 0、変更なし 0、却下 0",
     ]
     assert scalar(migrated_url, "SELECT count(*) FROM payments") == 20_100
 
@@ -170,7 +170,7 @@ def test_a_killed_ingest_leaves_no_worker_behind_and_a_later_ingest_completes(
 
     again = kpibot("ingest", large_file.name, cwd=tmp_path, database=migrated_url)
     assert again.returncode == 0, again.stderr
-    assert again.stdout.startswith("large.csv: inserted 80,000, updated 0, unchanged 0")
+    assert again.stdout.startswith("large.csv: 追加 80,000、更新 0、変更なし 0")
 
 
 @needs_cores

@@ -21,6 +21,8 @@ from tests.bot.conftest import Kpibot
 
 KPIBOT = Path(sys.executable).with_name("kpibot")
 PAYMENTS = "type,id,at,customer,amount,recurring\n"
+# Commands whose English output a test reads (Japanese is the default).
+ENGLISH = {"KPIBOT_LOCALE": "en"}
 
 
 @pytest.fixture
@@ -43,8 +45,8 @@ def test_demo_files_imported_twice_are_all_unchanged_the_second_time(
     files = sorted(str(path.relative_to(tmp_path)) for path in (tmp_path / "out").glob("*.csv"))
     assert len(files) == 11  # one per type, refunds included
 
-    first = kpibot("ingest", *files, cwd=tmp_path, database=data_url)
-    second = kpibot("ingest", *files, cwd=tmp_path, database=data_url)
+    first = kpibot("ingest", *files, cwd=tmp_path, database=data_url, environment=ENGLISH)
+    second = kpibot("ingest", *files, cwd=tmp_path, database=data_url, environment=ENGLISH)
 
     assert first.returncode == second.returncode == 0, first.stderr + second.stderr
     total = re.fullmatch(
@@ -151,17 +153,22 @@ def test_ingest_of_a_bad_file_exits_1_naming_every_problem_and_stores_nothing(
     (tmp_path / "bad.csv").write_text(
         PAYMENTS
         + "payment,p1,2026-11-01,c1,100,true\n"
-        + "payment,p2,2026/11/01,c1,100,true\n"
+        + "payment,p2,11/01/2026,c1,100,true\n"
         + "payment,p3,2026-11-01,c1,abc,true\n"
         + "rebate,p4,2026-11-01,c1,100,true\n",
         encoding="utf-8",
     )
-    finished = kpibot("ingest", "bad.csv", cwd=tmp_path, database=data_url)
+    finished = kpibot("ingest", "bad.csv", cwd=tmp_path, database=data_url, environment=ENGLISH)
     assert finished.returncode == 1
     problems = finished.stderr.splitlines()
-    assert problems[0].startswith("bad.csv: line 3, column at: '2026/11/01' is not an ISO 8601")
+    assert problems[0].startswith("bad.csv: line 3, column at: '11/01/2026' is ambiguous")
     assert problems[1].startswith("bad.csv: line 4, column amount: ")
     assert problems[2].startswith("bad.csv: line 5, column type: unknown type 'rebate'")
+    japanese = kpibot("ingest", "bad.csv", cwd=tmp_path, database=data_url).stderr.splitlines()
+    assert japanese[0].startswith(
+        "bad.csv: 3 行目、at 列: '11/01/2026' は月と日のどちらが先か決められません。"
+    )
+    assert japanese[3] == "bad.csv: 不正な行が 3 行あります。何も保存していません"
     assert problems[3] == "bad.csv: 3 invalid rows; nothing stored"
     assert stored(tmp_path, "SELECT count(*) FROM payments") == [(0,)]
 
@@ -171,7 +178,9 @@ def test_each_file_is_all_or_nothing_on_its_own(
 ) -> None:
     (tmp_path / "good.csv").write_text(PAYMENTS + "payment,p1,2026-11-01,c1,100,true\n")
     (tmp_path / "bad.csv").write_text(PAYMENTS + "payment,p2,2026-11-01,c1,-1,true\n")
-    finished = kpibot("ingest", "good.csv", "bad.csv", cwd=tmp_path, database=data_url)
+    finished = kpibot(
+        "ingest", "good.csv", "bad.csv", cwd=tmp_path, database=data_url, environment=ENGLISH
+    )
     assert finished.returncode == 1
     assert finished.stdout.splitlines() == [
         "good.csv: inserted 1, updated 0, unchanged 0, rejected 0",
@@ -181,17 +190,20 @@ def test_each_file_is_all_or_nothing_on_its_own(
     assert stored(tmp_path, "SELECT id FROM payments") == [("p1",)]
 
 
-def test_ingest_of_a_non_utf8_file_names_the_line(
+def test_ingest_of_a_file_neither_utf8_nor_cp932_names_the_line(
     kpibot: Kpibot, tmp_path: Path, data_url: str
 ) -> None:
-    (tmp_path / "sjis.csv").write_bytes(
+    (tmp_path / "binary.csv").write_bytes(
         (PAYMENTS + "payment,p1,2026-11-01,c1,100,true\n").encode()
-        + "payment,p2,2026-11-01,顧客,100,true\n".encode("shift_jis")
+        + b"payment,p2,2026-11-01,c\x81,100,true\n"
     )
-    finished = kpibot("ingest", "sjis.csv", cwd=tmp_path, database=data_url)
+    finished = kpibot("ingest", "binary.csv", cwd=tmp_path, database=data_url)
     assert finished.returncode == 1
-    assert finished.stderr.startswith("sjis.csv: line 3: the file is not UTF-8")
-    assert "(nothing stored)" in finished.stderr
+    assert finished.stderr.startswith(
+        "binary.csv: 3 行目: ファイルが UTF-8 でも Shift_JIS（CP932）でもありません"
+        "（24 文字目にバイト 0x81）"
+    )
+    assert "（何も保存していません）" in finished.stderr
     assert stored(tmp_path, "SELECT count(*) FROM payments") == [(0,)]
 
 
@@ -208,7 +220,14 @@ def test_ingest_skip_invalid_stores_the_rest_and_writes_the_rejected_rows(
         PAYMENTS + "payment,p1,2026-11-01,c1,100,true\npayment,p2,2026-11-01,c1,-5,true\n",
         encoding="utf-8",
     )
-    finished = kpibot("ingest", "--skip-invalid", "mixed.csv", cwd=tmp_path, database=data_url)
+    finished = kpibot(
+        "ingest",
+        "--skip-invalid",
+        "mixed.csv",
+        cwd=tmp_path,
+        database=data_url,
+        environment=ENGLISH,
+    )
     assert finished.returncode == 0, finished.stderr
     assert finished.stdout.startswith("mixed.csv: inserted 1, updated 0, unchanged 0, rejected 1")
     (rejected,) = (tmp_path / "mixed.csv.rejected.jsonl").read_text(encoding="utf-8").splitlines()
@@ -227,7 +246,14 @@ def test_ingest_of_a_large_file_reports_the_rows_the_worker_refused(
         PAYMENTS + rows + "payment,bad,2026-11-01,c1,-5,true\n", encoding="utf-8"
     )
     assert (tmp_path / "large.csv").stat().st_size > WORKER_MIN_BYTES
-    finished = kpibot("ingest", "--skip-invalid", "large.csv", cwd=tmp_path, database=data_url)
+    finished = kpibot(
+        "ingest",
+        "--skip-invalid",
+        "large.csv",
+        cwd=tmp_path,
+        database=data_url,
+        environment=ENGLISH,
+    )
     assert finished.returncode == 0, finished.stderr
     assert finished.stdout.startswith(
         "large.csv: inserted 30,000, updated 0, unchanged 0, rejected 1"
@@ -283,7 +309,7 @@ def test_record_twice_on_one_day_updates_the_one_measurement(
         (("no_such_kpi", "4"), "unknown KPI 'no_such_kpi'"),
         (("brand_search_rank", "four"), "value"),
         (("brand_search_rank", "nan"), "value"),
-        (("brand_search_rank", "4", "--at", "2026/11/20"), "not an ISO 8601"),
+        (("brand_search_rank", "4", "--at", "20/11/2026"), "is ambiguous"),
         (("brand_search_rank", "0"), "is not a possible brand_search_rank: it is a whole number"),
         (("brand_search_rank", "1.5"), "a whole number from 1 to 1,000"),
         (("brand_search_rank", "1,2,3"), "value"),
@@ -296,7 +322,7 @@ def test_record_twice_on_one_day_updates_the_one_measurement(
 def test_record_refuses_bad_input_with_exit_2_and_stores_nothing(
     kpibot: Kpibot, tmp_path: Path, data_url: str, args: tuple[str, ...], message: str
 ) -> None:
-    finished = kpibot("record", *args, cwd=tmp_path, database=data_url)
+    finished = kpibot("record", *args, cwd=tmp_path, database=data_url, environment=ENGLISH)
     assert finished.returncode == 2
     assert finished.stderr.startswith("kpibot: ")
     assert message in finished.stderr
@@ -401,7 +427,7 @@ def test_a_full_disk_refuses_one_file_in_one_line_and_the_next_file_is_still_imp
         finished = subprocess.run(
             ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script],
             cwd=tmp_path,
-            env={**os.environ, "KPIBOT_DATABASE_URL": "sqlite:///disk/kpibot.db"},
+            env={**os.environ, "KPIBOT_DATABASE_URL": "sqlite:///disk/kpibot.db", **ENGLISH},
             capture_output=True,
             text=True,
             timeout=120,

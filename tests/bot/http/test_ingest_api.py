@@ -1,4 +1,5 @@
 """`POST /api/v1/events`: `kpibot ingest`'s rules over HTTP, behind a bearer token."""
+# ruff: noqa: RUF001 (the answers in Japanese have full-width parentheses)
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -167,13 +170,22 @@ def test_manual_values_a_kpi_cannot_take_or_dated_in_the_future_are_a_422_saying
         },
         {"type": "measurement", "id": "m4", "at": "2999-01-01", "kpi": "market_share", "value": 4},
     ]
-    answer = post(app, jsonl(rows))
+    answer = post(app, jsonl(rows), **{"Accept-Language": "en-US,en;q=0.9"})
     assert answer.status == 422
     messages = [(error["line"], error["message"]) for error in answer.json["errors"]]
     assert [line for line, _ in messages] == [2, 3, 4]
     assert "150 is not a possible market_share: it is a number from 0 to 100" in messages[0][1]
     assert "a whole number from 1 to 1,000" in messages[1][1]
     assert "is in the future" in messages[2][1]
+    japanese = post(app, jsonl(rows)).json["errors"]  # KPIBOT_LOCALE's language, ja
+    assert [error["code"] for error in japanese] == [
+        "impossible_value",
+        "impossible_value",
+        "measurement_in_future",
+    ]
+    assert (
+        japanese[0]["message"] == "150 は market_share の値としてありえません（0以上100以下の数値）"
+    )
     path = services.settings.database_url.get_secret_value().removeprefix("sqlite:///")
     with sqlite3.connect(path) as connection:
         stored = connection.execute("SELECT count(*) FROM measurements WHERE id LIKE 'm_'")
@@ -304,8 +316,153 @@ def test_two_concurrent_posts_of_the_same_rows_both_succeed_once_stored(
 def test_a_database_failure_says_whether_sending_again_can_help(
     error: DatabaseError, status: int, retry: bool
 ) -> None:
-    answer = database_failure(error)
+    answer = database_failure(error, "en")
     assert (answer.status, answer.body["retry"]) == (status, retry)
     assert ("Retry-After" in answer.headers) is retry
     # Where the database lives stays in the log.
     assert "db.internal" not in answer.body["error"] and "/var/lib" not in answer.body["error"]
+
+
+def test_an_empty_array_is_a_200_with_zero_counts(app: SlackAppServer) -> None:
+    answer = post(app, "[]", "application/json")
+    assert (answer.status, answer.json) == (200, {"inserted": 0, "updated": 0, "unchanged": 0})
+
+
+@pytest.mark.parametrize(
+    ("spelled", "plain"),
+    [
+        ({"at": "2026/11/02"}, {"at": "2026-11-02"}),
+        ({"at": "2026/1/5"}, {"at": "2026-01-05"}),
+        ({"at": "2026/11/02 10:15"}, {"at": "2026-11-02 10:15"}),
+        ({"at": "2026/11/02 10:15:30"}, {"at": "2026-11-02 10:15:30"}),
+        ({"at": "2026年11月2日"}, {"at": "2026-11-02"}),
+        ({"at": "2026年11月2日 10時15分"}, {"at": "2026-11-02 10:15"}),
+        ({"at": "２０２６／１１／０２"}, {"at": "2026-11-02"}),
+        ({"amount": "29,800"}, {"amount": 29800}),
+        ({"amount": "¥29,800"}, {"amount": 29800}),
+        ({"amount": "￥29,800"}, {"amount": 29800}),
+        ({"amount": "29,800円"}, {"amount": 29800}),
+        ({"amount": "\\29,800"}, {"amount": 29800}),
+        ({"amount": "１０００"}, {"amount": 1000}),
+        ({"recurring": "TRUE"}, {"recurring": True}),
+        ({"recurring": "1"}, {"recurring": True}),
+        ({"recurring": "yes"}, {"recurring": True}),
+        ({"recurring": "はい"}, {"recurring": True}),
+        ({"recurring": "いいえ"}, {"recurring": False}),
+        ({"recurring": "FALSE"}, {"recurring": False}),
+    ],
+)
+def test_every_spelling_posted_stores_the_row_its_plain_twin_stores(
+    app: SlackAppServer, services: Services, spelled: dict[str, object], plain: dict[str, object]
+) -> None:
+    base = {**PAYMENTS[0], "id": "twin", "at": "2026-11-02 10:15"}
+    assert post(app, json.dumps([{**base, **plain}]), "application/json").status == 200
+    answer = post(app, json.dumps([{**base, **spelled}]), "application/json")
+    assert answer.json == {"inserted": 0, "updated": 0, "unchanged": 1}, spelled
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "message"),
+    [
+        (None, "'1,2,3' は数値として読めません（カンマは3桁ごとの区切りだけに使えます: 29,800）"),
+        ("en", "'1,2,3' is not a number (commas only group thousands: 29,800)"),
+        (
+            "fr-FR, en;q=0.8, ja;q=0.5",
+            "'1,2,3' is not a number (commas only group thousands: 29,800)",
+        ),
+        (
+            "en;q=0.3, ja-JP",
+            "'1,2,3' は数値として読めません（カンマは3桁ごとの区切りだけに使えます: 29,800）",
+        ),
+        ("de", "'1,2,3' は数値として読めません（カンマは3桁ごとの区切りだけに使えます: 29,800）"),
+    ],
+)
+def test_problems_are_worded_in_the_accept_language_and_their_codes_stay(
+    app: SlackAppServer, accept_language: str | None, message: str
+) -> None:
+    headers = {} if accept_language is None else {"Accept-Language": accept_language}
+    body = json.dumps([{**PAYMENTS[0], "amount": "1,2,3"}])
+    answer = post(app, body, "application/json", **headers)
+    assert answer.status == 422
+    assert answer.json["errors"] == [
+        {"line": 1, "column": "amount", "code": "bad_grouping", "message": message}
+    ]
+
+
+def test_the_errors_of_the_api_itself_follow_the_accept_language(app: SlackAppServer) -> None:
+    english = post(app, "x", "text/csv", **{"Accept-Language": "en-GB"})
+    japanese = post(app, "x", "text/csv")
+    assert english.json == {
+        "error": "send application/json (an array of objects) or application/x-ndjson"
+    }
+    assert japanese.json["error"].startswith("application/json")
+
+
+@pytest.fixture
+def mapped_app(
+    tmp_path: Path,
+    database_url: str,
+    slack_api: MockWebApi,
+    start_app: Callable[[Services], SlackAppServer],
+) -> SlackAppServer:
+    (tmp_path / "shop.yaml").write_text(
+        "type: payment\ncolumns: {id: order, amount: total}\nvalues: {recurring: false}\n"
+        "skip: [{column: state, in: [cancelled, refunded]}]\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "broken.yaml").write_text("columns: [id]\n", encoding="utf-8")
+    settings = make_settings(database_url, slack_api, import_mappings_dir=tmp_path)
+    return start_app(make_services(settings))
+
+
+def test_a_named_mapping_renames_types_and_skips_posted_rows(mapped_app: SlackAppServer) -> None:
+    rows = [
+        {"order": "o-1", "at": "2026-11-02", "customer": "c1", "total": "¥4,380", "state": "paid"},
+        {"order": "o-2", "at": "2026-11-02", "customer": "c2", "total": 100, "state": "cancelled"},
+    ]
+    answer = mapped_app.request(
+        "POST", f"{PATH}?map=shop", jsonl(rows), {"Content-Type": JSONL, **AUTH}
+    )
+    assert (answer.status, answer.json) == (
+        200,
+        {"inserted": 1, "updated": 0, "unchanged": 0, "skipped": 1},
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [("../shop", 400), ("/etc/passwd", 400), ("a/b", 400), ("shop.yaml", 400), ("nope", 404)],
+)
+def test_a_mapping_name_that_is_a_path_or_unknown_is_refused(
+    mapped_app: SlackAppServer, name: str, status: int
+) -> None:
+    answer = mapped_app.request(
+        "POST",
+        f"{PATH}?{urlencode({'map': name})}",
+        "[]",
+        {"Content-Type": "application/json", **AUTH},
+    )
+    assert answer.status == status
+    assert answer.json["error"]
+
+
+def test_a_broken_mapping_is_a_500_with_a_reference_and_its_fault_in_the_log(
+    mapped_app: SlackAppServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    answer = mapped_app.request(
+        "POST", f"{PATH}?map=broken", "[]", {"Content-Type": "application/json", **AUTH}
+    )
+    assert answer.status == 500
+    reference = answer.json["error"].split("参照ID ")[1].rstrip("）")
+    assert any(
+        reference in record.getMessage() and "columns" in record.getMessage()
+        for record in caplog.records
+    )
+
+
+def test_without_a_mapping_folder_a_map_is_refused(app: SlackAppServer) -> None:
+    answer = app.request(
+        "POST", f"{PATH}?map=shop", "[]", {"Content-Type": "application/json", **AUTH}
+    )
+    assert answer.status == 400
+    assert "KPIBOT_IMPORT_MAPPINGS_DIR" in answer.json["error"]

@@ -45,8 +45,8 @@ def test_a_refund_above_its_payment_is_a_422_and_nothing_is_stored(
         {
             "line": 2,
             "column": "amount",
-            "message": "refunds of payment 'api-1' would total 29,801 JPY, more than its "
-            "29,800 JPY",
+            "code": "refunds_exceed_payment",
+            "message": "支払い 'api-1' への返金が合計 29,801 円になり、支払額 29,800 円を超えます",
         }
     ]
     assert refunds(services) == []

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from kpi_engine.catalog import ValueRule
 from storage.imports.prepare import validate_batch, validate_one_by_one
+from storage.imports.problems import ProblemCode, RowProblem
 from storage.imports.readers import CsvBatch, RawRow
 from storage.schema import EventType
 
@@ -102,7 +103,8 @@ def test_a_csv_batch_validates_as_its_rows_do_one_by_one(raws: list[RawRow]) -> 
 
 
 def test_a_csv_batch_of_mixed_types_is_sorted_row_by_row() -> None:
-    unreadable = RawRow(4, {}, "has 1 cells but the header has 7 columns")
+    problem = RowProblem(4, None, ProblemCode.CELL_COUNT, {"cells": 1, "columns": 7})
+    unreadable = RawRow(4, {}, problem)
     batch = CsvBatch(
         ["type", "id", "at", "customer", "channel", "amount", "recurring"],
         [2, 3],
@@ -117,9 +119,7 @@ def test_a_csv_batch_of_mixed_types_is_sorted_row_by_row() -> None:
         (EventType.ENROLLMENT, [2]),
         (EventType.PAYMENT, [3]),
     ]
-    assert [(row.line, str(row.problems[0])) for row in rejected] == [
-        (4, "line 4: has 1 cells but the header has 7 columns")
-    ]
+    assert [(row.line, row.problems) for row in rejected] == [(4, [problem])]
 
 
 def test_the_unreadable_rows_of_a_valid_csv_batch_are_refused() -> None:
@@ -127,10 +127,10 @@ def test_the_unreadable_rows_of_a_valid_csv_batch_are_refused() -> None:
         ["id", "at", "customer", "amount", "recurring"],
         [2, 4],
         [["p1", "2026-11-01", "c1", "100", "true"], ["p2", "2026-11-02", "c1", "5", "false"]],
-        [RawRow(3, {}, "has 2 cells but the header has 5 columns")],
+        [RawRow(3, {}, RowProblem(3, None, ProblemCode.CELL_COUNT, {"cells": 2, "columns": 5}))],
     )
     checked, rejected = validate_batch(batch, EventType.PAYMENT, CONTEXT)
     assert [(group.event_type, group.lines) for group in checked] == [(EventType.PAYMENT, [2, 4])]
-    assert [str(problem) for row in rejected for problem in row.problems] == [
-        "line 3: has 2 cells but the header has 5 columns"
+    assert [(problem.line, problem.code) for row in rejected for problem in row.problems] == [
+        (3, ProblemCode.CELL_COUNT)
     ]

@@ -6,9 +6,9 @@ import io
 
 import pytest
 
+from storage.imports.problems import FileProblem, ProblemCode, RowProblem
 from storage.imports.readers import (
     FileFormat,
-    FileProblem,
     RawRow,
     guess_format,
     read_csv,
@@ -36,7 +36,7 @@ def jsonl_rows(data: bytes) -> list[RawRow]:
         ("events.ndjson", b"", FileFormat.JSONL),
         ("events.json", b"", FileFormat.JSONL),
         ("events.txt", b'  {"id": 1}', FileFormat.JSONL),
-        ("events.txt", BOM + b'["x"]', FileFormat.JSONL),
+        ("events.txt", BOM + b'["x"]', FileFormat.JSON),
         ("events", b"id,at\n", FileFormat.CSV),
     ],
 )
@@ -76,44 +76,55 @@ def test_blank_csv_lines_are_skipped_but_counted() -> None:
 def test_a_csv_row_of_the_wrong_width_is_unreadable(line: bytes, cells: int) -> None:
     (row,) = csv_rows(b"id,at\n" + line + b"\n")
     assert row.line == 2
-    assert row.unreadable == f"has {cells} cells but the header has 2 columns"
+    assert row.unreadable == RowProblem(
+        2, None, ProblemCode.CELL_COUNT, {"cells": cells, "columns": 2}
+    )
 
 
 def test_an_empty_csv_is_a_file_problem() -> None:
-    with pytest.raises(FileProblem, match="empty"):
+    with pytest.raises(FileProblem) as problem:
         csv_rows(b"")
+    assert problem.value.code is ProblemCode.EMPTY_FILE
 
 
 def test_a_header_naming_a_column_twice_is_a_file_problem() -> None:
-    with pytest.raises(FileProblem, match="names id twice") as problem:
+    with pytest.raises(FileProblem) as problem:
         csv_rows(b"id,ID\n1,2\n")
+    assert (problem.value.code, problem.value.params) == (
+        ProblemCode.DUPLICATE_HEADER,
+        {"names": ["id"]},
+    )
     assert problem.value.line == 1
 
 
 def test_a_header_with_an_empty_name_is_a_file_problem() -> None:
-    with pytest.raises(FileProblem, match="empty column name") as problem:
+    with pytest.raises(FileProblem) as problem:
         csv_rows(b"id,,at\n1,2,3\n")
+    assert problem.value.code is ProblemCode.EMPTY_HEADER_NAME
     assert problem.value.line == 1
 
 
 @pytest.mark.parametrize("line", [b'b,"x"y', b'b,"never closed'])
 def test_a_badly_quoted_cell_is_a_file_problem_naming_its_line(line: bytes) -> None:
-    with pytest.raises(FileProblem, match="malformed CSV") as problem:
+    with pytest.raises(FileProblem) as problem:
         csv_rows(b"id,at\na,1\n" + line + b"\n")
+    assert problem.value.code is ProblemCode.MALFORMED_CSV
     assert problem.value.line == 3
 
 
-def test_a_non_utf8_csv_names_the_line_of_the_bad_byte() -> None:
-    data = b"id,customer\na,ok\n" + "b,顧客\n".encode("shift_jis")
-    with pytest.raises(FileProblem, match="not UTF-8") as problem:
+def test_a_csv_neither_utf8_nor_cp932_names_the_line_of_the_bad_byte() -> None:
+    data = b"id,customer\na,ok\n" + "b,顧客\n".encode("shift_jis") + b"c,\x81,\n"
+    with pytest.raises(FileProblem) as problem:
         csv_rows(data)
+    assert problem.value.code is ProblemCode.NOT_DECODABLE
     assert problem.value.line == 3
 
 
 def test_a_bad_byte_far_into_a_csv_is_found_on_its_line() -> None:
-    data = b"id\n" + b"".join(b"row%d\n" % n for n in range(20_000)) + b"\xff\n"
-    with pytest.raises(FileProblem, match="byte 0xff at column 1") as problem:
+    data = b"id\n" + b"".join(b"row%d\n" % n for n in range(20_000)) + b"\x81\n"
+    with pytest.raises(FileProblem) as problem:
         csv_rows(data)
+    assert (problem.value.params["byte"], problem.value.column) == (0x81, 1)
     assert problem.value.line == 20_002
 
 
@@ -129,43 +140,44 @@ def test_a_broken_jsonl_line_is_unreadable_and_the_others_still_read() -> None:
     rows = jsonl_rows(b'{"id": "a"}\n{"id": \n{"id": "c"}\n')
     assert [row.line for row in rows] == [1, 2, 3]
     assert rows[1].unreadable is not None
-    assert rows[1].unreadable.startswith("invalid JSON")
+    assert rows[1].unreadable.code is ProblemCode.INVALID_JSON
+    assert rows[1].unreadable.params["column"] == 8
     assert rows[2].cells == {"id": "c"}
 
 
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
-        (b'{"id": "a", "amount": ' + b"9" * 5_000 + b"}", "a number has more than 4,300 digits"),
-        (b'{"id": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nested too deeply"),
-        (b"[" * 100_000, "nested too deeply"),
+        (b'{"id": "a", "amount": ' + b"9" * 5_000 + b"}", ProblemCode.JSON_NUMBER_TOO_LONG),
+        (b'{"id": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", ProblemCode.JSON_TOO_DEEP),
+        (b"[" * 100_000, ProblemCode.JSON_TOO_DEEP),
     ],
 )
 def test_a_hostile_jsonl_line_is_unreadable_and_the_others_still_read(
-    line: bytes, reason: str
+    line: bytes, reason: ProblemCode
 ) -> None:
     rows = jsonl_rows(b'{"id": "a"}\n' + line + b'\n{"id": "c"}\n')
     assert [row.line for row in rows] == [1, 2, 3]
     assert rows[1].unreadable is not None
-    assert rows[1].unreadable.startswith("invalid JSON: ")
-    assert reason in rows[1].unreadable
+    assert rows[1].unreadable.code is reason
     assert rows[2].cells == {"id": "c"}
 
 
 @pytest.mark.parametrize("line", [b'["payment", "p1"]', b"42", b'"text"', b"null"])
 def test_a_jsonl_line_that_is_not_an_object_is_unreadable(line: bytes) -> None:
     (row,) = jsonl_rows(line + b"\n")
-    assert row.unreadable == "each line must be a JSON object"
+    assert row.unreadable == RowProblem(1, None, ProblemCode.NOT_AN_OBJECT)
 
 
 def test_a_jsonl_bom_is_skipped() -> None:
     assert jsonl_rows(BOM + b'{"id": "a"}\n')[0].cells == {"id": "a"}
 
 
-def test_a_non_utf8_jsonl_names_the_line_of_the_bad_byte() -> None:
-    data = b'{"id": "a"}\n' + '{"customer": "顧客"}\n'.encode("shift_jis")
-    with pytest.raises(FileProblem, match="not UTF-8") as problem:
+def test_a_jsonl_neither_utf8_nor_cp932_names_the_line_of_the_bad_byte() -> None:
+    data = b'{"id": "a"}\n' + b'{"customer": "\x81,"}\n'
+    with pytest.raises(FileProblem) as problem:
         jsonl_rows(data)
+    assert problem.value.code is ProblemCode.NOT_DECODABLE
     assert problem.value.line == 2
 
 

@@ -43,6 +43,10 @@ def locations(error: pytest.ExceptionInfo[ValidationError]) -> list[tuple[Any, .
     return [item["loc"] for item in error.value.errors()]
 
 
+def error_types(error: pytest.ExceptionInfo[ValidationError]) -> list[str]:
+    return [item["type"] for item in error.value.errors()]
+
+
 def test_a_time_without_an_offset_is_local_time() -> None:
     assert payment("2026-11-01 00:30")["at"] == datetime(2026, 10, 31, 15, 30, tzinfo=UTC)
 
@@ -72,23 +76,26 @@ def test_without_a_zone_in_the_context_a_naive_time_is_utc() -> None:
     assert record["at"] == datetime(2026, 11, 1, 0, 30, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("text", ["2025/01/05", "1735689600", "05.01.2025", "yesterday", " "])
-def test_a_time_that_is_not_iso_8601_is_refused_naming_the_column(text: str) -> None:
-    with pytest.raises(ValidationError, match="not an ISO 8601 date or datetime") as error:
+@pytest.mark.parametrize("text", ["1735689600", "2026.11.02", "yesterday", " ", "2026/2/30"])
+def test_a_time_in_no_accepted_spelling_is_refused_naming_the_column(text: str) -> None:
+    with pytest.raises(ValidationError) as error:
         payment(text)
+    assert error_types(error) == ["bad_time"]
     assert locations(error) == [("at",)]
 
 
 def test_a_number_is_not_a_time() -> None:
-    with pytest.raises(ValidationError, match="ISO 8601") as error:
+    with pytest.raises(ValidationError) as error:
         payment(1735689600)
+    assert error_types(error) == ["bad_time"]
     assert locations(error) == [("at",)]
 
 
 @pytest.mark.parametrize("text", ["0001-01-01", "0001-01-01 08:59"])
 def test_a_local_time_before_the_first_utc_instant_is_refused(text: str) -> None:
-    with pytest.raises(ValidationError, match="out of the supported range of times") as error:
+    with pytest.raises(ValidationError) as error:
         payment(text)
+    assert error_types(error) == ["time_out_of_range"]
     assert locations(error) == [("at",)]
 
 
@@ -134,8 +141,9 @@ def test_a_csat_outside_1_to_5_is_refused(score: str) -> None:
 
 
 def test_a_survey_must_answer_something() -> None:
-    with pytest.raises(ValidationError, match="at least one of nps, csat, ai_adoption"):
+    with pytest.raises(ValidationError) as error:
         survey()
+    assert error_types(error) == ["survey_without_answer"]
 
 
 def test_a_survey_may_answer_only_the_ai_question() -> None:
@@ -144,10 +152,11 @@ def test_a_survey_may_answer_only_the_ai_question() -> None:
 
 @pytest.mark.parametrize("until", ["2026-11-01T09:00", "2026-11-01T10:00"])
 def test_a_downtime_must_end_after_it_starts(until: str) -> None:
-    with pytest.raises(ValidationError, match="until must be after at"):
+    with pytest.raises(ValidationError) as error:
         validate_record(
             EventType.DOWNTIME, {"id": "d1", "at": "2026-11-01T10:00", "until": until}, zone=TOKYO
         )
+    assert error_types(error) == ["until_not_after_at"]
 
 
 def test_a_downtime_without_an_end_is_still_going_on() -> None:
@@ -156,22 +165,25 @@ def test_a_downtime_without_an_end_is_still_going_on() -> None:
 
 
 def test_a_ticket_cannot_be_answered_before_it_was_opened() -> None:
-    with pytest.raises(ValidationError, match="first_response_at is before at"):
+    with pytest.raises(ValidationError) as error:
         validate_record(
             EventType.TICKET,
             {"id": "t1", "at": "2026-11-01T10:00", "first_response_at": "2026-11-01T09:59"},
             zone=TOKYO,
         )
+    assert error_types(error) == ["response_before_opening"]
 
 
 def test_a_measurement_of_a_kpi_that_is_not_measured_is_refused() -> None:
-    with pytest.raises(ValidationError, match="unknown KPI 'revenue'"):
+    with pytest.raises(ValidationError) as error:
         validate_record(
             EventType.MEASUREMENT,
             {"id": "m1", "at": "2026-11-01", "kpi": "revenue", "value": "3"},
             zone=TOKYO,
             kpis={"brand_search_rank": ValueRule(minimum=1, whole=True)},
         )
+    assert error_types(error) == ["unknown_kpi"]
+    assert error.value.errors()[0]["ctx"] == {"value": "revenue", "known": ["brand_search_rank"]}
 
 
 SHIPPED_RULES = measured_kpis(load_catalog())
@@ -187,26 +199,31 @@ def measurement(kpi: str, value: object, at: str = "2026-11-01") -> Any:
 
 
 @pytest.mark.parametrize(
-    ("kpi", "value", "allowed"),
+    ("kpi", "value"),
     [
-        ("brand_search_rank", 0, "a whole number from 1 to 1,000"),
-        ("brand_search_rank", -3, "a whole number from 1 to 1,000"),
-        ("brand_search_rank", 1.5, "a whole number from 1 to 1,000"),
-        ("brand_search_rank", 1001, "a whole number from 1 to 1,000"),
-        ("market_share", 150, "a number from 0 to 100"),
-        ("market_share", -5, "a number from 0 to 100"),
-        ("market_share", 1e16, "a number from 0 to 100"),
-        ("team_productivity", 0, "a number above 0 and at most 1,000,000"),
-        ("team_productivity", -1, "a number above 0 and at most 1,000,000"),
-        ("team_productivity", 1e7, "a number above 0 and at most 1,000,000"),
+        ("brand_search_rank", 0),
+        ("brand_search_rank", -3),
+        ("brand_search_rank", 1.5),
+        ("brand_search_rank", 1001),
+        ("market_share", 150),
+        ("market_share", -5),
+        ("market_share", 1e16),
+        ("team_productivity", 0),
+        ("team_productivity", -1),
+        ("team_productivity", 1e7),
     ],
 )
-def test_a_manual_value_its_kpi_cannot_take_is_refused_saying_what_it_can(
-    kpi: str, value: float, allowed: str
+def test_a_manual_value_its_kpi_cannot_take_is_refused_with_the_rule_it_breaks(
+    kpi: str, value: float
 ) -> None:
     with pytest.raises(ValidationError) as error:
         measurement(kpi, value)
-    assert f"is not a possible {kpi}: it is {allowed}" in str(error.value)
+    assert error_types(error) == ["impossible_value"]
+    assert error.value.errors()[0]["ctx"] == {
+        "value": value,
+        "kpi": kpi,
+        "rule": SHIPPED_RULES[kpi],
+    }
 
 
 @pytest.mark.parametrize(
@@ -227,8 +244,9 @@ def test_manual_values_at_the_bounds_are_stored(kpi: str, value: object) -> None
 
 def test_a_measurement_dated_in_the_future_is_refused() -> None:
     later = (datetime.now(UTC) + timedelta(minutes=1)).isoformat()
-    with pytest.raises(ValidationError, match="is in the future"):
+    with pytest.raises(ValidationError) as error:
         measurement("market_share", 4.2, at=later)
+    assert error_types(error) == ["measurement_in_future"]
     earlier = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
     assert measurement("market_share", 4.2, at=earlier)["value"] == 4.2
 

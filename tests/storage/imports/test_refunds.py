@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from storage.db import Database
 from storage.imports.ingest import ImportResult, import_stream
+from storage.imports.problems import ProblemCode
 from storage.imports.readers import FileFormat
 from storage.schema import DailyFact, Payment, Refund
 from tests.authors import TEST_AUTHOR
@@ -98,42 +99,47 @@ def test_refunds_in_json_lines_name_their_payment(paid: Database) -> None:
 
 
 @pytest.mark.parametrize(
-    ("rows", "column", "message"),
+    ("rows", "column", "code", "params"),
     [
         (
             "refund,r1,2026-11-10,c1,100,,p-unknown\n",
             "payment",
-            "no payment 'p-unknown' is stored; import the payment first",
+            ProblemCode.REFUND_PAYMENT_UNKNOWN,
+            {"payment": "p-unknown"},
         ),
         (
             "refund,r1,2026-11-10,c2,100,,p1\n",
             "customer",
-            "payment 'p1' is customer 'c1''s, not 'c2''s",
+            ProblemCode.REFUND_OTHER_CUSTOMER,
+            {"payment": "p1", "payer": "c1", "customer": "c2"},
         ),
         (
             "refund,r1,2026-11-10,c1,100001,,p1\n",
             "amount",
-            "refunds of payment 'p1' would total 100,001 JPY, more than its 100,000 JPY",
+            ProblemCode.REFUNDS_EXCEED_PAYMENT,
+            {"payment": "p1", "total": 100_001, "paid": 100_000},
         ),
         (
             "refund,r1,2026-11-10,c1,60000,,p1\nrefund,r2,2026-11-11,c1,40001,,p1\n",
             "amount",
-            "refunds of payment 'p1' would total 100,001 JPY, more than its 100,000 JPY",
+            ProblemCode.REFUNDS_EXCEED_PAYMENT,
+            {"payment": "p1", "total": 100_001, "paid": 100_000},
         ),
-        ("refund,r1,2026-11-10,c1,-100,,p1\n", "amount", "greater than or equal to 0"),
-        ("refund,r1,2026-11-10,c1,,,p1\n", "amount", "required for refund"),
+        ("refund,r1,2026-11-10,c1,-100,,p1\n", "amount", ProblemCode.TOO_SMALL, None),
+        ("refund,r1,2026-11-10,c1,,,p1\n", "amount", ProblemCode.REQUIRED, None),
     ],
     ids=["unknown payment", "another customer", "above", "together above", "negative", "empty"],
 )
 def test_a_refund_that_cannot_be_is_refused_and_nothing_is_stored(
-    paid: Database, rows: str, column: str, message: str
+    paid: Database, rows: str, column: str, code: ProblemCode, params: dict[str, object] | None
 ) -> None:
     result = import_csv(paid, "refund,ok,2026-11-09,c2,1,,p2\n" + rows)
 
     assert not result.stored
     (problem,) = result.problems
-    assert problem.column == column
-    assert message in problem.message
+    assert (problem.column, problem.code) == (column, code)
+    if params is not None:
+        assert problem.params == params
     assert refunds(paid) == []
     assert refunded_on(paid, date(2026, 11, 9)) is None
 
@@ -143,9 +149,13 @@ def test_refunds_of_one_payment_count_across_imports(paid: Database) -> None:
 
     result = import_csv(paid, "refund,r2,2026-12-01,c1,40001,,p1\n")
 
-    assert [str(problem) for problem in result.problems] == [
-        "line 2, column amount: refunds of payment 'p1' would total 100,001 JPY, "
-        "more than its 100,000 JPY"
+    assert [(p.line, p.column, p.code, p.params) for p in result.problems] == [
+        (
+            2,
+            "amount",
+            ProblemCode.REFUNDS_EXCEED_PAYMENT,
+            {"payment": "p1", "total": 100_001, "paid": 100_000},
+        )
     ]
     assert counts(import_csv(paid, "refund,r2,2026-12-01,c1,40000,,p1\n")) == (1, 0, 0)
 
@@ -168,11 +178,17 @@ def test_a_refunded_payment_cannot_drop_below_its_refunds_or_change_customer(
     lowered = import_csv(paid, "payment,p1,2026-11-01 10:00,c1,59999,false,\n")
     moved = import_csv(paid, "payment,p1,2026-11-01 10:00,c3,100000,false,\n")
 
-    assert [str(problem) for problem in lowered.problems] == [
-        "line 2, column amount: 59,999 JPY is less than the 60,000 JPY already refunded of "
-        "payment 'p1'"
+    assert [(p.line, p.column, p.code, p.params) for p in lowered.problems] == [
+        (
+            2,
+            "amount",
+            ProblemCode.PAYMENT_BELOW_REFUNDS,
+            {"payment": "p1", "amount": 59_999, "refunded": 60_000},
+        )
     ]
-    assert [problem.column for problem in moved.problems] == ["customer"]
+    assert [(p.column, p.code) for p in moved.problems] == [
+        ("customer", ProblemCode.REFUNDED_PAYMENT_CUSTOMER)
+    ]
     with paid.read() as connection:
         assert connection.scalar(select(Payment.amount).where(Payment.id == "p1")) == 100_000
     assert counts(import_csv(paid, "payment,p1,2026-11-01 10:00,c1,60000,false,\n")) == (0, 1, 0)

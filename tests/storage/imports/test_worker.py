@@ -20,7 +20,8 @@ from kpi_engine.catalog import ValueRule
 from storage.db import Database, open_database
 from storage.imports.ingest import ImportResult, import_file
 from storage.imports.prepare import BATCH
-from storage.imports.readers import FileFormat, FileProblem
+from storage.imports.problems import FileProblem, ProblemCode, RowProblem
+from storage.imports.readers import FileFormat
 from storage.imports.worker import WORKER_MIN_BYTES, ImportWorkerError, worker_helps
 from storage.schema import EVENT_MODELS, CustomerRollup, DailyFact
 from tests.authors import TEST_AUTHOR
@@ -110,9 +111,7 @@ def test_a_stored_id_met_twice_with_other_content_is_refused(
     text = mixed_rows(BATCH + 10)
     text += "payment,p3,2026-01-01 00:00,c1,1,true,,\n"
     result = run(database, write(tmp_path / "again.csv", text), worker=True)
-    assert [str(problem) for problem in result.problems] == [
-        f"line {BATCH + 12}, column id: id 'p3' appears earlier in the import with other content"
-    ]
+    assert result.problems == [RowProblem(BATCH + 12, "id", ProblemCode.REPEATED_ID, {"id": "p3"})]
     assert not result.stored
 
 
@@ -133,8 +132,9 @@ def test_an_unreadable_file_is_a_file_problem_naming_its_line(
 ) -> None:
     path = tmp_path / "latin1.csv"
     path.write_bytes(mixed_rows(BATCH + 10).encode() + b"payment,x\xe9,2026-01-01,c,1,true,,\n")
-    with pytest.raises(FileProblem, match="not UTF-8") as problem:
+    with pytest.raises(FileProblem) as problem:
         run(database, path, worker=True)
+    assert problem.value.code is ProblemCode.NOT_DECODABLE
     assert problem.value.line == BATCH + 12
     assert everything(database)["payment"] == []
 
