@@ -84,6 +84,8 @@ class _SeenBefore:
             Column("kind", String(20), primary_key=True),
             Column("id", String(200), primary_key=True),
             prefixes=["TEMPORARY"],
+            # The key is the table: no rowid B-tree beside it to keep up.
+            sqlite_with_rowid=False,
         )
         self.created = False
 
@@ -98,7 +100,9 @@ class _SeenBefore:
     def add(self, event_type: EventType, ids: Iterable[str]) -> None:
         """Remember ids as met."""
         kind = event_type.value  # once: an enum's value is a property lookup
-        rows = [(kind, key) for key in ids]
+        # In key order, each insert lands beside the one before in the index: a re-import
+        # adds every id it meets, and random order cost more than reading the rows.
+        rows = [(kind, key) for key in sorted(ids)]
         if not rows:
             return
         if not self.created:
