@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
 from kpi_engine.source import Fact, Feed, Tally
+from storage.data_version import data_version
 from storage.rollups import part_of_day
 from storage.schema import (
     Base,
@@ -187,3 +189,73 @@ class SqlKpiSource:
         return self.connection.scalar(
             select(func.max(Measurement.at)).where(Measurement.kpi == kpi, Measurement.at < before)
         )
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+# Answers a memo keeps at most; past it, it starts afresh (a day's sweeps ask far fewer).
+MEMO_LIMIT = 20_000
+
+
+class SourceMemo:
+    """The source's answers, remembered from one evaluation to the next while the data
+    version (`storage.data_version`) stays the same.
+
+    Every answer is a function of the data and the question's arguments alone, so an answer
+    to the same question on the same data version is the same; what a repeated evaluation
+    asks again (whole periods, the days before today) costs no query. Questions bounded by
+    the moment of evaluation change with it, and are asked anew. One per evaluating thread.
+    """
+
+    def __init__(self, limit: int = MEMO_LIMIT) -> None:
+        self.limit = limit
+        self.version: str | None = None
+        self.answers: dict[tuple[Any, ...], Any] = {}
+
+    def source(self, connection: Connection) -> SqlKpiSource:
+        """A source on `connection` answering from the memo where it can."""
+        version = data_version(connection)
+        if version is None or version != self.version or len(self.answers) > self.limit:
+            # No version yet (no writer has marked one): nothing can be trusted to stay.
+            self.answers = {}
+            self.version = version
+        if version is None:
+            return SqlKpiSource(connection)
+        return RememberingSource(connection, self.answers)
+
+
+def _remembered(
+    method: Callable[Concatenate[SqlKpiSource, _P], _R],
+) -> Callable[Concatenate[RememberingSource, _P], _R]:
+    name = method.__name__
+
+    def answer(source: RememberingSource, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        key = (name, args, tuple(sorted(kwargs.items())))
+        if key not in source.answers:
+            source.answers[key] = method(source, *args, **kwargs)
+        found: _R = source.answers[key]
+        return found
+
+    return answer
+
+
+class RememberingSource(SqlKpiSource):
+    """`SqlKpiSource` keeping its answers in a `SourceMemo`'s dictionary."""
+
+    def __init__(self, connection: Connection, answers: dict[tuple[Any, ...], Any]) -> None:
+        super().__init__(connection)
+        self.answers = answers
+
+    daily = _remembered(SqlKpiSource.daily)
+    part_of_day = _remembered(SqlKpiSource.part_of_day)
+    first_day = _remembered(SqlKpiSource.first_day)
+    payer_months = _remembered(SqlKpiSource.payer_months)
+    completion_cohort = _remembered(SqlKpiSource.completion_cohort)
+    retention_cohort = _remembered(SqlKpiSource.retention_cohort)
+    ticket_answers = _remembered(SqlKpiSource.ticket_answers)
+    downtime = _remembered(SqlKpiSource.downtime)
+    latest_measurement = _remembered(SqlKpiSource.latest_measurement)
+    open_tickets = _remembered(SqlKpiSource.open_tickets)
+    open_downtime_since = _remembered(SqlKpiSource.open_downtime_since)
+    last_event = _remembered(SqlKpiSource.last_event)
+    last_measurement_at = _remembered(SqlKpiSource.last_measurement_at)
