@@ -246,13 +246,21 @@ class RememberingSource(SqlKpiSource):
         super().__init__(connection)
         self.answers = answers
 
+    def ticket_answers(
+        self, opened_from: datetime, opened_until: datetime, within: timedelta, as_of: datetime
+    ) -> Tally:
+        """As `SqlKpiSource.ticket_answers`; once every ticket opened before `opened_until`
+        is `within` old, the answer no longer depends on `as_of`, and is asked as of then."""
+        settled = opened_until + within
+        return self._ticket_answers(opened_from, opened_until, within, min(as_of, settled))
+
+    _ticket_answers = _remembered(SqlKpiSource.ticket_answers)
     daily = _remembered(SqlKpiSource.daily)
     part_of_day = _remembered(SqlKpiSource.part_of_day)
     first_day = _remembered(SqlKpiSource.first_day)
     payer_months = _remembered(SqlKpiSource.payer_months)
     completion_cohort = _remembered(SqlKpiSource.completion_cohort)
     retention_cohort = _remembered(SqlKpiSource.retention_cohort)
-    ticket_answers = _remembered(SqlKpiSource.ticket_answers)
     downtime = _remembered(SqlKpiSource.downtime)
     latest_measurement = _remembered(SqlKpiSource.latest_measurement)
     open_tickets = _remembered(SqlKpiSource.open_tickets)

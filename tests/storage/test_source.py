@@ -338,3 +338,18 @@ def test_a_memo_answers_again_from_memory_until_the_data_version_changes(
     with database.read() as connection:
         again = memo.source(connection).daily(Fact.NPS, date(2026, 11, 1), date(2026, 11, 3))
     assert again == Tally(0.0, 2)
+
+
+def test_a_memo_asks_ticket_answers_once_all_are_old_enough_and_anew_before(
+    database: Database,
+) -> None:
+    start, end = at(2026, 11, 1), at(2026, 11, 8)
+    store(database, ticket("old", start, start + HOUR), ticket("last", end - HOUR, None))
+    memo = SourceMemo()
+    with database.read() as connection:
+        plain, remembering = SqlKpiSource(connection), memo.source(connection)
+        for as_of in (end, end + 23 * HOUR, end + 24 * HOUR, end + 72 * HOUR):
+            expected = plain.ticket_answers(start, end, 24 * HOUR, as_of)
+            assert remembering.ticket_answers(start, end, 24 * HOUR, as_of) == expected
+    # end and end + 23 h are asked as they are; from end + 24 h on, as of end + 24 h.
+    assert len(memo.answers) == 3
