@@ -6,7 +6,11 @@ state, the outbox items the decision's events route to, and one audit row per ev
 crash between two KPIs leaves each KPI either wholly decided or not at all; a second
 scheduler's sweep waits on the row lock and then decides from the state the first wrote, so
 no change is announced twice. Every outbox key names the KPI, the episode, the event and
-the moment, so a sweep repeated at the same moment writes nothing new.
+the moment, so a sweep repeated at the same moment writes nothing new. A KPI whose decision,
+read first without a lock, announces nothing and changes nothing but the evaluation's moment
+is not locked: one update records that moment for every such KPI, so a sweep of a quiet
+catalog is one short write. What the evaluation reads is kept between sweeps while the data
+version stays the same (`storage.source.SourceMemo`).
 
 Routing (see README, "Alerts"):
 
