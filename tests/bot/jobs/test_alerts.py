@@ -13,6 +13,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -513,3 +514,27 @@ def test_an_unacknowledged_orange_alert_is_reminded_in_its_thread_every_72_hours
     assert "解決" in keyed(slack_api, TEAM)[-1]["text"]
     sweep_at(hours(400))
     assert len(reminders(slack_api)) == 2
+
+
+def test_a_sweep_of_unchanged_data_records_only_each_kpi_s_moment_of_evaluation(
+    world: tuple[Runtime, Clock], slack_api: MockWebApi
+) -> None:
+    runtime, clock = world
+    sweep = AlertSweep(runtime)  # one per process, as the scheduler holds it
+    record(runtime, RED)
+    for _ in range(3):  # opens, then the runs fill up
+        sweep.run()
+        clock.at += STEP
+    with runtime.database.read() as connection:
+        before = {s.kpi: s for s in stored_alerts.list_states(connection)}
+    outcomes = sweep.run()
+    assert all(outcome.events == () and not outcome.queued for outcome in outcomes)
+    with runtime.database.read() as connection:
+        after = {s.kpi: s for s in stored_alerts.list_states(connection)}
+        assert [e.action for e in stored_alerts.history(connection, kpi=KPI)] == ["open"]
+    assert set(after) == set(before)
+    for kpi, state in after.items():
+        assert state.memory.evaluated_at == clock.at
+        assert replace(state.memory, evaluated_at=None) == replace(
+            before[kpi].memory, evaluated_at=None
+        )
