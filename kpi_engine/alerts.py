@@ -11,7 +11,9 @@ boundary does not flood a channel:
   2) were all at least as good as X.
 
 Each direction keeps a *run* per level: how many consecutive evaluations were at least as
-bad (`up`) or at least as good (`down`) as that level. Runs are exact for any count, so
+bad (`up`) or at least as good (`down`) as that level. Runs are exact up to the longest
+count the policy asks for, where they stop growing (more would decide nothing more, and a
+KPI holding steady then keeps the same state, which a sweep need not write again), so
 yellow / orange alternating under a green alert announces yellow after two evaluations,
 and never orange.
 
@@ -91,6 +93,10 @@ class AlertPolicy:
         """Consecutive evaluations at a better level before it is announced (at least 1)."""
         return max(1, self.settle)
 
+    def longest_run(self) -> int:
+        """The longest run any decision compares: runs count no further."""
+        return max(self.needed_down(), *(self.needed_up(level) for level in ALERT_LEVELS))
+
     def repeat(self, level: Level) -> timedelta | None:
         """The reminder interval of an announced level; None: that level is never reminded."""
         return {Level.RED: self.red_repeat, Level.ORANGE: self.orange_repeat}.get(level)
@@ -103,17 +109,22 @@ class Runs:
     up: Mapping[Level, int] = field(default_factory=dict)
     down: Mapping[Level, int] = field(default_factory=dict)
 
-    def after(self, observed: Level) -> Runs:
-        """The runs once one more evaluation observed `observed` (an announceable level)."""
+    def after(self, observed: Level, *, longest: int | None = None) -> Runs:
+        """The runs once one more evaluation observed `observed` (an announceable level),
+        each counting no further than `longest` when given."""
         severity = observed.severity
+
+        def grown(count: int) -> int:
+            return count + 1 if longest is None else min(count + 1, longest)
+
         return Runs(
             up={
-                level: self.up.get(level, 0) + 1
+                level: grown(self.up.get(level, 0))
                 for level in ALERT_LEVELS
                 if severity >= level.severity
             },
             down={
-                level: self.down.get(level, 0) + 1
+                level: grown(self.down.get(level, 0))
                 for level in _ANNOUNCED[:-1]
                 if severity <= level.severity
             },
@@ -183,6 +194,13 @@ class Decision:
     before: AlertMemory
     after: AlertMemory
 
+    @property
+    def steady(self) -> bool:
+        """Whether the evaluation announced nothing and changed nothing but its moment."""
+        return not self.events and self.after == replace(
+            self.before, evaluated_at=self.after.evaluated_at
+        )
+
 
 def decide(
     memory: AlertMemory, observed: Observation, now: datetime, policy: AlertPolicy
@@ -196,7 +214,8 @@ def decide(
         events.append(AlertEvent.SNOOZE_ENDED)
         state = replace(state, snoozed_until=None)
     if observed.level in ALERT_LEVELS or observed.level is Level.GREEN:
-        state = replace(state, runs=state.runs.after(observed.level))
+        runs = state.runs.after(observed.level, longest=policy.longest_run())
+        state = replace(state, runs=runs)
         state, moved = _move(state, observed, now, policy)
         if moved is not None:
             if state.snoozed_until is not None and moved is AlertEvent.ESCALATE:

@@ -137,6 +137,14 @@ def save_state(
     connection.execute(update(_states).where(_states.c.kpi == kpi).values(values))
 
 
+def mark_evaluated(connection: Connection, kpis: Sequence[str], at: datetime) -> None:
+    """Record that the KPIs named were evaluated at `at` and their state stayed as it was."""
+    if kpis:
+        connection.execute(
+            update(_states).where(_states.c.kpi.in_(kpis)).values(evaluated_at=_aware(at))
+        )
+
+
 def _checked_actor(actor: str) -> str:
     if not actor.strip() or len(actor) > MAX_ACTOR_CHARS or not actor.isprintable():
         raise ValueError(f"an actor is 1 to {MAX_ACTOR_CHARS} printable characters")

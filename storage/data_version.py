@@ -2,7 +2,9 @@
 heartbeat to an import, an ingestion API post or a manual record made by any process.
 
 Every writer of events and measurements (`storage.imports.ingest`'s writer, measurement
-deletions) calls `mark_data_changed` in its own transaction; the mark is one row of `meta`
+deletions) and of the rollups (their rebuild, a time-zone conversion) calls
+`mark_data_changed` in its own transaction (the alert sweep's `storage.source.SourceMemo`
+also trusts its answers only while the marker stays); the mark is one row of `meta`
 holding a fresh random token, so reading it is one primary-key lookup. Comparing tokens
 needs no clock agreement between processes and no schema change.
 """

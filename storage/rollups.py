@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,6 +35,7 @@ from sqlalchemy import (
 
 from kpi_engine.retention import retention_deadline
 from kpi_engine.source import Fact, Tally
+from storage.data_version import mark_data_changed
 from storage.schema import (
     EVENT_MODELS,
     Churn,
@@ -161,6 +163,7 @@ def _new_customer_facts() -> list[_DailyFact]:
     ]
 
 
+@cache  # expressions are immutable: built once, and SQLAlchemy's statement cache then hits
 def _definition(fact: Fact) -> tuple[_DailyFact, Any, Any]:
     """A fact's definition, with the local-day and time columns of the rows it sums."""
     for event_type in EventType:
@@ -408,6 +411,7 @@ def rebuild_rollups(connection: Connection) -> list[RebuiltRollup]:
         old = before[name]
         differed = sum(1 for key in old.keys() | after.keys() if old.get(key) != after.get(key))
         rebuilt.append(RebuiltRollup(name, len(after), differed))
+    mark_data_changed(connection)  # what the rollups answer may have changed
     return rebuilt
 
 
@@ -460,4 +464,5 @@ def rebuild_local_days(connection: Connection, zone: ZoneInfo) -> RecomputedDays
             changed += len(updates)
             last = rows[-1].id
     _rebuild_all(connection, touched)
+    mark_data_changed(connection)  # every local day may have moved
     return RecomputedDays(events=events, changed=changed)

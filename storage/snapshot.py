@@ -23,7 +23,7 @@ from storage.actions import actions_open_at, tally_actions
 from storage.alerts import StoredAlert, open_alerts
 from storage.db import Database
 from storage.notes import month_bounds, notes_in_month
-from storage.source import SqlKpiSource
+from storage.source import SourceMemo, SqlKpiSource
 
 
 def state_at(
@@ -55,11 +55,16 @@ def board_at(
 
 
 def alert_inputs_at(
-    database: Database, catalog: Catalog, moment: datetime, zone: ZoneInfo
+    database: Database,
+    catalog: Catalog,
+    moment: datetime,
+    zone: ZoneInfo,
+    memo: SourceMemo | None = None,
 ) -> tuple[list[KpiState], list[Freshness]]:
-    """Every KPI's state and freshness at a moment on one snapshot, in catalog order."""
+    """Every KPI's state and freshness at a moment on one snapshot, in catalog order;
+    with a memo, what an earlier evaluation read of the same data is not read again."""
     with database.read() as connection:
-        source = SqlKpiSource(connection)
+        source = SqlKpiSource(connection) if memo is None else memo.source(connection)
         return evaluate_all(catalog, source, moment, zone), freshness(catalog, source, moment)
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any, Concatenate, ParamSpec, TypeVar, cast
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
 from kpi_engine.source import Fact, Feed, Tally
+from storage.data_version import data_version
 from storage.rollups import part_of_day
 from storage.schema import (
     Base,
@@ -39,35 +40,40 @@ _FEED_TABLES: dict[Feed, type[Base]] = {
 }
 
 
-P = ParamSpec("P")
-R = TypeVar("R")
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 def _remembered(
-    question: Callable[Concatenate[SqlKpiSource, P], R],
-) -> Callable[Concatenate[SqlKpiSource, P], R]:
-    """Answer a question once per source: evaluating every KPI asks the same sums many times
-    (revenue, its growth and the margin all read the same months of payments), and a source
-    reads one snapshot, so a repeated answer cannot have changed."""
+    question: Callable[Concatenate[SqlKpiSource, _P], _R],
+) -> Callable[Concatenate[SqlKpiSource, _P], _R]:
+    """Answer a question once per source (or per `SourceMemo`): evaluating every KPI asks the
+    same sums many times (revenue, its growth and the margin all read the same months of
+    payments), and every answer is a function of the data and the question's arguments."""
+    name = question.__name__
 
-    def ask(source: SqlKpiSource, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        key = (question.__name__, args, tuple(kwargs.items()))
+    def answer(source: SqlKpiSource, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        key = (name, args, tuple(sorted(kwargs.items())))
         if key not in source.answers:
             source.answers[key] = question(source, *args, **kwargs)
-        return cast(R, source.answers[key])
+        found: _R = source.answers[key]
+        return found
 
-    return ask
+    return answer
 
 
 class SqlKpiSource:
     """Answers the engine's aggregate questions from rollups and indexed ranges.
 
-    Use one source per read transaction (one snapshot): it remembers its answers.
+    A source reads one snapshot (one read transaction) and remembers its answers in
+    `answers`: its own, or a `SourceMemo`'s, kept across snapshots of one data version.
     """
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(
+        self, connection: Connection, answers: dict[tuple[Any, ...], Any] | None = None
+    ) -> None:
         self.connection = connection
-        self.answers: dict[tuple[object, ...], object] = {}
+        self.answers: dict[tuple[Any, ...], Any] = {} if answers is None else answers
 
     def _tally(self, total: float | None, count: int | None) -> Tally:
         return Tally(float(total or 0), int(count or 0))
@@ -89,6 +95,7 @@ class SqlKpiSource:
         # the `day` index, however long the history.
         return part_of_day(self.connection, fact, day, before)
 
+    @_remembered
     def first_day(self, fact: Fact) -> date | None:
         """The first local day with an event counted by a daily fact; None before any."""
         # Walks the (fact, day) primary key in order and stops at the first day that counts
@@ -137,12 +144,20 @@ class SqlKpiSource:
         ).one()
         return self._tally(*row)
 
-    @_remembered
     def ticket_answers(
         self, opened_from: datetime, opened_until: datetime, within: timedelta, as_of: datetime
     ) -> Tally:
         """Tickets opened in [opened_from, opened_until), at least `within` old at `as_of`,
         and those answered in time."""
+        # Once every ticket opened before `opened_until` is `within` old, the answer no
+        # longer depends on `as_of`: asked as of then, a past period's answer is read once.
+        settled = opened_until + within
+        return self._ticket_answers(opened_from, opened_until, within, min(as_of, settled))
+
+    @_remembered
+    def _ticket_answers(
+        self, opened_from: datetime, opened_until: datetime, within: timedelta, as_of: datetime
+    ) -> Tally:
         in_time = case((Ticket.response_seconds <= within.total_seconds(), 1), else_=0)
         row = self.connection.execute(
             select(func.sum(in_time), func.count()).where(
@@ -151,6 +166,7 @@ class SqlKpiSource:
         ).one()
         return self._tally(*row)
 
+    @_remembered
     def downtime(self, start: datetime, end: datetime) -> timedelta:
         """Merged downtime inside [start, end); an open outage lasts until `end`."""
         # Outages overlapping one period are a handful of rows, unlike events: merging the
@@ -169,6 +185,7 @@ class SqlKpiSource:
                 covered_until = ended
         return total
 
+    @_remembered
     def latest_measurement(self, kpi: str, start: datetime, end: datetime) -> float | None:
         """The latest manual measurement of a KPI taken in [start, end)."""
         return self.connection.scalar(
@@ -178,12 +195,14 @@ class SqlKpiSource:
             .limit(1)
         )
 
+    @_remembered
     def open_tickets(self, before: datetime) -> int:
         """Tickets opened before `before` without a first response by then."""
         unanswered = or_(Ticket.first_response_at.is_(None), Ticket.first_response_at >= before)
         count = self.connection.scalar(select(func.count()).where(Ticket.at < before, unanswered))
         return int(count or 0)
 
+    @_remembered
     def open_downtime_since(self, before: datetime) -> datetime | None:
         """The start of the earliest outage begun before `before` and not over by then."""
         return self.connection.scalar(
@@ -192,6 +211,7 @@ class SqlKpiSource:
             )
         )
 
+    @_remembered
     def last_event(self, feed: Feed, before: datetime) -> datetime | None:
         """The time of the latest event of a feed before `before`."""
         table: Any = _FEED_TABLES[feed]
@@ -213,8 +233,40 @@ class SqlKpiSource:
             select(func.max(table.at)).where(table.day == day, table.at < before)
         )
 
+    @_remembered
     def last_measurement_at(self, kpi: str, before: datetime) -> datetime | None:
         """The time of the latest manual measurement of a KPI taken before `before`."""
         return self.connection.scalar(
             select(func.max(Measurement.at)).where(Measurement.kpi == kpi, Measurement.at < before)
         )
+
+
+# Answers a memo keeps at most; past it, it starts afresh (a day's sweeps ask far fewer).
+MEMO_LIMIT = 20_000
+
+
+class SourceMemo:
+    """The source's answers, remembered from one evaluation to the next while the data
+    version (`storage.data_version`) stays the same.
+
+    Every answer is a function of the data and the question's arguments alone, so an answer
+    to the same question on the same data version is the same; what a repeated evaluation
+    asks again (whole periods, the days before today) costs no query. Questions bounded by
+    the moment of evaluation change with it, and are asked anew. One per evaluating thread.
+    """
+
+    def __init__(self, limit: int = MEMO_LIMIT) -> None:
+        self.limit = limit
+        self.version: str | None = None
+        self.answers: dict[tuple[Any, ...], Any] = {}
+
+    def source(self, connection: Connection) -> SqlKpiSource:
+        """A source on `connection` answering from the memo where it can."""
+        version = data_version(connection)
+        if version is None or version != self.version or len(self.answers) > self.limit:
+            # No version yet (no writer has marked one): nothing can be trusted to stay.
+            self.answers = {}
+            self.version = version
+        if version is None:
+            return SqlKpiSource(connection)
+        return SqlKpiSource(connection, self.answers)

@@ -6,7 +6,11 @@ state, the outbox items the decision's events route to, and one audit row per ev
 crash between two KPIs leaves each KPI either wholly decided or not at all; a second
 scheduler's sweep waits on the row lock and then decides from the state the first wrote, so
 no change is announced twice. Every outbox key names the KPI, the episode, the event and
-the moment, so a sweep repeated at the same moment writes nothing new.
+the moment, so a sweep repeated at the same moment writes nothing new. A KPI whose decision,
+read first without a lock, announces nothing and changes nothing but the evaluation's moment
+is not locked: one update records that moment for every such KPI, so a sweep of a quiet
+catalog is one short write. What the evaluation reads is kept between sweeps while the data
+version stays the same (`storage.source.SourceMemo`).
 
 Routing (see README, "Alerts"):
 
@@ -69,6 +73,7 @@ from storage import alerts as stored_alerts
 from storage import outbox
 from storage.alerts import StoredAlert
 from storage.snapshot import alert_inputs_at, state_at
+from storage.source import SourceMemo
 
 log = logging.getLogger("kpibot.alerts")
 
@@ -128,6 +133,10 @@ def _stamp(now: datetime) -> str:
     return now.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
 
 
+def _observation(state: KpiState) -> Observation:
+    return Observation(state.level, state.rule.id if state.rule else None)
+
+
 def _rule(catalog: Catalog, kpi: KpiDefinition, rule_id: str | None) -> AlertRule | None:
     if rule_id is None:
         return None
@@ -141,6 +150,8 @@ class AlertSweep:
         self.runtime = runtime
         self.settings = runtime.settings
         self.policy = policy_from(runtime.settings)
+        # What the last sweeps read, kept while the data stays the same (`SourceMemo`).
+        self.memo = SourceMemo()
 
     @property
     def mentions(self) -> list[str]:
@@ -153,21 +164,52 @@ class AlertSweep:
         moment = (now or self.runtime.clock()).astimezone(UTC)
         runtime = self.runtime
         catalog, database, zone = runtime.catalog, runtime.database, self.settings.zone
-        states, fresh = alert_inputs_at(database, catalog, moment, zone)
-        outcomes: list[KpiOutcome] = []
-        try:
-            with outbox.transaction(database) as connection:
-                stored_alerts.ensure_states(connection, [kpi.id for kpi in catalog.kpis])
-                if dry_run:
+        states, fresh = alert_inputs_at(database, catalog, moment, zone, self.memo)
+        if dry_run:
+            outcomes: list[KpiOutcome] = []
+            try:
+                with outbox.transaction(database) as connection:
+                    stored_alerts.ensure_states(connection, [kpi.id for kpi in catalog.kpis])
                     outcomes = self._sweep(connection, states, fresh, moment)
                     raise _DryRun
-            if not dry_run:
-                for state, freshness in zip(states, fresh, strict=True):
-                    with outbox.transaction(database) as connection:
-                        outcomes.append(self._one(connection, state, freshness, moment))
-        except _DryRun:
-            pass
+            except _DryRun:
+                pass
+            return outcomes
+        steady = self._steady(states, fresh, moment)
+        outcomes = []
+        for state, freshness in zip(states, fresh, strict=True):
+            if state.kpi.id in steady:
+                level = steady[state.kpi.id]
+                outcomes.append(KpiOutcome(state.kpi.id, level, level, ()))
+                continue
+            with outbox.transaction(database) as connection:
+                stored_alerts.ensure_states(connection, [state.kpi.id])
+                outcomes.append(self._one(connection, state, freshness, moment))
+        if steady:
+            with outbox.transaction(database) as connection:
+                stored_alerts.mark_evaluated(connection, list(steady), moment)
         return outcomes
+
+    def _steady(
+        self, states: Sequence[KpiState], fresh: Sequence[Freshness], moment: datetime
+    ) -> dict[str, Level]:
+        """The KPIs this sweep changes nothing for, with their announced level, read without
+        a lock: a KPI held steady is written nothing but the moment, so a sweep of a quiet
+        catalog is one short write. Any other KPI is decided again under its row's lock."""
+        with self.runtime.database.read() as connection:
+            stored = {alert.kpi: alert for alert in stored_alerts.list_states(connection)}
+            steady: dict[str, Level] = {}
+            for state, freshness in zip(states, fresh, strict=True):
+                alert = stored.get(state.kpi.id)
+                if alert is None:
+                    continue
+                decision = decide(alert.memory, _observation(state), moment, self.policy)
+                stale_key = self._stale_key(freshness)
+                if decision.steady and (
+                    stale_key is None or outbox.find(connection, stale_key) is not None
+                ):
+                    steady[state.kpi.id] = alert.memory.level
+        return steady
 
     def _sweep(
         self,
@@ -186,8 +228,7 @@ class AlertSweep:
     ) -> KpiOutcome:
         kpi = state.kpi
         stored = stored_alerts.lock_state(connection, kpi.id)
-        observed = Observation(state.level, state.rule.id if state.rule else None)
-        decision = decide(stored.memory, observed, now, self.policy)
+        decision = decide(stored.memory, _observation(state), now, self.policy)
         queued: list[Sent] = []
         message_key = stored.message_key
         if message_key is not None:
@@ -381,13 +422,18 @@ class AlertSweep:
 
     # Staleness ---------------------------------------------------------------------------
 
+    def _stale_key(self, fresh: Freshness) -> str | None:
+        """The outbox key of the KPI's data-missing notice, if one is due; None if not."""
+        if self.settings.alerts_channel is None or not missing_data(fresh):
+            return None
+        since = "none" if fresh.last_event is None else _stamp(fresh.last_event)
+        return f"alert-stale:{fresh.kpi.id}:{since}"
+
     def _stale(self, connection: Connection, fresh: Freshness, now: datetime) -> list[Sent]:
-        channel = self.settings.alerts_channel
-        if channel is None or not missing_data(fresh):
+        channel, key = self.settings.alerts_channel, self._stale_key(fresh)
+        if channel is None or key is None:
             return []
         kpi = fresh.kpi
-        since = "none" if fresh.last_event is None else _stamp(fresh.last_event)
-        key = f"alert-stale:{kpi.id}:{since}"
         owner = [mention] if (mention := mention_for(kpi.owner)) else []
         message = stale_message(
             fresh,

@@ -333,3 +333,18 @@ def test_each_automatic_rule_alerts_at_its_threshold_and_not_one_step_before(
     assert decisions[opened_at].after.level is rule.level
     named = decide(AlertMemory(), Observation(R, rule.id), START, POLICY)
     assert named.after.rule == rule.id
+
+
+def test_runs_stop_growing_at_the_longest_count_the_policy_compares() -> None:
+    assert POLICY.longest_run() == 2
+    assert AlertPolicy(confirmations={Y: 5, O: 2, R: 0}).longest_run() == 5
+    decisions = run([O] * 6)
+    assert [d.after.runs.up for d in decisions[1:]] == [{Y: 2, O: 2}] * 5
+
+
+def test_a_kpi_holding_its_announced_level_is_steady_once_its_runs_are_full() -> None:
+    decisions = run([O, O, O, O])
+    assert [d.steady for d in decisions] == [False, False, True, True]
+    # A reminder due is not steady, however still the level.
+    later = decide(decisions[-1].after, Observation(O), START + timedelta(hours=73), POLICY)
+    assert later.events == (AlertEvent.REMIND,) and not later.steady

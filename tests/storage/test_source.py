@@ -10,7 +10,7 @@ from kpi_engine.source import Fact, Tally
 from storage.db import Database
 from storage.imports.ingest import import_rows
 from storage.imports.readers import RawRow
-from storage.source import SqlKpiSource
+from storage.source import SourceMemo, SqlKpiSource
 from tests.authors import TEST_AUTHOR
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -320,3 +320,36 @@ def test_latest_measurement_is_the_latest_of_that_kpi_in_range(database: Databas
             source.latest_measurement("brand_search_rank", at(2025, 10, 6), at(2025, 10, 20))
             is None
         )
+
+
+def test_a_memo_answers_again_from_memory_until_the_data_version_changes(
+    database: Database,
+) -> None:
+    store(database, survey("a", nps=10))
+    memo = SourceMemo()
+    with database.read() as connection:
+        first = memo.source(connection).daily(Fact.NPS, date(2026, 11, 1), date(2026, 11, 3))
+    assert first == Tally(1.0, 1)
+    with database.read() as connection:
+        source = memo.source(connection)
+        assert source.daily(Fact.NPS, date(2026, 11, 1), date(2026, 11, 3)) == first
+        assert len(memo.answers) == 1  # the same question: not asked again
+    store(database, survey("b", nps=0))  # a writer marks the data changed
+    with database.read() as connection:
+        again = memo.source(connection).daily(Fact.NPS, date(2026, 11, 1), date(2026, 11, 3))
+    assert again == Tally(0.0, 2)
+
+
+def test_a_memo_asks_ticket_answers_once_all_are_old_enough_and_anew_before(
+    database: Database,
+) -> None:
+    start, end = at(2026, 11, 1), at(2026, 11, 8)
+    store(database, ticket("old", start, start + HOUR), ticket("last", end - HOUR, None))
+    memo = SourceMemo()
+    with database.read() as connection:
+        plain, remembering = SqlKpiSource(connection), memo.source(connection)
+        for as_of in (end, end + 23 * HOUR, end + 24 * HOUR, end + 72 * HOUR):
+            expected = plain.ticket_answers(start, end, 24 * HOUR, as_of)
+            assert remembering.ticket_answers(start, end, 24 * HOUR, as_of) == expected
+    # end and end + 23 h are asked as they are; from end + 24 h on, as of end + 24 h.
+    assert len(memo.answers) == 3

@@ -13,6 +13,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -452,3 +453,88 @@ def test_an_acknowledgement_is_shown_by_an_edit_of_the_living_message(
     Deliverer.from_runtime(runtime).deliver_due()
     (living,) = keyed(slack_api, TEAM)
     assert living["edited"] == 1 and "<@U0ACK>" in str(living["blocks"])
+
+
+def reminders(slack_api: MockWebApi) -> list[dict[str, Any]]:
+    return [m for m in keyed(slack_api, TEAM) if ":remind:" in key_of(m)]
+
+
+def test_an_unacknowledged_orange_alert_is_reminded_in_its_thread_every_72_hours_only(
+    world: tuple[Runtime, Clock], slack_api: MockWebApi
+) -> None:
+    runtime, clock = world
+    scheduler = ReportScheduler(runtime, holder="test:leader")
+    announced = START + STEP  # the second orange evaluation
+
+    def hours(count: int) -> datetime:
+        return announced + timedelta(hours=count)
+
+    def sweep_at(moment: datetime, value: int | None = None) -> None:
+        """What the scheduler's alert and delivery threads do at a moment."""
+        clock.at = moment
+        clock.traveller.move_to(moment)  # type: ignore[attr-defined]
+        if value is not None:
+            record(runtime, value)
+        scheduler.sweep_alerts()
+        scheduler.deliverer.deliver_due()
+
+    sweep_at(START, ORANGE)
+    sweep_at(announced)  # the living message, pinging the owner
+    (living,) = keyed(slack_api, TEAM)
+    sweep_at(hours(72) - STEP)
+    assert reminders(slack_api) == []
+    sweep_at(hours(72))
+    (reminder,) = reminders(slack_api)
+    assert reminder["thread_ts"] == living["ts"]
+    assert mentions(reminder) == {f"<@{OWNER}>"} and "72" in reminder["text"]
+    assert slack_api.messages(LEADERSHIP) == []  # orange never goes to leadership
+    # Snoozed from 80 h to 160 h: the reminder due at 144 h waits for the snooze's end.
+    with runtime.database.write() as connection:
+        assert stored_alerts.snooze(
+            connection,
+            kpi=KPI,
+            episode=1,
+            by="U0SNOOZE",
+            until=hours(160),
+            reason="調査中",
+            at=hours(80),
+        )
+    sweep_at(hours(144))
+    sweep_at(hours(160) - STEP)
+    assert len(reminders(slack_api)) == 1
+    sweep_at(hours(160))
+    assert len(reminders(slack_api)) == 2
+    assert "スヌーズが終了しました" in keyed(slack_api, TEAM)[-2]["text"]
+    # Acknowledged: no reminder at 232 h; resolved: none ever after.
+    with runtime.database.write() as connection:
+        assert stored_alerts.acknowledge(connection, kpi=KPI, episode=1, by="U0ACK", at=hours(161))
+    sweep_at(hours(232))
+    sweep_at(hours(233), GREEN)
+    sweep_at(hours(233) + STEP)
+    assert "解決" in keyed(slack_api, TEAM)[-1]["text"]
+    sweep_at(hours(400))
+    assert len(reminders(slack_api)) == 2
+
+
+def test_a_sweep_of_unchanged_data_records_only_each_kpi_s_moment_of_evaluation(
+    world: tuple[Runtime, Clock], slack_api: MockWebApi
+) -> None:
+    runtime, clock = world
+    sweep = AlertSweep(runtime)  # one per process, as the scheduler holds it
+    record(runtime, RED)
+    for _ in range(3):  # opens, then the runs fill up
+        sweep.run()
+        clock.at += STEP
+    with runtime.database.read() as connection:
+        before = {s.kpi: s for s in stored_alerts.list_states(connection)}
+    outcomes = sweep.run()
+    assert all(outcome.events == () and not outcome.queued for outcome in outcomes)
+    with runtime.database.read() as connection:
+        after = {s.kpi: s for s in stored_alerts.list_states(connection)}
+        assert [e.action for e in stored_alerts.history(connection, kpi=KPI)] == ["open"]
+    assert set(after) == set(before)
+    for kpi, state in after.items():
+        assert state.memory.evaluated_at == clock.at
+        assert replace(state.memory, evaluated_at=None) == replace(
+            before[kpi].memory, evaluated_at=None
+        )

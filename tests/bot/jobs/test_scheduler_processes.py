@@ -1,21 +1,33 @@
 """Scheduler processes as deployed: `kpibot scheduler` and `kpibot serve --scheduler` run as
-real processes, killed and stopped; the lease row says who leads."""
+real processes, killed and stopped; the lease row says who leads. Two schedulers on
+PostgreSQL send each alert once, across the leader's death."""
 
 from __future__ import annotations
 
+import json
 import signal
 import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
+from kpi_engine.catalog import load_catalog
+from kpi_engine.formulas import measured_kpis
+from storage.alerts import list_states
+from storage.db import open_database
+from storage.imports.ingest import validated_measurement, write_measurement
+from tests.authors import TEST_AUTHOR
 from tests.bot.cli.test_console_script import children, has_ended
-from tests.bot.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.bot.conftest import BOT_TOKEN, SIGNING_SECRET, TOKYO
 from tests.bot.http.test_server import KPIBOT, free_port, kpibot_environment
+from tests.bot.jobs.test_alerts import KPI as ALERT_KPI
+from tests.bot.jobs.test_alerts import shifted_catalog
+from tests.bot.mock_web_api import MockWebApi
 
 HEARTBEAT = "0.5"
 
@@ -145,3 +157,108 @@ def test_serve_with_scheduler_runs_one_scheduler_for_all_its_workers(
     server.communicate(timeout=60)
     assert scheduler is not None and has_ended(scheduler)
     assert leader(migrated_url) is None
+
+
+def alert_keys(slack_api: MockWebApi) -> list[str]:
+    """The outbox keys of the alert messages Slack was asked to post, in order."""
+    keys = []
+    for call in slack_api.called("chat.postMessage"):
+        metadata = call.body["metadata"]
+        metadata = json.loads(metadata) if isinstance(metadata, str) else metadata
+        keys.append(str(metadata["event_payload"]["key"]))
+    return [key for key in keys if key.startswith("alert")]
+
+
+def record_rank(database: str, rank: int, catalog: Path) -> datetime:
+    """Record the brand's search rank now, as `kpibot record` does from another process."""
+    opened = open_database(database, TOKYO)
+    try:
+        now = datetime.now(UTC)
+        measurement = validated_measurement(
+            kpi=ALERT_KPI,
+            value=rank,
+            at=now - timedelta(seconds=1),
+            zone=TOKYO,
+            known_kpis=measured_kpis(load_catalog(catalog)),
+        )
+        with opened.write() as connection:
+            write_measurement(connection, measurement, zone=TOKYO, author=TEST_AUTHOR)
+    finally:
+        opened.engine.dispose()
+    return now
+
+
+def alert_state(database: str) -> tuple[str, datetime | None, int]:
+    """The search rank's announced level and last evaluation (none before the first sweep),
+    and how many outbox items are not sent."""
+    opened = open_database(database, TOKYO)
+    try:
+        with opened.read() as connection:
+            found = [s for s in list_states(connection) if s.kpi == ALERT_KPI]
+            unsent = connection.scalar(
+                text("SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending', 'failed')")
+            )
+    finally:
+        opened.engine.dispose()
+    if not found:
+        return "green", None, int(unsent or 0)
+    return found[0].memory.level.value, found[0].memory.evaluated_at, int(unsent or 0)
+
+
+@pytest.mark.parametrize("migrated_url", ["postgres"], indirect=True)
+@pytest.mark.postgres
+def test_two_schedulers_on_postgres_send_each_alert_once_when_the_leader_is_killed(
+    migrated_url: str,
+    start: Callable[..., subprocess.Popen[str]],
+    slack_api: MockWebApi,
+    tmp_path: Path,
+) -> None:
+    catalog = shifted_catalog(tmp_path)
+    variables = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": slack_api.api_url,
+        "KPIBOT_CATALOG": str(catalog),
+        "KPIBOT_CHANNEL_ALERTS": "C0ALERTS",
+        "KPIBOT_CHANNEL_LEADERSHIP": "C0LEAD",
+        "KPIBOT_LEADERSHIP_MENTION": "<!subteam^S0LEADS>",
+        "KPIBOT_SLACK_PACE_SECONDS": "0",
+    }
+    first = start("scheduler", database=migrated_url, **variables)
+    second = start("scheduler", database=migrated_url, **variables)
+    pids = {first.pid, second.pid}
+    wait_until(lambda: pid_of(leader(migrated_url)) in pids, 30, "a scheduler leads")
+    # The leader's first sweep at the lead (nothing alerts on an empty database).
+    wait_until(lambda: alert_state(migrated_url)[1] is not None, 30, "a first sweep")
+
+    # A record by another process: red at once, within a heartbeat of the data's change.
+    record_rank(migrated_url, 15, catalog)
+    wait_until(lambda: len(alert_keys(slack_api)) == 2, 30, "the red alert's two posts")
+    wait_until(lambda: alert_state(migrated_url)[2] == 0, 30, "the alert's items all sent")
+    slack_api.wait_for("files.completeUploadExternal")
+    leadership = slack_api.messages("C0LEAD")
+    assert len(leadership) == 1 and "<!subteam^S0LEADS>" in leadership[0]["text"]
+
+    active = pid_of(leader(migrated_url))
+    (killed,) = [process for process in (first, second) if process.pid == active]
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    waiting = (pids - {active}).pop()
+    wait_until(lambda: pid_of(leader(migrated_url)) == waiting, 30, "the other takes over")
+
+    # Back to orange: announced after two evaluations, each at a data change.
+    recorded = record_rank(migrated_url, 14, catalog)
+    wait_until(lambda: (alert_state(migrated_url)[1] or recorded) > recorded, 30, "a sweep of it")
+    record_rank(migrated_url, 14, catalog)
+    wait_until(lambda: alert_state(migrated_url)[0] == "orange", 30, "orange announced")
+    wait_until(lambda: alert_state(migrated_url)[2] == 0, 30, "the change's items all sent")
+
+    keys = alert_keys(slack_api)
+    assert len(keys) == len(set(keys)) == 3, keys
+    assert [key.split(":")[3] for key in keys] == ["leadership", "post", "deescalate"]
+    assert len(slack_api.called("chat.update")) == 1
+    assert len(slack_api.called("files.completeUploadExternal")) == 1
+    assert len(slack_api.messages("C0LEAD")) == 1  # de-escalation never pings leadership
+    (survivor,) = [process for process in (first, second) if process.pid == waiting]
+    survivor.send_signal(signal.SIGTERM)
+    _, stderr = survivor.communicate(timeout=30)
+    assert survivor.returncode == 0, stderr

@@ -1,5 +1,7 @@
 """The alert buttons and their modals as Slack sends them: signed block_actions and
-view_submission requests, the mock Web API answering conversations.members."""
+view_submission requests, the mock Web API answering conversations.members. What a press
+writes (acknowledge, snooze, record action, and their repeats) is tested on SQLite and on
+PostgreSQL; refusals, which write only their audit row, on SQLite."""
 
 # ruff: noqa: RUF001 (Japanese text is what these tests are about)
 
@@ -14,19 +16,28 @@ from typing import Any
 import pytest
 
 from bot.jobs.delivery import Deliverer, enqueue_post
+from bot.settings import Settings
 from bot.slack.client import build_outbox_client
 from bot.slack.services import Services
 from kpi_engine.alerts import AlertMemory
 from kpi_engine.levels import Level
 from storage.actions import open_actions
 from storage.alerts import AuditEntry, ensure_states, history, list_states, save_state
-from tests.bot.conftest import MEMBER, NOW, TOKYO, SlackAppServer
+from tests.bot.conftest import MEMBER, NOW, TOKYO, SlackAppServer, make_settings
 from tests.bot.mock_web_api import MockWebApi
 
 ALERTS = "C0ALERTS"
 OUTSIDER = "U0OUTSIDER"
 OWNER = "U0OWNER"
 EPISODE = 3
+# For the tests of refusals: the backend's behaviour is the acknowledge and modal tests'.
+ON_SQLITE = pytest.mark.parametrize("migrated_url", ["sqlite"], indirect=True)
+
+
+@pytest.fixture
+def settings(migrated_url: str, slack_api: MockWebApi) -> Settings:
+    """The app's settings on a migrated database of each backend: the presses need no data."""
+    return make_settings(migrated_url, slack_api)
 
 
 @pytest.fixture
@@ -126,6 +137,7 @@ def test_a_member_acknowledges_once_and_a_double_click_changes_nothing(
     assert len(slack_api.called("conversations.members")) == 1
 
 
+@ON_SQLITE
 @pytest.mark.usefixtures("open_alert")
 def test_a_non_member_is_refused_politely_audited_and_changes_nothing(
     app: SlackAppServer, services: Services, slack_api: MockWebApi
@@ -141,6 +153,7 @@ def test_a_non_member_is_refused_politely_audited_and_changes_nothing(
     assert row.detail == {"result": "refused", "reason": "not_member", "channel": ALERTS}
 
 
+@ON_SQLITE
 @pytest.mark.usefixtures("open_alert")
 def test_a_channel_slack_will_not_list_refuses_every_press(
     app: SlackAppServer, services: Services, slack_api: MockWebApi
@@ -150,6 +163,7 @@ def test_a_channel_slack_will_not_list_refuses_every_press(
     assert [r.detail["reason"] for r in audited(services)] == ["not_member"]
 
 
+@ON_SQLITE
 @pytest.mark.parametrize(
     "value", ["v1|nps|3|x", "v1|NPS|3", "v1|nps|0", "<!channel>", "v1|retired_kpi|3", ""]
 )
@@ -166,6 +180,7 @@ def test_a_hostile_button_value_is_refused_audited_and_changes_nothing(
     assert value not in json.dumps(row.detail) or not value
 
 
+@ON_SQLITE
 @pytest.mark.usefixtures("open_alert")
 def test_a_button_of_an_ended_episode_changes_nothing(
     app: SlackAppServer, services: Services, slack_api: MockWebApi
@@ -176,6 +191,7 @@ def test_a_button_of_an_ended_episode_changes_nothing(
     assert [r.detail["result"] for r in audited(services)] == ["ended"]
 
 
+@ON_SQLITE
 @pytest.mark.usefixtures("open_alert")
 def test_details_show_the_kpi_answer_to_the_presser_alone(
     app: SlackAppServer, services: Services, slack_api: MockWebApi
@@ -257,6 +273,7 @@ def test_snooze_asks_a_reason_and_snoozes_until_the_next_period(
     ]
 
 
+@ON_SQLITE
 @pytest.mark.parametrize(("length", "days"), [("1d", 1), ("1w", 7)])
 @pytest.mark.usefixtures("open_alert")
 def test_snooze_for_a_day_or_a_week(
@@ -313,6 +330,7 @@ def test_record_action_stores_an_action_linked_to_the_kpi_and_episode_once(
     assert rows[1].detail["action_id"] == action.id
 
 
+@ON_SQLITE
 @pytest.mark.usefixtures("open_alert")
 def test_a_forged_modal_metadata_is_refused(
     app: SlackAppServer, services: Services, slack_api: MockWebApi
@@ -326,6 +344,7 @@ def test_a_forged_modal_metadata_is_refused(
     assert [r.detail["reason"] for r in audited(services)] == ["bad_value"]
 
 
+@ON_SQLITE
 @pytest.mark.usefixtures("open_alert")
 def test_an_outsider_cannot_open_a_modal(
     app: SlackAppServer, services: Services, slack_api: MockWebApi
