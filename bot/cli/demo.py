@@ -6,7 +6,7 @@ import argparse
 import itertools
 import shlex
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -76,7 +76,11 @@ def run(args: argparse.Namespace, runtime: Runtime) -> int:
     commands to try next."""
     settings = runtime.settings
     zone, locale = settings.zone, settings.locale
-    today = args.today or datetime.now(zone).date()
+    now = runtime.clock().date()
+    today = args.today or now
+    # Measurements are never in the future, so neither is the demo's last day.
+    if today > now:
+        raise CliError(t(locale, Text.CLI_DEMO_IN_FUTURE, day=today, today=now), EXIT_USAGE)
     if today < DEMO_FIRST_DAY:
         raise CliError(
             t(locale, Text.CLI_DEMO_TOO_EARLY, day=today, first=DEMO_FIRST_DAY), EXIT_USAGE
@@ -111,8 +115,10 @@ def run(args: argparse.Namespace, runtime: Runtime) -> int:
         )
         print(building)
         total = 0
-        for event_type in demo_types():
-            inserted = _load(database, event_type, today, args.scale, author, known_kpis)
+        loaded = load_demo_data(
+            database, today=today, scale=args.scale, author=author, known_kpis=known_kpis
+        )
+        for event_type, inserted in loaded:
             total += inserted
             rows = t(locale, Text.CLI_DEMO_ROWS, count=f"{inserted:>10,}")
             print(f"  {event_type.value:<12} {rows}")
@@ -148,27 +154,32 @@ def run(args: argparse.Namespace, runtime: Runtime) -> int:
     return 0
 
 
-def _load(
+def load_demo_data(
     database: Database,
-    event_type: EventType,
+    *,
     today: date,
     scale: float,
     author: Author,
     known_kpis: Mapping[str, ValueRule],
-) -> int:
-    """Import the demo's rows of one type; return how many. A type the company has no rows
-    of yet on `today` (payments before the first customer, say) is simply empty."""
-    rows = iter(demo_import_rows(event_type, today=today, tz=database.zone, scale=scale))
-    first = next(rows, None)
-    if first is None:
-        return 0
-    every = itertools.chain([first], rows)
-    with tqdm(every, desc=event_type.value, unit=" rows", disable=None, leave=False) as bar:
-        result = import_rows(database, bar, author=author, known_kpis=known_kpis)
-    if not result.stored:
-        # The generator's own bug, not the user's: the generic handler gives it a reference.
-        raise RuntimeError(f"demo data for {event_type} did not validate: {result.problems[:3]}")
-    return result.inserted
+) -> Iterator[tuple[EventType, int]]:
+    """Import the demo company's rows up to `today`, one type after the other, yielding how
+    many of each were inserted. A type the company has no rows of yet on `today` (surveys
+    before the first customer, say) is simply empty."""
+    for event_type in demo_types():
+        rows = iter(demo_import_rows(event_type, today=today, tz=database.zone, scale=scale))
+        first = next(rows, None)
+        if first is None:
+            yield event_type, 0
+            continue
+        every = itertools.chain([first], rows)
+        with tqdm(every, desc=event_type.value, unit=" rows", disable=None, leave=False) as bar:
+            result = import_rows(database, bar, author=author, known_kpis=known_kpis)
+        if not result.stored:
+            # The generator's bug, not the user's: the generic handler gives it a reference.
+            raise RuntimeError(
+                f"demo data for {event_type} did not validate: {result.problems[:3]}"
+            )
+        yield event_type, result.inserted
 
 
 def next_commands(path: Path, today: date) -> list[str]:

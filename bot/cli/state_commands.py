@@ -54,11 +54,11 @@ def show(args: argparse.Namespace, runtime: Runtime) -> int:
 
 def status(args: argparse.Namespace, runtime: Runtime) -> int:
     """Print every KPI's state."""
-    settings = runtime.settings
-    level = Level(args.level) if getattr(args, "level", None) else None
+    settings, catalog = runtime.settings, runtime.catalog
+    level = Level(args.level) if args.level else None
     states = states_at(
         runtime.database,
-        runtime.catalog,
+        catalog,
         as_of_moment(runtime, args.at),
         settings.zone,
     )

@@ -127,7 +127,7 @@ EN: dict[Text, str] = {
     Text.CLI_ARG_LIMIT: "the latest N (default 50)",
     Text.CLI_ARG_JSON: "machine-readable output",
     Text.CLI_ARG_AT: "as of the end of this day (default: now)",
-    Text.CLI_ARG_KPI: "id, name or alias (e.g. nps, 顧客満足度)",
+    Text.CLI_ARG_KPI: "id, name or alias (e.g. nps, ltv/cac)",
     Text.CLI_ARG_LEVEL: "only the KPIs at this level (as /kpi status LEVEL in Slack)",
     Text.CLI_ARG_WRITE_CSV: "also write import files here",
     Text.CLI_ARG_SCALE: "multiply the data volume (benchmarks)",
@@ -158,6 +158,9 @@ EN: dict[Text, str] = {
     Text.CLI_SCHEDULER_STOPPED: "scheduler stopped",
     Text.CLI_DEMO_TOO_EARLY: (
         "--today {day} is before the demo data begins ({first}); give {first} or a later day"
+    ),
+    Text.CLI_DEMO_IN_FUTURE: (
+        "--today {day} is in the future (today is {today}); give today or an earlier day"
     ),
     Text.CLI_DEMO_BUILDING: (
         "Building {path} with demo data from {first} to {today} ({zone}), scale {scale}"

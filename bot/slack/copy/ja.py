@@ -73,7 +73,8 @@ JA: dict[Text, str] = {
     ),
     Text.CLI_HISTORY: "KPIの手入力の測定値の変更履歴（何を・いつ・誰が）",
     Text.CLI_HISTORY_EXAMPLE: (
-        "kpibot history brand_search_rank\n  kpibot history market_share --limit 10 --json"
+        "kpibot history brand_search_rank      検索順位の変更履歴\n"
+        "  kpibot history market_share --limit 10 --json"
     ),
     Text.CLI_REPORT: "終わったばかりの期間のレポートを表示する、またはチャンネルに投稿する",
     Text.CLI_REPORT_EXAMPLE: (
@@ -89,12 +90,15 @@ JA: dict[Text, str] = {
     Text.CLI_ALERTS_CHECK: "全KPIを今評価し、変わることと送られるものを表示する",
     Text.CLI_ALERTS_HISTORY: "アラートの監査ログ（新しい順）",
     Text.CLI_JOBS: "定期レポート: 次の実行（現地時刻）、前回の結果、リーダー",
-    Text.CLI_JOBS_EXAMPLE: "kpibot jobs",
+    Text.CLI_JOBS_EXAMPLE: "kpibot jobs                          次の実行と前回の結果",
     Text.CLI_OUTBOX: "Slack へ送る送信箱の中身（新しい順）、または失敗した項目の再送",
-    Text.CLI_OUTBOX_EXAMPLE: "kpibot outbox --failed\n  kpibot outbox --retry 12",
+    Text.CLI_OUTBOX_EXAMPLE: (
+        "kpibot outbox --failed               失敗した項目だけ\n  kpibot outbox --retry 12"
+    ),
     Text.CLI_DB: "データベースのスキーマと保守",
     Text.CLI_DB_EXAMPLE: (
-        "kpibot db upgrade\n  kpibot db rebuild-rollups\n  kpibot db set-timezone Asia/Tokyo"
+        "kpibot db upgrade                    最新のスキーマへ\n"
+        "  kpibot db rebuild-rollups\n  kpibot db set-timezone Asia/Tokyo"
     ),
     Text.CLI_DB_UPGRADE: "未適用のマイグレーションを適用する",
     Text.CLI_DB_REBUILD: "日次集計・顧客・月次支払者をイベントから計算し直す（修復用）",
@@ -102,14 +106,14 @@ JA: dict[Text, str] = {
         "保存された現地日付と集計を別のタイムゾーンに変換する（1トランザクション）"
     ),
     Text.CLI_SCHEDULER: "定期レポートを実行し送信箱を配信する（Procfile の clock プロセス）",
-    Text.CLI_SCHEDULER_EXAMPLE: "kpibot scheduler",
+    Text.CLI_SCHEDULER_EXAMPLE: "kpibot scheduler                     SIGTERM で止まるまで動く",
     Text.CLI_SERVE: "Slack アプリを HTTP（gunicorn）で $PORT に、取り込み API とともに動かす",
     Text.CLI_SERVE_EXAMPLE: (
         "kpibot serve                         0.0.0.0:$PORT（既定 3000）\n"
         "  kpibot serve --port 8080 --scheduler"
     ),
     Text.CLI_SOCKET: "Slack アプリを Socket Mode で動かす（公開 URL 不要、SLACK_APP_TOKEN が必要）",
-    Text.CLI_SOCKET_EXAMPLE: "kpibot socket",
+    Text.CLI_SOCKET_EXAMPLE: "kpibot socket                        SLACK_APP_TOKEN を設定して",
     Text.CLI_ARG_ZONE: "IANA タイムゾーン（例 Asia/Tokyo）",
     Text.CLI_ARG_FILES: "CSV または JSON Lines のファイル",
     Text.CLI_ARG_TYPE: "type 列のない行のレコード種別",
@@ -151,6 +155,9 @@ JA: dict[Text, str] = {
     Text.CLI_DEMO_TOO_EARLY: (
         "--today {day} はデモデータの始まり（{first}）より前です。{first} "
         "以降の日付を指定してください"
+    ),
+    Text.CLI_DEMO_IN_FUTURE: (
+        "--today {day} は未来の日付です（今日は {today}）。今日までの日付を指定してください"
     ),
     Text.CLI_DEMO_BUILDING: (
         "{path} を作成中: デモデータ {first} 〜 {today}（{zone}）、倍率 {scale}"

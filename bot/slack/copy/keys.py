@@ -91,6 +91,7 @@ class Text(StrEnum):
     CLI_SCHEDULER_STARTED = "cli_scheduler_started"
     CLI_SCHEDULER_STOPPED = "cli_scheduler_stopped"
     CLI_DEMO_TOO_EARLY = "cli_demo_too_early"
+    CLI_DEMO_IN_FUTURE = "cli_demo_in_future"
     CLI_DEMO_BUILDING = "cli_demo_building"
     CLI_DEMO_TOTAL = "cli_demo_total"
     CLI_DEMO_ROWS = "cli_demo_rows"
