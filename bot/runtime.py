@@ -4,7 +4,9 @@ Every command, each web server worker and Socket Mode take what they work with f
 the settings, the KPI catalog, the database, the clock, and the Slack side of the app
 (`services`). Nothing else reads the environment or keeps a module-level cache, so a test
 builds a `Runtime` of its own settings and runs any of them in-process. Each part is built
-on first use: a command that needs no database never opens one.
+on first use: a command that needs no database never opens one, and one that needs no
+Slack never imports it (`kpibot show` starts in a fraction of a second). A command that only
+reads is given `create_database=False`: it never creates a database that is not there.
 """
 
 from __future__ import annotations
@@ -14,28 +16,41 @@ import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cached_property, partial
+from typing import TYPE_CHECKING
 
 from bot.errors import EXIT_USAGE, CliError
 from bot.settings import Settings, load_settings
-from bot.slack.client import ResponseUrls, build_web_client
-from bot.slack.followups import FollowUps
-from bot.slack.services import Services
+from bot.slack.copy import t
+from bot.slack.copy.keys import Text
 from kpi_engine.catalog import Catalog, CatalogError, load_catalog
-from storage.db import Database, DatabaseError, TimeZoneMismatch, open_database
+from storage.db import Database, DatabaseError, DatabaseMissing, TimeZoneMismatch, open_database
 from storage.measurements import Author, command_line_author
+
+if TYPE_CHECKING:
+    from bot.slack.services import Services
 
 
 class Runtime:
     """What one kpibot process is built from."""
 
-    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        create_database: bool = True,
+    ) -> None:
         self.settings = settings
         self.clock = clock or partial(datetime.now, settings.zone)
+        self.create_database = create_database
 
     @classmethod
-    def from_environment(cls) -> Runtime:
-        """The process's runtime, from its environment and `.env` (the one place they are read)."""
-        return cls(load_settings())
+    def from_environment(
+        cls, *, database: str | None = None, create_database: bool = True
+    ) -> Runtime:
+        """The process's runtime, from its environment and `.env` (the one place they are
+        read); `database` (the `--db` option) overrides the configured database."""
+        return cls(load_settings(database=database), create_database=create_database)
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -50,7 +65,13 @@ class Runtime:
         """The database the settings name, opened (and migrated) on first use."""
         settings = self.settings
         try:
-            return open_database(settings.database_url.get_secret_value(), settings.zone)
+            return open_database(
+                settings.database_url.get_secret_value(),
+                settings.zone,
+                create=self.create_database,
+            )
+        except DatabaseMissing as error:
+            raise CliError(t(settings.locale, Text.CLI_NO_DATABASE, path=error.path)) from None
         except TimeZoneMismatch as error:
             # A configuration error, like a bad setting: nothing was tried, and trying again
             # cannot help until the setting or the database changes.
@@ -76,6 +97,10 @@ class Runtime:
     def services(self) -> Services:
         """The Slack app's services: the database, catalog and clock, a Web API client, the
         poster to response_urls and the pool for the work after an ack."""
+        from bot.slack.client import ResponseUrls, build_web_client
+        from bot.slack.followups import FollowUps
+        from bot.slack.services import Services
+
         settings = self.settings
         return Services(
             settings=settings,

@@ -329,16 +329,25 @@ _ENV_NAMES = {
 }
 
 
-def load_settings() -> Settings:
-    """Read the settings, turning a bad value into one line naming the variable."""
+def load_settings(*, database: str | None = None) -> Settings:
+    """Read the settings, turning a bad value into one line naming the variable.
+
+    `database` (the command line's `--db`) replaces KPIBOT_DATABASE_URL, validated the same
+    way; a problem with it names `--db`.
+    """
     try:
-        return Settings()
+        return Settings() if database is None else Settings(database_url=SecretStr(database))
     except ValidationError as error:
         problems = []
         for item in error.errors():
             field = str(item["loc"][0]) if item["loc"] else "?"
             # Fields read through an alias report the alias (the variable) itself.
-            name = field if field.isupper() else _ENV_NAMES.get(field, f"KPIBOT_{field.upper()}")
+            if field == "database_url" and database is not None:
+                name = "--db"
+            elif field.isupper():
+                name = field
+            else:
+                name = _ENV_NAMES.get(field, f"KPIBOT_{field.upper()}")
             message = str(item["msg"]).removeprefix("Value error, ")
             problems.append(f"{name}: {message}")
         raise SettingsError("; ".join(problems)) from None

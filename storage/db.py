@@ -11,6 +11,10 @@ the `meta` table's "timezone" row names. A process configured with another zone 
 at open (`TimeZoneMismatch`), and every transaction checks the row again, so a process that
 was running when `set_time_zone` converted the database refuses to read or write days of a
 zone it does not compute in, until it is restarted with the new one.
+
+Alembic and the PostgreSQL driver are imported only when needed: a command that reads an
+up-to-date SQLite database (`kpibot show`) checks the schema's revision with one query and
+never loads either.
 """
 
 from __future__ import annotations
@@ -18,24 +22,23 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 from zoneinfo import ZoneInfo
 
-import psycopg
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, func, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.schema import Meta
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +80,14 @@ class DatabaseFull(DatabaseError):
 
 class DatabaseCorrupt(DatabaseError):
     """The file is not a database, or the database is malformed."""
+
+
+class DatabaseMissing(DatabaseError):
+    """A SQLite file to open without creating it does not exist; `path` names it."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"no database at {path}")
+        self.path = path
 
 
 class TimeZoneMismatch(DatabaseUnavailable):
@@ -165,7 +176,8 @@ def _kind(error: BaseException) -> type[DatabaseError] | None:
         if code is not None:
             return _SQLITE_KINDS.get(code & 0xFF)
         return DatabaseUnavailable if isinstance(error, sqlite3.OperationalError) else None
-    if isinstance(error, psycopg.Error):
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is not None and isinstance(error, psycopg.Error):
         state = error.sqlstate
         if state is None:
             # Raised by the client itself: no connection, or it was lost.
@@ -176,7 +188,8 @@ def _kind(error: BaseException) -> type[DatabaseError] | None:
 
 def _reason(error: BaseException) -> str:
     """The driver's own words, one line: never a statement, parameters or a password."""
-    if isinstance(error, psycopg.Error) and error.diag.message_primary:
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is not None and isinstance(error, psycopg.Error) and error.diag.message_primary:
         text_ = error.diag.message_primary
     else:
         text_ = str(error)
@@ -212,12 +225,20 @@ def raise_typed(error: BaseException, url: str | URL) -> NoReturn:
     raise typed from error
 
 
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions the database's drivers raise. psycopg's count only once it is loaded
+    (it is when a PostgreSQL engine connects): before, none of them can have been raised."""
+    psycopg = sys.modules.get("psycopg")
+    errors: tuple[type[BaseException], ...] = (DBAPIError, sqlite3.Error)
+    return errors if psycopg is None else (*errors, psycopg.Error)
+
+
 @contextmanager
 def typed_errors(url: str | URL) -> Iterator[None]:
     """Turn the database's failures inside the block into typed errors."""
     try:
         yield
-    except (DBAPIError, sqlite3.Error, psycopg.Error) as error:
+    except _driver_errors() as error:
         raise_typed(error, url)
 
 
@@ -355,7 +376,7 @@ class Database:
         try:
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
-        except (DBAPIError, sqlite3.Error, psycopg.Error):
+        except _driver_errors():
             return False
         return True
 
@@ -404,15 +425,21 @@ def _configure_postgres(engine: Engine) -> None:
         dbapi_connection.autocommit = autocommit
 
 
-def create_db_engine(url: str) -> Engine:
-    """Build an engine for a SQLite or PostgreSQL URL, tuned for a long-running server."""
+def create_db_engine(url: str, *, create: bool = True) -> Engine:
+    """Build an engine for a SQLite or PostgreSQL URL, tuned for a long-running server.
+
+    With `create` False a SQLite file that does not exist raises DatabaseMissing rather
+    than being created (with its directory) on first connect.
+    """
     try:
         parsed = checked_url(url)
     except DatabaseError as error:
         raise DatabaseError(f"not a database URL kpibot can use: {error}") from None
     if parsed.get_backend_name() == "sqlite":
         file = sqlite_file(url)
-        if file is not None:
+        if file is not None and not create and not file.is_file():
+            raise DatabaseMissing(file)
+        if file is not None and create:
             try:
                 file.parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
@@ -429,23 +456,58 @@ def create_db_engine(url: str) -> Engine:
     return engine
 
 
-def _alembic_config(connection: Connection) -> Config:
+def _alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["connection"] = connection
+    if connection is not None:
+        config.attributes["connection"] = connection
     return config
 
 
 def head_revision() -> str | None:
-    """The newest migration shipped with this version of kpibot."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(config).get_current_head()
+    """The newest migration shipped with this version of kpibot, as Alembic finds it."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+_REVISION_LINE = re.compile(r'^(down_revision|revision)\b[^=]*=\s*(?:"([^"]*)"|None)', re.M)
+
+
+def shipped_head() -> str | None:
+    """The newest migration shipped, read from the migration files without loading Alembic:
+    the revision no other migration names as its `down_revision` (the migrations form one
+    line; a test checks this agrees with `head_revision`)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        for name, value in _REVISION_LINE.findall(script.read_text(encoding="utf-8")):
+            if value:
+                (revisions if name == "revision" else parents).add(value)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
 
 
 def current_revision(connection: Connection) -> str | None:
     """The migration the database is at, or None for an empty database."""
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
+
+
+def _is_current(engine: Engine) -> bool:
+    """Whether the database is at the shipped head, by one query (no Alembic import)."""
+    head = shipped_head()
+    if head is None:
+        return False
+    with engine.connect() as connection:
+        has_table = engine.dialect.has_table(connection, "alembic_version")
+        if not has_table:
+            return False
+        revisions = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+        return [row[0] for row in revisions] == [head]
 
 
 def upgrade(engine: Engine) -> bool:
@@ -455,14 +517,15 @@ def upgrade(engine: Engine) -> bool:
     work done. Failures of the database come out as DatabaseError subclasses.
     """
     with typed_errors(engine.url):
+        if _is_current(engine):
+            return False
         return _upgrade(engine)
 
 
 def _upgrade(engine: Engine) -> bool:
+    from alembic import command
+
     head = head_revision()
-    with engine.connect() as connection:
-        if current_revision(connection) == head:
-            return False
     with (
         engine.connect().execution_options(kpibot_write=True) as connection,
         connection.begin(),
@@ -474,13 +537,14 @@ def _upgrade(engine: Engine) -> bool:
     return True
 
 
-def open_database(url: str, zone: ZoneInfo) -> Database:
+def open_database(url: str, zone: ZoneInfo, *, create: bool = True) -> Database:
     """Open and migrate the database, whose local days must be in `zone`.
 
     A database that records no zone yet (a new one) is recorded as in `zone`; one in another
     zone raises TimeZoneMismatch and is left as it was: only `set_time_zone` converts it.
+    With `create` False a missing SQLite file raises DatabaseMissing, and nothing is created.
     """
-    engine = create_db_engine(url)
+    engine = create_db_engine(url, create=create)
     try:
         if upgrade(engine):
             log.info("database migrated to %s", head_revision())

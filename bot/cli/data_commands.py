@@ -21,7 +21,11 @@ from bot.errors import EXIT_USAGE, CliError
 from bot.import_problems import file_problem_text, problem_message, row_problem_text
 from bot.runtime import Runtime
 from bot.slack.blocks.formatting import day_or_moment, format_kpi_value
-from bot.slack.blocks.kpi import deletion_confirmation, record_confirmation
+from bot.slack.blocks.kpi import (
+    deletion_confirmation,
+    not_recordable_message,
+    record_confirmation,
+)
 from bot.slack.blocks.plain import plain_text
 from bot.slack.copy import t
 from bot.slack.copy.keys import Text
@@ -273,6 +277,7 @@ def record(args: argparse.Namespace, runtime: Runtime) -> int:
     settings, catalog = runtime.settings, runtime.catalog
     known = measured_kpis(catalog)
     kpi = find_kpi(catalog, args.kpi)
+    _refuse_computed(kpi, runtime)
     if args.delete:
         return _delete(args, runtime, kpi)
     if args.value is None:
@@ -308,7 +313,6 @@ def _delete(args: argparse.Namespace, runtime: Runtime, kpi: KpiDefinition) -> i
     except ValueError:
         needed = "--delete needs --at DATE, the day to delete (YYYY-MM-DD)"
         raise CliError(needed, EXIT_USAGE) from None
-    _refuse_computed(kpi, runtime)
     with runtime.database.write() as connection:
         deleted = delete_measurements(connection, kpi=kpi.id, day=day, author=runtime.author())
     values = [change.previous for change in deleted if change.previous is not None]
@@ -317,12 +321,12 @@ def _delete(args: argparse.Namespace, runtime: Runtime, kpi: KpiDefinition) -> i
 
 
 def _refuse_computed(kpi: KpiDefinition, runtime: Runtime) -> None:
-    if kpi.id not in measured_kpis(runtime.catalog):
-        recordable = ", ".join(measured_kpis(runtime.catalog))
-        raise CliError(
-            f"{kpi.id} is computed from data, not recorded by hand (recorded: {recordable})",
-            EXIT_USAGE,
-        )
+    """Refuse a KPI kpibot computes, as `/kpi record` does, naming those that can be recorded."""
+    measured = measured_kpis(runtime.catalog)
+    if kpi.id not in measured:
+        recordable = [runtime.catalog.get(kpi_id) for kpi_id in measured]
+        message = not_recordable_message(kpi, recordable, runtime.settings.locale)
+        raise CliError(plain_text(message).replace("\n", " "), EXIT_USAGE)
 
 
 def history(args: argparse.Namespace, runtime: Runtime) -> int:

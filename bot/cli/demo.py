@@ -3,30 +3,36 @@
 from __future__ import annotations
 
 import argparse
+import itertools
+import shlex
 import textwrap
-from datetime import UTC, datetime, time, timedelta
+from collections.abc import Iterator, Mapping
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from pydantic import SecretStr
 from tqdm import tqdm
 
+from bot.cli.main import DEFAULT_DEMO_DB, DEMO_FIRST_DAY
 from bot.cli.state_commands import end_of_day
 from bot.errors import EXIT_USAGE, CliError
 from bot.jobs.alerts import AlertSweep, Sent
 from bot.jobs.reports import compose_report, report_as_text
 from bot.runtime import Runtime
 from bot.slack.blocks.plain import plain_text
+from bot.slack.copy import t
+from bot.slack.copy.keys import Text
 from bot.slack.services import Services
+from kpi_engine.catalog import ValueRule
 from kpi_engine.formulas import measured_kpis
 from kpi_engine.reports import NoteKind, ReportKind, ReportPeriod, last_ended
-from storage.db import is_demo_file, mark_as_demo, sqlite_file
+from storage.db import Database, is_demo_file, mark_as_demo, sqlite_file
 from storage.demo.rows import demo_import_rows, demo_types, write_demo_csv
 from storage.imports.ingest import import_rows
 from storage.measurements import DEMO_AUTHOR, Author
 from storage.notes import add_note
+from storage.schema import EventType
 
-DEFAULT_DEMO_DB = "kpibot-demo.db"
-DEFAULT_REPORTS_DIR = "kpibot-demo-reports"
 # Notes the demo company wrote in the month its monthly digest covers, so the digest shows
 # what notes look like.
 DEMO_NOTES = (
@@ -66,11 +72,20 @@ def _refuse_reports_dir(path: Path) -> None:
 
 
 def run(args: argparse.Namespace, runtime: Runtime) -> int:
-    """Rebuild the demo database, optionally write import files, and print a summary."""
+    """Rebuild the demo database, optionally write import files, print a summary and the
+    commands to try next."""
     settings = runtime.settings
-    zone = settings.zone
-    today = args.today or datetime.now(zone).date()
-    path = Path(args.db)
+    zone, locale = settings.zone, settings.locale
+    now = runtime.clock().date()
+    today = args.today or now
+    # Measurements are never in the future, so neither is the demo's last day.
+    if today > now:
+        raise CliError(t(locale, Text.CLI_DEMO_IN_FUTURE, day=today, today=now), EXIT_USAGE)
+    if today < DEMO_FIRST_DAY:
+        raise CliError(
+            t(locale, Text.CLI_DEMO_TOO_EARLY, day=today, first=DEMO_FIRST_DAY), EXIT_USAGE
+        )
+    path = Path(args.db or DEFAULT_DEMO_DB)
     _refuse_to_replace(path, settings.database_url.get_secret_value())
     reports_dir = Path(args.reports)
     _refuse_reports_dir(reports_dir)
@@ -89,26 +104,38 @@ def run(args: argparse.Namespace, runtime: Runtime) -> int:
         known_kpis = measured_kpis(runtime.catalog)
         # Entered now, whatever day the demo answers as of.
         author = Author(by=DEMO_AUTHOR, at=runtime.clock().astimezone(UTC))
-        print(
-            f"Building {path} with demo data from 2025-01-01 to {today} ({zone.key}), "
-            f"scale {args.scale:g}"
+        building = t(
+            locale,
+            Text.CLI_DEMO_BUILDING,
+            path=path,
+            first=DEMO_FIRST_DAY,
+            today=today,
+            zone=zone.key,
+            scale=f"{args.scale:g}",
         )
+        print(building)
         total = 0
-        for event_type in demo_types():
-            rows = demo_import_rows(event_type, today=today, tz=zone, scale=args.scale)
-            with tqdm(rows, desc=event_type.value, unit=" rows", disable=None, leave=False) as bar:
-                result = import_rows(database, bar, author=author, known_kpis=known_kpis)
-            if not result.stored:
-                raise SystemExit(
-                    f"demo data for {event_type} did not validate: {result.problems[:3]}"
-                )
-            total += result.inserted
-            print(f"  {event_type.value:<12} {result.inserted:>10,} rows")
-        print(f"  {'total':<12} {total:>10,} rows")
+        loaded = load_demo_data(
+            database, today=today, scale=args.scale, author=author, known_kpis=known_kpis
+        )
+        for event_type, inserted in loaded:
+            total += inserted
+            rows = t(locale, Text.CLI_DEMO_ROWS, count=f"{inserted:>10,}")
+            print(f"  {event_type.value:<12} {rows}")
+        rows = t(locale, Text.CLI_DEMO_ROWS, count=f"{total:>10,}")
+        print(f"  {t(locale, Text.CLI_DEMO_TOTAL):<12} {rows}")
         if args.write_csv:
             written = write_demo_csv(Path(args.write_csv), today=today, tz=zone, scale=args.scale)
             for event_type, (file, count) in written.items():
-                print(f"wrote {file} ({count:,} {event_type.value} rows)")
+                print(
+                    t(
+                        locale,
+                        Text.CLI_DEMO_WROTE_CSV,
+                        file=file,
+                        count=f"{count:,}",
+                        kind=event_type.value,
+                    )
+                )
         month = last_ended(ReportKind.MONTHLY, moment, zone)
         with database.write() as connection:
             for kind, day, text in DEMO_NOTES:
@@ -120,7 +147,51 @@ def run(args: argparse.Namespace, runtime: Runtime) -> int:
         _write_reports(demo, reports_dir, moment)
     finally:
         demo.close()
+    print()
+    print(t(locale, Text.CLI_DEMO_NEXT))
+    for line in next_commands(path, today):
+        print(f"  {line}")
     return 0
+
+
+def load_demo_data(
+    database: Database,
+    *,
+    today: date,
+    scale: float,
+    author: Author,
+    known_kpis: Mapping[str, ValueRule],
+) -> Iterator[tuple[EventType, int]]:
+    """Import the demo company's rows up to `today`, one type after the other, yielding how
+    many of each were inserted. A type the company has no rows of yet on `today` (surveys
+    before the first customer, say) is simply empty."""
+    for event_type in demo_types():
+        rows = iter(demo_import_rows(event_type, today=today, tz=database.zone, scale=scale))
+        first = next(rows, None)
+        if first is None:
+            yield event_type, 0
+            continue
+        every = itertools.chain([first], rows)
+        with tqdm(every, desc=event_type.value, unit=" rows", disable=None, leave=False) as bar:
+            result = import_rows(database, bar, author=author, known_kpis=known_kpis)
+        if not result.stored:
+            # The generator's bug, not the user's: the generic handler gives it a reference.
+            raise RuntimeError(
+                f"demo data for {event_type} did not validate: {result.problems[:3]}"
+            )
+        yield event_type, result.inserted
+
+
+def next_commands(path: Path, today: date) -> list[str]:
+    """The commands to try on the demo database, as a user types them."""
+    db = f"kpibot --db {shlex.quote(str(path))}"
+    return [
+        f"{db} show mrr",
+        f"{db} show nps --json",
+        f"{db} status --level red",
+        f"{db} report weekly --at {today}",
+        f"{db} alerts check --dry-run",
+    ]
 
 
 def _print_slack_answers(services: Services) -> None:
@@ -137,11 +208,7 @@ def _print_slack_answers(services: Services) -> None:
         if message is None:
             continue
         print()
-        print(
-            f"What Slack shows for /kpi {text}:"
-            if services.locale == "en"
-            else f"Slack で /kpi {text} と打つと:"
-        )
+        print(t(services.locale, Text.CLI_DEMO_SLACK_SAYS, text=text))
         print(textwrap.indent(plain_text(message), "  "))
 
 
@@ -175,15 +242,10 @@ def _print_alerts(demo: Runtime, moment: datetime) -> None:
     by_channel: dict[str, list[Sent]] = {}
     for item in sent:
         by_channel.setdefault(item.channel, []).append(item)
-    english = settings.locale == "en"
     print()
-    print(
-        "The alerts the demo data raises, as each channel would get them:"
-        if english
-        else "デモデータが発生させるアラート、各チャンネルに届くメッセージ:"
-    )
+    print(t(settings.locale, Text.CLI_DEMO_ALERTS))
     if not sent:
-        print("  (none)" if english else "  なし")
+        print(f"  {t(settings.locale, Text.CLI_DEMO_NO_ALERTS)}")
     for channel, items in by_channel.items():
         print(f"  #{channel} ({len(items)}):")
         for item in items:
@@ -207,6 +269,6 @@ def _write_reports(demo: Runtime, folder: Path, moment: datetime) -> None:
             (folder / chart.filename).write_bytes(chart.png)
             written.append(chart.filename)
     print()
-    print(f"Wrote the weekly, monthly and quarterly reports to {folder.resolve()}/:")
+    print(t(demo.settings.locale, Text.CLI_DEMO_REPORTS, folder=folder.resolve()))
     for name in written:
         print(f"  {name}")

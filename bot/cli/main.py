@@ -1,16 +1,24 @@
-"""The `kpibot` command line: parsing and dispatch; each command lives in its own module."""
+"""The `kpibot` command line: parsing and dispatch; each command lives in its own module.
+
+Started for every command, so it stays light: the parser is built from the copy and the
+standard library, and a command's module (with the database, Slack or charts it needs) is
+imported only when that command runs. `kpibot --help` lists every command without
+building the others' options; `kpibot show --help` builds only `show`'s.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from datetime import date
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.errors import (
     EXIT_FAILED,
@@ -21,18 +29,36 @@ from bot.errors import (
     Terminated,
     new_reference,
 )
-from bot.settings import SettingsError
-from storage.db import DatabaseError
-from storage.schema import EventType
+from bot.slack.copy import DEFAULT_LOCALE, LOCALES, t
+from bot.slack.copy.keys import Text
 
 if TYPE_CHECKING:
-    # Imported when a command runs: `kpibot --help` need not load the Slack app.
     from bot.runtime import Runtime
 
 Handler = Callable[[argparse.Namespace, "Runtime"], int]
 log = logging.getLogger("kpibot")
 # `kpibot history --limit`: enough for any real history, small enough to print.
 MAX_HISTORY = 10_000
+# Where `kpibot demo` builds its database unless --db says otherwise.
+DEFAULT_DEMO_DB = "kpibot-demo.db"
+DEFAULT_REPORTS_DIR = "kpibot-demo-reports"
+# The first day the demo company has data.
+DEMO_FIRST_DAY = date(2025, 1, 1)
+LEVEL_CHOICES = ("red", "orange", "yellow", "green")
+
+
+def command_line_locale(environ: dict[str, str] | None = None) -> str:
+    """The language of the help and of what is printed before the settings are read:
+    KPIBOT_LOCALE from the environment, else from `.env`, as the settings read it; `ja`
+    when unset or not a known locale (the settings then say what is wrong with it)."""
+    environ = dict(os.environ) if environ is None else environ
+    value = environ.get("KPIBOT_LOCALE")
+    if value is None and os.path.isfile(".env"):
+        from dotenv import dotenv_values
+
+        value = dotenv_values(".env").get("KPIBOT_LOCALE")
+    value = (value or "").strip()
+    return value if value in LOCALES else DEFAULT_LOCALE
 
 
 def _iso_date(text: str) -> date:
@@ -66,253 +92,277 @@ def _item_id(text: str) -> int:
     return int(text)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser for every kpibot command."""
-    from bot.cli import alert_commands, data_commands, demo, scheduler_commands, state_commands
+def _port(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a port (1 to 65535)")
+    return int(text)
 
-    parser = argparse.ArgumentParser(
-        prog="kpibot", description="KPI management for a small company, in Slack."
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    db = commands.add_parser("db", help="manage the database schema")
-    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-    db_commands.add_parser("upgrade", help="apply pending migrations").set_defaults(
-        handler=data_commands.db_upgrade
-    )
-    db_commands.add_parser(
-        "rebuild-rollups",
-        help="recompute the daily facts, customers and monthly payers from the events (repair)",
-    ).set_defaults(handler=data_commands.db_rebuild_rollups)
-    set_timezone = db_commands.add_parser(
-        "set-timezone",
-        help="convert the stored local days and rollups to another time zone (one transaction)",
-    )
-    set_timezone.add_argument("zone", metavar="ZONE", help="an IANA time zone, e.g. Asia/Tokyo")
-    set_timezone.set_defaults(handler=data_commands.db_set_timezone)
+@dataclass(frozen=True)
+class Command:
+    """One `kpibot` command: its one-line summary, its example, how its options are added,
+    and whether it may create the database it opens (commands that only read never do)."""
 
-    ingest = commands.add_parser(
-        "ingest", help="import CSV, TSV, JSON or JSON Lines files of events (idempotent by id)"
+    summary: Text
+    example: Text
+    add_options: Callable[[argparse.ArgumentParser, str], None]
+    creates_database: bool = True
+
+
+def _handler(parser: argparse.ArgumentParser, target: str) -> None:
+    """Name the function that runs a command, as `module:function`, imported when it runs."""
+    parser.set_defaults(handler=target)
+
+
+def _db_options(parser: argparse.ArgumentParser, locale: str) -> None:
+    actions = parser.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    _handler(
+        actions.add_parser("upgrade", help=t(locale, Text.CLI_DB_UPGRADE)),
+        "bot.cli.data_commands:db_upgrade",
     )
-    ingest.add_argument(
-        "files", nargs="+", metavar="FILE", help="CSV, TSV, JSON (an array) or JSON Lines files"
+    _handler(
+        actions.add_parser("rebuild-rollups", help=t(locale, Text.CLI_DB_REBUILD)),
+        "bot.cli.data_commands:db_rebuild_rollups",
     )
-    ingest.add_argument(
+    set_timezone = actions.add_parser("set-timezone", help=t(locale, Text.CLI_DB_SET_TIMEZONE))
+    set_timezone.add_argument("zone", metavar="ZONE", help=t(locale, Text.CLI_ARG_ZONE))
+    _handler(set_timezone, "bot.cli.data_commands:db_set_timezone")
+
+
+def _ingest_options(parser: argparse.ArgumentParser, locale: str) -> None:
+    # The record types come from the schema, loaded only when `ingest` is the command.
+    from storage.schema import EventType
+
+    parser.add_argument("files", nargs="+", metavar="FILE", help=t(locale, Text.CLI_ARG_FILES))
+    parser.add_argument(
         "--type",
         dest="event_type",
         choices=[kind.value for kind in EventType],
-        help="the record type of rows without a `type` column",
+        help=t(locale, Text.CLI_ARG_TYPE),
     )
-    ingest.add_argument(
-        "--skip-invalid",
-        action="store_true",
-        help="store the valid rows and write the rejected ones to FILE.rejected.jsonl",
+    parser.add_argument(
+        "--skip-invalid", action="store_true", help=t(locale, Text.CLI_ARG_SKIP_INVALID)
     )
-    ingest.add_argument(
-        "--map",
-        dest="mapping",
-        metavar="MAPPING.yaml",
-        help="a column mapping for another tool's export (renames, type, drops, skips)",
+    parser.add_argument(
+        "--map", dest="mapping", metavar="MAPPING.yaml", help=t(locale, Text.CLI_ARG_MAP)
     )
-    ingest.add_argument(
+    parser.add_argument(
         "--encoding",
         choices=["utf-8", "cp932", "shift_jis"],
-        help="read the files in this encoding (default: detected, UTF-8 or CP932)",
+        help=t(locale, Text.CLI_ARG_ENCODING),
     )
-    ingest.set_defaults(handler=data_commands.ingest)
+    _handler(parser, "bot.cli.data_commands:ingest")
 
-    record = commands.add_parser(
-        "record",
-        help="store a manual measurement of a KPI, or delete a wrong one",
-        description=(
-            "Store a manual measurement (kpibot record KPI VALUE [--at WHEN]) or delete the "
-            "KPI's measurements on one day (kpibot record KPI --delete --at DATE). Every change "
-            "is kept in the history that kpibot history KPI lists."
-        ),
-    )
-    record.add_argument("kpi", metavar="KPI", help="e.g. brand_search_rank")
-    record.add_argument("value", metavar="VALUE", nargs="?", help="the measured value")
-    record.add_argument(
-        "--at",
-        help="when it was measured (ISO 8601 date or time; default now); with --delete, the day",
-    )
-    record.add_argument(
-        "--delete", action="store_true", help="delete the KPI's measurements on the --at day"
-    )
-    record.set_defaults(handler=data_commands.record)
 
-    history = commands.add_parser(
-        "history", help="the changes to a KPI's manual measurements: what, when, who"
-    )
-    history.add_argument("kpi", metavar="KPI", help="e.g. brand_search_rank")
-    history.add_argument(
-        "--limit", type=_count, default=50, help="the latest N changes (default 50)"
-    )
-    history.add_argument("--json", action="store_true", help="machine-readable output")
-    history.set_defaults(handler=data_commands.history)
+def _record_options(parser: argparse.ArgumentParser, locale: str) -> None:
+    parser.add_argument("kpi", metavar="KPI", help=t(locale, Text.CLI_ARG_RECORDED_KPI))
+    parser.add_argument("value", metavar="VALUE", nargs="?", help=t(locale, Text.CLI_ARG_VALUE))
+    parser.add_argument("--at", help=t(locale, Text.CLI_ARG_RECORD_AT))
+    parser.add_argument("--delete", action="store_true", help=t(locale, Text.CLI_ARG_DELETE))
+    _handler(parser, "bot.cli.data_commands:record")
 
-    for name, summary in (
-        ("show", "one KPI's value, target and level"),
-        ("status", "every KPI's level, grouped by tier"),
-    ):
-        report = commands.add_parser(name, help=summary)
-        if name == "show":
-            report.add_argument(
-                "kpi", metavar="KPI", help="id, name or alias (e.g. nps, 顧客満足度)"
-            )
-        report.add_argument("--at", type=_iso_date, help="as of the end of this day (default: now)")
-        report.add_argument("--json", action="store_true", help="machine-readable output")
-        report.set_defaults(
-            handler=state_commands.show if name == "show" else state_commands.status
-        )
 
-    demo_parser = commands.add_parser(
-        "demo", help="build a demo database of the reference company and show it"
+def _history_options(parser: argparse.ArgumentParser, locale: str) -> None:
+    parser.add_argument("kpi", metavar="KPI", help=t(locale, Text.CLI_ARG_RECORDED_KPI))
+    parser.add_argument("--limit", type=_count, default=50, help=t(locale, Text.CLI_ARG_LIMIT))
+    parser.add_argument("--json", action="store_true", help=t(locale, Text.CLI_ARG_JSON))
+    _handler(parser, "bot.cli.data_commands:history")
+
+
+def _as_of_options(parser: argparse.ArgumentParser, locale: str) -> None:
+    parser.add_argument("--at", type=_iso_date, help=t(locale, Text.CLI_ARG_AT))
+    parser.add_argument("--json", action="store_true", help=t(locale, Text.CLI_ARG_JSON))
+
+
+def _show_options(parser: argparse.ArgumentParser, locale: str) -> None:
+    parser.add_argument("kpi", metavar="KPI", help=t(locale, Text.CLI_ARG_KPI))
+    _as_of_options(parser, locale)
+    _handler(parser, "bot.cli.state_commands:show")
+
+
+def _status_options(parser: argparse.ArgumentParser, locale: str) -> None:
+    _as_of_options(parser, locale)
+    parser.add_argument("--level", choices=LEVEL_CHOICES, help=t(locale, Text.CLI_ARG_LEVEL))
+    _handler(parser, "bot.cli.state_commands:status")
+
+
+def _demo_options(parser: argparse.ArgumentParser, locale: str) -> None:
+    parser.add_argument("--write-csv", metavar="DIR", help=t(locale, Text.CLI_ARG_WRITE_CSV))
+    parser.add_argument("--scale", type=_positive, default=1.0, help=t(locale, Text.CLI_ARG_SCALE))
+    parser.add_argument(
+        "--today", type=_iso_date, help=t(locale, Text.CLI_ARG_TODAY, first=DEMO_FIRST_DAY)
     )
-    demo_parser.add_argument(
-        "--db",
-        default=demo.DEFAULT_DEMO_DB,
-        help=f"SQLite file to rebuild ({demo.DEFAULT_DEMO_DB})",
-    )
-    demo_parser.add_argument("--write-csv", metavar="DIR", help="also write import files here")
-    demo_parser.add_argument(
-        "--scale", type=_positive, default=1.0, help="multiply the data volume (benchmarks)"
-    )
-    demo_parser.add_argument(
-        "--today", type=_iso_date, help="the last day of data (default: today)"
-    )
-    demo_parser.add_argument(
+    parser.add_argument(
         "--reports",
         metavar="DIR",
-        default=demo.DEFAULT_REPORTS_DIR,
-        help=f"folder for the three reports as text and their charts ({demo.DEFAULT_REPORTS_DIR})",
+        default=DEFAULT_REPORTS_DIR,
+        help=t(locale, Text.CLI_ARG_REPORTS, default=DEFAULT_REPORTS_DIR),
     )
-    demo_parser.set_defaults(handler=demo.run)
+    _handler(parser, "bot.cli.demo:run")
 
-    commands.add_parser(
-        "scheduler",
-        help="run the scheduled reports and deliver the outbox (the Procfile's clock process)",
-    ).set_defaults(handler=scheduler_commands.scheduler)
-    report = commands.add_parser(
-        "report", help="print the report of the period just ended, or post it to its channel"
-    )
-    report.add_argument(
+
+def _scheduler_options(parser: argparse.ArgumentParser, _locale: str) -> None:
+    _handler(parser, "bot.cli.scheduler_commands:scheduler")
+
+
+def _report_options(parser: argparse.ArgumentParser, locale: str) -> None:
+    parser.add_argument(
         "kind",
         choices=["weekly", "monthly", "quarterly"],
         metavar="KIND",
-        help="weekly, monthly or quarterly",
+        help="weekly, monthly, quarterly",
     )
-    report.add_argument(
-        "--at", type=_iso_date, help="the period just ended at the end of this day (default: now)"
-    )
-    report.add_argument(
-        "--post", action="store_true", help="post it through the outbox (once per period)"
-    )
-    report.add_argument(
-        "--force", action="store_true", help="with --post: post a new copy even if posted"
-    )
-    report.set_defaults(handler=scheduler_commands.report)
-    commands.add_parser(
-        "jobs", help="the scheduled reports: next runs (local time), last outcomes, the leader"
-    ).set_defaults(handler=scheduler_commands.jobs)
-    outbox = commands.add_parser(
-        "outbox", help="what the outbox holds for Slack (newest first), or retry a failed item"
-    )
-    outbox.add_argument("--failed", action="store_true", help="only the failed items")
-    outbox.add_argument(
-        "--retry", type=_item_id, metavar="ID", help="queue a failed item again (ids as listed)"
-    )
-    outbox.set_defaults(handler=scheduler_commands.outbox_command)
+    parser.add_argument("--at", type=_iso_date, help=t(locale, Text.CLI_ARG_REPORT_AT))
+    parser.add_argument("--post", action="store_true", help=t(locale, Text.CLI_ARG_POST))
+    parser.add_argument("--force", action="store_true", help=t(locale, Text.CLI_ARG_FORCE))
+    _handler(parser, "bot.cli.scheduler_commands:report")
 
-    alerts = commands.add_parser("alerts", help="the alerts: evaluate now, or their history")
-    alert_commands_parser = alerts.add_subparsers(
-        dest="alerts_command", required=True, metavar="ACTION"
-    )
-    check = alert_commands_parser.add_parser(
-        "check", help="evaluate every KPI now and print what changes and what is sent"
-    )
-    check.add_argument("--dry-run", action="store_true", help="store and send nothing, only print")
-    check.set_defaults(handler=alert_commands.check)
-    alert_history = alert_commands_parser.add_parser(
-        "history", help="the alerts' audit log, newest first"
-    )
-    alert_history.add_argument("kpi", metavar="KPI", nargs="?", help="only this KPI")
-    alert_history.add_argument(
-        "--limit", type=_count, default=50, help="the latest N lines (default 50)"
-    )
-    alert_history.set_defaults(handler=alert_commands.history)
 
-    serve = commands.add_parser(
-        "serve", help="run the Slack app over HTTP (gunicorn) on $PORT, with the ingestion API"
+def _jobs_options(parser: argparse.ArgumentParser, _locale: str) -> None:
+    _handler(parser, "bot.cli.scheduler_commands:jobs")
+
+
+def _outbox_options(parser: argparse.ArgumentParser, locale: str) -> None:
+    parser.add_argument("--failed", action="store_true", help=t(locale, Text.CLI_ARG_FAILED))
+    parser.add_argument("--retry", type=_item_id, metavar="ID", help=t(locale, Text.CLI_ARG_RETRY))
+    _handler(parser, "bot.cli.scheduler_commands:outbox_command")
+
+
+def _alerts_options(parser: argparse.ArgumentParser, locale: str) -> None:
+    actions = parser.add_subparsers(dest="alerts_command", required=True, metavar="ACTION")
+    check = actions.add_parser("check", help=t(locale, Text.CLI_ALERTS_CHECK))
+    check.add_argument("--dry-run", action="store_true", help=t(locale, Text.CLI_ARG_DRY_RUN))
+    _handler(check, "bot.cli.alert_commands:check")
+    history = actions.add_parser("history", help=t(locale, Text.CLI_ALERTS_HISTORY))
+    history.add_argument("kpi", metavar="KPI", nargs="?", help=t(locale, Text.CLI_ARG_ONLY_KPI))
+    history.add_argument("--limit", type=_count, default=50, help=t(locale, Text.CLI_ARG_LIMIT))
+    _handler(history, "bot.cli.alert_commands:history")
+
+
+def _serve_options(parser: argparse.ArgumentParser, locale: str) -> None:
+    parser.add_argument("--host", default="0.0.0.0", help=t(locale, Text.CLI_ARG_HOST))
+    parser.add_argument("--port", type=_port, help=t(locale, Text.CLI_ARG_PORT))
+    parser.add_argument(
+        "--scheduler", action="store_true", help=t(locale, Text.CLI_ARG_WITH_SCHEDULER)
     )
-    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (0.0.0.0)")
-    serve.add_argument("--port", type=int, help="port to listen on (default: $PORT or 3000)")
-    serve.add_argument(
-        "--scheduler",
-        action="store_true",
-        help="also run the scheduled reports (one scheduler process per server, not per worker)",
+    _handler(parser, "bot.cli.server_commands:serve")
+
+
+def _socket_options(parser: argparse.ArgumentParser, _locale: str) -> None:
+    _handler(parser, "bot.cli.server_commands:socket_mode")
+
+
+COMMANDS: dict[str, Command] = {
+    "demo": Command(Text.CLI_DEMO, Text.CLI_DEMO_EXAMPLE, _demo_options),
+    "show": Command(Text.CLI_SHOW, Text.CLI_SHOW_EXAMPLE, _show_options, creates_database=False),
+    "status": Command(
+        Text.CLI_STATUS, Text.CLI_STATUS_EXAMPLE, _status_options, creates_database=False
+    ),
+    "ingest": Command(Text.CLI_INGEST, Text.CLI_INGEST_EXAMPLE, _ingest_options),
+    "record": Command(Text.CLI_RECORD, Text.CLI_RECORD_EXAMPLE, _record_options),
+    "history": Command(
+        Text.CLI_HISTORY, Text.CLI_HISTORY_EXAMPLE, _history_options, creates_database=False
+    ),
+    "report": Command(
+        Text.CLI_REPORT, Text.CLI_REPORT_EXAMPLE, _report_options, creates_database=False
+    ),
+    "alerts": Command(
+        Text.CLI_ALERTS, Text.CLI_ALERTS_EXAMPLE, _alerts_options, creates_database=False
+    ),
+    "jobs": Command(Text.CLI_JOBS, Text.CLI_JOBS_EXAMPLE, _jobs_options, creates_database=False),
+    "outbox": Command(
+        Text.CLI_OUTBOX, Text.CLI_OUTBOX_EXAMPLE, _outbox_options, creates_database=False
+    ),
+    "db": Command(Text.CLI_DB, Text.CLI_DB_EXAMPLE, _db_options),
+    "scheduler": Command(Text.CLI_SCHEDULER, Text.CLI_SCHEDULER_EXAMPLE, _scheduler_options),
+    "serve": Command(Text.CLI_SERVE, Text.CLI_SERVE_EXAMPLE, _serve_options),
+    "socket": Command(Text.CLI_SOCKET, Text.CLI_SOCKET_EXAMPLE, _socket_options),
+}
+
+
+class _Version(argparse.Action):
+    """`--version`: the installed package's version, looked up only when asked for."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any, **_kwargs: Any) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            installed = version("kpibot")
+        except PackageNotFoundError:
+            installed = "unknown (not installed)"
+        print(f"kpibot {installed}")
+        parser.exit()
+
+
+def _common_options(locale: str, db_help: str, *, top: bool) -> argparse.ArgumentParser:
+    """-v and --db, accepted before the command and after it (a value given after it wins)."""
+    options = argparse.ArgumentParser(add_help=False)
+    # After the command, an option left out must not reset what was given before it.
+    default: dict[str, Any] = {} if top else {"default": argparse.SUPPRESS}
+    options.add_argument(
+        "-v", "--verbose", action="store_true", help=t(locale, Text.CLI_OPT_VERBOSE), **default
     )
-    serve.set_defaults(handler=run_serve)
-    socket = commands.add_parser(
-        "socket", help="run the Slack app over Socket Mode (no public URL; needs SLACK_APP_TOKEN)"
+    options.add_argument("--db", metavar="PATH_OR_URL", help=db_help, **default)
+    return options
+
+
+def build_parser(
+    locale: str = DEFAULT_LOCALE, detailed: Collection[str] | None = None
+) -> argparse.ArgumentParser:
+    """Build the argument parser: every command listed, and the options of those in
+    `detailed` (of every command when None)."""
+    db_help = t(locale, Text.CLI_OPT_DB)
+    parser = argparse.ArgumentParser(
+        prog="kpibot",
+        description=t(locale, Text.CLI_DESCRIPTION),
+        epilog=t(locale, Text.CLI_EPILOG),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[_common_options(locale, db_help, top=True)],
     )
-    socket.set_defaults(handler=run_socket)
+    parser.add_argument("--version", action=_Version, nargs=0, help=t(locale, Text.CLI_OPT_VERSION))
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, command in COMMANDS.items():
+        own_db = name == "demo"
+        where = Text.CLI_DATABASE_DEMO if own_db else Text.CLI_DATABASE_USED
+        sub = commands.add_parser(
+            name,
+            help=t(locale, command.summary),
+            description=t(locale, command.summary),
+            epilog=t(locale, Text.CLI_EXAMPLES, examples=t(locale, command.example))
+            + "\n\n"
+            + t(locale, where, default=DEFAULT_DEMO_DB),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            parents=[
+                _common_options(
+                    locale,
+                    t(locale, Text.CLI_OPT_DEMO_DB, default=DEFAULT_DEMO_DB) if own_db else db_help,
+                    top=False,
+                )
+            ],
+        )
+        if detailed is None or name in detailed:
+            command.add_options(sub, locale)
     return parser
 
 
-def run_serve(args: argparse.Namespace, runtime: Runtime) -> int:
-    """`kpibot serve`: the Slack app, health check and ingestion API under gunicorn."""
-    from bot.http.server import create_web_app, run_server, server_options
-    from bot.runtime import Runtime
-    from bot.slack.app import MissingCredentials, require_credentials
-
-    settings = runtime.settings
-    try:
-        require_credentials(settings)
-    except MissingCredentials as error:
-        raise CliError(f"cannot start the Slack app: {error}", EXIT_USAGE) from None
-    # Fail here, once, on a bad catalog or database (and migrate it) rather than in every
-    # worker; each worker builds its own runtime, with its own connections, after the fork.
-    runtime.catalog  # noqa: B018 - loaded for its errors
-    runtime.database  # noqa: B018 - opened for its errors and its migrations
-    runtime.close()
-    port = args.port if args.port is not None else settings.port
-    print(f"kpibot: serving Slack on http://{args.host}:{port}/slack/events", file=sys.stderr)
-    run_server(
-        lambda: create_web_app(Runtime(settings).services),
-        server_options(
-            settings, host=args.host, port=port, verbose=args.verbose, scheduler=args.scheduler
-        ),
-    )
-    return 0
-
-
-def run_socket(_args: argparse.Namespace, runtime: Runtime) -> int:
-    """`kpibot socket`: the same Slack app over Socket Mode."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-    from bot.slack.app import MissingCredentials, build_app, require_credentials
-    from bot.slack.followups import close_all
-
-    settings = runtime.settings
-    try:
-        require_credentials(settings, socket_mode=True)
-    except MissingCredentials as error:
-        raise CliError(f"cannot start the Slack app: {error}", EXIT_USAGE) from None
-    assert settings.slack_app_token is not None  # checked just above
-    app = build_app(settings, services=runtime.services)
-    handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
-    try:
-        handler.start()  # type: ignore[no-untyped-call]
-    finally:
-        # Work still queued after acks is answered as busy rather than left pending.
-        close_all()
-    return 0
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command `argv` names: its first word that is neither an option nor --db's value."""
+    words = iter(argv)
+    for word in words:
+        if word == "--db":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 def _terminate(_signal: int, _frame: FrameType | None) -> None:
     raise Terminated
+
+
+def _database_option(value: str) -> str:
+    """--db as a database URL: a URL as given, anything else a SQLite file's path."""
+    return value if "://" in value else f"sqlite:///{value}"
 
 
 def main(argv: Sequence[str] | None = None, runtime: Runtime | None = None) -> int:
@@ -321,8 +371,14 @@ def main(argv: Sequence[str] | None = None, runtime: Runtime | None = None) -> i
     The process's runtime is built here from the environment, once, unless one is given
     (as tests do, to run commands in-process on settings of their own).
     """
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    locale = command_line_locale()
+    named = _command_in(argv)
+    parser = build_parser(locale, detailed={named} if named in COMMANDS else ())
     args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -334,32 +390,45 @@ def main(argv: Sequence[str] | None = None, runtime: Runtime | None = None) -> i
     # SIGTERM's default ends the process on the spot; unwinding instead rolls back what is
     # open and stops an import's worker process.
     signal.signal(signal.SIGTERM, _terminate)
-    handler: Handler = args.handler
+    command = COMMANDS[args.command]
     built = runtime is None
     try:
-        if runtime is None:
-            from bot.runtime import Runtime
+        from bot.settings import SettingsError
+        from storage.db import DatabaseError
 
-            runtime = Runtime.from_environment()
-        return handler(args, runtime)
-    except SettingsError as error:
-        print(f"kpibot: configuration error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except CliError as error:
-        print(f"kpibot: {error}", file=sys.stderr)
-        return error.code
-    except DatabaseError as error:
-        print(f"kpibot: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        try:
+            if runtime is None:
+                from bot.runtime import Runtime
+
+                # The demo's --db is the file it rebuilds, not the database it is configured with.
+                database = None if args.command == "demo" or args.db is None else args.db
+                runtime = Runtime.from_environment(
+                    database=None if database is None else _database_option(database),
+                    create_database=command.creates_database,
+                )
+            else:
+                runtime.create_database = command.creates_database
+            module, function = args.handler.split(":")
+            handler: Handler = getattr(importlib.import_module(module), function)
+            return handler(args, runtime)
+        except SettingsError as error:
+            print(f"kpibot: {t(locale, Text.CLI_SETTINGS_ERROR, error=error)}", file=sys.stderr)
+            return EXIT_USAGE
+        except CliError as error:
+            print(f"kpibot: {error}", file=sys.stderr)
+            return error.code
+        except DatabaseError as error:
+            print(f"kpibot: {error}", file=sys.stderr)
+            return EXIT_FAILED
     except BrokenPipeError:
         # The reader went away (`kpibot status | head`): not an error worth a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        print("kpibot: interrupted", file=sys.stderr)
+        print(f"kpibot: {t(locale, Text.CLI_INTERRUPTED)}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Terminated:
-        print("kpibot: terminated", file=sys.stderr)
+        print(f"kpibot: {t(locale, Text.CLI_TERMINATED)}", file=sys.stderr)
         return EXIT_TERMINATED
     except Exception as error:
         # A bug, or a failure nobody foresaw: one line to the user, the details in the log
@@ -367,8 +436,8 @@ def main(argv: Sequence[str] | None = None, runtime: Runtime | None = None) -> i
         reference = new_reference()
         log.info("unexpected error (reference %s)", reference, exc_info=error)
         print(
-            f"kpibot: unexpected error {type(error).__name__} (reference {reference}); "
-            "run it again with -v for the details",
+            "kpibot: "
+            + t(locale, Text.CLI_UNEXPECTED, error=type(error).__name__, reference=reference),
             file=sys.stderr,
         )
         return EXIT_FAILED

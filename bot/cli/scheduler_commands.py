@@ -97,13 +97,17 @@ def scheduler(_args: argparse.Namespace, runtime: Runtime) -> int:
     # A clean stop: the run in progress finishes, the lead is handed over at once.
     signal.signal(signal.SIGTERM, _stop)
     process = ReportScheduler(runtime)
-    print(
-        f"kpibot: scheduler {process.leadership.holder} started "
-        f"({len(process.jobs)} report job(s), {runtime.settings.timezone})",
-        file=sys.stderr,
+    settings = runtime.settings
+    started = t(
+        settings.locale,
+        Text.CLI_SCHEDULER_STARTED,
+        holder=process.leadership.holder,
+        count=len(process.jobs),
+        zone=settings.timezone,
     )
+    print(f"kpibot: {started}", file=sys.stderr)
     process.run(stop)
-    print("kpibot: scheduler stopped", file=sys.stderr)
+    print(f"kpibot: {t(settings.locale, Text.CLI_SCHEDULER_STOPPED)}", file=sys.stderr)
     return 0
 
 

@@ -13,6 +13,7 @@ from bot.slack.blocks.kpi import kpi_message, status_message
 from bot.slack.blocks.plain import plain_text
 from kpi_engine.catalog import Catalog, KpiDefinition, UnknownKpi
 from kpi_engine.export import state_as_dict
+from kpi_engine.levels import Level
 from storage.snapshot import state_at, states_at
 
 
@@ -53,16 +54,21 @@ def show(args: argparse.Namespace, runtime: Runtime) -> int:
 
 def status(args: argparse.Namespace, runtime: Runtime) -> int:
     """Print every KPI's state."""
-    settings = runtime.settings
+    settings, catalog = runtime.settings, runtime.catalog
+    level = Level(args.level) if args.level else None
     states = states_at(
         runtime.database,
-        runtime.catalog,
+        catalog,
         as_of_moment(runtime, args.at),
         settings.zone,
     )
     if args.json:
-        payload = [state_as_dict(state, settings.locale) for state in states]
+        payload = [
+            state_as_dict(state, settings.locale)
+            for state in states
+            if level is None or state.level is level
+        ]
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        print(plain_text(status_message(states, settings.locale)))
+        print(plain_text(status_message(states, settings.locale, level)))
     return 0

@@ -80,4 +80,4 @@ def test_a_bad_schedule_stops_any_command_at_start_with_exit_code_2(
         "status", cwd=tmp_path, environment={"KPIBOT_SCHEDULE_WEEKLY": "0 9 * * mon-sun-x"}
     )
     assert done.returncode == 2
-    assert done.stderr.startswith("kpibot: configuration error: KPIBOT_SCHEDULE_WEEKLY:")
+    assert done.stderr.startswith("kpibot: 設定エラー: KPIBOT_SCHEDULE_WEEKLY:")

@@ -179,7 +179,7 @@ def test_kpibot_refuses_a_hostile_setting_with_exit_2_in_one_short_line(
     finished = kpibot("status", cwd=tmp_path, environment={name: value})
     assert finished.returncode == 2
     (line,) = finished.stderr.splitlines()
-    assert line.startswith(f"kpibot: configuration error: {name}: ")
+    assert line.startswith(f"kpibot: 設定エラー: {name}: ")
     assert "hunter2" not in line
     assert len(line) < 300
 

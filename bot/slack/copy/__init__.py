@@ -1,6 +1,9 @@
 """Every user-facing string of the Slack app, looked up by key (`keys.Text`) in the reader's
 locale: Japanese (`ja.py`, the default) or English (`en.py`), one file per locale.
 
+Light to import (the command line's help is built from it): the catalog's types are
+imported by the functions that take them, which only run once the catalog is loaded.
+
 Templates are Slack mrkdwn: `*bold*` and backquotes are markup, and they never contain
 `&`, `<` or `>` raw, so a builder escapes only the values it formats into them.
 """
@@ -8,13 +11,16 @@ Templates are Slack mrkdwn: `*bold*` and backquotes are markup, and they never c
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from bot.slack.copy.en import EN
 from bot.slack.copy.ja import JA
 from bot.slack.copy.keys import Text
-from kpi_engine.catalog import Tier, Unit, UpdateFrequency, ValueRule, plain_number
 from kpi_engine.levels import Level
+
+if TYPE_CHECKING:
+    from kpi_engine.catalog import Tier, Unit, UpdateFrequency, ValueRule
 
 DEFAULT_LOCALE = "ja"
 LOCALES = ("ja", "en")
@@ -22,19 +28,30 @@ LOCALES = ("ja", "en")
 
 MESSAGES: dict[str, dict[Text, str]] = {"ja": JA, "en": EN}
 
-_TIERS = {
-    Tier.STRATEGIC: Text.TIER_STRATEGIC,
-    Tier.BUSINESS: Text.TIER_BUSINESS,
-    Tier.OPERATIONAL: Text.TIER_OPERATIONAL,
-    Tier.CUSTOMER: Text.TIER_CUSTOMER,
-}
-_FREQUENCIES = {
-    UpdateFrequency.REALTIME: Text.FREQUENCY_REALTIME,
-    UpdateFrequency.DAILY: Text.FREQUENCY_DAILY,
-    UpdateFrequency.WEEKLY: Text.FREQUENCY_WEEKLY,
-    UpdateFrequency.MONTHLY: Text.FREQUENCY_MONTHLY,
-    UpdateFrequency.QUARTERLY: Text.FREQUENCY_QUARTERLY,
-}
+
+@cache
+def _tiers() -> dict[Tier, Text]:
+    from kpi_engine.catalog import Tier
+
+    return {
+        Tier.STRATEGIC: Text.TIER_STRATEGIC,
+        Tier.BUSINESS: Text.TIER_BUSINESS,
+        Tier.OPERATIONAL: Text.TIER_OPERATIONAL,
+        Tier.CUSTOMER: Text.TIER_CUSTOMER,
+    }
+
+
+@cache
+def _frequencies() -> dict[UpdateFrequency, Text]:
+    from kpi_engine.catalog import UpdateFrequency
+
+    return {
+        UpdateFrequency.REALTIME: Text.FREQUENCY_REALTIME,
+        UpdateFrequency.DAILY: Text.FREQUENCY_DAILY,
+        UpdateFrequency.WEEKLY: Text.FREQUENCY_WEEKLY,
+        UpdateFrequency.MONTHLY: Text.FREQUENCY_MONTHLY,
+        UpdateFrequency.QUARTERLY: Text.FREQUENCY_QUARTERLY,
+    }
 
 
 def normalize_locale(locale: str) -> str:
@@ -50,20 +67,24 @@ def t(locale: str, key: Text, **fmt: Any) -> str:
     return template.format(**fmt) if fmt else template
 
 
-_UNITS = {
-    Unit.COUNT: Text.UNIT_COUNT,
-    Unit.JPY: Text.UNIT_JPY,
-    Unit.PERCENT: Text.UNIT_PERCENT,
-    Unit.POINT: Text.UNIT_POINT,
-    Unit.SCORE: Text.UNIT_SCORE,
-    Unit.RATIO: Text.UNIT_RATIO,
-    Unit.RANK: Text.UNIT_RANK,
-}
+@cache
+def _units() -> dict[Unit, Text]:
+    from kpi_engine.catalog import Unit
+
+    return {
+        Unit.COUNT: Text.UNIT_COUNT,
+        Unit.JPY: Text.UNIT_JPY,
+        Unit.PERCENT: Text.UNIT_PERCENT,
+        Unit.POINT: Text.UNIT_POINT,
+        Unit.SCORE: Text.UNIT_SCORE,
+        Unit.RATIO: Text.UNIT_RATIO,
+        Unit.RANK: Text.UNIT_RANK,
+    }
 
 
 def unit_label(unit: Unit, locale: str) -> str:
     """Return the name of a unit, for an axis: 円 or JPY, and so on."""
-    return t(locale, _UNITS[unit])
+    return t(locale, _units()[unit])
 
 
 class Counted(StrEnum):
@@ -130,17 +151,19 @@ def level_emoji(level: Level) -> str:
 
 def tier_title(tier: Tier, locale: str) -> str:
     """Return a tier's title: 戦略KPI or Strategic, and so on."""
-    return t(locale, _TIERS[tier])
+    return t(locale, _tiers()[tier])
 
 
 def frequency_label(frequency: UpdateFrequency, locale: str) -> str:
     """Return an update frequency's name: 月次 or monthly, and so on."""
-    return t(locale, _FREQUENCIES[frequency])
+    return t(locale, _frequencies()[frequency])
 
 
 def value_rule_text(rule: ValueRule, locale: str) -> str:
     """What a recorded value may be, in words: 1以上1,000以下の整数 or a whole number from 1
     to 1,000."""
+    from kpi_engine.catalog import plain_number
+
     minimum = rule.minimum
     if rule.above is not None and minimum is not None and minimum <= rule.above:
         minimum = None  # "above" is the stricter lower bound

@@ -5,6 +5,177 @@ from __future__ import annotations
 from bot.slack.copy.keys import Text
 
 EN: dict[Text, str] = {
+    # Command line
+    Text.CLI_DESCRIPTION: (
+        "KPI management for a small company, in Slack. Try it with `kpibot demo`, which builds "
+        "a demo database."
+    ),
+    Text.CLI_EPILOG: "A command's options and examples: kpibot COMMAND --help",
+    Text.CLI_OPT_VERBOSE: "log what happens",
+    Text.CLI_OPT_DB: (
+        "the database to use: a SQLite file's path, or a sqlite:/// or postgresql:// URL "
+        "(overrides KPIBOT_DATABASE_URL)"
+    ),
+    Text.CLI_OPT_DEMO_DB: "the demo SQLite file to rebuild (default {default})",
+    Text.CLI_OPT_VERSION: "print the version and exit",
+    Text.CLI_EXAMPLES: "Examples:\n  {examples}",
+    Text.CLI_DATABASE_USED: (
+        "Database: --db when given, else KPIBOT_DATABASE_URL (default: kpibot.db in this folder)."
+    ),
+    Text.CLI_DATABASE_DEMO: (
+        "Database: the demo file it rebuilds (--db, default {default}); never the configured "
+        "database or kpibot.db."
+    ),
+    Text.CLI_NO_DATABASE: (
+        "no database at {path}; build the demo with `kpibot demo`, import data with `kpibot "
+        "ingest FILE`, or name another database with --db"
+    ),
+    Text.CLI_SETTINGS_ERROR: "configuration error: {error}",
+    Text.CLI_INTERRUPTED: "interrupted",
+    Text.CLI_TERMINATED: "terminated",
+    Text.CLI_UNEXPECTED: (
+        "unexpected error {error} (reference {reference}); run it again with -v for the details"
+    ),
+    Text.CLI_DEMO: "build a demo database of the reference company and show it",
+    Text.CLI_DEMO_EXAMPLE: (
+        "kpibot demo                          build ./kpibot-demo.db with demo data up to "
+        "today\n"
+        "  kpibot demo --today 2026-03-31       with data up to 2026-03-31\n"
+        "  kpibot demo --write-csv demo-csv     also write the data as import CSV files"
+    ),
+    Text.CLI_SHOW: "one KPI's value, target and level",
+    Text.CLI_SHOW_EXAMPLE: (
+        "kpibot show nps                      NPS now: value, target, level\n"
+        "  kpibot show mrr --at 2026-10-31      as of the end of October 31\n"
+        "  kpibot --db kpibot-demo.db show mrr --json"
+    ),
+    Text.CLI_STATUS: "every KPI's level, grouped by tier",
+    Text.CLI_STATUS_EXAMPLE: (
+        "kpibot status                        every KPI\n"
+        "  kpibot status --level red            only the KPIs at red\n"
+        "  kpibot status --at 2026-09-30 --json"
+    ),
+    Text.CLI_INGEST: "import CSV, TSV, JSON or JSON Lines files of events (idempotent by id)",
+    Text.CLI_INGEST_EXAMPLE: (
+        "kpibot ingest payments.csv           a file with a type column\n"
+        "  kpibot ingest --type enrollment enrollments.csv\n"
+        "  kpibot ingest --map stripe.yaml export.csv   another tool's export, by a mapping\n"
+        "  kpibot ingest --skip-invalid *.csv   store the valid rows, the rest to "
+        "FILE.rejected.jsonl"
+    ),
+    Text.CLI_RECORD: "store a manual measurement of a KPI, or delete a wrong one",
+    Text.CLI_RECORD_EXAMPLE: (
+        "kpibot record brand_search_rank 3                    record a value measured now\n"
+        "  kpibot record market_share 4.5 --at 2026-10-31\n"
+        "  kpibot record market_share --delete --at 2026-10-31  delete that day's values"
+    ),
+    Text.CLI_HISTORY: "the changes to a KPI's manual measurements: what, when, who",
+    Text.CLI_HISTORY_EXAMPLE: (
+        "kpibot history brand_search_rank\n  kpibot history market_share --limit 10 --json"
+    ),
+    Text.CLI_REPORT: "print the report of the period just ended, or post it to its channel",
+    Text.CLI_REPORT_EXAMPLE: (
+        "kpibot report weekly                 last week's team summary\n"
+        "  kpibot report monthly --at 2026-10-31\n"
+        "  kpibot report quarterly --post       post it to the leadership channel (once per "
+        "period)"
+    ),
+    Text.CLI_ALERTS: "the alerts: evaluate now, or their history",
+    Text.CLI_ALERTS_EXAMPLE: (
+        "kpibot alerts check --dry-run        only print what would change and be sent\n"
+        "  kpibot alerts history nps"
+    ),
+    Text.CLI_ALERTS_CHECK: "evaluate every KPI now and print what changes and what is sent",
+    Text.CLI_ALERTS_HISTORY: "the alerts' audit log, newest first",
+    Text.CLI_JOBS: "the scheduled reports: next runs (local time), last outcomes, the leader",
+    Text.CLI_JOBS_EXAMPLE: "kpibot jobs",
+    Text.CLI_OUTBOX: "what the outbox holds for Slack (newest first), or retry a failed item",
+    Text.CLI_OUTBOX_EXAMPLE: "kpibot outbox --failed\n  kpibot outbox --retry 12",
+    Text.CLI_DB: "manage the database schema",
+    Text.CLI_DB_EXAMPLE: (
+        "kpibot db upgrade\n  kpibot db rebuild-rollups\n  kpibot db set-timezone Asia/Tokyo"
+    ),
+    Text.CLI_DB_UPGRADE: "apply pending migrations",
+    Text.CLI_DB_REBUILD: (
+        "recompute the daily facts, customers and monthly payers from the events (repair)"
+    ),
+    Text.CLI_DB_SET_TIMEZONE: (
+        "convert the stored local days and rollups to another time zone (one transaction)"
+    ),
+    Text.CLI_SCHEDULER: (
+        "run the scheduled reports and deliver the outbox (the Procfile's clock process)"
+    ),
+    Text.CLI_SCHEDULER_EXAMPLE: "kpibot scheduler",
+    Text.CLI_SERVE: "run the Slack app over HTTP (gunicorn) on $PORT, with the ingestion API",
+    Text.CLI_SERVE_EXAMPLE: (
+        "kpibot serve                         on 0.0.0.0:$PORT (default 3000)\n"
+        "  kpibot serve --port 8080 --scheduler"
+    ),
+    Text.CLI_SOCKET: "run the Slack app over Socket Mode (no public URL; needs SLACK_APP_TOKEN)",
+    Text.CLI_SOCKET_EXAMPLE: "kpibot socket",
+    Text.CLI_ARG_ZONE: "an IANA time zone, e.g. Asia/Tokyo",
+    Text.CLI_ARG_FILES: "CSV, TSV, JSON (an array) or JSON Lines files",
+    Text.CLI_ARG_MAP: "a column mapping for another tool's export (renames, type, drops, skips)",
+    Text.CLI_ARG_ENCODING: "read the files in this encoding (default: detected, UTF-8 or CP932)",
+    Text.CLI_ARG_TYPE: "the record type of rows without a `type` column",
+    Text.CLI_ARG_SKIP_INVALID: (
+        "store the valid rows and write the rejected ones to FILE.rejected.jsonl"
+    ),
+    Text.CLI_ARG_RECORDED_KPI: "a KPI recorded by hand, e.g. brand_search_rank",
+    Text.CLI_ARG_VALUE: "the measured value",
+    Text.CLI_ARG_RECORD_AT: (
+        "when it was measured (ISO 8601 date or time; default now); with --delete, the day"
+    ),
+    Text.CLI_ARG_DELETE: "delete the KPI's measurements on the --at day",
+    Text.CLI_ARG_LIMIT: "the latest N (default 50)",
+    Text.CLI_ARG_JSON: "machine-readable output",
+    Text.CLI_ARG_AT: "as of the end of this day (default: now)",
+    Text.CLI_ARG_KPI: "id, name or alias (e.g. nps, ltv/cac)",
+    Text.CLI_ARG_LEVEL: "only the KPIs at this level (as /kpi status LEVEL in Slack)",
+    Text.CLI_ARG_WRITE_CSV: "also write import files here",
+    Text.CLI_ARG_SCALE: "multiply the data volume (benchmarks)",
+    Text.CLI_ARG_TODAY: "the last day of data ({first} or later; default: today)",
+    Text.CLI_ARG_REPORTS: (
+        "folder for the three reports as text and their charts (default {default})"
+    ),
+    Text.CLI_ARG_REPORT_AT: "the period just ended at the end of this day (default: now)",
+    Text.CLI_ARG_POST: "post it through the outbox (once per period)",
+    Text.CLI_ARG_FORCE: "with --post: post a new copy even if posted",
+    Text.CLI_ARG_FAILED: "only the failed items",
+    Text.CLI_ARG_RETRY: "queue a failed item again (ids as listed)",
+    Text.CLI_ARG_DRY_RUN: "store and send nothing, only print",
+    Text.CLI_ARG_ONLY_KPI: "only this KPI",
+    Text.CLI_ARG_HOST: "address to listen on (default 0.0.0.0)",
+    Text.CLI_ARG_PORT: "port to listen on (default: $PORT or 3000)",
+    Text.CLI_ARG_WITH_SCHEDULER: (
+        "also run the scheduled reports (one scheduler process per server, not per worker)"
+    ),
+    Text.CLI_BAD_HOST: "cannot listen on {host}: {reason}",
+    Text.CLI_PORT_IN_USE: (
+        "{host}:{port} is in use by another process; choose another port with --port"
+    ),
+    Text.CLI_CANNOT_LISTEN: "cannot listen on {host}:{port}: {reason}",
+    Text.CLI_NO_SLACK: "cannot start the Slack app: {error}",
+    Text.CLI_SERVING: "serving Slack on {url}",
+    Text.CLI_SCHEDULER_STARTED: "scheduler {holder} started ({count} report job(s), {zone})",
+    Text.CLI_SCHEDULER_STOPPED: "scheduler stopped",
+    Text.CLI_DEMO_TOO_EARLY: (
+        "--today {day} is before the demo data begins ({first}); give {first} or a later day"
+    ),
+    Text.CLI_DEMO_IN_FUTURE: (
+        "--today {day} is in the future (today is {today}); give today or an earlier day"
+    ),
+    Text.CLI_DEMO_BUILDING: (
+        "Building {path} with demo data from {first} to {today} ({zone}), scale {scale}"
+    ),
+    Text.CLI_DEMO_TOTAL: "total",
+    Text.CLI_DEMO_ROWS: "{count} rows",
+    Text.CLI_DEMO_WROTE_CSV: "wrote {file} ({count} {kind} rows)",
+    Text.CLI_DEMO_SLACK_SAYS: "What Slack shows for /kpi {text}:",
+    Text.CLI_DEMO_ALERTS: "The alerts the demo data raises, as each channel would get them:",
+    Text.CLI_DEMO_NO_ALERTS: "(none)",
+    Text.CLI_DEMO_REPORTS: "Wrote the weekly, monthly and quarterly reports to {folder}/:",
+    Text.CLI_DEMO_NEXT: "Commands to try next, on the demo database:",
     Text.CHART_TITLE: "{name} — {level}",
     Text.CHART_ACTUAL: "actual",
     Text.CHART_TARGET: "target",

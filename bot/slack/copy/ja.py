@@ -8,6 +8,173 @@ from __future__ import annotations
 from bot.slack.copy.keys import Text
 
 JA: dict[Text, str] = {
+    # Command line
+    Text.CLI_DESCRIPTION: (
+        "小さな会社のKPI管理を Slack で。まず `kpibot demo` でデモのデータベースを作って試せます。"
+    ),
+    Text.CLI_EPILOG: "各コマンドのオプションと例: kpibot COMMAND --help",
+    Text.CLI_OPT_VERBOSE: "処理の様子をログに出す",
+    Text.CLI_OPT_DB: (
+        "使うデータベース: SQLite ファイルのパス、または sqlite:/// か postgresql:// の "
+        "URL（KPIBOT_DATABASE_URL より優先）"
+    ),
+    Text.CLI_OPT_DEMO_DB: "作り直すデモの SQLite ファイル（既定 {default}）",
+    Text.CLI_OPT_VERSION: "バージョンを表示して終了",
+    Text.CLI_EXAMPLES: "例:\n  {examples}",
+    Text.CLI_DATABASE_USED: (
+        "データベース: --db で指定したもの、なければ KPIBOT_DATABASE_URL（既定はこのフォルダの "
+        "kpibot.db）。"
+    ),
+    Text.CLI_DATABASE_DEMO: (
+        "データベース: 作り直すデモのファイル（--db、既定 {default}）。"
+        "設定されたデータベースや kpibot.db には触れません。"
+    ),
+    Text.CLI_NO_DATABASE: (
+        "データベース {path} がありません。`kpibot demo` でデモを作るか、`kpibot ingest FILE` "
+        "でデータを取り込むか、--db で別のデータベースを指定してください"
+    ),
+    Text.CLI_SETTINGS_ERROR: "設定エラー: {error}",
+    Text.CLI_INTERRUPTED: "中断しました",
+    Text.CLI_TERMINATED: "停止しました",
+    Text.CLI_UNEXPECTED: (
+        "予期しないエラー {error}（参照番号 {reference}）。詳しくは -v "
+        "を付けてもう一度実行してください"
+    ),
+    Text.CLI_DEMO: "参考企業のデモデータベースを作り、その内容を表示する",
+    Text.CLI_DEMO_EXAMPLE: (
+        "kpibot demo                          今日までのデモデータで ./kpibot-demo.db を作る\n"
+        "  kpibot demo --today 2026-03-31       2026-03-31 までのデータで作る\n"
+        "  kpibot demo --write-csv demo-csv     取り込み用の CSV も書き出す"
+    ),
+    Text.CLI_SHOW: "1つのKPIの値・目標・レベル",
+    Text.CLI_SHOW_EXAMPLE: (
+        "kpibot show nps                      NPS の今の値・目標・レベル\n"
+        "  kpibot show 月次経常収益 --at 2026-10-31\n"
+        "  kpibot --db kpibot-demo.db show mrr --json"
+    ),
+    Text.CLI_STATUS: "全KPIのレベルを階層ごとに",
+    Text.CLI_STATUS_EXAMPLE: (
+        "kpibot status                        全KPI\n"
+        "  kpibot status --level red            緊急（赤）のKPIだけ\n"
+        "  kpibot status --at 2026-09-30 --json"
+    ),
+    Text.CLI_INGEST: "イベントの CSV / TSV / JSON / JSON Lines ファイルを取り込む（id で冪等）",
+    Text.CLI_INGEST_EXAMPLE: (
+        "kpibot ingest payments.csv           type 列のあるファイル\n"
+        "  kpibot ingest --type enrollment enrollments.csv\n"
+        "  kpibot ingest --map stripe.yaml export.csv   他のツールの書き出しを列の対応表で\n"
+        "  kpibot ingest --skip-invalid *.csv   正しい行だけ取り込み、残りを "
+        "FILE.rejected.jsonl へ"
+    ),
+    Text.CLI_RECORD: "KPIの手入力の測定値を記録する（誤りは削除）",
+    Text.CLI_RECORD_EXAMPLE: (
+        "kpibot record brand_search_rank 3                    今の測定値として記録\n"
+        "  kpibot record market_share 4.5 --at 2026-10-31\n"
+        "  kpibot record market_share --delete --at 2026-10-31  その日の値を削除"
+    ),
+    Text.CLI_HISTORY: "KPIの手入力の測定値の変更履歴（何を・いつ・誰が）",
+    Text.CLI_HISTORY_EXAMPLE: (
+        "kpibot history brand_search_rank      検索順位の変更履歴\n"
+        "  kpibot history market_share --limit 10 --json"
+    ),
+    Text.CLI_REPORT: "終わったばかりの期間のレポートを表示する、またはチャンネルに投稿する",
+    Text.CLI_REPORT_EXAMPLE: (
+        "kpibot report weekly                 先週のチームサマリー\n"
+        "  kpibot report monthly --at 2026-10-31\n"
+        "  kpibot report quarterly --post       経営チャンネルに投稿（期間ごとに1回）"
+    ),
+    Text.CLI_ALERTS: "アラート: 今すぐ評価する、または履歴",
+    Text.CLI_ALERTS_EXAMPLE: (
+        "kpibot alerts check --dry-run        何が変わり何が送られるかだけ表示\n"
+        "  kpibot alerts history nps"
+    ),
+    Text.CLI_ALERTS_CHECK: "全KPIを今評価し、変わることと送られるものを表示する",
+    Text.CLI_ALERTS_HISTORY: "アラートの監査ログ（新しい順）",
+    Text.CLI_JOBS: "定期レポート: 次の実行（現地時刻）、前回の結果、リーダー",
+    Text.CLI_JOBS_EXAMPLE: "kpibot jobs                          次の実行と前回の結果",
+    Text.CLI_OUTBOX: "Slack へ送る送信箱の中身（新しい順）、または失敗した項目の再送",
+    Text.CLI_OUTBOX_EXAMPLE: (
+        "kpibot outbox --failed               失敗した項目だけ\n  kpibot outbox --retry 12"
+    ),
+    Text.CLI_DB: "データベースのスキーマと保守",
+    Text.CLI_DB_EXAMPLE: (
+        "kpibot db upgrade                    最新のスキーマへ\n"
+        "  kpibot db rebuild-rollups\n  kpibot db set-timezone Asia/Tokyo"
+    ),
+    Text.CLI_DB_UPGRADE: "未適用のマイグレーションを適用する",
+    Text.CLI_DB_REBUILD: "日次集計・顧客・月次支払者をイベントから計算し直す（修復用）",
+    Text.CLI_DB_SET_TIMEZONE: (
+        "保存された現地日付と集計を別のタイムゾーンに変換する（1トランザクション）"
+    ),
+    Text.CLI_SCHEDULER: "定期レポートを実行し送信箱を配信する（Procfile の clock プロセス）",
+    Text.CLI_SCHEDULER_EXAMPLE: "kpibot scheduler                     SIGTERM で止まるまで動く",
+    Text.CLI_SERVE: "Slack アプリを HTTP（gunicorn）で $PORT に、取り込み API とともに動かす",
+    Text.CLI_SERVE_EXAMPLE: (
+        "kpibot serve                         0.0.0.0:$PORT（既定 3000）\n"
+        "  kpibot serve --port 8080 --scheduler"
+    ),
+    Text.CLI_SOCKET: "Slack アプリを Socket Mode で動かす（公開 URL 不要、SLACK_APP_TOKEN が必要）",
+    Text.CLI_SOCKET_EXAMPLE: "kpibot socket                        SLACK_APP_TOKEN を設定して",
+    Text.CLI_ARG_ZONE: "IANA タイムゾーン（例 Asia/Tokyo）",
+    Text.CLI_ARG_FILES: "CSV、TSV、JSON（配列）または JSON Lines のファイル",
+    Text.CLI_ARG_MAP: (
+        "他のツールの書き出し用の列の対応表（列名の変更、種類、不要な列、読み飛ばす行）"
+    ),
+    Text.CLI_ARG_ENCODING: "この文字コードで読む（既定: UTF-8 か CP932 かを判定）",
+    Text.CLI_ARG_TYPE: "type 列のない行のレコード種別",
+    Text.CLI_ARG_SKIP_INVALID: "正しい行を保存し、拒否した行を FILE.rejected.jsonl に書く",
+    Text.CLI_ARG_RECORDED_KPI: "手入力で記録するKPI（例 brand_search_rank）",
+    Text.CLI_ARG_VALUE: "測定値",
+    Text.CLI_ARG_RECORD_AT: "測定した日時（ISO 8601 の日付か日時、既定は今）。--delete ではその日",
+    Text.CLI_ARG_DELETE: "--at の日の測定値を削除する",
+    Text.CLI_ARG_LIMIT: "新しい方から N 件（既定 50）",
+    Text.CLI_ARG_JSON: "機械可読の JSON で出力",
+    Text.CLI_ARG_AT: "この日の終わり時点（既定: 今）",
+    Text.CLI_ARG_KPI: "id・名前・別名（例 nps、顧客満足度）",
+    Text.CLI_ARG_LEVEL: "このレベルのKPIだけ（Slack の /kpi status LEVEL と同じ）",
+    Text.CLI_ARG_WRITE_CSV: "取り込み用ファイルもここに書き出す",
+    Text.CLI_ARG_SCALE: "データ量の倍率（ベンチマーク用）",
+    Text.CLI_ARG_TODAY: "データの最終日（{first} 以降、既定: 今日）",
+    Text.CLI_ARG_REPORTS: "3つのレポートのテキストとグラフを書くフォルダ（既定 {default}）",
+    Text.CLI_ARG_REPORT_AT: "この日の終わりに終わったばかりの期間（既定: 今）",
+    Text.CLI_ARG_POST: "送信箱を通して投稿する（期間ごとに1回）",
+    Text.CLI_ARG_FORCE: "--post と一緒に: 投稿済みでも新しく投稿する",
+    Text.CLI_ARG_FAILED: "失敗した項目だけ",
+    Text.CLI_ARG_RETRY: "失敗した項目をもう一度送る（一覧の番号）",
+    Text.CLI_ARG_DRY_RUN: "何も保存・送信せず、表示だけする",
+    Text.CLI_ARG_ONLY_KPI: "このKPIだけ",
+    Text.CLI_ARG_HOST: "待ち受けるアドレス（既定 0.0.0.0）",
+    Text.CLI_ARG_PORT: "待ち受けるポート（既定: $PORT か 3000）",
+    Text.CLI_ARG_WITH_SCHEDULER: "定期レポートも動かす（ワーカーごとではなくサーバーに1つ）",
+    Text.CLI_BAD_HOST: "{host} で待ち受けられません: {reason}",
+    Text.CLI_PORT_IN_USE: (
+        "{host}:{port} は別のプロセスが使用中です。--port で別のポートを指定してください"
+    ),
+    Text.CLI_CANNOT_LISTEN: "{host}:{port} で待ち受けられません: {reason}",
+    Text.CLI_NO_SLACK: "Slack アプリを起動できません: {error}",
+    Text.CLI_SERVING: "Slack を {url} で受け付けています",
+    Text.CLI_SCHEDULER_STARTED: (
+        "スケジューラー {holder} を開始しました（レポートジョブ {count} 件、{zone}）"
+    ),
+    Text.CLI_SCHEDULER_STOPPED: "スケジューラーを停止しました",
+    Text.CLI_DEMO_TOO_EARLY: (
+        "--today {day} はデモデータの始まり（{first}）より前です。{first} "
+        "以降の日付を指定してください"
+    ),
+    Text.CLI_DEMO_IN_FUTURE: (
+        "--today {day} は未来の日付です（今日は {today}）。今日までの日付を指定してください"
+    ),
+    Text.CLI_DEMO_BUILDING: (
+        "{path} を作成中: デモデータ {first} 〜 {today}（{zone}）、倍率 {scale}"
+    ),
+    Text.CLI_DEMO_TOTAL: "合計",
+    Text.CLI_DEMO_ROWS: "{count} 行",
+    Text.CLI_DEMO_WROTE_CSV: "{file} を書き出しました（{kind} {count} 行）",
+    Text.CLI_DEMO_SLACK_SAYS: "Slack で /kpi {text} と打つと:",
+    Text.CLI_DEMO_ALERTS: "デモデータが発生させるアラート、各チャンネルに届くメッセージ:",
+    Text.CLI_DEMO_NO_ALERTS: "なし",
+    Text.CLI_DEMO_REPORTS: "週次・月次・四半期レポートを {folder}/ に書き出しました:",
+    Text.CLI_DEMO_NEXT: "次に試すコマンド（デモのデータベースで）:",
     Text.CHART_TITLE: "{name}【{level}】",
     Text.CHART_ACTUAL: "実績",
     Text.CHART_TARGET: "目標",

@@ -176,7 +176,7 @@ def test_a_killed_ingest_leaves_no_worker_behind_and_a_later_ingest_completes(
 @needs_cores
 @pytest.mark.parametrize(
     ("sent", "code", "message"),
-    [(signal.SIGTERM, 143, "kpibot: terminated"), (signal.SIGINT, 130, "kpibot: interrupted")],
+    [(signal.SIGTERM, 143, "kpibot: 停止しました"), (signal.SIGINT, 130, "kpibot: 中断しました")],
 )
 def test_a_terminated_ingest_rolls_back_and_says_so_in_one_line(
     tmp_path: Path, migrated_url: str, longer_file: Path, sent: int, code: int, message: str

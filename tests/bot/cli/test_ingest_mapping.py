@@ -137,7 +137,7 @@ def test_a_mapping_naming_a_column_the_file_lacks_is_refused_before_any_row_is_r
 @pytest.mark.parametrize(
     ("mapping", "key_path"),
     [
-        ("type: refund\n", "type"),
+        ("type: rebate\n", "type"),
         ("columns: {id: [], at: when}\n", "columns: id"),
         ("skip: [{column: Status, equals: paid, in: [x]}]\n", "skip.0"),
         ("skip: [{column: Status, matches: 'p.*'}]\n", "skip.0.matches"),

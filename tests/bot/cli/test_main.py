@@ -109,7 +109,7 @@ def test_demo_writes_the_three_reports_as_text_and_their_charts(
     )
     assert finished.returncode == 0, finished.stderr
     folder = tmp_path / "out"
-    assert f"to {folder.resolve()}/" in finished.stdout
+    assert f" {folder.resolve()}/" in finished.stdout
     # The alerts the demo raises, as each channel would get them (stand-in channel ids).
     alerts = finished.stdout.split("デモデータが発生させるアラート", 1)[1]
     assert "#C0ALERTS" in alerts and "#C0LEADERSHIP" in alerts
@@ -400,7 +400,10 @@ def test_a_corrupted_sqlite_file_is_one_line_and_exit_1_for_every_command(
 def test_a_sqlite_file_kpibot_cannot_create_is_one_line_and_exit_1(
     kpibot: Kpibot, tmp_path: Path
 ) -> None:
-    finished = kpibot("status", cwd=tmp_path, database="sqlite:////proc/nope/x.db")
+    # `record` may create its database (a reading command only says it is missing).
+    finished = kpibot(
+        "record", "market_share", "4", cwd=tmp_path, database="sqlite:////proc/nope/x.db"
+    )
     assert finished.returncode == 1
     assert finished.stderr.splitlines() == [
         "kpibot: cannot create the directory of /proc/nope/x.db: No such file or directory"

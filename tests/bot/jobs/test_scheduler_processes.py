@@ -113,7 +113,7 @@ def test_a_waiting_scheduler_takes_over_when_the_active_one_is_killed(
     survivor.send_signal(signal.SIGTERM)
     _, stderr = survivor.communicate(timeout=30)
     assert survivor.returncode == 0, stderr
-    assert stderr.strip().endswith("kpibot: scheduler stopped")
+    assert stderr.strip().endswith("kpibot: スケジューラーを停止しました")
     # No channel is set: each report is named once, at start, never again at run time.
     for variable in ("TEAM", "STAKEHOLDERS", "LEADERSHIP"):
         assert stderr.count(f"KPIBOT_CHANNEL_{variable} is not set") == 1, stderr

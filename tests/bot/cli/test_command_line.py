@@ -1,0 +1,331 @@
+"""The command line as people expect it: help, version, global options wherever they are
+written, reading commands that never create a database, a taken port, the demo's next steps
+and its first days, in Japanese first; and the import guard that keeps `kpibot show` light."""
+# ruff: noqa: RUF001 (the answers are Japanese, with full-width parentheses)
+
+from __future__ import annotations
+
+import shlex
+import socket
+import subprocess
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from bot.cli.demo import load_demo_data
+from bot.cli.main import DEMO_FIRST_DAY, build_parser
+from bot.slack.copy import t
+from bot.slack.copy.keys import Text
+from kpi_engine.catalog import load_catalog
+from kpi_engine.formulas import measured_kpis
+from storage.db import head_revision, open_database, shipped_head
+from storage.measurements import Author
+from tests.bot.conftest import TOKYO, Kpibot
+from tests.conftest import copy_sqlite_file
+
+ENGLISH = {"KPIBOT_LOCALE": "en"}
+
+
+def test_bare_kpibot_prints_the_help_in_japanese_and_exits_0(
+    kpibot: Kpibot, tmp_path: Path
+) -> None:
+    finished = kpibot(cwd=tmp_path)
+
+    assert finished.returncode == 0
+    assert finished.stdout.startswith("usage: kpibot")
+    assert t("ja", Text.CLI_SHOW) in finished.stdout
+    assert t("ja", Text.CLI_EPILOG) in finished.stdout
+
+
+def test_the_help_follows_kpibot_locale(kpibot: Kpibot, tmp_path: Path) -> None:
+    finished = kpibot("--help", cwd=tmp_path, environment=ENGLISH)
+
+    assert finished.returncode == 0
+    assert "every KPI's level, grouped by tier" in finished.stdout
+
+
+def test_version_prints_the_installed_version(kpibot: Kpibot, tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    finished = kpibot("--version", cwd=tmp_path)
+
+    assert (finished.returncode, finished.stdout) == (0, f"kpibot {version('kpibot')}\n")
+
+
+def test_every_command_s_help_has_an_example_and_names_its_database() -> None:
+    parser = build_parser("ja")
+    commands = next(
+        action for action in parser._actions if action.dest == "command"
+    ).choices  # argparse keeps the subparsers here
+    assert commands is not None
+    for name, sub in commands.items():
+        text = sub.format_help()
+        assert "例:\n  kpibot " in text, name
+        assert "データベース:" in text, name
+
+
+def test_verbose_and_db_work_before_and_after_the_command(
+    kpibot: Kpibot, tmp_path: Path, demo_url: str
+) -> None:
+    demo = demo_url.removeprefix("sqlite:///")
+    before = kpibot("-v", "--db", demo, "show", "nps", "--json", cwd=tmp_path)
+    after = kpibot("show", "nps", "--json", "--db", demo, "-v", cwd=tmp_path)
+
+    assert before.returncode == after.returncode == 0, before.stderr + after.stderr
+    assert '"kpi": "nps"' in before.stdout
+    # -v logs: the INFO lines of opening the database reach stderr only with it.
+    assert before.stdout.split('"as_of"')[0] == after.stdout.split('"as_of"')[0]
+
+
+def test_db_overrides_the_configured_database(
+    kpibot: Kpibot, tmp_path: Path, demo_url: str
+) -> None:
+    missing = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    finished = kpibot("--db", demo_url, "show", "nps", cwd=tmp_path, database=missing)
+
+    assert finished.returncode == 0, finished.stderr
+    assert not (tmp_path / "elsewhere.db").exists()
+
+
+def test_a_bad_db_is_refused_naming_the_option(kpibot: Kpibot, tmp_path: Path) -> None:
+    finished = kpibot("--db", "mysql://host/db", "status", cwd=tmp_path)
+
+    assert finished.returncode == 2
+    assert finished.stderr.startswith("kpibot: 設定エラー: --db: must start with sqlite:///")
+    assert finished.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("show", "nps"),
+        ("status",),
+        ("report", "weekly", "--at", "2026-11-23"),
+        ("history", "market_share"),
+        ("alerts", "history"),
+        ("outbox",),
+        ("jobs",),
+    ],
+)
+@pytest.mark.parametrize("where", ["missing.db", "no/such/folder/missing.db"])
+def test_a_reading_command_never_creates_a_database(
+    kpibot: Kpibot, tmp_path: Path, command: tuple[str, ...], where: str
+) -> None:
+    finished = kpibot("--db", where, *command, cwd=tmp_path)
+
+    assert finished.returncode == 1
+    assert finished.stdout == ""
+    assert finished.stderr == (f"kpibot: {t('ja', Text.CLI_NO_DATABASE, path=where)}\n"), (
+        finished.stderr
+    )
+    assert "kpibot demo" in finished.stderr and "--db" in finished.stderr
+    assert not (tmp_path / where).exists()
+    assert not (tmp_path / "no").exists()
+
+
+def test_a_missing_database_is_named_in_english_with_kpibot_locale_en(
+    kpibot: Kpibot, tmp_path: Path
+) -> None:
+    finished = kpibot("--db", "gone.db", "status", cwd=tmp_path, environment=ENGLISH)
+
+    assert finished.stderr == (
+        "kpibot: no database at gone.db; build the demo with `kpibot demo`, import data "
+        "with `kpibot ingest FILE`, or name another database with --db\n"
+    )
+
+
+def test_a_postgres_server_that_refuses_the_connection_is_one_line(
+    kpibot: Kpibot, tmp_path: Path
+) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    finished = kpibot("--db", f"postgresql://127.0.0.1:{port}/test", "status", cwd=tmp_path)
+
+    assert finished.returncode == 1
+    assert finished.stderr.startswith("kpibot: cannot use the database")
+    assert finished.stderr.count("\n") == 1
+
+
+def test_status_level_lists_only_the_kpis_at_that_level(
+    kpibot: Kpibot, tmp_path: Path, demo_url: str
+) -> None:
+    import json
+
+    every = json.loads(kpibot("status", "--json", cwd=tmp_path, database=demo_url).stdout)
+    red = kpibot("status", "--level", "red", "--json", cwd=tmp_path, database=demo_url)
+    text = kpibot("status", "--level", "red", cwd=tmp_path, database=demo_url)
+
+    reds = [state["kpi"] for state in every if state["level"] == "red"]
+    assert reds, "the demo data has red KPIs"
+    assert [state["kpi"] for state in json.loads(red.stdout)] == reds
+    assert text.stdout.startswith("KPIステータス: 🔴 緊急\n")
+    assert text.stdout.count("🔴") == len(reds) + 1
+    assert "🟢" not in text.stdout
+
+
+def test_status_level_refuses_a_word_that_is_not_a_level(kpibot: Kpibot, tmp_path: Path) -> None:
+    finished = kpibot("status", "--level", "purple", cwd=tmp_path)
+
+    assert finished.returncode == 2
+    assert "invalid choice: 'purple'" in finished.stderr
+
+
+def test_recording_a_computed_kpi_says_so_and_lists_what_can_be_recorded(
+    kpibot: Kpibot, tmp_path: Path, demo_url: str
+) -> None:
+    finished = kpibot("record", "nps", "70", cwd=tmp_path, database=demo_url)
+
+    assert finished.returncode == 2
+    assert finished.stderr == (
+        "kpibot: ネットプロモータースコア（NPS） は kpibot がデータから計算するKPIのため、"
+        "値を記録できません。 記録できるKPI: ブランド認知度（検索順位） brand_search_rank、"
+        "市場シェア market_share、チーム生産性 team_productivity\n"
+    )
+
+
+def test_serve_on_a_port_in_use_fails_at_once_in_one_line(kpibot: Kpibot, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        finished = kpibot(
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            cwd=tmp_path,
+            environment={"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret"},
+        )
+
+    assert finished.returncode == 2
+    assert finished.stderr == (
+        f"kpibot: 127.0.0.1:{port} は別のプロセスが使用中です。"
+        "--port で別のポートを指定してください\n"
+    )
+    assert finished.stdout == ""
+    assert not (tmp_path / "kpibot.db").exists()
+
+
+def test_the_schema_revision_read_without_alembic_is_alembic_s_head() -> None:
+    assert shipped_head() == head_revision()
+
+
+def test_the_demo_on_its_first_day_ends_with_commands_that_each_work_on_its_database(
+    kpibot: Kpibot, tmp_path: Path
+) -> None:
+    demo = kpibot(
+        "demo", "--today", "2025-01-01", "--scale", "0.05", cwd=tmp_path, environment=ENGLISH
+    )
+    assert demo.returncode == 0, demo.stderr
+    assert demo.stdout.startswith(
+        "Building kpibot-demo.db with demo data from 2025-01-01 to 2025-01-01 (Asia/Tokyo)"
+    )
+    # Types the company has no rows of yet are simply empty.
+    assert "  payment               0 rows\n" in demo.stdout
+    shown = demo.stdout.split("Commands to try next, on the demo database:\n", 1)[1]
+    commands = [shlex.split(line) for line in shown.splitlines()]
+
+    assert commands[0] == ["kpibot", "--db", "kpibot-demo.db", "show", "mrr"]
+    assert ["kpibot", "--db", "kpibot-demo.db", "status", "--level", "red"] in commands
+    for command in commands:
+        finished = kpibot(*command[1:], cwd=tmp_path)
+        assert finished.returncode == 0, (command, finished.stderr)
+        assert finished.stdout.strip(), command
+
+
+def test_the_demo_refuses_a_day_after_today_in_one_line(kpibot: Kpibot, tmp_path: Path) -> None:
+    tomorrow = datetime.now(TOKYO).date() + timedelta(days=1)
+    finished = kpibot("demo", "--today", str(tomorrow), cwd=tmp_path, environment=ENGLISH)
+
+    assert finished.returncode == 2
+    assert finished.stderr.startswith(f"kpibot: --today {tomorrow} is in the future")
+    assert finished.stderr.count("\n") == 1
+
+
+def test_the_demo_refuses_a_day_before_its_data_begins_in_one_line(
+    kpibot: Kpibot, tmp_path: Path
+) -> None:
+    finished = kpibot("demo", "--today", "2024-12-31", cwd=tmp_path)
+
+    assert finished.returncode == 2
+    assert finished.stderr == (
+        "kpibot: --today 2024-12-31 はデモデータの始まり（2025-01-01）より前です。"
+        "2025-01-01 以降の日付を指定してください\n"
+    )
+    assert not (tmp_path / "kpibot-demo.db").exists()
+
+
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@example(day=date(2025, 1, 1))
+@example(day=date(2025, 1, 2))
+@given(day=st.dates(min_value=DEMO_FIRST_DAY, max_value=datetime.now(TOKYO).date()))
+def test_the_demo_data_loads_for_any_day_from_its_first(
+    day: date, _sqlite_template: Path, tmp_path: Path
+) -> None:
+    url = copy_sqlite_file(_sqlite_template, tmp_path / f"{day}.db")
+    database = open_database(url, TOKYO)
+    author = Author(by="demo", at=datetime.now(UTC))
+    try:
+        loaded = dict(
+            load_demo_data(
+                database,
+                today=day,
+                scale=0.02,
+                author=author,
+                known_kpis=measured_kpis(load_catalog()),
+            )
+        )
+    finally:
+        database.engine.dispose()
+
+    assert all(count >= 0 for count in loaded.values())
+    if day >= DEMO_FIRST_DAY + timedelta(days=60):
+        assert sum(loaded.values()) > 0
+
+
+FORBIDDEN_ON_THE_READ_PATH = (
+    "alembic",
+    "apscheduler",
+    "flask",
+    "gunicorn",
+    "matplotlib",
+    "psycopg",
+    "slack_bolt",
+    "tqdm",
+)
+
+
+SHOW_NPS = ("show", "nps")
+
+
+def test_kpibot_show_imports_no_slack_app_web_server_charts_or_migrations(
+    demo_file: Path, tmp_path: Path
+) -> None:
+    database = copy_sqlite_file(demo_file, tmp_path / "demo.db")
+    finished = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "bot.cli.main", "--db", database, *SHOW_NPS],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "KPIBOT_LOCALE": "ja"},
+    )
+
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    assert "ネットプロモータースコア" in finished.stdout
+    imported = {
+        line.rsplit("|", 1)[1].strip().split(".")[0]
+        for line in finished.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert imported.isdisjoint(FORBIDDEN_ON_THE_READ_PATH), sorted(
+        imported & set(FORBIDDEN_ON_THE_READ_PATH)
+    )
