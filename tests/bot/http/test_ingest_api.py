@@ -328,37 +328,47 @@ def test_an_empty_array_is_a_200_with_zero_counts(app: SlackAppServer) -> None:
     assert (answer.status, answer.json) == (200, {"inserted": 0, "updated": 0, "unchanged": 0})
 
 
-@pytest.mark.parametrize(
-    ("spelled", "plain"),
-    [
-        ({"at": "2026/11/02"}, {"at": "2026-11-02"}),
-        ({"at": "2026/1/5"}, {"at": "2026-01-05"}),
-        ({"at": "2026/11/02 10:15"}, {"at": "2026-11-02 10:15"}),
-        ({"at": "2026/11/02 10:15:30"}, {"at": "2026-11-02 10:15:30"}),
-        ({"at": "2026年11月2日"}, {"at": "2026-11-02"}),
-        ({"at": "2026年11月2日 10時15分"}, {"at": "2026-11-02 10:15"}),
-        ({"at": "２０２６／１１／０２"}, {"at": "2026-11-02"}),
-        ({"amount": "29,800"}, {"amount": 29800}),
-        ({"amount": "¥29,800"}, {"amount": 29800}),
-        ({"amount": "￥29,800"}, {"amount": 29800}),
-        ({"amount": "29,800円"}, {"amount": 29800}),
-        ({"amount": "\\29,800"}, {"amount": 29800}),
-        ({"amount": "１０００"}, {"amount": 1000}),
-        ({"recurring": "TRUE"}, {"recurring": True}),
-        ({"recurring": "1"}, {"recurring": True}),
-        ({"recurring": "yes"}, {"recurring": True}),
-        ({"recurring": "はい"}, {"recurring": True}),
-        ({"recurring": "いいえ"}, {"recurring": False}),
-        ({"recurring": "FALSE"}, {"recurring": False}),
-    ],
-)
+SPELLINGS: list[tuple[dict[str, object], dict[str, object]]] = [
+    ({"at": "2026/11/02"}, {"at": "2026-11-02"}),
+    ({"at": "2026/1/5"}, {"at": "2026-01-05"}),
+    ({"at": "2026/11/02 10:15"}, {"at": "2026-11-02 10:15"}),
+    ({"at": "2026/11/02 10:15:30"}, {"at": "2026-11-02 10:15:30"}),
+    ({"at": "2026年11月2日"}, {"at": "2026-11-02"}),
+    ({"at": "2026年11月2日 10時15分"}, {"at": "2026-11-02 10:15"}),
+    ({"at": "２０２６／１１／０２"}, {"at": "2026-11-02"}),
+    ({"amount": "29,800"}, {"amount": 29800}),
+    ({"amount": "¥29,800"}, {"amount": 29800}),
+    ({"amount": "￥29,800"}, {"amount": 29800}),
+    ({"amount": "29,800円"}, {"amount": 29800}),
+    ({"amount": "\\29,800"}, {"amount": 29800}),
+    ({"amount": "１０００"}, {"amount": 1000}),
+    ({"recurring": "TRUE"}, {"recurring": True}),
+    ({"recurring": "1"}, {"recurring": True}),
+    ({"recurring": "yes"}, {"recurring": True}),
+    ({"recurring": "はい"}, {"recurring": True}),
+    ({"recurring": "いいえ"}, {"recurring": False}),
+    ({"recurring": "FALSE"}, {"recurring": False}),
+]
+
+
 def test_every_spelling_posted_stores_the_row_its_plain_twin_stores(
-    app: SlackAppServer, services: Services, spelled: dict[str, object], plain: dict[str, object]
+    app: SlackAppServer, services: Services
 ) -> None:
-    base = {**PAYMENTS[0], "id": "twin", "at": "2026-11-02 10:15"}
-    assert post(app, json.dumps([{**base, **plain}]), "application/json").status == 200
-    answer = post(app, json.dumps([{**base, **spelled}]), "application/json")
-    assert answer.json == {"inserted": 0, "updated": 0, "unchanged": 1}, spelled
+    base = {**PAYMENTS[0], "at": "2026-11-02 10:15"}
+    plain = [{**base, **twin, "id": f"plain-{n}"} for n, (_, twin) in enumerate(SPELLINGS)]
+    spelled = [{**base, **cells, "id": f"spelled-{n}"} for n, (cells, _) in enumerate(SPELLINGS)]
+    assert post(app, json.dumps(plain), "application/json").status == 200
+    assert post(app, json.dumps(spelled), "application/json").json["inserted"] == len(SPELLINGS)
+    path = services.settings.database_url.get_secret_value().removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        stored = dict(
+            connection.execute(
+                "SELECT id, json_array(at, day, customer, amount, recurring) FROM payments"
+                " WHERE id LIKE 'plain-%' OR id LIKE 'spelled-%'"
+            ).fetchall()
+        )
+    for number, (cells, _) in enumerate(SPELLINGS):
+        assert stored[f"spelled-{number}"] == stored[f"plain-{number}"], cells
 
 
 @pytest.mark.parametrize(
