@@ -41,7 +41,7 @@ def check(args: argparse.Namespace, runtime: Runtime) -> int:
 
 def history(args: argparse.Namespace, runtime: Runtime) -> int:
     """Print the audit log, newest first, of one KPI when given."""
-    kpi = find_kpi(runtime.catalog, args.kpi).id if args.kpi else None
+    kpi = find_kpi(runtime.catalog, args.kpi, runtime.settings.locale).id if args.kpi else None
     zone = runtime.settings.zone
     with runtime.database.read() as connection:
         entries = stored_alerts.history(connection, kpi=kpi, limit=args.limit)

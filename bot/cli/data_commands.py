@@ -64,8 +64,8 @@ def db_upgrade(_args: argparse.Namespace, runtime: Runtime) -> int:
         applied = upgrade(engine)
     finally:
         engine.dispose()
-    state = "migrated to" if applied else "already at"
-    print(f"database {state} revision {head_revision()}")
+    said = Text.CLI_DB_MIGRATED if applied else Text.CLI_DB_ALREADY_AT
+    print(t(runtime.settings.locale, said, revision=head_revision()))
     return 0
 
 
@@ -73,55 +73,74 @@ def db_rebuild_rollups(_args: argparse.Namespace, runtime: Runtime) -> int:
     """Recompute every rollup from the events in one transaction."""
     with runtime.database.write() as connection:
         rebuilt = rebuild_rollups(connection)
+    locale = runtime.settings.locale
     tables = ", ".join(
-        f"{table.table} {table.rows:,} row{'' if table.rows == 1 else 's'} "
-        f"({table.differed:,} differed)"
+        t(
+            locale,
+            Text.CLI_DB_ROLLUP_TABLE,
+            table=table.table,
+            rows=_rows(table.rows, locale),
+            differed=f"{table.differed:,}",
+        )
         for table in rebuilt
     )
-    print(f"rollups rebuilt: {tables}")
+    print(t(locale, Text.CLI_DB_ROLLUPS_REBUILT, tables=tables))
     return 0
 
 
-def _iana_zone(name: str) -> ZoneInfo:
+def _iana_zone(name: str, locale: str) -> ZoneInfo:
     """The IANA time zone `name` names, or a usage error suggesting the closest names."""
     # Not merely what ZoneInfo opens: `localtime` is whatever the host is set to, and a
     # database's zone must mean the same on every machine that opens it.
     names = available_timezones() - {"localtime"}
     if name not in names:
-        shown = repr(name) if len(name) <= 60 else f"{name[:60]!r}… ({len(name):,} chars)"
+        shown = (
+            repr(name)
+            if len(name) <= 60
+            else t(locale, Text.CLI_LONG_INPUT, start=repr(name[:60]), length=f"{len(name):,}")
+        )
         lowered = {known.lower(): known for known in names}
         close = [
             lowered[match]
             for match in difflib.get_close_matches(name[:60].lower(), sorted(lowered), n=3)
         ]
-        hint = f"did you mean {', '.join(close)}?" if close else "use an IANA name like Asia/Tokyo"
-        raise CliError(f"unknown time zone {shown}; {hint}", EXIT_USAGE)
+        message = (
+            t(locale, Text.CLI_UNKNOWN_ZONE, zone=shown, names=", ".join(close))
+            if close
+            else t(locale, Text.CLI_UNKNOWN_ZONE_EXAMPLE, zone=shown)
+        )
+        raise CliError(message, EXIT_USAGE)
     return ZoneInfo(name)
 
 
-def _rows(count: int) -> str:
-    return f"{count:,} row{'' if count == 1 else 's'}"
+def _rows(count: int, locale: str) -> str:
+    return t(
+        locale, Text.CLI_ROW_COUNT_ONE if count == 1 else Text.CLI_ROW_COUNT, count=f"{count:,}"
+    )
 
 
 def db_set_timezone(args: argparse.Namespace, runtime: Runtime) -> int:
     """Convert the stored local days and rollups to another time zone in one transaction."""
-    zone = _iana_zone(args.zone)
+    locale = runtime.settings.locale
+    zone = _iana_zone(args.zone, locale)
     # Not runtime.database: opening refuses a database in another zone than the settings',
     # and this command is the way out of that, whatever zone it runs with itself.
     change = set_time_zone(runtime.settings.database_url.get_secret_value(), zone)
     if not change.converted:
-        print(f"the database's local days are already in {zone.key}; nothing changed")
+        print(t(locale, Text.CLI_ZONE_UNCHANGED, zone=zone.key))
         return 0
-    rollups = ", ".join(f"{table} {_rows(rows)}" for table, rows in change.rollups.items())
-    print(
-        f"local days converted from {change.before or 'no recorded time zone'} to {zone.key}: "
-        f"{change.events:,} events recomputed ({change.changed:,} changed); "
-        f"rollups rebuilt: {rollups}"
+    rollups = ", ".join(f"{table} {_rows(rows, locale)}" for table, rows in change.rollups.items())
+    converted = t(
+        locale,
+        Text.CLI_ZONE_CONVERTED,
+        before=change.before or t(locale, Text.CLI_ZONE_NONE_RECORDED),
+        zone=zone.key,
+        events=f"{change.events:,}",
+        changed=f"{change.changed:,}",
+        rollups=rollups,
     )
-    print(
-        f"every kpibot process must now run with KPIBOT_TIMEZONE={zone.key}; "
-        "running ones refuse to answer until they are restarted with it"
-    )
+    print(converted)
+    print(t(locale, Text.CLI_ZONE_RESTART, zone=zone.key))
     return 0
 
 
@@ -156,7 +175,7 @@ def _counts(result: ImportResult, locale: str) -> str:
     return counts
 
 
-def _mapping(args: argparse.Namespace) -> ColumnMapping | None:
+def _mapping(args: argparse.Namespace, locale: str) -> ColumnMapping | None:
     """The mapping `--map` names, or a usage error naming the key at fault."""
     if args.mapping is None:
         return None
@@ -165,9 +184,10 @@ def _mapping(args: argparse.Namespace) -> ColumnMapping | None:
     except MappingError as error:
         raise CliError(str(error), EXIT_USAGE) from None
     if mapping.type is not None and args.event_type and args.event_type != mapping.type:
-        raise CliError(
-            f"--type {args.event_type} contradicts the mapping's type {mapping.type}", EXIT_USAGE
+        conflict = t(
+            locale, Text.CLI_MAPPING_TYPE_CONFLICT, given=args.event_type, mapped=mapping.type
         )
+        raise CliError(conflict, EXIT_USAGE)
     return mapping
 
 
@@ -198,12 +218,12 @@ def _import_one(
 
 def ingest(args: argparse.Namespace, runtime: Runtime) -> int:
     """Import files, each all-or-nothing unless --skip-invalid."""
+    locale = runtime.settings.locale
     paths = [Path(name) for name in args.files]
     missing = [str(path) for path in paths if not path.is_file()]
     if missing:
-        raise CliError(f"no such file: {', '.join(missing)}", EXIT_USAGE)
-    mapping = _mapping(args)
-    locale = runtime.settings.locale
+        raise CliError(t(locale, Text.CLI_NO_SUCH_FILE, paths=", ".join(missing)), EXIT_USAGE)
+    mapping = _mapping(args, locale)
     known_kpis = measured_kpis(runtime.catalog)
     # Opened once: a database that cannot be opened is one message, not one per file.
     database = runtime.database
@@ -276,12 +296,12 @@ def record(args: argparse.Namespace, runtime: Runtime) -> int:
     """Store one manual measurement of a KPI, or delete a wrong one (--delete)."""
     settings, catalog = runtime.settings, runtime.catalog
     known = measured_kpis(catalog)
-    kpi = find_kpi(catalog, args.kpi)
+    kpi = find_kpi(catalog, args.kpi, settings.locale)
     _refuse_computed(kpi, runtime)
     if args.delete:
         return _delete(args, runtime, kpi)
     if args.value is None:
-        raise CliError("give the VALUE to record, or --delete with --at DATE", EXIT_USAGE)
+        raise CliError(t(settings.locale, Text.CLI_RECORD_NEEDS_VALUE), EXIT_USAGE)
     at = args.at if args.at is not None else runtime.clock()
     database = runtime.database
     try:
@@ -306,13 +326,13 @@ def record(args: argparse.Namespace, runtime: Runtime) -> int:
 
 def _delete(args: argparse.Namespace, runtime: Runtime, kpi: KpiDefinition) -> int:
     """Delete a KPI's manual measurements on one local day."""
+    locale = runtime.settings.locale
     if args.value is not None:
-        raise CliError("--delete takes no VALUE", EXIT_USAGE)
+        raise CliError(t(locale, Text.CLI_DELETE_NO_VALUE), EXIT_USAGE)
     try:
         day = date.fromisoformat(args.at or "")
     except ValueError:
-        needed = "--delete needs --at DATE, the day to delete (YYYY-MM-DD)"
-        raise CliError(needed, EXIT_USAGE) from None
+        raise CliError(t(locale, Text.CLI_DELETE_NEEDS_DAY), EXIT_USAGE) from None
     with runtime.database.write() as connection:
         deleted = delete_measurements(connection, kpi=kpi.id, day=day, author=runtime.author())
     values = [change.previous for change in deleted if change.previous is not None]
@@ -331,7 +351,7 @@ def _refuse_computed(kpi: KpiDefinition, runtime: Runtime) -> None:
 
 def history(args: argparse.Namespace, runtime: Runtime) -> int:
     """List the latest changes to a KPI's manual measurements, oldest first."""
-    kpi = find_kpi(runtime.catalog, args.kpi)
+    kpi = find_kpi(runtime.catalog, args.kpi, runtime.settings.locale)
     _refuse_computed(kpi, runtime)
     with runtime.database.read() as connection:
         changes = changes_of(connection, kpi.id, limit=args.limit)

@@ -47,28 +47,20 @@ def _remove_database(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def _refuse_to_replace(path: Path, configured_url: str) -> None:
+def _refuse_to_replace(path: Path, configured_url: str, locale: str) -> None:
     # The demo deletes its file first: make sure that is never someone's real data.
     if path.resolve() == Path("kpibot.db").resolve():
-        raise CliError("kpibot demo never touches kpibot.db; choose another --db", EXIT_USAGE)
+        raise CliError(t(locale, Text.CLI_DEMO_KPIBOT_DB), EXIT_USAGE)
     configured_file = sqlite_file(configured_url)
     if configured_file is not None and configured_file.resolve() == path.resolve():
-        raise CliError(
-            f"{path} is the configured database (KPIBOT_DATABASE_URL); "
-            "kpibot demo never replaces it: choose another --db",
-            EXIT_USAGE,
-        )
+        raise CliError(t(locale, Text.CLI_DEMO_CONFIGURED_DB, path=path), EXIT_USAGE)
     if path.exists() and not is_demo_file(path):
-        raise CliError(
-            f"{path} exists and is not a kpibot demo database; "
-            "choose another --db or remove it yourself",
-            EXIT_USAGE,
-        )
+        raise CliError(t(locale, Text.CLI_DEMO_NOT_DEMO_DB, path=path), EXIT_USAGE)
 
 
-def _refuse_reports_dir(path: Path) -> None:
+def _refuse_reports_dir(path: Path, locale: str) -> None:
     if path.exists() and not path.is_dir():
-        raise CliError(f"{path} exists and is not a folder; choose another --reports", EXIT_USAGE)
+        raise CliError(t(locale, Text.CLI_DEMO_REPORTS_NOT_FOLDER, path=path), EXIT_USAGE)
 
 
 def run(args: argparse.Namespace, runtime: Runtime) -> int:
@@ -86,9 +78,9 @@ def run(args: argparse.Namespace, runtime: Runtime) -> int:
             t(locale, Text.CLI_DEMO_TOO_EARLY, day=today, first=DEMO_FIRST_DAY), EXIT_USAGE
         )
     path = Path(args.db or DEFAULT_DEMO_DB)
-    _refuse_to_replace(path, settings.database_url.get_secret_value())
+    _refuse_to_replace(path, settings.database_url.get_secret_value(), locale)
     reports_dir = Path(args.reports)
-    _refuse_reports_dir(reports_dir)
+    _refuse_reports_dir(reports_dir, locale)
     _remove_database(path)
     # The demo's own runtime: the demo database, and the clock at the end of its last day
     # (its answers say "end of" that day).

@@ -12,13 +12,14 @@ import argparse
 import importlib
 import logging
 import os
+import re
 import signal
 import sys
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from bot.errors import (
     EXIT_FAILED,
@@ -61,40 +62,40 @@ def command_line_locale(environ: dict[str, str] | None = None) -> str:
     return value if value in LOCALES else DEFAULT_LOCALE
 
 
-def _iso_date(text: str) -> date:
+def _iso_date(text: str, locale: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
+        raise argparse.ArgumentTypeError(t(locale, Text.CLI_NOT_A_DATE, text=repr(text))) from None
 
 
-def _positive(text: str) -> float:
+def _positive(text: str, locale: str) -> float:
     try:
         value = float(text)
     except ValueError:
         value = 0
     if not value > 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+        raise argparse.ArgumentTypeError(t(locale, Text.CLI_NOT_POSITIVE, text=repr(text)))
     return value
 
 
-def _count(text: str) -> int:
+def _count(text: str, locale: str) -> int:
     if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_HISTORY:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a whole number from 1 to {MAX_HISTORY:,}"
+            t(locale, Text.CLI_NOT_A_COUNT, text=repr(text), most=f"{MAX_HISTORY:,}")
         )
     return int(text)
 
 
-def _item_id(text: str) -> int:
+def _item_id(text: str, locale: str) -> int:
     if not text.isascii() or not text.isdigit() or len(text) > 18 or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not an outbox item id (1, 2, …)")
+        raise argparse.ArgumentTypeError(t(locale, Text.CLI_NOT_AN_ITEM_ID, text=repr(text[:40])))
     return int(text)
 
 
-def _port(text: str) -> int:
+def _port(text: str, locale: str) -> int:
     if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a port (1 to 65535)")
+        raise argparse.ArgumentTypeError(t(locale, Text.CLI_NOT_A_PORT, text=repr(text[:40])))
     return int(text)
 
 
@@ -164,13 +165,20 @@ def _record_options(parser: argparse.ArgumentParser, locale: str) -> None:
 
 def _history_options(parser: argparse.ArgumentParser, locale: str) -> None:
     parser.add_argument("kpi", metavar="KPI", help=t(locale, Text.CLI_ARG_RECORDED_KPI))
-    parser.add_argument("--limit", type=_count, default=50, help=t(locale, Text.CLI_ARG_LIMIT))
+    parser.add_argument(
+        "--limit",
+        type=lambda text: _count(text, locale),
+        default=50,
+        help=t(locale, Text.CLI_ARG_LIMIT),
+    )
     parser.add_argument("--json", action="store_true", help=t(locale, Text.CLI_ARG_JSON))
     _handler(parser, "bot.cli.data_commands:history")
 
 
 def _as_of_options(parser: argparse.ArgumentParser, locale: str) -> None:
-    parser.add_argument("--at", type=_iso_date, help=t(locale, Text.CLI_ARG_AT))
+    parser.add_argument(
+        "--at", type=lambda text: _iso_date(text, locale), help=t(locale, Text.CLI_ARG_AT)
+    )
     parser.add_argument("--json", action="store_true", help=t(locale, Text.CLI_ARG_JSON))
 
 
@@ -188,9 +196,16 @@ def _status_options(parser: argparse.ArgumentParser, locale: str) -> None:
 
 def _demo_options(parser: argparse.ArgumentParser, locale: str) -> None:
     parser.add_argument("--write-csv", metavar="DIR", help=t(locale, Text.CLI_ARG_WRITE_CSV))
-    parser.add_argument("--scale", type=_positive, default=1.0, help=t(locale, Text.CLI_ARG_SCALE))
     parser.add_argument(
-        "--today", type=_iso_date, help=t(locale, Text.CLI_ARG_TODAY, first=DEMO_FIRST_DAY)
+        "--scale",
+        type=lambda text: _positive(text, locale),
+        default=1.0,
+        help=t(locale, Text.CLI_ARG_SCALE),
+    )
+    parser.add_argument(
+        "--today",
+        type=lambda text: _iso_date(text, locale),
+        help=t(locale, Text.CLI_ARG_TODAY, first=DEMO_FIRST_DAY),
     )
     parser.add_argument(
         "--reports",
@@ -212,7 +227,9 @@ def _report_options(parser: argparse.ArgumentParser, locale: str) -> None:
         metavar="KIND",
         help="weekly, monthly, quarterly",
     )
-    parser.add_argument("--at", type=_iso_date, help=t(locale, Text.CLI_ARG_REPORT_AT))
+    parser.add_argument(
+        "--at", type=lambda text: _iso_date(text, locale), help=t(locale, Text.CLI_ARG_REPORT_AT)
+    )
     parser.add_argument("--post", action="store_true", help=t(locale, Text.CLI_ARG_POST))
     parser.add_argument("--force", action="store_true", help=t(locale, Text.CLI_ARG_FORCE))
     _handler(parser, "bot.cli.scheduler_commands:report")
@@ -224,7 +241,12 @@ def _jobs_options(parser: argparse.ArgumentParser, _locale: str) -> None:
 
 def _outbox_options(parser: argparse.ArgumentParser, locale: str) -> None:
     parser.add_argument("--failed", action="store_true", help=t(locale, Text.CLI_ARG_FAILED))
-    parser.add_argument("--retry", type=_item_id, metavar="ID", help=t(locale, Text.CLI_ARG_RETRY))
+    parser.add_argument(
+        "--retry",
+        type=lambda text: _item_id(text, locale),
+        metavar="ID",
+        help=t(locale, Text.CLI_ARG_RETRY),
+    )
     _handler(parser, "bot.cli.scheduler_commands:outbox_command")
 
 
@@ -235,13 +257,20 @@ def _alerts_options(parser: argparse.ArgumentParser, locale: str) -> None:
     _handler(check, "bot.cli.alert_commands:check")
     history = actions.add_parser("history", help=t(locale, Text.CLI_ALERTS_HISTORY))
     history.add_argument("kpi", metavar="KPI", nargs="?", help=t(locale, Text.CLI_ARG_ONLY_KPI))
-    history.add_argument("--limit", type=_count, default=50, help=t(locale, Text.CLI_ARG_LIMIT))
+    history.add_argument(
+        "--limit",
+        type=lambda text: _count(text, locale),
+        default=50,
+        help=t(locale, Text.CLI_ARG_LIMIT),
+    )
     _handler(history, "bot.cli.alert_commands:history")
 
 
 def _serve_options(parser: argparse.ArgumentParser, locale: str) -> None:
     parser.add_argument("--host", default="0.0.0.0", help=t(locale, Text.CLI_ARG_HOST))
-    parser.add_argument("--port", type=_port, help=t(locale, Text.CLI_ARG_PORT))
+    parser.add_argument(
+        "--port", type=lambda text: _port(text, locale), help=t(locale, Text.CLI_ARG_PORT)
+    )
     parser.add_argument(
         "--scheduler", action="store_true", help=t(locale, Text.CLI_ARG_WITH_SCHEDULER)
     )
@@ -289,9 +318,65 @@ class _Version(argparse.Action):
         try:
             installed = version("kpibot")
         except PackageNotFoundError:
-            installed = "unknown (not installed)"
+            installed = t(command_line_locale(), Text.CLI_VERSION_UNKNOWN)
         print(f"kpibot {installed}")
         parser.exit()
+
+
+# argparse's own error messages, as it formats them in English, each with the copy that says
+# it in the locale; a message not listed here (none that kpibot's options can cause) stays
+# as argparse wrote it.
+_ARGPARSE_MESSAGES: tuple[tuple[re.Pattern[str], Text], ...] = tuple(
+    (re.compile(pattern, re.DOTALL), key)
+    for pattern, key in (
+        (r"argument (?P<argument>.+?): (?P<problem>.*)", Text.CLI_ARGPARSE_ARGUMENT),
+        (
+            r"invalid choice: (?P<value>.*) \(choose from (?P<choices>.*)\)",
+            Text.CLI_ARGPARSE_INVALID_CHOICE,
+        ),
+        (r"the following arguments are required: (?P<names>.*)", Text.CLI_ARGPARSE_REQUIRED),
+        (r"unrecognized arguments: (?P<words>.*)", Text.CLI_ARGPARSE_UNRECOGNIZED),
+        (r"expected one argument", Text.CLI_ARGPARSE_EXPECTED_ONE),
+        (r"expected at least one argument", Text.CLI_ARGPARSE_EXPECTED_SOME),
+        (r"ignored explicit argument (?P<value>.*)", Text.CLI_ARGPARSE_IGNORED_VALUE),
+        (
+            r"ambiguous option: (?P<option>\S+) could match (?P<matches>.*)",
+            Text.CLI_ARGPARSE_AMBIGUOUS,
+        ),
+    )
+)
+
+
+def argparse_message(message: str, locale: str) -> str:
+    """An argparse error message in `locale` (an argument's problem translated in turn)."""
+    for pattern, key in _ARGPARSE_MESSAGES:
+        found = pattern.fullmatch(message)
+        if found is None:
+            continue
+        fields = found.groupdict()
+        if "problem" in fields:
+            fields["problem"] = argparse_message(fields["problem"], locale)
+        return t(locale, key, **fields)
+    return message
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors, its subcommands' too, are in `locale`."""
+
+    def __init__(self, *args: Any, locale: str = DEFAULT_LOCALE, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.locale = locale
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        kwargs.setdefault("parser_class", lambda **options: _Parser(locale=self.locale, **options))
+        return super().add_subparsers(**kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        problem = argparse_message(message, self.locale)
+        self.exit(
+            EXIT_USAGE, f"{self.prog}: {t(self.locale, Text.CLI_USAGE_ERROR, problem=problem)}\n"
+        )
 
 
 def _common_options(locale: str, db_help: str, *, top: bool) -> argparse.ArgumentParser:
@@ -312,8 +397,9 @@ def build_parser(
     """Build the argument parser: every command listed, and the options of those in
     `detailed` (of every command when None)."""
     db_help = t(locale, Text.CLI_OPT_DB)
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="kpibot",
+        locale=locale,
         description=t(locale, Text.CLI_DESCRIPTION),
         epilog=t(locale, Text.CLI_EPILOG),
         formatter_class=argparse.RawDescriptionHelpFormatter,

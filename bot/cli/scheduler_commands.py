@@ -41,15 +41,12 @@ def outbox_command(args: argparse.Namespace, runtime: Runtime) -> int:
         with runtime.database.write() as connection:
             found = item_key_and_status(connection, args.retry)
             if found is None:
-                raise CliError(
-                    f"no outbox item #{args.retry} (kpibot outbox lists them)", EXIT_USAGE
-                )
+                raise CliError(t(locale, Text.CLI_OUTBOX_NO_ITEM, id=args.retry), EXIT_USAGE)
             key, status = found
             if not outbox.retry(connection, args.retry, now=runtime.clock()):
+                state = status_text(status, locale).replace("`", "")
                 raise CliError(
-                    f"outbox item #{args.retry} is {status}, not failed: only a failed item "
-                    "can be retried",
-                    EXIT_USAGE,
+                    t(locale, Text.CLI_OUTBOX_NOT_FAILED, id=args.retry, status=state), EXIT_USAGE
                 )
         print(t(locale, Text.OUTBOX_RETRIED, id=args.retry, item=key))
         return 0
@@ -118,31 +115,31 @@ def report(args: argparse.Namespace, runtime: Runtime) -> int:
     from bot.jobs.runs import queue_report
 
     settings = runtime.settings
+    locale = settings.locale
     kind = ReportKind(args.kind)
     if args.force and not args.post:
-        raise CliError("--force posts a new copy: use it with --post", EXIT_USAGE)
+        raise CliError(t(locale, Text.CLI_REPORT_FORCE_WITHOUT_POST), EXIT_USAGE)
     if args.at is not None and args.at > runtime.clock().date():
-        raise CliError(
-            f"--at {args.at} is in the future: a report covers a period that has ended",
-            EXIT_USAGE,
-        )
+        raise CliError(t(locale, Text.CLI_REPORT_IN_FUTURE, day=args.at), EXIT_USAGE)
     period = last_ended(kind, as_of_moment(runtime, args.at), settings.zone)
     if not args.post:
         print(report_as_text(compose_report(runtime, kind, period)), end="")
         return 0
     channel = settings.report_channel(kind)
     if channel is None:
-        raise CliError(
-            f"the {kind} report has no channel to post to: set {CHANNEL_VARIABLES[kind]}",
-            EXIT_USAGE,
+        unset = t(
+            locale,
+            Text.CLI_REPORT_NO_CHANNEL,
+            report=job_name(kind, locale),
+            variable=CHANNEL_VARIABLES[kind],
         )
+        raise CliError(unset, EXIT_USAGE)
     # A manual post is never refused for the period's age: the grace window is the
     # scheduler's, for runs nobody asked for.
     # A period the scheduler skipped was never posted: --post posts it.
     queued = queue_report(
         runtime, kind, period, channel, now=runtime.clock(), copy=args.force, post_skipped=True
     )
-    locale = settings.locale
     said = {"report": job_name(kind, locale), "period": period.key, "channel": channel}
     if not queued.queued:
         with runtime.database.read() as connection:
@@ -163,8 +160,11 @@ def report(args: argparse.Namespace, runtime: Runtime) -> int:
     if delivered in (outbox.Status.PENDING, outbox.Status.SENDING):
         print(t(locale, Text.REPORT_QUEUED, **said, item=queued.key))
         return 0
-    problem = entry.last_error if entry is not None and entry.last_error else "not delivered"
+    problem = (
+        entry.last_error
+        if entry is not None and entry.last_error
+        else t(locale, Text.CLI_REPORT_NOT_DELIVERED)
+    )
     raise CliError(
-        f"the {kind} report for {period.key} is queued for {channel} ({queued.key}) but was "
-        f"not posted: {problem[:300]}; it is retried (kpibot outbox lists it)"
+        t(locale, Text.CLI_REPORT_NOT_POSTED, **said, item=queued.key, problem=problem[:300])
     )

@@ -11,6 +11,8 @@ from bot.errors import EXIT_USAGE, CliError
 from bot.runtime import Runtime
 from bot.slack.blocks.kpi import kpi_message, status_message
 from bot.slack.blocks.plain import plain_text
+from bot.slack.copy import t
+from bot.slack.copy.keys import Text
 from kpi_engine.catalog import Catalog, KpiDefinition, UnknownKpi
 from kpi_engine.export import state_as_dict
 from kpi_engine.levels import Level
@@ -30,19 +32,23 @@ def as_of_moment(runtime: Runtime, day: date | None) -> datetime:
     return end_of_day(day, runtime.settings.zone)
 
 
-def find_kpi(catalog: Catalog, query: str) -> KpiDefinition:
+def find_kpi(catalog: Catalog, query: str, locale: str) -> KpiDefinition:
     """Look a KPI up by id, name or alias, or fail with the closest ids."""
     try:
         return catalog.find(query)
     except UnknownKpi as error:
-        hint = f"; did you mean: {', '.join(error.suggestions)}?" if error.suggestions else ""
-        raise CliError(f"unknown KPI {query!r}{hint}", EXIT_USAGE) from None
+        if error.suggestions:
+            names = ", ".join(error.suggestions)
+            message = t(locale, Text.CLI_UNKNOWN_KPI_SUGGEST, query=repr(query), names=names)
+        else:
+            message = t(locale, Text.CLI_UNKNOWN_KPI, query=repr(query))
+        raise CliError(message, EXIT_USAGE) from None
 
 
 def show(args: argparse.Namespace, runtime: Runtime) -> int:
     """Print one KPI's state."""
     settings, catalog = runtime.settings, runtime.catalog
-    kpi = find_kpi(catalog, args.kpi)
+    kpi = find_kpi(catalog, args.kpi, settings.locale)
     moment = as_of_moment(runtime, args.at)
     state = state_at(runtime.database, kpi, catalog, moment, settings.zone)
     if args.json:

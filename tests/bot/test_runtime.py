@@ -38,5 +38,5 @@ def test_a_command_that_needs_no_database_opens_none(
     runtime: Runtime, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["show", "no_such_kpi"], runtime) == 2
-    assert "unknown KPI" in capsys.readouterr().err
+    assert "'no_such_kpi' に当たるKPIはありません" in capsys.readouterr().err
     assert not (tmp_path / "own.db").exists()

@@ -176,6 +176,73 @@ EN: dict[Text, str] = {
     Text.CLI_DEMO_NO_ALERTS: "(none)",
     Text.CLI_DEMO_REPORTS: "Wrote the weekly, monthly and quarterly reports to {folder}/:",
     Text.CLI_DEMO_NEXT: "Commands to try next, on the demo database:",
+    # Command line, errors
+    Text.CLI_USAGE_ERROR: "error: {problem}",
+    Text.CLI_ARGPARSE_ARGUMENT: "argument {argument}: {problem}",
+    Text.CLI_ARGPARSE_INVALID_CHOICE: "invalid choice: {value} (choose from {choices})",
+    Text.CLI_ARGPARSE_REQUIRED: "the following arguments are required: {names}",
+    Text.CLI_ARGPARSE_UNRECOGNIZED: "unrecognized arguments: {words}",
+    Text.CLI_ARGPARSE_EXPECTED_ONE: "expected one argument",
+    Text.CLI_ARGPARSE_EXPECTED_SOME: "expected at least one argument",
+    Text.CLI_ARGPARSE_IGNORED_VALUE: "ignored explicit argument {value}",
+    Text.CLI_ARGPARSE_AMBIGUOUS: "ambiguous option: {option} could match {matches}",
+    Text.CLI_NOT_A_DATE: "{text} is not a date like 2026-11-23",
+    Text.CLI_NOT_POSITIVE: "{text} is not a positive number",
+    Text.CLI_NOT_A_COUNT: "{text} is not a whole number from 1 to {most}",
+    Text.CLI_NOT_AN_ITEM_ID: "{text} is not an outbox item id (1, 2, …)",
+    Text.CLI_NOT_A_PORT: "{text} is not a port (1 to 65535)",
+    Text.CLI_VERSION_UNKNOWN: "unknown (not installed)",
+    Text.CLI_UNKNOWN_KPI: "unknown KPI {query}",
+    Text.CLI_UNKNOWN_KPI_SUGGEST: "unknown KPI {query}; did you mean: {names}?",
+    Text.CLI_DB_MIGRATED: "database migrated to revision {revision}",
+    Text.CLI_DB_ALREADY_AT: "database already at revision {revision}",
+    Text.CLI_DB_ROLLUPS_REBUILT: "rollups rebuilt: {tables}",
+    Text.CLI_DB_ROLLUP_TABLE: "{table} {rows} ({differed} differed)",
+    Text.CLI_ROW_COUNT_ONE: "{count} row",
+    Text.CLI_ROW_COUNT: "{count} rows",
+    Text.CLI_UNKNOWN_ZONE: "unknown time zone {zone}; did you mean {names}?",
+    Text.CLI_UNKNOWN_ZONE_EXAMPLE: "unknown time zone {zone}; use an IANA name like Asia/Tokyo",
+    Text.CLI_LONG_INPUT: "{start}… ({length} chars)",
+    Text.CLI_ZONE_UNCHANGED: "the database's local days are already in {zone}; nothing changed",
+    Text.CLI_ZONE_CONVERTED: (
+        "local days converted from {before} to {zone}: {events} events recomputed ({changed} "
+        "changed); rollups rebuilt: {rollups}"
+    ),
+    Text.CLI_ZONE_NONE_RECORDED: "no recorded time zone",
+    Text.CLI_ZONE_RESTART: (
+        "every kpibot process must now run with KPIBOT_TIMEZONE={zone}; running ones refuse to "
+        "answer until they are restarted with it"
+    ),
+    Text.CLI_NO_SUCH_FILE: "no such file: {paths}",
+    Text.CLI_MAPPING_TYPE_CONFLICT: "--type {given} contradicts the mapping's type {mapped}",
+    Text.CLI_RECORD_NEEDS_VALUE: "give the VALUE to record, or --delete with --at DATE",
+    Text.CLI_DELETE_NO_VALUE: "--delete takes no VALUE",
+    Text.CLI_DELETE_NEEDS_DAY: "--delete needs --at DATE, the day to delete (YYYY-MM-DD)",
+    Text.CLI_OUTBOX_NO_ITEM: "no outbox item #{id} (kpibot outbox lists them)",
+    Text.CLI_OUTBOX_NOT_FAILED: (
+        "outbox item #{id} is {status}, not failed: only a failed item can be retried"
+    ),
+    Text.CLI_REPORT_FORCE_WITHOUT_POST: "--force posts a new copy: use it with --post",
+    Text.CLI_REPORT_IN_FUTURE: (
+        "--at {day} is in the future: a report covers a period that has ended"
+    ),
+    Text.CLI_REPORT_NO_CHANNEL: "{report} has no channel to post to: set {variable}",
+    Text.CLI_REPORT_NOT_POSTED: (
+        "{report} for {period} is queued for {channel} ({item}) but was not posted: "
+        "{problem}; it is retried (kpibot outbox lists it)"
+    ),
+    Text.CLI_REPORT_NOT_DELIVERED: "not delivered",
+    Text.CLI_DEMO_KPIBOT_DB: "kpibot demo never touches kpibot.db; choose another --db",
+    Text.CLI_DEMO_CONFIGURED_DB: (
+        "{path} is the configured database (KPIBOT_DATABASE_URL); kpibot demo never replaces "
+        "it: choose another --db"
+    ),
+    Text.CLI_DEMO_NOT_DEMO_DB: (
+        "{path} exists and is not a kpibot demo database; choose another --db or remove it yourself"
+    ),
+    Text.CLI_DEMO_REPORTS_NOT_FOLDER: (
+        "{path} exists and is not a folder; choose another --reports"
+    ),
     Text.CHART_TITLE: "{name} — {level}",
     Text.CHART_ACTUAL: "actual",
     Text.CHART_TARGET: "target",

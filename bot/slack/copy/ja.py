@@ -175,6 +175,88 @@ JA: dict[Text, str] = {
     Text.CLI_DEMO_NO_ALERTS: "なし",
     Text.CLI_DEMO_REPORTS: "週次・月次・四半期レポートを {folder}/ に書き出しました:",
     Text.CLI_DEMO_NEXT: "次に試すコマンド（デモのデータベースで）:",
+    # Command line, errors
+    Text.CLI_USAGE_ERROR: "エラー: {problem}",
+    Text.CLI_ARGPARSE_ARGUMENT: "{argument}: {problem}",
+    Text.CLI_ARGPARSE_INVALID_CHOICE: "{value} は選べません（選べるのは {choices}）",
+    Text.CLI_ARGPARSE_REQUIRED: "次の引数が必要です: {names}",
+    Text.CLI_ARGPARSE_UNRECOGNIZED: "解釈できない引数です: {words}",
+    Text.CLI_ARGPARSE_EXPECTED_ONE: "値を1つ指定してください",
+    Text.CLI_ARGPARSE_EXPECTED_SOME: "値を1つ以上指定してください",
+    Text.CLI_ARGPARSE_IGNORED_VALUE: "値を取らないオプションに {value} が指定されています",
+    Text.CLI_ARGPARSE_AMBIGUOUS: "{option} は {matches} のどれか決まりません",
+    Text.CLI_NOT_A_DATE: "{text} は日付ではありません（例 2026-11-23）",
+    Text.CLI_NOT_POSITIVE: "{text} は正の数ではありません",
+    Text.CLI_NOT_A_COUNT: "{text} は 1 から {most} までの整数ではありません",
+    Text.CLI_NOT_AN_ITEM_ID: "{text} は送信箱の項目の番号（1, 2, …）ではありません",
+    Text.CLI_NOT_A_PORT: "{text} はポート番号（1〜65535）ではありません",
+    Text.CLI_VERSION_UNKNOWN: "不明（インストールされていません）",
+    Text.CLI_UNKNOWN_KPI: "{query} に当たるKPIはありません",
+    Text.CLI_UNKNOWN_KPI_SUGGEST: "{query} に当たるKPIはありません。もしかして: {names}",
+    Text.CLI_DB_MIGRATED: "データベースをリビジョン {revision} に更新しました",
+    Text.CLI_DB_ALREADY_AT: "データベースはすでにリビジョン {revision} です",
+    Text.CLI_DB_ROLLUPS_REBUILT: "集計を作り直しました: {tables}",
+    Text.CLI_DB_ROLLUP_TABLE: "{table} {rows}（うち {differed} 行が違っていた）",
+    Text.CLI_ROW_COUNT_ONE: "{count} 行",
+    Text.CLI_ROW_COUNT: "{count} 行",
+    Text.CLI_UNKNOWN_ZONE: "{zone} というタイムゾーンはありません。もしかして: {names}",
+    Text.CLI_UNKNOWN_ZONE_EXAMPLE: (
+        "{zone} というタイムゾーンはありません。Asia/Tokyo のような IANA の名前で指定してください"
+    ),
+    Text.CLI_LONG_INPUT: "{start}…（{length} 文字）",
+    Text.CLI_ZONE_UNCHANGED: "データベースの現地日付はすでに {zone} です。何も変えていません",
+    Text.CLI_ZONE_CONVERTED: (
+        "現地日付を {before} から {zone} に変換しました: イベント {events} "
+        "件を計算し直し（{changed} 件が変化）、集計を作り直しました: {rollups}"
+    ),
+    Text.CLI_ZONE_NONE_RECORDED: "記録なし",
+    Text.CLI_ZONE_RESTART: (
+        "これからはすべての kpibot プロセスを KPIBOT_TIMEZONE={zone} で動かしてください。"
+        "動いているプロセスは、この設定で再起動するまで応答しません"
+    ),
+    Text.CLI_NO_SUCH_FILE: "ファイルがありません: {paths}",
+    Text.CLI_MAPPING_TYPE_CONFLICT: (
+        "--type {given} はマッピングの type {mapped} と食い違っています"
+    ),
+    Text.CLI_RECORD_NEEDS_VALUE: (
+        "記録する VALUE を指定してください（削除なら --delete と --at DATE）"
+    ),
+    Text.CLI_DELETE_NO_VALUE: "--delete には VALUE を指定しません",
+    Text.CLI_DELETE_NEEDS_DAY: (
+        "--delete には削除する日を --at DATE（YYYY-MM-DD）で指定してください"
+    ),
+    Text.CLI_OUTBOX_NO_ITEM: "送信箱に #{id} の項目はありません（一覧は kpibot outbox）",
+    Text.CLI_OUTBOX_NOT_FAILED: (
+        "送信箱の項目 #{id} は{status}で、失敗していません: 再送できるのは失敗した項目だけです"
+    ),
+    Text.CLI_REPORT_FORCE_WITHOUT_POST: (
+        "--force は新しく投稿し直すオプションです: --post と一緒に使ってください"
+    ),
+    Text.CLI_REPORT_IN_FUTURE: (
+        "--at {day} は未来の日付です: レポートは終わった期間についてのものです"
+    ),
+    Text.CLI_REPORT_NO_CHANNEL: (
+        "{report}の投稿先チャンネルがありません: {variable} を設定してください"
+    ),
+    Text.CLI_REPORT_NOT_POSTED: (
+        "{period} の{report}は {channel} 宛てに送信箱に入りました（{item}）が、"
+        "投稿できませんでした: {problem}。再送されます（kpibot outbox で確認できます）"
+    ),
+    Text.CLI_REPORT_NOT_DELIVERED: "配信されていません",
+    Text.CLI_DEMO_KPIBOT_DB: (
+        "kpibot demo は kpibot.db には触れません。別の --db を指定してください"
+    ),
+    Text.CLI_DEMO_CONFIGURED_DB: (
+        "{path} は設定されたデータベース（KPIBOT_DATABASE_URL）です。kpibot demo "
+        "はこれを置き換えません: 別の --db を指定してください"
+    ),
+    Text.CLI_DEMO_NOT_DEMO_DB: (
+        "{path} はすでにあり、kpibot のデモデータベースではありません。別の --db を指定するか、"
+        "自分で削除してください"
+    ),
+    Text.CLI_DEMO_REPORTS_NOT_FOLDER: (
+        "{path} はすでにあり、フォルダではありません。別の --reports を指定してください"
+    ),
     Text.CHART_TITLE: "{name}【{level}】",
     Text.CHART_ACTUAL: "実績",
     Text.CHART_TARGET: "目標",

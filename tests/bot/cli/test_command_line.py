@@ -172,7 +172,7 @@ def test_status_level_refuses_a_word_that_is_not_a_level(kpibot: Kpibot, tmp_pat
     finished = kpibot("status", "--level", "purple", cwd=tmp_path)
 
     assert finished.returncode == 2
-    assert "invalid choice: 'purple'" in finished.stderr
+    assert "kpibot status: エラー: --level: 'purple' は選べません" in finished.stderr
 
 
 def test_recording_a_computed_kpi_says_so_and_lists_what_can_be_recorded(

@@ -1,5 +1,6 @@
 """One time zone per database: `kpibot db set-timezone`, the commands refused on a database
 in another zone, and a running app that refuses to answer once its database was converted."""
+# ruff: noqa: RUF001 (the answers are Japanese, with full-width parentheses)
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tests.bot.conftest import ADMIN, API_TOKEN, Kpibot, SlackAppServer
 from tests.storage.test_db import AROUND_MIDNIGHT, stored_rows
 
 UTC_ENV = {"KPIBOT_TIMEZONE": "UTC"}
+ENGLISH = {"KPIBOT_LOCALE": "en"}
 REFUSED_IN_UTC = (
     "kpibot: the database's local days are in Asia/Tokyo but KPIBOT_TIMEZONE is UTC; "
     "run `kpibot db set-timezone UTC` to convert them, or set KPIBOT_TIMEZONE=Asia/Tokyo\n"
@@ -55,10 +57,10 @@ def test_set_timezone_converts_the_database_and_says_what_it_did(
 
     assert finished.returncode == 0, finished.stderr
     assert finished.stdout.splitlines() == [
-        "local days converted from Asia/Tokyo to UTC: 12 events recomputed (9 changed); "
-        "rollups rebuilt: daily_facts 18 rows, customers 3 rows, monthly_payers 2 rows",
-        "every kpibot process must now run with KPIBOT_TIMEZONE=UTC; "
-        "running ones refuse to answer until they are restarted with it",
+        "現地日付を Asia/Tokyo から UTC に変換しました: イベント 12 件を計算し直し（9 件が変化）、"
+        "集計を作り直しました: daily_facts 18 行, customers 3 行, monthly_payers 2 行",
+        "これからはすべての kpibot プロセスを KPIBOT_TIMEZONE=UTC で動かしてください。"
+        "動いているプロセスは、この設定で再起動するまで応答しません",
     ]
     assert p1_day(tokyo_url) == date(2026, 10, 31)  # 15:30 the day before in UTC
     shown = kpibot("status", cwd=tmp_path, database=tokyo_url, environment=UTC_ENV)
@@ -87,7 +89,9 @@ def test_set_timezone_in_the_zone_the_database_is_in_changes_nothing(
 ) -> None:
     before = stored_rows(tokyo_url)
 
-    finished = kpibot("db", "set-timezone", "Asia/Tokyo", cwd=tmp_path, database=tokyo_url)
+    finished = kpibot(
+        "db", "set-timezone", "Asia/Tokyo", cwd=tmp_path, database=tokyo_url, environment=ENGLISH
+    )
 
     assert finished.returncode == 0
     assert (
@@ -99,11 +103,15 @@ def test_set_timezone_in_the_zone_the_database_is_in_changes_nothing(
 @pytest.mark.parametrize(
     ("zone", "said"),
     [
-        ("Asia/Tokio", "unknown time zone 'Asia/Tokio'; did you mean Asia/Tokyo"),
-        ("utc", "unknown time zone 'utc'; did you mean UTC"),
-        ("localtime", "unknown time zone 'localtime'"),
-        ("../etc/passwd", "unknown time zone '../etc/passwd'; use an IANA name like Asia/Tokyo"),
-        ("Asia/" + "x" * 5_000, "unknown time zone 'Asia/xxx"),
+        ("Asia/Tokio", "'Asia/Tokio' というタイムゾーンはありません。もしかして: Asia/Tokyo"),
+        ("utc", "'utc' というタイムゾーンはありません。もしかして: UTC"),
+        ("localtime", "'localtime' というタイムゾーンはありません。"),
+        (
+            "../etc/passwd",
+            "'../etc/passwd' というタイムゾーンはありません。"
+            "Asia/Tokyo のような IANA の名前で指定してください",
+        ),
+        ("Asia/" + "x" * 5_000, "'Asia/xxx"),
     ],
 )
 def test_set_timezone_with_an_unknown_zone_is_exit_2_and_changes_nothing(
@@ -118,6 +126,19 @@ def test_set_timezone_with_an_unknown_zone_is_exit_2_and_changes_nothing(
     assert len(finished.stderr.splitlines()) == 1
     assert len(finished.stderr) < 300
     assert stored_rows(tokyo_url) == before
+
+
+def test_set_timezone_with_an_unknown_zone_says_so_in_english(
+    kpibot: Kpibot, tmp_path: Path, tokyo_url: str
+) -> None:
+    finished = kpibot(
+        "db", "set-timezone", "Asia/Tokio", cwd=tmp_path, database=tokyo_url, environment=ENGLISH
+    )
+
+    assert finished.returncode == 2
+    assert finished.stderr.startswith(
+        "kpibot: unknown time zone 'Asia/Tokio'; did you mean Asia/Tokyo"
+    )
 
 
 @pytest.mark.parametrize(

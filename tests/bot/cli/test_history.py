@@ -104,19 +104,34 @@ def test_an_empty_history_says_so(kpibot: Kpibot, tmp_path: Path, migrated_url: 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("record", "market_share", "--delete"), "--delete needs --at DATE"),
-        (("record", "market_share", "--delete", "--at", "2026-13-01"), "--delete needs --at DATE"),
+        (
+            ("record", "market_share", "--delete"),
+            "--delete には削除する日を --at DATE（YYYY-MM-DD）で指定してください",
+        ),
+        (
+            ("record", "market_share", "--delete", "--at", "2026-13-01"),
+            "--delete には削除する日を --at DATE（YYYY-MM-DD）で指定してください",
+        ),
         (
             ("record", "market_share", "--delete", "--at", "2026-11-01T10:00"),
-            "--delete needs --at DATE",
+            "--delete には削除する日を --at DATE（YYYY-MM-DD）で指定してください",
         ),
-        (("record", "market_share", "4", "--delete", "--at", "2026-11-01"), "takes no VALUE"),
-        (("record", "market_share"), "give the VALUE to record"),
+        (
+            ("record", "market_share", "4", "--delete", "--at", "2026-11-01"),
+            "--delete には VALUE を指定しません",
+        ),
+        (
+            ("record", "market_share"),
+            "記録する VALUE を指定してください（削除なら --delete と --at DATE）",
+        ),
         (("record", "nps", "--delete", "--at", "2026-11-01"), "値を記録できません"),
         (("history", "nps"), "値を記録できません"),
-        (("history", "no_such_kpi"), "unknown KPI 'no_such_kpi'"),
-        (("history", "market_share", "--limit", "0"), "not a whole number from 1 to 10,000"),
-        (("history", "market_share", "--limit", "1e3"), "not a whole number from 1 to 10,000"),
+        (("history", "no_such_kpi"), "'no_such_kpi' に当たるKPIはありません"),
+        (
+            ("history", "market_share", "--limit", "0"),
+            "--limit: '0' は 1 から 10,000 までの整数ではありません",
+        ),
+        (("history", "market_share", "--limit", "1e3"), "1 から 10,000 までの整数ではありません"),
     ],
 )
 def test_a_wrong_deletion_or_history_request_exits_2_and_changes_nothing(

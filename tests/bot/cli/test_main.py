@@ -69,7 +69,7 @@ def test_demo_files_imported_twice_are_all_unchanged_the_second_time(
 def test_demo_refuses_to_rebuild_kpibot_db(kpibot: Kpibot, tmp_path: Path) -> None:
     finished = kpibot("demo", "--db", "kpibot.db", "--scale", "0.2", cwd=tmp_path)
     assert finished.returncode != 0
-    assert "never touches kpibot.db" in finished.stderr
+    assert "kpibot demo は kpibot.db には触れません" in finished.stderr
     assert not (tmp_path / "kpibot.db").exists()
 
 
@@ -80,7 +80,7 @@ def test_demo_refuses_to_replace_a_file_that_is_not_a_demo_database(
     precious.write_bytes(b"someone's data")
     finished = kpibot("demo", "--db", "precious.db", "--scale", "0.2", cwd=tmp_path)
     assert finished.returncode == 2
-    assert "is not a kpibot demo database" in finished.stderr
+    assert "precious.db はすでにあり、kpibot のデモデータベースではありません" in finished.stderr
     assert precious.read_bytes() == b"someone's data"
 
 
@@ -90,7 +90,7 @@ def test_demo_refuses_to_replace_the_configured_database(kpibot: Kpibot, tmp_pat
         "demo", "--db", "mine.db", "--scale", "0.2", cwd=tmp_path, database=configured
     )
     assert finished.returncode == 2
-    assert "is the configured database" in finished.stderr
+    assert "mine.db は設定されたデータベース（KPIBOT_DATABASE_URL）です" in finished.stderr
     assert not (tmp_path / "mine.db").exists()
 
 
@@ -141,7 +141,9 @@ def test_demo_writes_the_three_reports_as_text_and_their_charts(
 
 def test_demo_refuses_a_reports_folder_that_is_a_file(kpibot: Kpibot, tmp_path: Path) -> None:
     (tmp_path / "out").write_text("mine", encoding="utf-8")
-    finished = kpibot("demo", "--scale", "0.2", "--reports", "out", cwd=tmp_path)
+    finished = kpibot(
+        "demo", "--scale", "0.2", "--reports", "out", cwd=tmp_path, environment=ENGLISH
+    )
     assert finished.returncode == 2
     assert "out exists and is not a folder" in finished.stderr
     assert (tmp_path / "out").read_text(encoding="utf-8") == "mine"
@@ -210,7 +212,7 @@ def test_ingest_of_a_file_neither_utf8_nor_cp932_names_the_line(
 def test_ingest_of_a_missing_file_exits_2(kpibot: Kpibot, tmp_path: Path, data_url: str) -> None:
     finished = kpibot("ingest", "nowhere.csv", cwd=tmp_path, database=data_url)
     assert finished.returncode == 2
-    assert finished.stderr.strip() == "kpibot: no such file: nowhere.csv"
+    assert finished.stderr.strip() == "kpibot: ファイルがありません: nowhere.csv"
 
 
 def test_ingest_skip_invalid_stores_the_rest_and_writes_the_rejected_rows(
@@ -335,9 +337,9 @@ def test_db_upgrade_migrates_then_says_the_database_is_up_to_date(
     kpibot: Kpibot, tmp_path: Path, database_url: str
 ) -> None:
     first = kpibot("db", "upgrade", cwd=tmp_path, database=database_url)
-    second = kpibot("db", "upgrade", cwd=tmp_path, database=database_url)
+    second = kpibot("db", "upgrade", cwd=tmp_path, database=database_url, environment=ENGLISH)
     assert first.returncode == second.returncode == 0, first.stderr + second.stderr
-    assert first.stdout.strip() == f"database migrated to revision {head_revision()}"
+    assert first.stdout.strip() == f"データベースをリビジョン {head_revision()} に更新しました"
     assert second.stdout.strip() == f"database already at revision {head_revision()}"
 
 
@@ -353,7 +355,7 @@ def test_db_rebuild_rollups_says_how_many_rows_of_each_rollup_it_rewrote(
     assert kpibot("ingest", "events.csv", cwd=tmp_path, database=data_url).returncode == 0
     stored(tmp_path, "UPDATE monthly_payers SET payers = 7")
 
-    finished = kpibot("db", "rebuild-rollups", cwd=tmp_path, database=data_url)
+    finished = kpibot("db", "rebuild-rollups", cwd=tmp_path, database=data_url, environment=ENGLISH)
 
     assert finished.returncode == 0, finished.stderr
     assert finished.stdout.splitlines() == [

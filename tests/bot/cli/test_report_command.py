@@ -157,15 +157,18 @@ def test_post_posts_a_week_the_scheduler_recorded_as_skipped(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["report", "weekly", "--force"], "kpibot: --force posts a new copy: use it with --post\n"),
+        (
+            ["report", "weekly", "--force"],
+            "kpibot: --force は新しく投稿し直すオプションです: --post と一緒に使ってください\n",
+        ),
         (
             ["report", "weekly", "--at", "2999-01-01", "--post"],
-            "kpibot: --at 2999-01-01 is in the future: a report covers a period that has ended\n",
+            "kpibot: --at 2999-01-01 は未来の日付です: レポートは終わった期間についてのものです\n",
         ),
         (
             ["report", "monthly", "--post"],
-            "kpibot: the monthly report has no channel to post to: set "
-            "KPIBOT_CHANNEL_STAKEHOLDERS\n",
+            "kpibot: 月次レポートの投稿先チャンネルがありません: "
+            "KPIBOT_CHANNEL_STAKEHOLDERS を設定してください\n",
         ),
     ],
 )
@@ -186,4 +189,8 @@ def test_an_unknown_report_kind_is_a_usage_error(
 ) -> None:
     done = kpibot("report", "daily", cwd=tmp_path, database=demo_url)
     assert done.returncode == 2
-    assert "invalid choice: 'daily'" in done.stderr
+    assert "kpibot report: エラー: KIND: 'daily' は選べません" in done.stderr
+    english = kpibot(
+        "report", "daily", cwd=tmp_path, database=demo_url, environment={"KPIBOT_LOCALE": "en"}
+    )
+    assert "kpibot report: error: argument KIND: invalid choice: 'daily'" in english.stderr

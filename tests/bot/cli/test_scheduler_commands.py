@@ -1,4 +1,5 @@
 """`kpibot jobs` and `kpibot outbox`: the schedule, its last outcomes, and the outbox."""
+# ruff: noqa: RUF001 (the answers are Japanese, with full-width parentheses)
 
 from __future__ import annotations
 
@@ -141,16 +142,19 @@ def test_outbox_retry_queues_a_failed_item_and_refuses_others(
     sent = kpibot("outbox", "--retry", "1", cwd=tmp_path, database=migrated_url)
     assert sent.returncode == 2
     assert sent.stderr == (
-        "kpibot: outbox item #1 is sent, not failed: only a failed item can be retried\n"
+        "kpibot: 送信箱の項目 #1 は✅ 投稿済みで、失敗していません: "
+        "再送できるのは失敗した項目だけです\n"
     )
-    missing = kpibot("outbox", "--retry", "99", cwd=tmp_path, database=migrated_url)
+    missing = kpibot(
+        "outbox", "--retry", "99", cwd=tmp_path, database=migrated_url, environment=CHANNELS
+    )
     assert (missing.returncode, missing.stderr) == (
         2,
         "kpibot: no outbox item #99 (kpibot outbox lists them)\n",
     )
     bad = kpibot("outbox", "--retry", "x", cwd=tmp_path, database=migrated_url)
     assert bad.returncode == 2
-    assert "'x' is not an outbox item id" in bad.stderr
+    assert "'x' は送信箱の項目の番号（1, 2, …）ではありません" in bad.stderr
 
 
 def test_an_empty_outbox_says_so(kpibot: Kpibot, migrated_url: str, tmp_path: Path) -> None:

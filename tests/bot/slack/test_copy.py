@@ -62,7 +62,13 @@ def test_templates_hold_no_raw_mrkdwn_control_characters() -> None:
 def test_english_templates_have_no_japanese_and_japanese_ones_are_japanese() -> None:
     for key, template in MESSAGES["en"].items():
         assert not JAPANESE.search(template), key
-    neutral = {Text.RANGE, Text.SAMPLE, Text.FIELD, Text.HOME_SYSTEM_NOW}
+    neutral = {
+        Text.RANGE,
+        Text.SAMPLE,
+        Text.FIELD,
+        Text.HOME_SYSTEM_NOW,
+        Text.CLI_ARGPARSE_ARGUMENT,
+    }
     japanese = [key for key in Text if JAPANESE.search(MESSAGES["ja"][key])]
     assert len(japanese) > len(Text) - len(neutral) - 5
 
