@@ -18,10 +18,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from kpi_engine.alerts import AlertMemory, Runs
 from kpi_engine.levels import Level
+from storage.db import upsert
 from storage.schema import AlertAudit, AlertState
 
 _states: Any = AlertState.__table__
@@ -80,17 +80,13 @@ def _stored(row: Any) -> StoredAlert:
     )
 
 
-def _insert(connection: Connection) -> Any:
-    return (postgresql if connection.dialect.name == "postgresql" else sqlite).insert(_states)
-
-
 def ensure_states(connection: Connection, kpis: Iterable[str]) -> None:
     """Give every KPI named a state row (green, no episode yet) unless it has one."""
     rows = [
         {"kpi": kpi, "level": Level.GREEN.value, "pending_count": 0, "episode": 0} for kpi in kpis
     ]
     if rows:
-        connection.execute(_insert(connection).values(rows).on_conflict_do_nothing())
+        connection.execute(upsert(connection, _states).values(rows).on_conflict_do_nothing())
 
 
 def lock_state(connection: Connection, kpi: str) -> StoredAlert:

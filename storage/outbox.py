@@ -31,10 +31,9 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, and_, exists, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
-from storage.db import Database, typed_errors
+from storage.db import Database, typed_errors, upsert
 from storage.schema import OutboxItem
 
 
@@ -204,11 +203,12 @@ def insert_if_absent(
     told False once the first commits, or writes the item if the first rolls back.
     """
     values = _values(item, now=now, status=status)
-    if connection.dialect.name == "postgresql":
-        statement: Any = postgresql.insert(_table).values(values)
-    else:
-        statement = sqlite.insert(_table).values(values)
-    statement = statement.on_conflict_do_nothing(index_elements=["key"]).returning(_table.c.id)
+    statement = (
+        upsert(connection, _table)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(_table.c.id)
+    )
     return connection.execute(statement).scalar_one_or_none() is not None
 
 

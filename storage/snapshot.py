@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from kpi_engine.catalog import Catalog, KpiDefinition
@@ -19,11 +20,14 @@ from kpi_engine.reports import (
     ReportPeriod,
     judged_last_year,
 )
-from storage.actions import actions_open_at, tally_actions
-from storage.alerts import StoredAlert, open_alerts
 from storage.db import Database
-from storage.notes import month_bounds, notes_in_month
 from storage.source import SourceMemo, SqlKpiSource
+
+if TYPE_CHECKING:
+    from storage.alerts import StoredAlert
+
+# The alerts', notes' and actions' tables are read only by the functions that need them,
+# which import their modules: `kpibot show` and `status` load none of them.
 
 
 def state_at(
@@ -72,6 +76,8 @@ def open_alerts_at(
     database: Database, catalog: Catalog, moment: datetime
 ) -> tuple[Sequence[StoredAlert], list[Freshness]]:
     """The open alerts, worst first, and every KPI's freshness at a moment, on one snapshot."""
+    from storage.alerts import open_alerts
+
     with database.read() as connection:
         return open_alerts(connection), freshness(catalog, SqlKpiSource(connection), moment)
 
@@ -93,6 +99,9 @@ def report_inputs_at(
     database: Database, catalog: Catalog, period: ReportPeriod, zone: ZoneInfo
 ) -> ReportInputs:
     """Evaluate what a report of a period needs, on one read snapshot."""
+    from storage.actions import actions_open_at, tally_actions
+    from storage.notes import month_bounds, notes_in_month
+
     end, before_end = period.ends_at(zone), period.before().ends_at(zone)
     with database.read() as connection:
         source = SqlKpiSource(connection)

@@ -9,6 +9,7 @@ building the others' options; `kpibot show --help` builds only `show`'s.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import logging
 import os
@@ -451,12 +452,26 @@ def _database_option(value: str) -> str:
     return value if "://" in value else f"sqlite:///{value}"
 
 
-def main(argv: Sequence[str] | None = None, runtime: Runtime | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    runtime: Runtime | None = None,
+    *,
+    own_process: bool = False,
+) -> int:
     """Run a kpibot command; return its exit code.
 
     The process's runtime is built here from the environment, once, unless one is given
-    (as tests do, to run commands in-process on settings of their own).
+    (as tests do, to run commands in-process on settings of their own). `own_process`: the
+    command is all this process does (the `kpibot` script), so what its imports create is
+    kept out of the garbage collector's way.
     """
+    if own_process:
+        # Importing SQLAlchemy, pydantic, the schema and the catalog creates some hundred
+        # thousand objects that live until the process ends; the cyclic collector would scan
+        # them over and over while they are made, and once more at exit. It is paused while
+        # the command's modules load, then told to leave those objects alone (`gc.freeze`),
+        # and runs as usual for the command's own work, however long it runs.
+        gc.disable()
     argv = list(sys.argv[1:] if argv is None else argv)
     locale = command_line_locale()
     named = _command_in(argv)
@@ -496,6 +511,9 @@ def main(argv: Sequence[str] | None = None, runtime: Runtime | None = None) -> i
                 runtime.create_database = command.creates_database
             module, function = args.handler.split(":")
             handler: Handler = getattr(importlib.import_module(module), function)
+            if own_process:
+                gc.freeze()
+                gc.enable()
             return handler(args, runtime)
         except SettingsError as error:
             print(f"kpibot: {t(locale, Text.CLI_SETTINGS_ERROR, error=error)}", file=sys.stderr)
@@ -532,5 +550,10 @@ def main(argv: Sequence[str] | None = None, runtime: Runtime | None = None) -> i
             runtime.close()
 
 
+def run() -> None:
+    """The `kpibot` script: run the command its arguments name, and exit with its code."""
+    sys.exit(main(own_process=True))
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

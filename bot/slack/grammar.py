@@ -40,12 +40,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.slack.problems import MAX_TEXT, Problem
 from kpi_engine.catalog import Catalog, normalise
 from kpi_engine.catalog import UnknownKpi as UnknownKpiError
 from kpi_engine.levels import Level
 from kpi_engine.reports import NoteKind
 
-MAX_TEXT = 3000
 # What an unknown-KPI answer repeats of the user's text, and what difflib compares.
 MAX_QUERY = 100
 
@@ -90,24 +90,6 @@ ACTION_WORDS: dict[str, KpiAction] = {
 }
 # Japanese is written without spaces: `NPSグラフ`, `NPSのグラフ`.
 _JOINED_ACTIONS = ("グラフ", "共有")
-
-
-class Problem(StrEnum):
-    """Why a command could not be understood."""
-
-    TOO_LONG = "too_long"
-    RECORD_USAGE = "record_usage"  # `record` without a KPI and a value
-    BAD_VALUE = "bad_value"  # the value is not a number
-    BAD_DATE = "bad_date"  # the date is not a real YYYY-MM-DD date
-    BAD_LEVEL = "bad_level"  # `status` followed by something that is not a level
-    EXTRA_WORDS = "extra_words"  # `help`/`status LEVEL` followed by more words
-    NOTE_KIND = "note_kind"  # `note` without `market` or `strategy`
-    NOTE_EMPTY = "note_empty"  # `note market` without text
-    BAD_MONTH = "bad_month"  # `notes` followed by something that is not YYYY-MM
-    ACTION_USAGE = "action_usage"  # `action` without `add` or `done`, or `add` without a KPI
-    ACTION_EMPTY = "action_empty"  # `action add KPI` without text
-    BAD_OWNER = "bad_owner"  # an owner that is not a Slack user mention
-    BAD_ACTION_ID = "bad_action_id"  # `action done` without a number
 
 
 class _Command(BaseModel):

@@ -66,7 +66,6 @@ from bot.slack.grammar import (
     KpiAction,
     ListActions,
     ListNotes,
-    Problem,
     Record,
     ShowKpi,
     Status,
@@ -74,6 +73,7 @@ from bot.slack.grammar import (
     UsageError,
 )
 from bot.slack.membership import ChannelMembers
+from bot.slack.problems import Problem
 from kpi_engine.alerts import missing_data
 from kpi_engine.catalog import Catalog, KpiDefinition
 from kpi_engine.catalog import UnknownKpi as UnknownKpiError

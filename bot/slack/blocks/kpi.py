@@ -47,7 +47,7 @@ from bot.slack.copy import (
     value_rule_text,
 )
 from bot.slack.copy.keys import Text
-from bot.slack.grammar import MAX_TEXT, Problem
+from bot.slack.problems import MAX_TEXT, Problem
 from kpi_engine.catalog import KpiDefinition, Tier
 from kpi_engine.evaluate import Basis, KpiState, PeriodValue, TargetInForce
 from kpi_engine.levels import Level

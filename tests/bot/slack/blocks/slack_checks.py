@@ -41,7 +41,7 @@ from bot.slack.blocks.kpi import (
     usage_message,
 )
 from bot.slack.blocks.message import Message
-from bot.slack.grammar import MAX_TEXT, Problem
+from bot.slack.problems import MAX_TEXT, Problem
 from kpi_engine.catalog import Catalog, KpiDefinition, Localized, load_catalog
 from kpi_engine.dashboard import Dashboard
 from kpi_engine.evaluate import Basis, KpiState, TargetInForce

@@ -33,7 +33,7 @@ from bot.slack.blocks.kpi import (
 )
 from bot.slack.blocks.limits import MESSAGE_BLOCKS, escape, truncate
 from bot.slack.copy import level_emoji, tier_title
-from bot.slack.grammar import Problem
+from bot.slack.problems import Problem
 from kpi_engine.catalog import Localized, Tier, Unit, load_catalog
 from kpi_engine.evaluate import Basis, KpiState, PeriodValue, TargetInForce
 from kpi_engine.levels import Level

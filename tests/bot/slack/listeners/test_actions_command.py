@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.slack.grammar import AddAction, CloseAction, Grammar, ListActions, Problem, UsageError
+from bot.slack.grammar import AddAction, CloseAction, Grammar, ListActions, UsageError
+from bot.slack.problems import Problem
 from bot.slack.services import Services
 from kpi_engine.catalog import load_catalog
 from storage.actions import MAX_ACTION_LENGTH, StoredAction, add_action, get_action, open_actions

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.slack.grammar import Alerts, Grammar, Problem, UsageError
+from bot.slack.grammar import Alerts, Grammar, UsageError
+from bot.slack.problems import Problem
 from bot.slack.services import Services
 from kpi_engine.alerts import AlertMemory
 from kpi_engine.catalog import load_catalog

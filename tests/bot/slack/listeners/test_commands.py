@@ -27,13 +27,13 @@ from bot.slack.grammar import (
     Grammar,
     Help,
     KpiAction,
-    Problem,
     Record,
     ShowKpi,
     Status,
     UnknownKpi,
     UsageError,
 )
+from bot.slack.problems import Problem
 from bot.slack.services import Services
 from kpi_engine.catalog import load_catalog
 from kpi_engine.levels import Level

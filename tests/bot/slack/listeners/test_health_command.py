@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.settings import Settings
-from bot.slack.grammar import Grammar, Health, Problem, UsageError
+from bot.slack.grammar import Grammar, Health, UsageError
+from bot.slack.problems import Problem
 from bot.slack.services import Services
 from kpi_engine.catalog import load_catalog
 from storage.scheduling import claim_lease

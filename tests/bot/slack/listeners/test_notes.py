@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.slack.grammar import AddNote, Grammar, ListNotes, Problem, UsageError
+from bot.slack.grammar import AddNote, Grammar, ListNotes, UsageError
+from bot.slack.problems import Problem
 from bot.slack.services import Services
 from kpi_engine.catalog import load_catalog
 from kpi_engine.reports import NoteKind
