@@ -77,6 +77,21 @@ def _aware(at: datetime) -> datetime:
     return at.astimezone(UTC)
 
 
+_COLUMNS = (
+    ImprovementAction.id,
+    ImprovementAction.kpi,
+    ImprovementAction.episode,
+    ImprovementAction.text,
+    ImprovementAction.owner,
+    ImprovementAction.due,
+    ImprovementAction.status,
+    ImprovementAction.created_by,
+    ImprovementAction.created_at,
+    ImprovementAction.done_by,
+    ImprovementAction.done_at,
+)
+
+
 def add_action(
     connection: Connection,
     *,
@@ -91,7 +106,7 @@ def add_action(
     """Store an open action on a KPI (an id the caller checked against the catalog)."""
     stored = check_action(text, owner=owner, created_by=created_by)
     at = _aware(at)
-    new_id = connection.execute(
+    row = connection.execute(
         insert(ImprovementAction)
         .values(
             kpi=kpi,
@@ -103,36 +118,9 @@ def add_action(
             created_by=created_by,
             created_at=at,
         )
-        .returning(ImprovementAction.id)
-    ).scalar_one()
-    return StoredAction(
-        id=new_id,
-        kpi=kpi,
-        episode=episode,
-        text=stored,
-        owner=owner,
-        due=due,
-        status=OPEN,
-        created_by=created_by,
-        created_at=at,
-        done_by=None,
-        done_at=None,
-    )
-
-
-_COLUMNS = (
-    ImprovementAction.id,
-    ImprovementAction.kpi,
-    ImprovementAction.episode,
-    ImprovementAction.text,
-    ImprovementAction.owner,
-    ImprovementAction.due,
-    ImprovementAction.status,
-    ImprovementAction.created_by,
-    ImprovementAction.created_at,
-    ImprovementAction.done_by,
-    ImprovementAction.done_at,
-)
+        .returning(*_COLUMNS)
+    ).one()
+    return StoredAction(*tuple(row))
 
 
 def get_action(connection: Connection, action_id: int) -> StoredAction | None:
