@@ -68,7 +68,8 @@ def run(args: argparse.Namespace, runtime: Runtime) -> int:
     commands to try next."""
     settings = runtime.settings
     zone, locale = settings.zone, settings.locale
-    now = runtime.clock().date()
+    present = runtime.clock()
+    now = present.astimezone(zone).date()
     today = args.today or now
     # Measurements are never in the future, so neither is the demo's last day.
     if today > now:
@@ -107,8 +108,15 @@ def run(args: argparse.Namespace, runtime: Runtime) -> int:
         )
         print(building)
         total = 0
+        # On today itself, the data stops at the present: a measurement later today would be
+        # in the future, which an import refuses.
         loaded = load_demo_data(
-            database, today=today, scale=args.scale, author=author, known_kpis=known_kpis
+            database,
+            today=today,
+            scale=args.scale,
+            author=author,
+            known_kpis=known_kpis,
+            until=present,
         )
         for event_type, inserted in loaded:
             total += inserted
@@ -117,7 +125,9 @@ def run(args: argparse.Namespace, runtime: Runtime) -> int:
         rows = t(locale, Text.CLI_DEMO_ROWS, count=f"{total:>10,}")
         print(f"  {t(locale, Text.CLI_DEMO_TOTAL):<12} {rows}")
         if args.write_csv:
-            written = write_demo_csv(Path(args.write_csv), today=today, tz=zone, scale=args.scale)
+            written = write_demo_csv(
+                Path(args.write_csv), today=today, tz=zone, scale=args.scale, until=present
+            )
             for event_type, (file, count) in written.items():
                 print(
                     t(
@@ -153,12 +163,15 @@ def load_demo_data(
     scale: float,
     author: Author,
     known_kpis: Mapping[str, ValueRule],
+    until: datetime | None = None,
 ) -> Iterator[tuple[EventType, int]]:
     """Import the demo company's rows up to `today`, one type after the other, yielding how
     many of each were inserted. A type the company has no rows of yet on `today` (surveys
     before the first customer, say) is simply empty."""
     for event_type in demo_types():
-        rows = iter(demo_import_rows(event_type, today=today, tz=database.zone, scale=scale))
+        rows = iter(
+            demo_import_rows(event_type, today=today, tz=database.zone, scale=scale, until=until)
+        )
         first = next(rows, None)
         if first is None:
             yield event_type, 0

@@ -29,12 +29,16 @@ def demo_rows(
     tz: ZoneInfo,
     scale: float = 1.0,
     seed: int = DEMO_SEED,
+    until: datetime | None = None,
 ) -> Iterator[dict[str, str]]:
-    """Yield the demo import rows of one type from DEMO_START through `today`, in time order."""
+    """Yield the demo import rows of one type from DEMO_START through `today`, in time order;
+    with `until` (the present moment, when `today` is today), none timed at or after it."""
     if today < DEMO_START:
         return
     world = build_world(today.replace(day=1), tz, scale, seed)
     end = datetime.combine(today + timedelta(days=1), time(), tzinfo=tz)
+    if until is not None:
+        end = min(end, until)
     names = [name for name in fields_of(event_type) if name != "at"]
     make = MONTHLY[event_type]
     for month in world.months:
@@ -49,10 +53,16 @@ def demo_rows(
 
 
 def demo_import_rows(
-    event_type: EventType, *, today: date, tz: ZoneInfo, scale: float = 1.0
+    event_type: EventType,
+    *,
+    today: date,
+    tz: ZoneInfo,
+    scale: float = 1.0,
+    until: datetime | None = None,
 ) -> Iterator[RawRow]:
     """The demo rows of one type as an import reads them: typed, numbered as file lines."""
-    for line, cells in enumerate(demo_rows(event_type, today=today, tz=tz, scale=scale), start=2):
+    rows = demo_rows(event_type, today=today, tz=tz, scale=scale, until=until)
+    for line, cells in enumerate(rows, start=2):
         yield RawRow(line, {"type": event_type.value, **cells})
 
 
@@ -76,7 +86,12 @@ def _cells(values: tuple[Value, ...], end: datetime, *, open_ended: bool) -> lis
 
 
 def write_demo_csv(
-    directory: Path, *, today: date, tz: ZoneInfo, scale: float = 1.0
+    directory: Path,
+    *,
+    today: date,
+    tz: ZoneInfo,
+    scale: float = 1.0,
+    until: datetime | None = None,
 ) -> dict[EventType, tuple[Path, int]]:
     """Write one `<type>.csv` per event type, with a leading `type` column; count the rows."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -88,7 +103,7 @@ def write_demo_csv(
         with path.open("w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(["type", *names])
-            for row in demo_rows(event_type, today=today, tz=tz, scale=scale):
+            for row in demo_rows(event_type, today=today, tz=tz, scale=scale, until=until):
                 writer.writerow([event_type.value, *(row[name] for name in names)])
                 count += 1
         written[event_type] = (path, count)

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -241,6 +242,20 @@ def test_the_demo_on_its_first_day_ends_with_commands_that_each_work_on_its_data
         assert finished.stdout.strip(), command
 
 
+def test_the_demo_just_after_midnight_stops_its_data_at_the_present(
+    kpibot: Kpibot, tmp_path: Path
+) -> None:
+    # 00:14 in Tokyo on the 1st: the month's hand-recorded ranks are timed at 10:00 that day,
+    # which is still to come, and an import refuses a measurement in the future.
+    with time_machine.travel(datetime(2026, 12, 1, 0, 14, tzinfo=TOKYO), tick=False):
+        demo = kpibot("demo", "--scale", "0.05", "--write-csv", "out", cwd=tmp_path)
+    assert demo.returncode == 0, demo.stderr
+    assert "2025-01-01 〜 2026-12-01" in demo.stdout
+    measurements = (tmp_path / "out" / "measurement.csv").read_text("utf-8").splitlines()
+    times = [datetime.fromisoformat(line.split(",")[2]) for line in measurements[1:]]
+    assert times and max(times) < datetime(2026, 12, 1, 0, 14, tzinfo=TOKYO)
+
+
 def test_the_demo_refuses_a_day_after_today_in_one_line(kpibot: Kpibot, tmp_path: Path) -> None:
     tomorrow = datetime.now(TOKYO).date() + timedelta(days=1)
     finished = kpibot("demo", "--today", str(tomorrow), cwd=tmp_path, environment=ENGLISH)
@@ -283,6 +298,7 @@ def test_the_demo_data_loads_for_any_day_from_its_first(
                 scale=0.02,
                 author=author,
                 known_kpis=measured_kpis(load_catalog()),
+                until=author.at,  # as the demo does: today's data stops at the present
             )
         )
     finally:
