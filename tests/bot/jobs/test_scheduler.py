@@ -172,8 +172,9 @@ def test_a_week_a_month_and_a_quarter_post_each_report_once_at_its_local_time(
             for running in (first, second):
                 running.process.wakeup()
 
-        # Two seconds before Monday 09:00 in Tokyo (Sunday 23:59:58 UTC): nothing yet.
-        moment(datetime(2026, 11, 30, 8, 59, 58, tzinfo=TOKYO))
+        # Half a second before Monday 09:00 in Tokyo (Sunday 23:59:59.5 UTC): the clock ticks
+        # on, and the summary must come at 09:00, not at the wake-up.
+        moment(datetime(2026, 11, 30, 8, 59, 59, 500_000, tzinfo=TOKYO))
         wait_for(lambda: len(top_posts(slack_api, TEAM)) == 1, "the weekly summary")
         # Slack holds it a moment before the outbox records it (the leader also delivers the
         # demo's alerts meanwhile): wait for the record too.
@@ -197,7 +198,7 @@ def test_a_week_a_month_and_a_quarter_post_each_report_once_at_its_local_time(
         # A restart: the leader stops, the other takes over; the next month turns in Tokyo.
         first.halt()
         third = start("host:third")
-        moment(datetime(2026, 11, 30, 23, 59, 58, tzinfo=UTC))  # 2026-12-01 08:59:58 JST
+        moment(datetime(2026, 11, 30, 23, 59, 59, 500_000, tzinfo=UTC))  # 12-01 08:59:59.5 JST
         wait_for(lambda: len(top_posts(slack_api, STAKEHOLDERS)) == 1, "the monthly digest")
         (digest,) = top_posts(slack_api, STAKEHOLDERS)
         assert key_of(digest) == "report:monthly:2026-11:C0STAKE"
@@ -207,9 +208,9 @@ def test_a_week_a_month_and_a_quarter_post_each_report_once_at_its_local_time(
         assert monthly.created_at >= datetime(2026, 11, 30, 15, 0, tzinfo=UTC)  # 1 Dec, JST
 
         # New Year in Tokyo: December's digest at 09:00, the quarter's review at 10:00.
-        moment(datetime(2027, 1, 1, 8, 59, 58, tzinfo=TOKYO))
+        moment(datetime(2027, 1, 1, 8, 59, 59, 500_000, tzinfo=TOKYO))
         wait_for(lambda: len(top_posts(slack_api, STAKEHOLDERS)) == 2, "December's digest")
-        moment(datetime(2027, 1, 1, 9, 59, 58, tzinfo=TOKYO))
+        moment(datetime(2027, 1, 1, 9, 59, 59, 500_000, tzinfo=TOKYO))
         wait_for(lambda: len(top_posts(slack_api, LEADERSHIP)) == 1, "the quarterly review")
         (review,) = top_posts(slack_api, LEADERSHIP)
         assert key_of(review) == "report:quarterly:2026-Q4:C0LEAD"
