@@ -84,8 +84,9 @@ def run(args: argparse.Namespace, runtime: Runtime) -> int:
     _refuse_reports_dir(reports_dir, locale)
     _remove_database(path)
     # The demo's own runtime: the demo database, and the clock at the end of its last day
-    # (its answers say "end of" that day).
-    moment = end_of_day(today, zone)
+    # (its answers say "end of" that day), or at the present when that day is today: its data
+    # stops there, and an answer or an alert as of later today would speak of the future.
+    moment = min(end_of_day(today, zone), present)
     demo = Runtime(
         settings.model_copy(update={"database_url": SecretStr(f"sqlite:///{path}")}),
         clock=lambda: moment,

@@ -254,6 +254,9 @@ def test_the_demo_just_after_midnight_stops_its_data_at_the_present(
     measurements = (tmp_path / "out" / "measurement.csv").read_text("utf-8").splitlines()
     times = [datetime.fromisoformat(line.split(",")[2]) for line in measurements[1:]]
     assert times and max(times) < datetime(2026, 12, 1, 0, 14, tzinfo=TOKYO)
+    # Its answers and its alerts are as of the present, not of the end of a day to come.
+    assert "2026-12-01 00:14 時点" in demo.stdout
+    assert "終了時点" not in demo.stdout
 
 
 def test_the_demo_refuses_a_day_after_today_in_one_line(kpibot: Kpibot, tmp_path: Path) -> None:
