@@ -70,10 +70,12 @@ _TEXTS = {
 _QUOTED = frozenset({"value", "id", "payment", "payer", "customer"})
 
 
-def shown(value: Any) -> str:
+def shown(value: Any, locale: str) -> str:
     """A value as a message quotes it: its repr, cut after SHOWN_CHARS characters."""
     text = repr(value)
-    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}… ({len(text):,} chars)"
+    if len(text) <= SHOWN_CHARS:
+        return text
+    return t(locale, Text.CLI_LONG_INPUT, start=text[:SHOWN_CHARS], length=f"{len(text):,}")
 
 
 def _listed(values: Any) -> str:
@@ -82,7 +84,7 @@ def _listed(values: Any) -> str:
 
 def _words(name: str, value: Any, locale: str) -> str:
     if name in _QUOTED:
-        return shown(value)
+        return shown(value, locale)
     if isinstance(value, ValueRule):
         return value_rule_text(value, locale)
     if isinstance(value, datetime):
@@ -100,7 +102,9 @@ def problem_message(code: ProblemCode, params: Mapping[str, Any], locale: str) -
         key = (
             Text.IMPORT_REFUSED_EXCLUDED if params["excluded"] else Text.IMPORT_REFUSED_NOT_ALLOWED
         )
-        return t(locale, key, value=shown(params["value"]), values=_listed(params["allowed"]))
+        return t(
+            locale, key, value=shown(params["value"], locale), values=_listed(params["allowed"])
+        )
     if code is ProblemCode.NOT_DECODABLE:
         byte = params.get("byte")
         fields = {

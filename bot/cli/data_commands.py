@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from tqdm import tqdm
 
 from bot.cli.state_commands import find_kpi
+from bot.database_problems import database_error_text
 from bot.errors import EXIT_USAGE, CliError
 from bot.import_problems import file_problem_text, problem_message, row_problem_text
 from bot.runtime import Runtime
@@ -264,8 +265,9 @@ def ingest(args: argparse.Namespace, runtime: Runtime) -> int:
                 continue
             except DatabaseError as error:
                 # The file's transaction was rolled back; the next file may well succeed.
+                failure = database_error_text(error, locale)
                 print(
-                    f"{path}: {t(locale, Text.INGEST_NOTHING_STORED, problem=error)}",
+                    f"{path}: {t(locale, Text.INGEST_NOTHING_STORED, problem=failure)}",
                     file=sys.stderr,
                 )
                 failed = True

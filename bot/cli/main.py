@@ -516,13 +516,19 @@ def main(
                 gc.enable()
             return handler(args, runtime)
         except SettingsError as error:
-            print(f"kpibot: {t(locale, Text.CLI_SETTINGS_ERROR, error=error)}", file=sys.stderr)
+            # The words are loaded only when there is something to say.
+            from bot.settings_problems import settings_error_text
+
+            problems = settings_error_text(error, locale)
+            print(f"kpibot: {t(locale, Text.CLI_SETTINGS_ERROR, error=problems)}", file=sys.stderr)
             return EXIT_USAGE
         except CliError as error:
             print(f"kpibot: {error}", file=sys.stderr)
             return error.code
         except DatabaseError as error:
-            print(f"kpibot: {error}", file=sys.stderr)
+            from bot.database_problems import database_error_text
+
+            print(f"kpibot: {database_error_text(error, locale)}", file=sys.stderr)
             return EXIT_FAILED
     except BrokenPipeError:
         # The reader went away (`kpibot status | head`): not an error worth a traceback.

@@ -29,7 +29,13 @@ from bot.slack.copy import t
 from bot.slack.copy.keys import Text
 from bot.slack.services import Services
 from kpi_engine.formulas import measured_kpis
-from storage.db import DatabaseBusy, DatabaseError, DatabaseFull, DatabaseUnavailable
+from storage.db import (
+    DatabaseBusy,
+    DatabaseError,
+    DatabaseFull,
+    DatabaseUnavailable,
+    TimeZoneMismatch,
+)
 from storage.imports.ingest import ImportResult, import_rows
 from storage.imports.mapping import ColumnMapping, MappingError, load_mapping, mapping_path
 from storage.imports.problems import FileProblem, ProblemCode, RowProblem
@@ -230,7 +236,10 @@ def database_failure(error: DatabaseError, locale: str) -> ApiResponse:
     can help depends on the failure."""
     log.warning("ingestion refused: %s", error)
     if isinstance(error, DatabaseBusy | DatabaseUnavailable):
-        key = Text.API_BUSY if isinstance(error, DatabaseBusy) else Text.API_UNREACHABLE
+        if isinstance(error, TimeZoneMismatch):
+            key = Text.API_TIME_ZONE
+        else:
+            key = Text.API_BUSY if isinstance(error, DatabaseBusy) else Text.API_UNREACHABLE
         return ApiResponse(
             503,
             {"error": t(locale, key), "retry": True},

@@ -98,8 +98,15 @@ def test_a_bad_db_is_refused_naming_the_option(kpibot: Kpibot, tmp_path: Path) -
     finished = kpibot("--db", "mysql://host/db", "status", cwd=tmp_path)
 
     assert finished.returncode == 2
-    assert finished.stderr.startswith("kpibot: 設定エラー: --db: must start with sqlite:///")
-    assert finished.stderr.count("\n") == 1
+    assert finished.stderr == (
+        "kpibot: 設定エラー: --db: データベースの URL は sqlite:/// か postgresql:// "
+        "で始めてください（mysql://... は使えません）\n"
+    )
+    english = kpibot("--db", "mysql://host/db", "status", cwd=tmp_path, environment=ENGLISH)
+    assert english.stderr == (
+        "kpibot: configuration error: --db: a database URL must start with sqlite:/// or "
+        "postgresql:// (got mysql://...)\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -147,11 +154,16 @@ def test_a_postgres_server_that_refuses_the_connection_is_one_line(
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
+    where = f"postgresql+psycopg://127.0.0.1:{port}/test?connect_timeout=10"
     finished = kpibot("--db", f"postgresql://127.0.0.1:{port}/test", "status", cwd=tmp_path)
 
     assert finished.returncode == 1
-    assert finished.stderr.startswith("kpibot: cannot use the database")
+    assert finished.stderr.startswith(f"kpibot: データベース {where} を使えません（")
     assert finished.stderr.count("\n") == 1
+    english = kpibot(
+        "--db", f"postgresql://127.0.0.1:{port}/test", "status", cwd=tmp_path, environment=ENGLISH
+    )
+    assert english.stderr.startswith(f"kpibot: cannot use the database {where}: ")
 
 
 def test_status_level_lists_only_the_kpis_at_that_level(
