@@ -491,6 +491,28 @@ def test_a_mapping_name_that_is_a_path_or_unknown_is_refused(
     assert answer.json["error"]
 
 
+def test_a_mapping_name_that_is_a_path_is_refused_in_the_language_of_accept_language(
+    mapped_app: SlackAppServer,
+) -> None:
+    def refusal(language: str) -> str:
+        answer = mapped_app.request(
+            "POST",
+            f"{PATH}?{urlencode({'map': '../shop'})}",
+            "[]",
+            {"Content-Type": "application/json", "Accept-Language": language, **AUTH},
+        )
+        assert answer.status == 400
+        error: str = answer.json["error"]
+        return error
+
+    assert refusal("ja") == (
+        "'../shop' はマッピング名として使えません（英数字、- と _ だけ。.yaml を除いたファイル名）"
+    )
+    assert refusal("en") == (
+        "'../shop' is not a mapping name (letters, digits, - and _: the file's name without .yaml)"
+    )
+
+
 def test_a_broken_mapping_is_a_500_with_a_reference_and_its_fault_in_the_log(
     mapped_app: SlackAppServer, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -499,8 +521,12 @@ def test_a_broken_mapping_is_a_500_with_a_reference_and_its_fault_in_the_log(
     )
     assert answer.status == 500
     reference = answer.json["error"].split("参照ID ")[1].rstrip("）")
+    assert answer.json["error"] == f"マッピング broken が壊れています（参照ID {reference}）"
     assert any(
-        reference in record.getMessage() and "columns" in record.getMessage()
+        reference in record.getMessage()
+        and record.getMessage().endswith(
+            "broken.yaml: columns: must be keys with values (key: value)"
+        )
         for record in caplog.records
     )
 
