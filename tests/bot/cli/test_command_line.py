@@ -342,6 +342,7 @@ def test_the_demo_data_loads_for_any_day_from_its_first(
                 scale=0.02,
                 author=author,
                 known_kpis=measured_kpis(load_catalog()),
+                locale="ja",
                 until=author.at,  # as the demo does: today's data stops at the present
             )
         )
