@@ -17,6 +17,7 @@ from bot.slack.copy.keys import Text
 from kpi_engine.catalog import ValueRule, plain_number
 from storage.imports.mapping import KeyProblem, MappingError, MappingProblem
 from storage.imports.problems import FileProblem, ProblemCode, RowProblem
+from storage.imports.worker import ImportWorkerError
 
 # A cell may hold up to 100,000 characters: a message quotes only its start.
 SHOWN_CHARS = 60
@@ -177,6 +178,13 @@ _MAPPING_TEXTS = {
     MappingProblem.UNKNOWN_ZONE: Text.PROBLEM_UNKNOWN_ZONE,
     MappingProblem.INVALID: Text.PROBLEM_INVALID,
 }
+
+
+def worker_error_text(error: ImportWorkerError, locale: str) -> str:
+    """Why the process preparing a large file failed: it stopped, or what it raised."""
+    if error.failure is not None:
+        return t(locale, Text.IMPORT_WORKER_FAILED, error=error.failure)
+    return t(locale, Text.IMPORT_WORKER_STOPPED, code=error.exit_code)
 
 
 def _key_problem_text(problem: KeyProblem, locale: str) -> str:

@@ -24,6 +24,7 @@ from bot.import_problems import (
     mapping_error_text,
     problem_message,
     row_problem_text,
+    worker_error_text,
 )
 from bot.runtime import Runtime
 from bot.slack.blocks.formatting import day_or_moment, format_kpi_value
@@ -262,8 +263,9 @@ def ingest(args: argparse.Namespace, runtime: Runtime) -> int:
                 continue
             except ImportWorkerError as error:
                 log.debug("import worker traceback:\n%s", error.details)
+                failure = worker_error_text(error, locale)
                 print(
-                    f"{path}: {t(locale, Text.INGEST_NOTHING_STORED, problem=error)}",
+                    f"{path}: {t(locale, Text.INGEST_NOTHING_STORED, problem=failure)}",
                     file=sys.stderr,
                 )
                 failed = True
