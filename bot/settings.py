@@ -55,7 +55,7 @@ class SettingCode(StrEnum):
     NO_SUCH_FILE = "no_such_file"  # params: path
     NO_SUCH_FOLDER = "no_such_folder"  # params: path
     NOT_USER_IDS = "not_user_ids"  # params: values
-    BAD_SCHEDULE = "bad_schedule"  # params: detail (the crontab parser's words)
+    BAD_SCHEDULE = "bad_schedule"  # params: problem (a CrontabProblem) and its parameters
     NOT_A_MENTION = "not_a_mention"  # params: value
     NOT_ALERT_LEVELS = "not_alert_levels"  # params: values
     NOT_A_CHANNEL = "not_a_channel"  # params: value
@@ -235,7 +235,7 @@ class Settings(BaseSettings):
         try:
             return parse_crontab(expression).expression
         except CrontabError as error:
-            raise invalid(SettingCode.BAD_SCHEDULE, detail=str(error)) from None
+            raise invalid(SettingCode.BAD_SCHEDULE, problem=error.problem, **error.params) from None
 
     @field_validator("api_token", "slack_bot_token", "slack_signing_secret", "slack_app_token")
     @classmethod

@@ -16,6 +16,7 @@ from bot.settings import SettingCode, SettingProblem, SettingsError
 from bot.slack.copy import t
 from bot.slack.copy.keys import Text
 from kpi_engine.catalog import plain_number
+from kpi_engine.schedule import CrontabField, CrontabProblem
 
 # Examples that hold `<` and `>`, which the copy's templates never do.
 MENTION_EXAMPLES = {"group": "<!subteam^S012AB3CD>", "user": "<@U012AB3CD>"}
@@ -41,6 +42,41 @@ _TEXTS = {
 }
 
 
+_CRONTAB_FIELDS = {
+    CrontabField.MINUTE: Text.CRON_MINUTE,
+    CrontabField.HOUR: Text.CRON_HOUR,
+    CrontabField.DAY: Text.CRON_DAY,
+    CrontabField.MONTH: Text.CRON_MONTH,
+    CrontabField.WEEKDAY: Text.CRON_WEEKDAY,
+}
+_CRONTAB_TEXTS = {
+    CrontabProblem.FIELD_COUNT: Text.CRON_FIELD_COUNT,
+    CrontabProblem.BOTH_DAYS: Text.CRON_BOTH_DAYS,
+    CrontabProblem.NOT_A_NUMBER: Text.CRON_NOT_A_NUMBER,
+    CrontabProblem.OUT_OF_RANGE: Text.CRON_OUT_OF_RANGE,
+    CrontabProblem.TOO_MANY_ITEMS: Text.CRON_TOO_MANY_ITEMS,
+    CrontabProblem.BAD_STEP: Text.CRON_BAD_STEP,
+    CrontabProblem.ZERO_STEP: Text.CRON_ZERO_STEP,
+    CrontabProblem.BACKWARDS: Text.CRON_BACKWARDS,
+}
+
+
+def crontab_problem_message(problem: CrontabProblem, params: Mapping[str, Any], locale: str) -> str:
+    """Why a schedule is not a crontab expression kpibot can run, in words."""
+    words = dict(params)
+    for name in ("expression", "value", "span"):
+        if isinstance(words.get(name), str):  # as written; a number out of range is not
+            words[name] = shown(words[name], locale)
+    if "field" in words:
+        words["field"] = t(locale, _CRONTAB_FIELDS[params["field"]])
+    key = _CRONTAB_TEXTS[problem]
+    if problem is CrontabProblem.NOT_A_NUMBER and params.get("name"):
+        key = Text.CRON_NOT_A_NUMBER_NAMED
+    elif problem is CrontabProblem.OUT_OF_RANGE and params["field"] == CrontabField.WEEKDAY:
+        key = Text.CRON_OUT_OF_RANGE_WEEKDAY
+    return t(locale, key, **words)
+
+
 def _words(name: str, value: Any, locale: str) -> str:
     if name == "value":
         return shown(value, locale)
@@ -56,6 +92,9 @@ def setting_problem_message(problem: SettingProblem, locale: str) -> str:
     params: Mapping[str, Any] = problem.params
     if problem.code is SettingCode.DATABASE_URL:
         message = database_problem_message(params["problem"], params, locale)
+    elif problem.code is SettingCode.BAD_SCHEDULE:
+        detail = crontab_problem_message(params["problem"], params, locale)
+        message = t(locale, Text.SETTING_BAD_SCHEDULE, detail=detail)
     else:
         words = {name: _words(name, value, locale) for name, value in params.items()}
         if problem.code is SettingCode.NOT_A_MENTION:

@@ -1025,4 +1025,28 @@ EN: dict[Text, str] = {
     Text.AUDIT_UNTIL: "until {until}",
     Text.AUDIT_REASON: "reason: {reason}",
     Text.AUDIT_ACTION_ID: "action #{id}",
+    # Crontab schedules
+    Text.CRON_MINUTE: "minute",
+    Text.CRON_HOUR: "hour",
+    Text.CRON_DAY: "day of month",
+    Text.CRON_MONTH: "month",
+    Text.CRON_WEEKDAY: "day of week",
+    Text.CRON_FIELD_COUNT: (
+        "{expression} has {count} fields; a schedule has five: minute hour day-of-month month "
+        "day-of-week, e.g. '0 9 * * 1' (Mondays 09:00)"
+    ),
+    Text.CRON_BOTH_DAYS: (
+        "{expression} restricts both the day of month and the day of week; cron would run on "
+        "either, kpibot will not guess: use '*' for one of them"
+    ),
+    Text.CRON_NOT_A_NUMBER: "{field} {value} is not a number {low}-{high}",
+    Text.CRON_NOT_A_NUMBER_NAMED: (
+        "{field} {value} is not a number {low}-{high} or a name such as {name}"
+    ),
+    Text.CRON_OUT_OF_RANGE: "{field} {value} is outside {low}-{high}",
+    Text.CRON_OUT_OF_RANGE_WEEKDAY: "{field} {value} is outside {low}-{high} (0 and 7 are Sunday)",
+    Text.CRON_TOO_MANY_ITEMS: "{field} lists more than {most} items",
+    Text.CRON_BAD_STEP: "{field} step {value} is not a number 1-99",
+    Text.CRON_ZERO_STEP: "{field} step 0 never advances (use 1 or more)",
+    Text.CRON_BACKWARDS: "{field} range {span} runs backwards (write {high}-{low})",
 }

@@ -1072,4 +1072,30 @@ JA: dict[Text, str] = {
     Text.AUDIT_UNTIL: "{until} まで",
     Text.AUDIT_REASON: "理由: {reason}",
     Text.AUDIT_ACTION_ID: "アクション #{id}",
+    # Crontab schedules
+    Text.CRON_MINUTE: "分",
+    Text.CRON_HOUR: "時",
+    Text.CRON_DAY: "日",
+    Text.CRON_MONTH: "月",
+    Text.CRON_WEEKDAY: "曜日",
+    Text.CRON_FIELD_COUNT: (
+        "{expression} のフィールドは {count} 個です。スケジュールは「分 時 日 月 "
+        "曜日」の5つで書きます（例 '0 9 * * 1' は毎週月曜 9:00）"
+    ),
+    Text.CRON_BOTH_DAYS: (
+        "{expression} は日と曜日の両方を指定しています。cron はどちらかに合えば動かしますが、"
+        "kpibot は推測しません。どちらかを '*' にしてください"
+    ),
+    Text.CRON_NOT_A_NUMBER: "{field}の {value} は {low}〜{high} の数ではありません",
+    Text.CRON_NOT_A_NUMBER_NAMED: (
+        "{field}の {value} は {low}〜{high} の数でも、{name} のような名前でもありません"
+    ),
+    Text.CRON_OUT_OF_RANGE: "{field}の {value} は {low}〜{high} の範囲外です",
+    Text.CRON_OUT_OF_RANGE_WEEKDAY: (
+        "{field}の {value} は {low}〜{high} の範囲外です（0 と 7 が日曜）"
+    ),
+    Text.CRON_TOO_MANY_ITEMS: "{field}に {most} 個を超える値が並んでいます",
+    Text.CRON_BAD_STEP: "{field}の間隔 {value} は 1〜99 の数ではありません",
+    Text.CRON_ZERO_STEP: "{field}の間隔 0 では進みません（1 以上にしてください）",
+    Text.CRON_BACKWARDS: "{field}の範囲 {span} が逆順です（{high}-{low} と書いてください）",
 }
