@@ -263,38 +263,6 @@ def test_serve_on_a_port_in_use_fails_at_once_in_one_line(kpibot: Kpibot, tmp_pa
     assert not (tmp_path / "kpibot.db").exists()
 
 
-def test_serve_without_slack_credentials_says_which_to_set_in_either_language(
-    kpibot: Kpibot, tmp_path: Path
-) -> None:
-    japanese = kpibot("serve", cwd=tmp_path)
-    english = kpibot("serve", cwd=tmp_path, environment=ENGLISH)
-
-    assert (japanese.returncode, english.returncode) == (2, 2)
-    assert japanese.stderr == (
-        "kpibot: Slack アプリを起動できません: SLACK_BOT_TOKEN と SLACK_SIGNING_SECRET "
-        "を設定してください（Slack アプリの設定画面にあります。README.md の「Connect to Slack」"
-        "を参照）\n"
-    )
-    assert english.stderr == (
-        "kpibot: cannot start the Slack app: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
-        '(from your Slack app\'s settings; see "Connect to Slack" in README.md)\n'
-    )
-    assert not (tmp_path / "kpibot.db").exists()
-
-
-def test_socket_mode_without_an_app_token_names_it_in_either_language(
-    kpibot: Kpibot, tmp_path: Path
-) -> None:
-    tokens = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret"}
-    japanese = kpibot("socket", cwd=tmp_path, environment=tokens)
-    english = kpibot("socket", cwd=tmp_path, environment={**tokens, **ENGLISH})
-
-    assert japanese.stderr.startswith(
-        "kpibot: Slack アプリを起動できません: SLACK_APP_TOKEN を設定してください（"
-    )
-    assert english.stderr.startswith("kpibot: cannot start the Slack app: set SLACK_APP_TOKEN (")
-
-
 def test_the_schema_revision_read_without_alembic_is_alembic_s_head() -> None:
     assert shipped_head() == head_revision()
 
