@@ -1,8 +1,9 @@
 """Import problems in words, in the reader's language, for `kpibot ingest` and the
-ingestion API.
+ingestion API: a file's or a row's, and a column mapping's.
 
-Storage reports a problem as a code and its parameters (`storage.imports.problems`); this
-module words it. Values are quoted as the file wrote them, cut after `SHOWN_CHARS`.
+Storage reports a problem as a code and its parameters (`storage.imports.problems`,
+`storage.imports.mapping`); this module words it. Values are quoted as the file wrote them,
+cut after `SHOWN_CHARS`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from typing import Any
 from bot.slack.copy import t, value_rule_text
 from bot.slack.copy.keys import Text
 from kpi_engine.catalog import ValueRule, plain_number
+from storage.imports.mapping import KeyProblem, MappingError, MappingProblem
 from storage.imports.problems import FileProblem, ProblemCode, RowProblem
+from storage.imports.worker import ImportWorkerError
 
 # A cell may hold up to 100,000 characters: a message quotes only its start.
 SHOWN_CHARS = 60
@@ -70,10 +73,12 @@ _TEXTS = {
 _QUOTED = frozenset({"value", "id", "payment", "payer", "customer"})
 
 
-def shown(value: Any) -> str:
+def shown(value: Any, locale: str) -> str:
     """A value as a message quotes it: its repr, cut after SHOWN_CHARS characters."""
     text = repr(value)
-    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}… ({len(text):,} chars)"
+    if len(text) <= SHOWN_CHARS:
+        return text
+    return t(locale, Text.CLI_LONG_INPUT, start=text[:SHOWN_CHARS], length=f"{len(text):,}")
 
 
 def _listed(values: Any) -> str:
@@ -82,7 +87,7 @@ def _listed(values: Any) -> str:
 
 def _words(name: str, value: Any, locale: str) -> str:
     if name in _QUOTED:
-        return shown(value)
+        return shown(value, locale)
     if isinstance(value, ValueRule):
         return value_rule_text(value, locale)
     if isinstance(value, datetime):
@@ -100,7 +105,9 @@ def problem_message(code: ProblemCode, params: Mapping[str, Any], locale: str) -
         key = (
             Text.IMPORT_REFUSED_EXCLUDED if params["excluded"] else Text.IMPORT_REFUSED_NOT_ALLOWED
         )
-        return t(locale, key, value=shown(params["value"]), values=_listed(params["allowed"]))
+        return t(
+            locale, key, value=shown(params["value"], locale), values=_listed(params["allowed"])
+        )
     if code is ProblemCode.NOT_DECODABLE:
         byte = params.get("byte")
         fields = {
@@ -149,3 +156,54 @@ def file_problem_text(problem: FileProblem, locale: str) -> str:
     if problem.line:
         return t(locale, Text.IMPORT_AT_LINE, line=problem.line, message=message)
     return message
+
+
+_MAPPING_TEXTS = {
+    MappingProblem.UNREADABLE: Text.MAPPING_UNREADABLE,
+    MappingProblem.NOT_UTF8: Text.MAPPING_NOT_UTF8,
+    MappingProblem.NOT_YAML: Text.MAPPING_NOT_YAML,
+    MappingProblem.BAD_NAME: Text.API_BAD_MAPPING_NAME,
+    MappingProblem.NOT_A_MAPPING: Text.MAPPING_NOT_A_MAPPING,
+    MappingProblem.UNKNOWN_KEY: Text.MAPPING_UNKNOWN_KEY,
+    MappingProblem.REQUIRED: Text.MAPPING_REQUIRED,
+    MappingProblem.NOT_TEXT: Text.MAPPING_NOT_TEXT,
+    MappingProblem.NOT_A_LIST: Text.MAPPING_NOT_A_LIST,
+    MappingProblem.NOT_A_TYPE: Text.MAPPING_NOT_A_TYPE,
+    MappingProblem.EMPTY: Text.MAPPING_EMPTY,
+    MappingProblem.NOT_A_SCALAR: Text.MAPPING_NOT_A_SCALAR,
+    MappingProblem.NOT_COLUMN_NAMES: Text.MAPPING_NOT_COLUMN_NAMES,
+    MappingProblem.BLANK_FIELD: Text.MAPPING_BLANK_FIELD,
+    MappingProblem.ONE_TEST: Text.MAPPING_ONE_TEST,
+    MappingProblem.FILLED_TWICE: Text.MAPPING_FILLED_TWICE,
+    MappingProblem.UNKNOWN_ZONE: Text.PROBLEM_UNKNOWN_ZONE,
+    MappingProblem.INVALID: Text.PROBLEM_INVALID,
+}
+
+
+def worker_error_text(error: ImportWorkerError, locale: str) -> str:
+    """Why the process preparing a large file failed: it stopped, or what it raised."""
+    if error.failure is not None:
+        return t(locale, Text.IMPORT_WORKER_FAILED, error=error.failure)
+    return t(locale, Text.IMPORT_WORKER_STOPPED, code=error.exit_code)
+
+
+def _key_problem_text(problem: KeyProblem, locale: str) -> str:
+    params = dict(problem.params)
+    if problem.code is MappingProblem.NOT_YAML and params.get("line") is not None:
+        message = t(locale, Text.MAPPING_NOT_YAML_AT, **params)
+    else:
+        for name in ("value", "name"):
+            if name in params:
+                params[name] = shown(params[name], locale)
+        if "known" in params:
+            params["known"] = t(locale, Text.SEPARATOR).join(params["known"])
+        message = t(locale, _MAPPING_TEXTS[problem.code], **params)
+    return f"{problem.key}: {message}" if problem.key else message
+
+
+def mapping_error_text(error: MappingError, locale: str) -> str:
+    """Why a mapping cannot be used, naming its file and each key at fault, one line."""
+    problems = t(locale, Text.PROBLEM_SEPARATOR).join(
+        _key_problem_text(problem, locale) for problem in error.problems
+    )
+    return f"{error.source}: {problems}" if error.source else problems

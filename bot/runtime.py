@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
+from bot.database_problems import database_error_text
 from bot.errors import EXIT_USAGE, CliError
 from bot.settings import Settings, load_settings
 from bot.slack.copy import t
@@ -75,9 +76,9 @@ class Runtime:
         except TimeZoneMismatch as error:
             # A configuration error, like a bad setting: nothing was tried, and trying again
             # cannot help until the setting or the database changes.
-            raise CliError(str(error), EXIT_USAGE) from None
+            raise CliError(database_error_text(error, settings.locale), EXIT_USAGE) from None
         except DatabaseError as error:
-            raise CliError(str(error)) from None
+            raise CliError(database_error_text(error, settings.locale)) from None
 
     @cached_property
     def operator(self) -> str:

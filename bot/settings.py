@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -21,6 +24,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from kpi_engine.reports import ReportKind
 from kpi_engine.schedule import Crontab, CrontabError, parse_crontab
 from storage.db import DatabaseError, checked_url
+from storage.imports.problems import invalid
 
 DEFAULT_DATABASE_URL = "sqlite:///kpibot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -43,8 +47,46 @@ _MENTION = re.compile(
 )
 
 
+class SettingCode(StrEnum):
+    """Why a setting's value was refused, as a code its message is worded from."""
+
+    DATABASE_URL = "database_url"  # params: problem (a DatabaseProblem) and its parameters
+    UNKNOWN_ZONE = "unknown_zone"  # params: value
+    NO_SUCH_FILE = "no_such_file"  # params: path
+    NO_SUCH_FOLDER = "no_such_folder"  # params: path
+    NOT_USER_IDS = "not_user_ids"  # params: values
+    BAD_SCHEDULE = "bad_schedule"  # params: problem (a CrontabProblem) and its parameters
+    NOT_A_MENTION = "not_a_mention"  # params: value
+    NOT_ALERT_LEVELS = "not_alert_levels"  # params: values
+    NOT_A_CHANNEL = "not_a_channel"  # params: value
+    NOT_AN_HTTP_URL = "not_an_http_url"  # params: example
+    # pydantic's own checks of a field's type and bounds
+    NOT_ONE_OF = "not_one_of"  # params: expected
+    MORE_THAN = "more_than"  # params: limit
+    AT_LEAST = "at_least"  # params: limit
+    LESS_THAN = "less_than"  # params: limit
+    AT_MOST = "at_most"  # params: limit
+    NOT_A_NUMBER = "not_a_number"  # params: value
+    NOT_A_WHOLE_NUMBER = "not_a_whole_number"  # params: value
+    INVALID = "invalid"  # params: detail (pydantic's words, for a check without a code)
+
+
+@dataclass(frozen=True)
+class SettingProblem:
+    """What is wrong with one setting: the variable (or option) that gave it, a code and
+    the parameters its message needs."""
+
+    name: str
+    code: SettingCode
+    params: Mapping[str, Any]
+
+
 class SettingsError(Exception):
-    """A setting has a bad value; the message names the variable and the problem."""
+    """Settings with bad values: `problems` names each variable and what is wrong with it."""
+
+    def __init__(self, problems: list[SettingProblem]) -> None:
+        super().__init__("; ".join(f"{problem.name}: {problem.code}" for problem in problems))
+        self.problems = problems
 
 
 def normalize_database_url(url: str) -> str:
@@ -146,7 +188,7 @@ class Settings(BaseSettings):
         try:
             checked_url(url)
         except DatabaseError as error:
-            raise ValueError(str(error)) from None
+            raise invalid(SettingCode.DATABASE_URL, problem=error.problem, **error.params) from None
         return SecretStr(url)
 
     @field_validator("timezone")
@@ -155,24 +197,21 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
-            shown = repr(name) if len(name) <= 60 else f"{name[:60]!r}… ({len(name):,} chars)"
-            raise ValueError(
-                f"unknown time zone {shown} (use an IANA name such as Asia/Tokyo)"
-            ) from None
+            raise invalid(SettingCode.UNKNOWN_ZONE, value=name) from None
         return name
 
     @field_validator("catalog")
     @classmethod
     def _catalog_exists(cls, path: Path | None) -> Path | None:
         if path is not None and not path.is_file():
-            raise ValueError(f"no such file: {path}")
+            raise invalid(SettingCode.NO_SUCH_FILE, path=path)
         return path
 
     @field_validator("import_mappings_dir")
     @classmethod
     def _mappings_folder_exists(cls, path: Path | None) -> Path | None:
         if path is not None and not path.is_dir():
-            raise ValueError(f"no such folder: {path}")
+            raise invalid(SettingCode.NO_SUCH_FOLDER, path=path)
         return path
 
     @field_validator("admins", mode="before")
@@ -187,10 +226,7 @@ class Settings(BaseSettings):
     def _slack_user_ids(cls, ids: list[str]) -> list[str]:
         bad = [item for item in ids if not _SLACK_USER_ID.match(item)]
         if bad:
-            raise ValueError(
-                f"not Slack user ids: {', '.join(map(repr, bad))} (write ids such as "
-                "U012AB3CD, comma-separated; a profile's ⋮ menu has 'Copy member ID')"
-            )
+            raise invalid(SettingCode.NOT_USER_IDS, values=bad)
         return ids
 
     @field_validator("schedule_weekly", "schedule_monthly", "schedule_quarterly")
@@ -199,10 +235,7 @@ class Settings(BaseSettings):
         try:
             return parse_crontab(expression).expression
         except CrontabError as error:
-            raise ValueError(
-                f"{error} (crontab syntax in KPIBOT_TIMEZONE: minute hour day-of-month month "
-                "day-of-week, with 0 or 7 for Sunday)"
-            ) from None
+            raise invalid(SettingCode.BAD_SCHEDULE, problem=error.problem, **error.params) from None
 
     @field_validator("api_token", "slack_bot_token", "slack_signing_secret", "slack_app_token")
     @classmethod
@@ -226,11 +259,7 @@ class Settings(BaseSettings):
         for mention in mentions:
             found = _MENTION.fullmatch(mention)
             if found is None:
-                shown = repr(mention) if len(mention) <= 40 else f"{mention[:40]!r}…"
-                raise ValueError(
-                    f"not a Slack mention: {shown} (write <!subteam^S012AB3CD> for a user "
-                    "group, or <@U012AB3CD> or U012AB3CD for a person; comma-separated)"
-                )
+                raise invalid(SettingCode.NOT_A_MENTION, value=mention)
             group, user = found.group("group"), found.group("user") or found.group("bare")
             normalized.append(f"<!subteam^{group}>" if group else f"<@{user}>")
         return normalized
@@ -240,7 +269,7 @@ class Settings(BaseSettings):
     def _alert_levels(cls, levels: list[str]) -> list[str]:
         bad = [level for level in levels if level not in ("yellow", "orange", "red")]
         if bad:
-            raise ValueError(f"not alert levels: {', '.join(map(repr, bad))} (yellow, orange, red)")
+            raise invalid(SettingCode.NOT_ALERT_LEVELS, values=bad)
         return levels
 
     @field_validator(
@@ -256,11 +285,7 @@ class Settings(BaseSettings):
             return None  # `KPIBOT_CHANNEL_ADMIN=` means "no channel"
         channel = channel.strip()
         if not SLACK_CHANNEL_ID.match(channel):
-            shown = repr(channel) if len(channel) <= 40 else f"{channel[:40]!r}…"
-            raise ValueError(
-                f"not a Slack channel id: {shown} (write an id such as C012AB3CD: the "
-                "channel's name menu, 'Channel details', shows it at the bottom)"
-            )
+            raise invalid(SettingCode.NOT_A_CHANNEL, value=channel)
         return channel
 
     @field_validator("slack_api_url", "slack_hooks_url")
@@ -271,7 +296,7 @@ class Settings(BaseSettings):
             info.field_name or "", DEFAULT_SLACK_HOOKS_URL
         )
         if not re.fullmatch(r"https?://[^/\s?#@]+/[^\s?#]*", url + "/"):
-            raise ValueError(f"must be an http(s) URL such as {example}")
+            raise invalid(SettingCode.NOT_AN_HTTP_URL, example=example)
         return url if url.endswith("/") else url + "/"
 
     @property
@@ -329,8 +354,43 @@ _ENV_NAMES = {
 }
 
 
+# pydantic's checks of bounds and numbers, as codes, and the context key of each bound.
+_BOUNDS = {
+    "greater_than": (SettingCode.MORE_THAN, "gt"),
+    "greater_than_equal": (SettingCode.AT_LEAST, "ge"),
+    "less_than": (SettingCode.LESS_THAN, "lt"),
+    "less_than_equal": (SettingCode.AT_MOST, "le"),
+}
+_NUMBERS = {
+    "int_parsing": SettingCode.NOT_A_WHOLE_NUMBER,
+    "int_from_float": SettingCode.NOT_A_WHOLE_NUMBER,
+    "int_type": SettingCode.NOT_A_WHOLE_NUMBER,
+    "float_parsing": SettingCode.NOT_A_NUMBER,
+    "float_type": SettingCode.NOT_A_NUMBER,
+}
+_CODES = frozenset(SettingCode)
+
+
+def _setting_problem(item: Mapping[str, Any], name: str) -> SettingProblem:
+    """One of pydantic's errors about a setting, as a code and its parameters."""
+    kind, context = str(item["type"]), dict(item.get("ctx") or {})
+    if kind in _CODES:
+        return SettingProblem(name, SettingCode(kind), context)
+    if kind in _BOUNDS:
+        code, bound = _BOUNDS[kind]
+        return SettingProblem(name, code, {"limit": context[bound]})
+    if kind in _NUMBERS:
+        return SettingProblem(name, _NUMBERS[kind], {"value": item.get("input")})
+    field = Settings.model_fields.get(str(item["loc"][0]) if item["loc"] else "")
+    if kind == "literal_error" and field is not None:
+        return SettingProblem(
+            name, SettingCode.NOT_ONE_OF, {"expected": get_args(field.annotation)}
+        )
+    return SettingProblem(name, SettingCode.INVALID, {"detail": str(item["msg"])})
+
+
 def load_settings(*, database: str | None = None) -> Settings:
-    """Read the settings, turning a bad value into one line naming the variable.
+    """Read the settings, turning bad values into a SettingsError naming each variable.
 
     `database` (the command line's `--db`) replaces KPIBOT_DATABASE_URL, validated the same
     way; a problem with it names `--db`.
@@ -348,6 +408,5 @@ def load_settings(*, database: str | None = None) -> Settings:
                 name = field
             else:
                 name = _ENV_NAMES.get(field, f"KPIBOT_{field.upper()}")
-            message = str(item["msg"]).removeprefix("Value error, ")
-            problems.append(f"{name}: {message}")
-        raise SettingsError("; ".join(problems)) from None
+            problems.append(_setting_problem(item, name))
+        raise SettingsError(problems) from None

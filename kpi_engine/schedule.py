@@ -27,8 +27,37 @@ from zoneinfo import ZoneInfo
 from kpi_engine.reports import ReportKind, ReportPeriod, last_ended
 
 
+class CrontabProblem(StrEnum):
+    """Why a schedule is not a crontab expression kpibot can run."""
+
+    FIELD_COUNT = "field_count"  # params: expression, count
+    BOTH_DAYS = "both_days"  # params: expression
+    NOT_A_NUMBER = "not_a_number"  # params: field, value, low, high, name (an example or None)
+    OUT_OF_RANGE = "out_of_range"  # params: field, value, low, high
+    TOO_MANY_ITEMS = "too_many_items"  # params: field, most
+    BAD_STEP = "bad_step"  # params: field, value
+    ZERO_STEP = "zero_step"  # params: field
+    BACKWARDS = "backwards"  # params: field, span, low, high
+
+
+class CrontabField(StrEnum):
+    """One of a schedule's five fields."""
+
+    MINUTE = "minute"
+    HOUR = "hour"
+    DAY = "day_of_month"
+    MONTH = "month"
+    WEEKDAY = "day_of_week"
+
+
 class CrontabError(ValueError):
-    """A schedule is not a crontab expression kpibot can run; the message says why."""
+    """A schedule is not a crontab expression kpibot can run: `problem` says why, `params`
+    hold what its message names (whoever shows it words it)."""
+
+    def __init__(self, problem: CrontabProblem, **params: object) -> None:
+        super().__init__(f"{problem}: {params}")
+        self.problem = problem
+        self.params = params
 
 
 DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
@@ -37,18 +66,22 @@ MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "o
 
 @dataclass(frozen=True)
 class _Field:
-    name: str
+    name: CrontabField
     low: int
     high: int
     names: dict[str, int]
 
 
-_MINUTE = _Field("minute", 0, 59, {})
-_HOUR = _Field("hour", 0, 23, {})
-_DAY = _Field("day of month", 1, 31, {})
-_MONTH = _Field("month", 1, 12, {name: number for number, name in enumerate(MONTH_NAMES, 1)})
+_MINUTE = _Field(CrontabField.MINUTE, 0, 59, {})
+_HOUR = _Field(CrontabField.HOUR, 0, 23, {})
+_DAY = _Field(CrontabField.DAY, 1, 31, {})
+_MONTH = _Field(
+    CrontabField.MONTH, 1, 12, {name: number for number, name in enumerate(MONTH_NAMES, 1)}
+)
 # 7 is Sunday as well as 0; folded to 0 after expansion.
-_WEEKDAY = _Field("day of week", 0, 7, {name: number for number, name in enumerate(DAY_NAMES)})
+_WEEKDAY = _Field(
+    CrontabField.WEEKDAY, 0, 7, {name: number for number, name in enumerate(DAY_NAMES)}
+)
 # A list of at most this many items per field: more is no schedule, only a long string.
 _MAX_ITEMS = 60
 
@@ -83,18 +116,13 @@ def parse_crontab(expression: str) -> Crontab:
     """Parse a five-field crontab expression; CrontabError says what is wrong."""
     fields = expression.split()
     if len(fields) != 5:
-        raise CrontabError(
-            f"{_shown(expression)} has {len(fields)} fields; a schedule has five: "
-            "minute hour day-of-month month day-of-week, e.g. '0 9 * * 1' (Mondays 09:00)"
-        )
+        raise CrontabError(CrontabProblem.FIELD_COUNT, expression=expression, count=len(fields))
     minute, hour, day, month, weekday = fields
     days = _expand(day, _DAY)
     weekdays = _expand(weekday, _WEEKDAY)
     if days is not None and weekdays is not None:
-        raise CrontabError(
-            f"{_shown(expression)} restricts both the day of month and the day of week; "
-            "cron would run on either, kpibot will not guess: use '*' for one of them"
-        )
+        # Cron would run on either; kpibot will not guess.
+        raise CrontabError(CrontabProblem.BOTH_DAYS, expression=expression)
     named = None
     if weekdays is not None:
         named = tuple(DAY_NAMES[number] for number in sorted({n % 7 for n in weekdays}))
@@ -108,23 +136,26 @@ def parse_crontab(expression: str) -> Crontab:
     )
 
 
-def _shown(text: str) -> str:
-    return repr(text) if len(text) <= 60 else repr(text[:60] + "…")
-
-
 def _value(text: str, field: _Field) -> int:
     number = field.names.get(text.lower())
     if number is None:
         if not (text.isascii() and text.isdigit() and len(text) <= 2):
-            allowed = f"{field.low}-{field.high}"
-            if field.names:
-                allowed += " or a name such as " + next(iter(field.names))
-            raise CrontabError(f"{field.name} {_shown(text)} is not a number {allowed}")
+            raise CrontabError(
+                CrontabProblem.NOT_A_NUMBER,
+                field=field.name,
+                value=text,
+                low=field.low,
+                high=field.high,
+                name=next(iter(field.names), None),
+            )
         number = int(text)
     if not field.low <= number <= field.high:
         raise CrontabError(
-            f"{field.name} {number} is outside {field.low}-{field.high}"
-            + (" (0 and 7 are Sunday)" if field is _WEEKDAY else "")
+            CrontabProblem.OUT_OF_RANGE,
+            field=field.name,
+            value=number,
+            low=field.low,
+            high=field.high,
         )
     return number
 
@@ -135,17 +166,17 @@ def _expand(text: str, field: _Field) -> tuple[int, ...] | None:
         return None
     items = text.split(",")
     if len(items) > _MAX_ITEMS:
-        raise CrontabError(f"{field.name} lists more than {_MAX_ITEMS} items")
+        raise CrontabError(CrontabProblem.TOO_MANY_ITEMS, field=field.name, most=_MAX_ITEMS)
     values: set[int] = set()
     for item in items:
         span, slash, step_text = item.partition("/")
         step = 1
         if slash:
             if not (step_text.isascii() and step_text.isdigit() and 1 <= len(step_text) <= 2):
-                raise CrontabError(f"{field.name} step {_shown(step_text)} is not a number 1-99")
+                raise CrontabError(CrontabProblem.BAD_STEP, field=field.name, value=step_text)
             step = int(step_text)
             if step == 0:
-                raise CrontabError(f"{field.name} step 0 never advances (use 1 or more)")
+                raise CrontabError(CrontabProblem.ZERO_STEP, field=field.name)
         if span == "*":
             low, high = field.low, field.high
         elif "-" in span:
@@ -153,7 +184,7 @@ def _expand(text: str, field: _Field) -> tuple[int, ...] | None:
             low, high = _value(first, field), _value(last, field)
             if low > high:
                 raise CrontabError(
-                    f"{field.name} range {_shown(span)} runs backwards (write {high}-{low})"
+                    CrontabProblem.BACKWARDS, field=field.name, span=span, low=low, high=high
                 )
         else:
             low = high = _value(span, field)

@@ -1,5 +1,6 @@
 """Opening the database: engine set-up, the writer lock, migrations, the stored time zone,
-and the translation of the database's failures into typed errors with a user-safe message.
+and the translation of the database's failures into typed errors, each carrying a
+`DatabaseProblem` and the parameters its message needs (the bot words it).
 
 kpibot's writers take turns: on SQLite BEGIN IMMEDIATE admits one writer at a time; on
 PostgreSQL every write transaction starts by taking a transaction-level advisory lock.
@@ -26,6 +27,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 from zoneinfo import ZoneInfo
@@ -62,8 +64,32 @@ PG_IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000
 PG_CONNECT_TIMEOUT_S = 10
 
 
+class DatabaseProblem(StrEnum):
+    """Why the database cannot be used: a code and its parameters, worded by whoever shows
+    it (none of them secret: a URL is shown with its passwords hidden)."""
+
+    BAD_SCHEME = "bad_scheme"  # params: scheme (None when it is not one to name)
+    UNREADABLE_URL = "unreadable_url"
+    MISSING = "missing"  # params: path
+    NO_FOLDER = "no_folder"  # params: path, reason
+    UNAVAILABLE = "unavailable"  # params: database, reason
+    BUSY = "busy"  # params: database, reason
+    FULL = "full"  # params: database, reason
+    CORRUPT = "corrupt"  # params: database, reason
+    ZONE_DIFFERS = "zone_differs"  # params: stored, configured
+    ZONE_UNRECORDED = "zone_unrecorded"  # params: configured
+    ZONE_CONVERTED = "zone_converted"  # params: stored, configured
+
+
 class DatabaseError(Exception):
-    """The database cannot be opened, read or written; the message says why in one line."""
+    """The database cannot be opened, read or written: `problem` says why, `params` hold
+    what its message names."""
+
+    def __init__(self, problem: DatabaseProblem, **params: Any) -> None:
+        # The text logs show: the code and its parameters, in no one's language.
+        super().__init__(f"{problem}: {params}" if params else str(problem))
+        self.problem = problem
+        self.params = params
 
 
 class DatabaseUnavailable(DatabaseError):
@@ -86,8 +112,13 @@ class DatabaseMissing(DatabaseError):
     """A SQLite file to open without creating it does not exist; `path` names it."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(f"no database at {path}")
+        super().__init__(DatabaseProblem.MISSING, path=path)
         self.path = path
+
+
+def _shown_zone(stored: str) -> str:
+    # The row is the database's: someone may have written anything there.
+    return stored if re.fullmatch(r"[A-Za-z0-9_+\-/]{1,64}", stored) else repr(stored[:64])
 
 
 class TimeZoneMismatch(DatabaseUnavailable):
@@ -99,8 +130,12 @@ class TimeZoneMismatch(DatabaseUnavailable):
     process's.
     """
 
-    def __init__(self, message: str, *, stored: str | None = None, configured: str = "") -> None:
-        super().__init__(message)
+    def __init__(self, stored: str | None, configured: str, *, at_open: bool) -> None:
+        if stored is None:
+            super().__init__(DatabaseProblem.ZONE_UNRECORDED, configured=configured)
+        else:
+            problem = DatabaseProblem.ZONE_DIFFERS if at_open else DatabaseProblem.ZONE_CONVERTED
+            super().__init__(problem, stored=_shown_zone(stored), configured=configured)
         self.stored = stored
         self.configured = configured
 
@@ -127,16 +162,23 @@ def checked_url(url: str) -> URL:
     wrong with it (never quoting it: it may hold a password)."""
     if not url.startswith(DATABASE_SCHEMES):
         scheme = url.split("://", 1)[0] if "://" in url else ""
-        named = f" (got {scheme}://...)" if re.fullmatch(r"[a-z0-9+.-]{1,20}", scheme) else ""
-        raise DatabaseError(f"must start with sqlite:/// or postgresql://{named}")
+        named = scheme if re.fullmatch(r"[a-z0-9+.-]{1,20}", scheme) else None
+        raise DatabaseError(DatabaseProblem.BAD_SCHEME, scheme=named)
     try:
         parsed = make_url(url)
         parsed.port  # noqa: B018 - parsed lazily: a port that is not a number raises here
     except (ArgumentError, ValueError):
-        raise DatabaseError("cannot be read as a URL (is the port a number?)") from None
+        raise DatabaseError(DatabaseProblem.UNREADABLE_URL) from None
     return parsed
 
 
+# What each kind of failure of the database is, as a problem.
+_PROBLEMS: dict[type[DatabaseError], DatabaseProblem] = {
+    DatabaseUnavailable: DatabaseProblem.UNAVAILABLE,
+    DatabaseBusy: DatabaseProblem.BUSY,
+    DatabaseFull: DatabaseProblem.FULL,
+    DatabaseCorrupt: DatabaseProblem.CORRUPT,
+}
 # SQLite's primary result codes (the low byte of an extended code).
 _SQLITE_KINDS: dict[int, type[DatabaseError]] = {
     3: DatabaseUnavailable,  # SQLITE_PERM
@@ -205,16 +247,7 @@ def typed_error(error: BaseException, url: str | URL) -> DatabaseError | None:
         kind = DatabaseUnavailable
     if kind is None:
         return None
-    where = shown_url(url)
-    reason = _reason(original)
-    message = {
-        DatabaseBusy: (
-            "the database is busy: another writer (an import, say) holds it; try again in a moment"
-        ),
-        DatabaseFull: f"the disk holding the database {where} is full ({reason})",
-        DatabaseCorrupt: f"{where} is not a kpibot database or is damaged ({reason})",
-    }.get(kind, f"cannot use the database {where}: {reason}")
-    return kind(message)
+    return kind(_PROBLEMS[kind], database=shown_url(url), reason=_reason(original))
 
 
 def raise_typed(error: BaseException, url: str | URL) -> NoReturn:
@@ -279,36 +312,6 @@ TIME_ZONE_KEY = "timezone"
 _STORED_ZONE = select(Meta.value).where(Meta.key == TIME_ZONE_KEY)
 
 
-def _shown_zone(stored: str) -> str:
-    # The row is the database's: someone may have written anything there.
-    return stored if re.fullmatch(r"[A-Za-z0-9_+\-/]{1,64}", stored) else repr(stored[:64])
-
-
-def _refused_at_open(stored: str, configured: str) -> TimeZoneMismatch:
-    return TimeZoneMismatch(
-        f"the database's local days are in {_shown_zone(stored)} but KPIBOT_TIMEZONE is "
-        f"{configured}; run `kpibot db set-timezone {configured}` to convert them, "
-        f"or set KPIBOT_TIMEZONE={_shown_zone(stored)}",
-        stored=stored,
-        configured=configured,
-    )
-
-
-def _changed_since_start(stored: str | None, configured: str) -> TimeZoneMismatch:
-    if stored is None:
-        message = (
-            f"the database no longer records the time zone of its local days (this process "
-            f"runs in {configured}); run `kpibot db set-timezone {configured}` to recompute them"
-        )
-    else:
-        message = (
-            f"the database's local days were converted to {_shown_zone(stored)} after this "
-            f"process started in {configured}; restart it with "
-            f"KPIBOT_TIMEZONE={_shown_zone(stored)}"
-        )
-    return TimeZoneMismatch(message, stored=stored, configured=configured)
-
-
 # The same look-up as the driver's own statement, for the check every transaction makes:
 # through SQLAlchemy's statement machinery it costs about 45 µs a transaction on SQLite,
 # through the driver's cursor under 10 µs (measured). No parameters: sqlite3 and psycopg
@@ -326,7 +329,7 @@ def _check_zone(connection: Connection, zone: ZoneInfo) -> None:
         cursor.close()
     stored = None if row is None else row[0]
     if stored != zone.key:
-        raise _changed_since_start(stored, zone.key)
+        raise TimeZoneMismatch(stored, zone.key, at_open=False)
 
 
 def upsert(connection: Connection, table: Any) -> Any:
@@ -440,10 +443,7 @@ def create_db_engine(url: str, *, create: bool = True) -> Engine:
     With `create` False a SQLite file that does not exist raises DatabaseMissing rather
     than being created (with its directory) on first connect.
     """
-    try:
-        parsed = checked_url(url)
-    except DatabaseError as error:
-        raise DatabaseError(f"not a database URL kpibot can use: {error}") from None
+    parsed = checked_url(url)
     if parsed.get_backend_name() == "sqlite":
         file = sqlite_file(url)
         if file is not None and not create and not file.is_file():
@@ -453,7 +453,7 @@ def create_db_engine(url: str, *, create: bool = True) -> Engine:
                 file.parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise DatabaseUnavailable(
-                    f"cannot create the directory of {file}: {error.strerror}"
+                    DatabaseProblem.NO_FOLDER, path=file, reason=error.strerror
                 ) from None
         engine = create_engine(parsed)
         _configure_sqlite(engine)
@@ -577,7 +577,7 @@ def _adopt_time_zone(engine: Engine, zone: ZoneInfo) -> None:
                 _record_zone(connection, zone)
                 return
     if stored != zone.key:
-        raise _refused_at_open(stored, zone.key)
+        raise TimeZoneMismatch(stored, zone.key, at_open=True)
 
 
 def _record_zone(connection: Connection, zone: ZoneInfo) -> None:

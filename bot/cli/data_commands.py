@@ -17,8 +17,15 @@ from pydantic import ValidationError
 from tqdm import tqdm
 
 from bot.cli.state_commands import find_kpi
+from bot.database_problems import database_error_text
 from bot.errors import EXIT_USAGE, CliError
-from bot.import_problems import file_problem_text, problem_message, row_problem_text
+from bot.import_problems import (
+    file_problem_text,
+    mapping_error_text,
+    problem_message,
+    row_problem_text,
+    worker_error_text,
+)
 from bot.runtime import Runtime
 from bot.slack.blocks.formatting import day_or_moment, format_kpi_value
 from bot.slack.blocks.kpi import (
@@ -182,7 +189,7 @@ def _mapping(args: argparse.Namespace, locale: str) -> ColumnMapping | None:
     try:
         mapping = load_mapping(Path(args.mapping))
     except MappingError as error:
-        raise CliError(str(error), EXIT_USAGE) from None
+        raise CliError(mapping_error_text(error, locale), EXIT_USAGE) from None
     if mapping.type is not None and args.event_type and args.event_type != mapping.type:
         conflict = t(
             locale, Text.CLI_MAPPING_TYPE_CONFLICT, given=args.event_type, mapped=mapping.type
@@ -256,16 +263,18 @@ def ingest(args: argparse.Namespace, runtime: Runtime) -> int:
                 continue
             except ImportWorkerError as error:
                 log.debug("import worker traceback:\n%s", error.details)
+                failure = worker_error_text(error, locale)
                 print(
-                    f"{path}: {t(locale, Text.INGEST_NOTHING_STORED, problem=error)}",
+                    f"{path}: {t(locale, Text.INGEST_NOTHING_STORED, problem=failure)}",
                     file=sys.stderr,
                 )
                 failed = True
                 continue
             except DatabaseError as error:
                 # The file's transaction was rolled back; the next file may well succeed.
+                failure = database_error_text(error, locale)
                 print(
-                    f"{path}: {t(locale, Text.INGEST_NOTHING_STORED, problem=error)}",
+                    f"{path}: {t(locale, Text.INGEST_NOTHING_STORED, problem=failure)}",
                     file=sys.stderr,
                 )
                 failed = True

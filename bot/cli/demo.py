@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import SecretStr
 from tqdm import tqdm
 
+from bot.cli.alert_commands import sent_kind_label
 from bot.cli.main import DEFAULT_DEMO_DB, DEMO_FIRST_DAY
 from bot.cli.state_commands import end_of_day
 from bot.errors import EXIT_USAGE, CliError
@@ -118,6 +119,7 @@ def run(args: argparse.Namespace, runtime: Runtime) -> int:
             author=author,
             known_kpis=known_kpis,
             until=present,
+            locale=locale,
         )
         for event_type, inserted in loaded:
             total += inserted
@@ -164,11 +166,13 @@ def load_demo_data(
     scale: float,
     author: Author,
     known_kpis: Mapping[str, ValueRule],
+    locale: str,
     until: datetime | None = None,
 ) -> Iterator[tuple[EventType, int]]:
     """Import the demo company's rows up to `today`, one type after the other, yielding how
-    many of each were inserted. A type the company has no rows of yet on `today` (surveys
-    before the first customer, say) is simply empty."""
+    many of each were inserted (with a progress bar on a terminal, counting rows in
+    `locale`). A type the company has no rows of yet on `today` (surveys before the first
+    customer, say) is simply empty."""
     for event_type in demo_types():
         rows = iter(
             demo_import_rows(event_type, today=today, tz=database.zone, scale=scale, until=until)
@@ -178,7 +182,8 @@ def load_demo_data(
             yield event_type, 0
             continue
         every = itertools.chain([first], rows)
-        with tqdm(every, desc=event_type.value, unit=" rows", disable=None, leave=False) as bar:
+        unit = t(locale, Text.CLI_DEMO_ROWS_UNIT)
+        with tqdm(every, desc=event_type.value, unit=unit, disable=None, leave=False) as bar:
             result = import_rows(database, bar, author=author, known_kpis=known_kpis)
         if not result.stored:
             # The generator's bug, not the user's: the generic handler gives it a reference.
@@ -256,7 +261,8 @@ def _print_alerts(demo: Runtime, moment: datetime) -> None:
         print(f"  #{channel} ({len(items)}):")
         for item in items:
             shown = plain_text(item.message) if item.message is not None else item.text
-            print(textwrap.indent(f"[{item.kind}] {shown}", "    "))
+            kind = sent_kind_label(item.kind, settings.locale)
+            print(textwrap.indent(f"[{kind}] {shown}", "    "))
             print()
 
 

@@ -16,9 +16,10 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -361,12 +362,39 @@ def argparse_message(message: str, locale: str) -> str:
     return message
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's help, descriptions and epilogs as written, with `usage:` in `locale`."""
+
+    def __init__(self, prog: str, *, locale: str) -> None:
+        super().__init__(prog)
+        self.locale = locale
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        if prefix is None:
+            prefix = t(self.locale, Text.CLI_USAGE_PREFIX)
+        super().add_usage(usage, actions, groups, prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """An argument parser whose usage errors, its subcommands' too, are in `locale`."""
+    """An argument parser in `locale`, its subcommands' too: its help's headings, the -h
+    line, `usage:` and its usage errors."""
 
     def __init__(self, *args: Any, locale: str = DEFAULT_LOCALE, **kwargs: Any) -> None:
+        kwargs["formatter_class"] = partial(_Formatter, locale=locale)
         super().__init__(*args, **kwargs)
         self.locale = locale
+        # argparse names these in English as it builds the parser; they are this parser's.
+        self._positionals.title = t(locale, Text.CLI_POSITIONALS)
+        self._optionals.title = t(locale, Text.CLI_OPTIONS)
+        for action in self._actions:
+            if "--help" in action.option_strings:
+                action.help = t(locale, Text.CLI_OPT_HELP)
 
     def add_subparsers(self, **kwargs: Any) -> Any:
         kwargs.setdefault("parser_class", lambda **options: _Parser(locale=self.locale, **options))
@@ -403,7 +431,6 @@ def build_parser(
         locale=locale,
         description=t(locale, Text.CLI_DESCRIPTION),
         epilog=t(locale, Text.CLI_EPILOG),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[_common_options(locale, db_help, top=True)],
     )
     parser.add_argument("--version", action=_Version, nargs=0, help=t(locale, Text.CLI_OPT_VERSION))
@@ -418,7 +445,6 @@ def build_parser(
             epilog=t(locale, Text.CLI_EXAMPLES, examples=t(locale, command.example))
             + "\n\n"
             + t(locale, where, default=DEFAULT_DEMO_DB),
-            formatter_class=argparse.RawDescriptionHelpFormatter,
             parents=[
                 _common_options(
                     locale,
@@ -516,13 +542,19 @@ def main(
                 gc.enable()
             return handler(args, runtime)
         except SettingsError as error:
-            print(f"kpibot: {t(locale, Text.CLI_SETTINGS_ERROR, error=error)}", file=sys.stderr)
+            # The words are loaded only when there is something to say.
+            from bot.settings_problems import settings_error_text
+
+            problems = settings_error_text(error, locale)
+            print(f"kpibot: {t(locale, Text.CLI_SETTINGS_ERROR, error=problems)}", file=sys.stderr)
             return EXIT_USAGE
         except CliError as error:
             print(f"kpibot: {error}", file=sys.stderr)
             return error.code
         except DatabaseError as error:
-            print(f"kpibot: {error}", file=sys.stderr)
+            from bot.database_problems import database_error_text
+
+            print(f"kpibot: {database_error_text(error, locale)}", file=sys.stderr)
             return EXIT_FAILED
     except BrokenPipeError:
         # The reader went away (`kpibot status | head`): not an error worth a traceback.

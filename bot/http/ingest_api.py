@@ -24,12 +24,18 @@ from typing import IO, Any
 
 from bot.errors import new_reference
 from bot.http.request_body import TooLarge, read_limited
-from bot.import_problems import file_problem_text, problem_message
+from bot.import_problems import file_problem_text, mapping_error_text, problem_message
 from bot.slack.copy import t
 from bot.slack.copy.keys import Text
 from bot.slack.services import Services
 from kpi_engine.formulas import measured_kpis
-from storage.db import DatabaseBusy, DatabaseError, DatabaseFull, DatabaseUnavailable
+from storage.db import (
+    DatabaseBusy,
+    DatabaseError,
+    DatabaseFull,
+    DatabaseUnavailable,
+    TimeZoneMismatch,
+)
 from storage.imports.ingest import ImportResult, import_rows
 from storage.imports.mapping import ColumnMapping, MappingError, load_mapping, mapping_path
 from storage.imports.problems import FileProblem, ProblemCode, RowProblem
@@ -55,6 +61,8 @@ MAX_LISTED_ERRORS = 1_000
 # How long a request waits for another import to finish writing before it gets a 503;
 # well inside the web server's worker timeout.
 WRITE_WAIT_SECONDS = 20.0
+# The language of the lines this module logs: an operator's, whatever the clients speak.
+LOG_LOCALE = "en"
 # What a client is told to wait before trying again after a 503.
 RETRY_AFTER_SECONDS = 30
 
@@ -146,8 +154,8 @@ def _mapping(services: Services, name: str, locale: str) -> ColumnMapping | ApiR
         return _error(400, t(locale, Text.API_NO_MAPPINGS))
     try:
         path = mapping_path(folder, name)
-    except MappingError:
-        return _error(400, t(locale, Text.API_BAD_MAPPING_NAME, name=repr(name[:60])))
+    except MappingError as error:
+        return _error(400, mapping_error_text(error, locale))
     if path is None:
         return _error(404, t(locale, Text.API_NO_SUCH_MAPPING, name=name))
     try:
@@ -155,7 +163,12 @@ def _mapping(services: Services, name: str, locale: str) -> ColumnMapping | ApiR
     except MappingError as error:
         # The operator's file is at fault, not the request: the details go to the log.
         reference = new_reference()
-        log.error("mapping %s refused (reference %s): %s", name, reference, error)
+        log.error(
+            "mapping %s refused (reference %s): %s",
+            name,
+            reference,
+            mapping_error_text(error, LOG_LOCALE),
+        )
         return _error(500, t(locale, Text.API_MAPPING_BROKEN, name=name, reference=reference))
 
 
@@ -230,7 +243,10 @@ def database_failure(error: DatabaseError, locale: str) -> ApiResponse:
     can help depends on the failure."""
     log.warning("ingestion refused: %s", error)
     if isinstance(error, DatabaseBusy | DatabaseUnavailable):
-        key = Text.API_BUSY if isinstance(error, DatabaseBusy) else Text.API_UNREACHABLE
+        if isinstance(error, TimeZoneMismatch):
+            key = Text.API_TIME_ZONE
+        else:
+            key = Text.API_BUSY if isinstance(error, DatabaseBusy) else Text.API_UNREACHABLE
         return ApiResponse(
             503,
             {"error": t(locale, key), "retry": True},

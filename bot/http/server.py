@@ -2,7 +2,8 @@
 
     POST /slack/events   slash commands, interactivity and events
     GET  /healthz        200 {"status": "ok"} when the database answers in this process's
-                         time zone, else 503
+                         time zone, else 503 with the reason (in the language of
+                         Accept-Language, ja or en, else KPIBOT_LOCALE)
     POST /api/v1/events  the ingestion API (`bot.http.ingest_api`)
 
 A request to /slack/events reaches Bolt only once it is within the size limit (413, before
@@ -30,12 +31,15 @@ from slack_bolt.adapter.flask.handler import to_flask_response
 from slack_sdk.signature import SignatureVerifier
 from werkzeug.exceptions import HTTPException
 
+from bot.database_problems import database_error_text
 from bot.errors import new_reference
-from bot.http.ingest_api import ingest
+from bot.http.ingest_api import ingest, response_locale
 from bot.http.request_body import TooLarge, read_limited
 from bot.jobs.child import SchedulerChild
 from bot.settings import Settings
 from bot.slack.app import build_app
+from bot.slack.copy import t
+from bot.slack.copy.keys import Text
 from bot.slack.followups import close_all
 from bot.slack.services import Services
 from storage.db import DatabaseError, TimeZoneMismatch
@@ -134,19 +138,20 @@ def create_web_app(services: Services) -> Flask:
 
     @web.get(HEALTH_PATH)
     def health() -> tuple[Response, int]:
+        locale = response_locale(request.headers.get("Accept-Language"), services.locale)
         try:
             services.database.check()
         except TimeZoneMismatch as error:
             # Zones and a command only: the one line an operator needs, nothing secret.
             log.warning("health check: %s", error)
-            return jsonify(status="unavailable", reason=str(error)), 503
+            return jsonify(status="unavailable", reason=database_error_text(error, locale)), 503
         except DatabaseError as error:
             log.warning("health check: %s", error)
         except Exception:
             log.exception("health check failed")
         else:
             return jsonify(status="ok"), 200
-        return jsonify(status="unavailable", reason="the database does not answer"), 503
+        return jsonify(status="unavailable", reason=t(locale, Text.HEALTH_NO_ANSWER)), 503
 
     @web.post(INGEST_PATH)
     def ingest_events() -> tuple[Response, int, dict[str, str]]:

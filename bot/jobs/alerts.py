@@ -34,6 +34,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -79,6 +80,8 @@ log = logging.getLogger("kpibot.alerts")
 
 JOB = "alerts"
 ACTOR = "scheduler"
+# The audited action of a data-missing notice (the others are the alert events' values).
+DATA_MISSING = "data_missing"
 _PUSHED = (Level.ORANGE, Level.RED)
 
 
@@ -96,13 +99,24 @@ def policy_from(settings: Settings) -> AlertPolicy:
     )
 
 
+class SentKind(StrEnum):
+    """What an outbox item a sweep queued is."""
+
+    POST = "post"  # an episode's living message
+    UPDATE = "update"  # an edit of it
+    REPLY = "reply"  # in its thread
+    LEADERSHIP = "leadership"  # a red alert's post to the leadership channel
+    REMINDER = "reminder"
+    STALE = "stale"  # a data-missing notice
+
+
 @dataclass(frozen=True)
 class Sent:
     """One outbox item a decision queued: its key, channel, what it is, and its text."""
 
     key: str
     channel: str
-    kind: str  # post, reply, update, leadership, reminder, stale
+    kind: SentKind
     text: str
     message: Message | None = field(default=None, compare=False, repr=False)
 
@@ -311,7 +325,7 @@ class AlertSweep:
         def queue(
             key: str,
             target: str,
-            kind: str,
+            kind: SentKind,
             message: Message,
             parent: str | None,
             files: list[tuple[str, str, bytes]] | None = None,
@@ -327,7 +341,7 @@ class AlertSweep:
                     files=files or [],
                     now=now,
                 )
-            elif kind == "update":
+            elif kind is SentKind.UPDATE:
                 written = enqueue_update(
                     connection, key=key, job=JOB, parent_key=parent, message=message, now=now
                 )
@@ -354,7 +368,7 @@ class AlertSweep:
             queue(
                 f"{base}:leadership:{stamp}",
                 settings.channel_leadership,
-                "leadership",
+                SentKind.LEADERSHIP,
                 leadership_message(view, mentions=self.mentions, zone=zone, locale=locale),
                 None,
             )
@@ -366,7 +380,9 @@ class AlertSweep:
             if event in (AlertEvent.OPEN, AlertEvent.ESCALATE) and pushed:
                 key = f"{base}:post:{stamp}"
                 message = living_message(view, zone, locale)
-                queue(key, channel, "post", message, None, [self._chart(state, after.episode)])
+                queue(
+                    key, channel, SentKind.POST, message, None, [self._chart(state, after.episode)]
+                )
                 return key
             if event is AlertEvent.REMIND and after.level is Level.RED:
                 self._remind_leadership(queue, base, stamp, view, hours, locale)
@@ -376,7 +392,7 @@ class AlertSweep:
         queue(
             f"{base}:update:{stamp}",
             channel,
-            "update",
+            SentKind.UPDATE,
             living_message(view, zone, locale),
             message_key,
         )
@@ -394,7 +410,7 @@ class AlertSweep:
         reply = alert_reply(
             event, view, previous=before.level, mentions=pings, hours=hours, locale=locale
         )
-        queue(f"{base}:{event.value}:{stamp}", channel, "reply", reply, message_key)
+        queue(f"{base}:{event.value}:{stamp}", channel, SentKind.REPLY, reply, message_key)
         return message_key
 
     def _chart(self, state: KpiState, episode: int) -> tuple[str, str, bytes]:
@@ -418,7 +434,7 @@ class AlertSweep:
             hours=hours,
             locale=locale,
         )
-        queue(f"{base}:remind:{stamp}", target, "reminder", reply, None)
+        queue(f"{base}:remind:{stamp}", target, SentKind.REMINDER, reply, None)
 
     # Staleness ---------------------------------------------------------------------------
 
@@ -460,10 +476,10 @@ class AlertSweep:
             kpi=kpi.id,
             episode=None,
             actor=ACTOR,
-            action="data_missing",
+            action=DATA_MISSING,
             detail={"last_event": fresh.last_event, "allowed_days": stale_after(kpi).days},
         )
-        return [Sent(key, channel, "stale", message.text, message)]
+        return [Sent(key, channel, SentKind.STALE, message.text, message)]
 
 
 def refresh_living_message(runtime: Runtime, kpi_id: str, now: datetime) -> bool:

@@ -9,6 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from slack_bolt import App, BoltContext
 
 from bot.settings import Settings
+from bot.slack.copy import t
+from bot.slack.copy.keys import Text
 from bot.slack.listeners import (
     SERVICES,
     VERIFIED,
@@ -61,7 +63,13 @@ bolt_log.addFilter(_NoRequestBodies())
 
 
 class MissingCredentials(Exception):
-    """Slack credentials needed to run the app are not set; the message names them."""
+    """Slack credentials needed to run the app are not set: `missing` names their variables,
+    the message says so in the settings' locale."""
+
+    def __init__(self, missing: list[str], locale: str) -> None:
+        names = t(locale, Text.LIST_AND).join(missing)
+        super().__init__(t(locale, Text.SLACK_CREDENTIALS_MISSING, names=names))
+        self.missing = missing
 
 
 def require_credentials(settings: Settings, *, socket_mode: bool = False) -> None:
@@ -74,10 +82,7 @@ def require_credentials(settings: Settings, *, socket_mode: bool = False) -> Non
         needed["SLACK_APP_TOKEN"] = settings.slack_app_token
     missing = [name for name, value in needed.items() if value is None]
     if missing:
-        raise MissingCredentials(
-            f"set {' and '.join(missing)} (from your Slack app's settings; "
-            'see "Connect to Slack" in README.md)'
-        )
+        raise MissingCredentials(missing, settings.locale)
 
 
 def _inject(services: Services) -> Callable[[BoltContext, Callable[[], None]], None]:

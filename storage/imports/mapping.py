@@ -5,19 +5,25 @@ key at fault) that says which of the file's columns fill which fields, which rec
 every row is, which constant values to add, which columns to drop, and which rows to skip
 or refuse by one simple condition each (equals / not equals / in / not in, on one column,
 ignoring case and surrounding spaces). It is applied to rows as read, before validation.
+
+What is wrong with a mapping is said as codes and parameters (`MappingProblem`), each at the
+key it concerns; the bot words them in the reader's language.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, Self
+from typing import Annotated, Any, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -25,7 +31,7 @@ from pydantic import (
     model_validator,
 )
 
-from storage.imports.problems import FileProblem, ProblemCode, RowProblem
+from storage.imports.problems import FileProblem, ProblemCode, RowProblem, invalid
 from storage.imports.readers import CsvBatch, RawRow
 from storage.schema import EventType
 
@@ -36,8 +42,70 @@ MAPPING_SUFFIXES = (".yaml", ".yml")
 JOINER = ":"
 
 
+class MappingProblem(StrEnum):
+    """What is wrong with a mapping, or with one of its keys."""
+
+    # The file as a whole.
+    UNREADABLE = "unreadable"  # params: reason (the system's words)
+    NOT_UTF8 = "not_utf8"
+    NOT_YAML = "not_yaml"  # params: line, column (None when YAML does not say)
+    BAD_NAME = "bad_name"  # params: name (as `?map=` gave it)
+    # One key.
+    NOT_A_MAPPING = "not_a_mapping"
+    UNKNOWN_KEY = "unknown_key"  # params: known
+    REQUIRED = "required"
+    NOT_TEXT = "not_text"
+    NOT_A_LIST = "not_a_list"
+    NOT_A_TYPE = "not_a_type"  # params: value, known
+    EMPTY = "empty"
+    NOT_A_SCALAR = "not_a_scalar"
+    NOT_COLUMN_NAMES = "not_column_names"
+    BLANK_FIELD = "blank_field"
+    ONE_TEST = "one_test"
+    FILLED_TWICE = "filled_twice"  # params: field
+    UNKNOWN_ZONE = "unknown_zone"  # params: value
+    INVALID = "invalid"  # params: detail (pydantic's words, for a check without a code)
+
+
+@dataclass(frozen=True)
+class KeyProblem:
+    """One problem of a mapping: the key it concerns (its path, `skip.0.column`; "" for the
+    file as a whole), a code and its parameters."""
+
+    key: str
+    code: MappingProblem
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
 class MappingError(Exception):
-    """A mapping file that cannot be used; the message names the file and the key at fault."""
+    """A mapping that cannot be used: `source` names its file (None for a name that names
+    no file), `problems` say what is wrong with it."""
+
+    def __init__(self, source: str | None, problems: Sequence[KeyProblem]) -> None:
+        said = "; ".join(f"{problem.key or '-'}: {problem.code}" for problem in problems)
+        super().__init__(f"{source}: {said}" if source else said)
+        self.source = source
+        self.problems = list(problems)
+
+
+def _column_names(value: Any) -> Any:
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not names:
+        raise invalid(MappingProblem.NOT_COLUMN_NAMES)
+    if any(not isinstance(name, str) or not name.strip() for name in names):
+        raise invalid(MappingProblem.NOT_COLUMN_NAMES)
+    return value
+
+
+def _scalar(value: Any) -> Any:
+    if not isinstance(value, str | int | float | bool):
+        raise invalid(MappingProblem.NOT_A_SCALAR)
+    return value
+
+
+# One column's name, or several joined (an id); a constant value a field is given.
+ColumnNames = Annotated[str | list[str], BeforeValidator(_column_names)]
+Constant = Annotated[str | int | float | bool, BeforeValidator(_scalar)]
 
 
 def _folded(text: str) -> str:
@@ -68,7 +136,7 @@ class Condition(BaseModel):
             if value is not None
         ]
         if len(given) != 1:
-            raise ValueError("give exactly one of equals, not_equals, in, not_in")
+            raise invalid(MappingProblem.ONE_TEST)
         return self
 
     def allowed(self) -> list[str]:
@@ -97,8 +165,8 @@ class ColumnMapping(BaseModel):
     type: EventType | None = None
     # field -> the file's column (or columns, joined with ':'); unmapped columns stay as
     # they are.
-    columns: dict[str, str | list[str]] = Field(default_factory=dict)
-    values: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    columns: dict[str, ColumnNames] = Field(default_factory=dict)
+    values: dict[str, Constant] = Field(default_factory=dict)
     drop: list[str] = Field(default_factory=list)
     skip: list[Condition] = Field(default_factory=list)
     refuse: list[Condition] = Field(default_factory=list)
@@ -106,20 +174,28 @@ class ColumnMapping(BaseModel):
     # KPIBOT_TIMEZONE.
     times_in: str | None = None
 
-    @field_validator("columns")
+    @field_validator("columns", "values")
     @classmethod
-    def _sources_named(cls, columns: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
-        for field, source in columns.items():
-            names = [source] if isinstance(source, str) else source
-            if not field.strip() or not names or any(not name.strip() for name in names):
-                raise ValueError(f"{field}: name one of the file's columns (or a list of them)")
-        return columns
+    def _fields_named(cls, filled: dict[str, Any]) -> dict[str, Any]:
+        if any(not name.strip() for name in filled):
+            raise invalid(MappingProblem.BLANK_FIELD)
+        return filled
+
+    @field_validator("times_in")
+    @classmethod
+    def _known_zone(cls, name: str | None) -> str | None:
+        if name is not None:
+            try:
+                ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
+                raise invalid(MappingProblem.UNKNOWN_ZONE, value=name) from None
+        return name
 
     @model_validator(mode="after")
     def _usable(self) -> Self:
-        for field in self.values:
-            if field in self.columns:
-                raise ValueError(f"values.{field}: already filled from columns.{field}")
+        for name in self.values:
+            if name in self.columns:
+                raise invalid(MappingProblem.FILLED_TWICE, field=name)
         return self
 
     def sources(self) -> list[str]:
@@ -132,37 +208,70 @@ class ColumnMapping(BaseModel):
         return list(dict.fromkeys(name.strip().lower() for name in named))
 
 
-def _at_key(location: tuple[int | str, ...], message: str) -> str:
-    path = ".".join(str(part) for part in location)
-    return f"{path}: {message}" if path else message
+def _keys(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+# pydantic's own checks, as problems; the others are worded from their code below.
+_PYDANTIC_PROBLEMS = {
+    "missing": MappingProblem.REQUIRED,
+    "string_type": MappingProblem.NOT_TEXT,
+    "list_type": MappingProblem.NOT_A_LIST,
+    "dict_type": MappingProblem.NOT_A_MAPPING,
+    "model_type": MappingProblem.NOT_A_MAPPING,
+    "model_attributes_type": MappingProblem.NOT_A_MAPPING,
+    "string_too_short": MappingProblem.EMPTY,
+    "too_short": MappingProblem.EMPTY,
+}
+_OWN_PROBLEMS = frozenset(MappingProblem)
+
+
+def _key_problem(item: Mapping[str, Any]) -> KeyProblem:
+    """One of pydantic's errors about a mapping, as a problem at its key."""
+    location = tuple(item["loc"])
+    key, kind = ".".join(str(part) for part in location), str(item["type"])
+    if kind in _OWN_PROBLEMS:
+        return KeyProblem(key, MappingProblem(kind), dict(item.get("ctx") or {}))
+    if kind == "extra_forbidden":
+        # A key at the top, or one of a condition's (`skip.0.matches`).
+        known = _keys(ColumnMapping if len(location) == 1 else Condition)
+        return KeyProblem(key, MappingProblem.UNKNOWN_KEY, {"known": known})
+    if kind == "enum":
+        known = [event_type.value for event_type in EventType]
+        return KeyProblem(key, MappingProblem.NOT_A_TYPE, {"value": item["input"], "known": known})
+    if kind in _PYDANTIC_PROBLEMS:
+        return KeyProblem(key, _PYDANTIC_PROBLEMS[kind])
+    return KeyProblem(key, MappingProblem.INVALID, {"detail": str(item["msg"])})
 
 
 def load_mapping(path: Path) -> ColumnMapping:
-    """Read and validate a mapping file; raises MappingError naming the key at fault."""
+    """Read and validate a mapping file; raises MappingError naming the keys at fault."""
     try:
         content = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise MappingError(f"{path}: cannot be read ({error.strerror})") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise MappingError(f"{path}: not YAML: {str(error).splitlines()[0]}") from None
+        raise MappingError(
+            str(path), [KeyProblem("", MappingProblem.UNREADABLE, {"reason": error.strerror})]
+        ) from None
+    except UnicodeDecodeError:
+        raise MappingError(str(path), [KeyProblem("", MappingProblem.NOT_UTF8)]) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = {"line": None, "column": None}
+        if mark is not None:
+            where = {"line": mark.line + 1, "column": mark.column + 1}
+        raise MappingError(str(path), [KeyProblem("", MappingProblem.NOT_YAML, where)]) from None
     try:
-        return ColumnMapping.model_validate(content or {})
+        return ColumnMapping.model_validate({} if content is None else content)
     except ValidationError as error:
-        problems = "; ".join(
-            _at_key(item["loc"], str(item["msg"]).removeprefix("Value error, "))
-            for item in error.errors()
-        )
-        raise MappingError(f"{path}: {problems}") from None
+        problems = [_key_problem(dict(item)) for item in error.errors()]
+        raise MappingError(str(path), problems) from None
 
 
 def mapping_path(folder: Path, name: str) -> Path | None:
     """The file of a named mapping in a folder, None if there is none; raises MappingError
     for a name that is not a plain file stem (`../x`, `a/b`)."""
     if not MAPPING_NAME.fullmatch(name):
-        raise MappingError(
-            f"{name[:60]!r} is not a mapping name (letters, digits, '-' and '_', "
-            "as the file's name without .yaml)"
-        )
+        raise MappingError(None, [KeyProblem("", MappingProblem.BAD_NAME, {"name": name})])
     for suffix in MAPPING_SUFFIXES:
         path = folder / f"{name}{suffix}"
         if path.is_file():
@@ -211,15 +320,15 @@ class AppliedMapping:
         taken.update(condition.column.strip().lower() for condition in mapping.refuse)
         taken.update(condition.column.strip().lower() for condition in mapping.skip)
         mapped: dict[str, Any] = {}
-        for field, source in mapping.columns.items():
+        for target, source in mapping.columns.items():
             names = [source] if isinstance(source, str) else source
             keys = [name.strip().lower() for name in names]
             taken.update(keys)
             parts = [cells.get(key) for key in keys]
             if len(parts) == 1:
-                mapped[field.strip().lower()] = parts[0]
+                mapped[target.strip().lower()] = parts[0]
             elif all(part not in (None, "") for part in parts):
-                mapped[field.strip().lower()] = JOINER.join(str(part).strip() for part in parts)
+                mapped[target.strip().lower()] = JOINER.join(str(part).strip() for part in parts)
         rest = {name: cell for name, cell in cells.items() if name not in taken}
         return RawRow(line, {**rest, **mapped, **mapping.values})
 

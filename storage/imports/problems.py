@@ -103,6 +103,8 @@ class FileProblem(Exception):
         return (type(self), (self.code, self.line, self.column), {"params": self.params})
 
 
-def invalid(code: ProblemCode, **params: Any) -> PydanticCustomError:
-    """A validation error carrying a problem code and its parameters through pydantic."""
+def invalid(code: StrEnum, **params: Any) -> PydanticCustomError:
+    """A validation error carrying a problem code (an import's, a mapping's, a setting's)
+    and its parameters through pydantic: the error's type is the code, its context the
+    parameters."""
     return PydanticCustomError(code.value, code.value, params)

@@ -44,13 +44,16 @@ def worker_helps(path: Path) -> bool:
 
 
 class ImportWorkerError(RuntimeError):
-    """The worker process failed for a reason other than the file's content.
+    """The worker process failed for a reason other than the file's content: it stopped
+    with `exit_code`, or it raised `failure` (the last line of its traceback, which
+    `details` holds whole). The bot words it."""
 
-    `details` holds the worker's traceback, when it could send one.
-    """
-
-    def __init__(self, message: str, details: str = "") -> None:
-        super().__init__(message)
+    def __init__(
+        self, *, exit_code: int | None = None, failure: str | None = None, details: str = ""
+    ) -> None:
+        super().__init__(f"failed: {failure}" if failure else f"stopped: exit code {exit_code}")
+        self.exit_code = exit_code
+        self.failure = failure
         self.details = details
 
 
@@ -141,9 +144,7 @@ def prepared_in_worker(
                 message = receiver.recv()
             except (EOFError, OSError):  # OSError: it died in the middle of a message
                 worker.join(timeout=5)
-                raise ImportWorkerError(
-                    f"the import worker stopped unexpectedly (exit code {worker.exitcode})"
-                ) from None
+                raise ImportWorkerError(exit_code=worker.exitcode) from None
             if isinstance(message, Prepared):
                 yield message
             elif isinstance(message, _Finished):
@@ -152,7 +153,7 @@ def prepared_in_worker(
                 raise message.problem
             else:
                 last = message.details.strip().splitlines()[-1]
-                raise ImportWorkerError(f"the import worker failed: {last}", message.details)
+                raise ImportWorkerError(failure=last, details=message.details)
     finally:
         receiver.close()
         if worker.is_alive():

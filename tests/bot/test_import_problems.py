@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from bot.import_problems import _TEXTS, file_problem_text, row_problem_text
+from bot.import_problems import _TEXTS, file_problem_text, row_problem_text, worker_error_text
 from kpi_engine.catalog import ValueRule
 from storage.imports.problems import FileProblem, ProblemCode, RowProblem
+from storage.imports.worker import ImportWorkerError
 
 
 def test_a_row_problem_names_its_line_and_column_in_either_language() -> None:
@@ -19,6 +20,7 @@ def test_a_huge_value_is_quoted_by_its_start_only() -> None:
     text = row_problem_text(problem, "en")
     assert len(text) < 200
     assert text.endswith("… (5,002 chars) is not a number")
+    assert row_problem_text(problem, "ja").endswith("…（5,002 文字） は数値として読めません")
 
 
 def test_an_impossible_manual_value_says_what_the_kpi_can_take() -> None:
@@ -59,3 +61,16 @@ def test_a_refund_beyond_its_payment_names_both_sums_in_either_language() -> Non
         "2 行目、amount 列: 支払い 'p1' への返金が合計 100,001 円になり、"
         "支払額 100,000 円を超えます"
     )
+
+
+def test_a_failed_import_worker_is_said_in_either_language() -> None:
+    stopped = ImportWorkerError(exit_code=-9)
+    failed = ImportWorkerError(failure="MemoryError", details="Traceback ...\nMemoryError")
+    assert worker_error_text(stopped, "ja") == (
+        "取り込み用のプロセスが途中で終了しました（終了コード -9）"
+    )
+    assert worker_error_text(stopped, "en") == (
+        "the import worker stopped unexpectedly (exit code -9)"
+    )
+    assert worker_error_text(failed, "ja") == "取り込み用のプロセスが失敗しました: MemoryError"
+    assert worker_error_text(failed, "en") == "the import worker failed: MemoryError"

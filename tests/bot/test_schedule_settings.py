@@ -1,4 +1,5 @@
 """The scheduled reports' settings: channels, crontab schedules and grace windows."""
+# ruff: noqa: RUF001 (the Japanese answers have full-width parentheses)
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import SettingsError, load_settings
+from bot.settings_problems import settings_error_text
 from kpi_engine.reports import ReportKind
 from tests.bot.conftest import Kpibot
 
@@ -57,9 +59,13 @@ def test_each_report_goes_to_its_own_channel(monkeypatch: pytest.MonkeyPatch) ->
         ),
         ("KPIBOT_SCHEDULE_MONTHLY", "monthly", "KPIBOT_SCHEDULE_MONTHLY: 'monthly' has 1"),
         ("KPIBOT_SCHEDULE_QUARTERLY", "0 10 1 1 1", "restricts both the day of month"),
-        ("KPIBOT_GRACE_WEEKLY_HOURS", "0", "KPIBOT_GRACE_WEEKLY_HOURS: Input should be greater"),
-        ("KPIBOT_GRACE_WEEKLY_HOURS", "169", "less than or equal to 168"),
-        ("KPIBOT_GRACE_QUARTERLY_HOURS", "soon", "KPIBOT_GRACE_QUARTERLY_HOURS: Input should"),
+        ("KPIBOT_GRACE_WEEKLY_HOURS", "0", "KPIBOT_GRACE_WEEKLY_HOURS: must be greater than 0"),
+        ("KPIBOT_GRACE_WEEKLY_HOURS", "169", "KPIBOT_GRACE_WEEKLY_HOURS: must be at most 168"),
+        (
+            "KPIBOT_GRACE_QUARTERLY_HOURS",
+            "soon",
+            "KPIBOT_GRACE_QUARTERLY_HOURS: 'soon' is not a number",
+        ),
     ],
 )
 def test_a_bad_value_is_refused_naming_the_variable_and_what_is_allowed(
@@ -68,9 +74,46 @@ def test_a_bad_value_is_refused_naming_the_variable_and_what_is_allowed(
     monkeypatch.setenv(variable, value)
     with pytest.raises(SettingsError) as refused:
         load_settings()
-    assert message in str(refused.value)
+    in_english = settings_error_text(refused.value, "en")
+    assert message in in_english
     if variable.startswith("KPIBOT_SCHEDULE"):
-        assert "crontab syntax" in str(refused.value)
+        assert "crontab syntax" in in_english
+
+
+@pytest.mark.parametrize(
+    ("value", "japanese", "english"),
+    [
+        (
+            "0 9 * * 8",
+            "曜日の 8 は 0〜7 の範囲外です（0 と 7 が日曜）",
+            "day of week 8 is outside 0-7 (0 and 7 are Sunday)",
+        ),
+        (
+            "0 9 * * 5-1",
+            "曜日の範囲 '5-1' が逆順です（1-5 と書いてください）",
+            "day of week range '5-1' runs backwards (write 1-5)",
+        ),
+        (
+            "0 9 * * funday",
+            "曜日の 'funday' は 0〜7 の数でも、sun のような名前でもありません",
+            "day of week 'funday' is not a number 0-7 or a name such as sun",
+        ),
+    ],
+)
+def test_a_bad_schedule_is_said_in_japanese_and_in_english(
+    monkeypatch: pytest.MonkeyPatch, value: str, japanese: str, english: str
+) -> None:
+    monkeypatch.setenv("KPIBOT_SCHEDULE_WEEKLY", value)
+    with pytest.raises(SettingsError) as refused:
+        load_settings()
+    assert settings_error_text(refused.value, "ja") == (
+        f"KPIBOT_SCHEDULE_WEEKLY: {japanese}（KPIBOT_TIMEZONE での crontab の書式: "
+        "分 時 日 月 曜日、日曜は 0 か 7）"
+    )
+    assert settings_error_text(refused.value, "en") == (
+        f"KPIBOT_SCHEDULE_WEEKLY: {english} (crontab syntax in KPIBOT_TIMEZONE: minute hour "
+        "day-of-month month day-of-week, with 0 or 7 for Sunday)"
+    )
 
 
 def test_a_bad_schedule_stops_any_command_at_start_with_exit_code_2(

@@ -27,6 +27,7 @@ from storage.db import (
     DatabaseCorrupt,
     DatabaseError,
     DatabaseFull,
+    DatabaseProblem,
     DatabaseUnavailable,
     TimeZoneMismatch,
     create_db_engine,
@@ -177,10 +178,8 @@ def test_a_database_in_another_time_zone_is_refused_in_one_line_and_left_as_it_w
     with pytest.raises(TimeZoneMismatch) as refused:
         open_database(migrated_url, ZoneInfo("UTC"))
 
-    assert str(refused.value) == (
-        "the database's local days are in Asia/Tokyo but KPIBOT_TIMEZONE is UTC; "
-        "run `kpibot db set-timezone UTC` to convert them, or set KPIBOT_TIMEZONE=Asia/Tokyo"
-    )
+    assert refused.value.problem is DatabaseProblem.ZONE_DIFFERS
+    assert refused.value.params == {"stored": "Asia/Tokyo", "configured": "UTC"}
     assert (refused.value.stored, refused.value.configured) == ("Asia/Tokyo", "UTC")
     assert stored_rows(migrated_url) == before
     assert fact_days(database, "revenue") == {date(2026, 10, 31): 200, date(2026, 11, 1): 150}
@@ -198,7 +197,7 @@ def test_a_process_in_another_time_zone_is_refused_and_changes_nothing(
         "try:\n"
         "    open_database(sys.argv[1], ZoneInfo('UTC'))\n"
         "except TimeZoneMismatch as error:\n"
-        "    sys.exit(str(error))\n"
+        "    sys.exit(error.problem)\n"
     )
     finished = subprocess.run(
         [sys.executable, "-c", code, migrated_url],
@@ -208,10 +207,7 @@ def test_a_process_in_another_time_zone_is_refused_and_changes_nothing(
         env=dict(os.environ),
     )
     assert finished.returncode == 1
-    assert finished.stderr.splitlines() == [
-        "the database's local days are in Asia/Tokyo but KPIBOT_TIMEZONE is UTC; "
-        "run `kpibot db set-timezone UTC` to convert them, or set KPIBOT_TIMEZONE=Asia/Tokyo"
-    ]
+    assert finished.stderr.splitlines() == ["zone_differs"]
     assert stored_rows(migrated_url) == before
 
 
@@ -299,7 +295,7 @@ def test_set_time_zone_changes_nothing_when_it_fails_halfway(
 
     def fail(*_args: object) -> None:
         # After every event's day was rewritten, before the rollups and the zone row.
-        raise DatabaseFull("the disk holding the database is full")
+        raise DatabaseFull(DatabaseProblem.FULL, database=migrated_url, reason="disk full")
 
     monkeypatch.setattr(rollups, "_rebuild_all", fail)
     with pytest.raises(DatabaseFull):
@@ -330,10 +326,6 @@ def test_a_database_opened_before_a_conversion_refuses_to_read_or_write_after_it
     import_csv(database, AROUND_MIDNIGHT)
     set_time_zone(migrated_url, ZoneInfo("UTC"))
     converted = stored_rows(migrated_url)
-    expected = (
-        "the database's local days were converted to UTC after this process started in "
-        "Asia/Tokyo; restart it with KPIBOT_TIMEZONE=UTC"
-    )
 
     with pytest.raises(TimeZoneMismatch) as reading, database.read() as connection:
         connection.execute(select(Payment.day)).all()
@@ -347,7 +339,8 @@ def test_a_database_opened_before_a_conversion_refuses_to_read_or_write_after_it
         )
 
     for refused in (reading, writing, checking):
-        assert str(refused.value) == expected
+        assert refused.value.problem is DatabaseProblem.ZONE_CONVERTED
+        assert refused.value.params == {"stored": "UTC", "configured": "Asia/Tokyo"}
     assert stored_rows(migrated_url) == converted
 
 
@@ -420,8 +413,12 @@ def test_a_naive_datetime_is_never_written(database: Database) -> None:
 
 
 def test_a_string_that_is_not_a_database_url_is_a_database_error() -> None:
-    with pytest.raises(DatabaseError, match="not a database URL"):
+    with pytest.raises(DatabaseError) as error:
         open_database("kpibot.db", TOKYO)
+    assert (error.value.problem, error.value.params) == (
+        DatabaseProblem.BAD_SCHEME,
+        {"scheme": None},
+    )
 
 
 @pytest.mark.parametrize(
@@ -435,6 +432,7 @@ def test_a_string_that_is_not_a_database_url_is_a_database_error() -> None:
 def test_a_url_kpibot_cannot_use_is_refused_without_quoting_its_password(url: str) -> None:
     with pytest.raises(DatabaseError) as error:
         create_db_engine(url)
+    assert error.value.problem in (DatabaseProblem.BAD_SCHEME, DatabaseProblem.UNREADABLE_URL)
     assert "hunter2" not in str(error.value)
 
 
@@ -445,8 +443,12 @@ def test_a_password_in_the_query_string_is_hidden_too() -> None:
 
 
 def test_an_unreachable_server_is_a_database_error_naming_it() -> None:
-    with pytest.raises(DatabaseUnavailable, match="cannot use the database postgresql"):
+    with pytest.raises(DatabaseUnavailable) as error:
         open_database("postgresql+psycopg://127.0.0.1:1/kpibot?connect_timeout=2", TOKYO)
+    assert error.value.problem is DatabaseProblem.UNAVAILABLE
+    assert error.value.params["database"] == (
+        "postgresql+psycopg://127.0.0.1:1/kpibot?connect_timeout=2"
+    )
 
 
 def test_a_server_that_never_answers_fails_within_the_connect_timeout_without_the_password() -> (
@@ -509,8 +511,9 @@ def test_a_writer_that_waits_too_long_for_another_is_told_the_database_is_busy(
     )
     with database.write():
         started = time.monotonic()
-        with pytest.raises(DatabaseBusy, match="another writer"):
+        with pytest.raises(DatabaseBusy) as busy:
             import_rows(database, rows, wait=0.3, author=TEST_AUTHOR)
+        assert busy.value.problem is DatabaseProblem.BUSY
         with pytest.raises(DatabaseBusy), database.write(wait=0.3) as connection:
             write_measurement(connection, measurement, zone=database.zone, author=TEST_AUTHOR)
         with pytest.raises(DatabaseBusy), database.write(wait=0):
@@ -525,10 +528,20 @@ def test_reading_and_writing_a_corrupted_sqlite_file_is_a_database_corrupt_error
     path = tmp_path / "kpibot.db"
     open_database(f"sqlite:///{path}", TOKYO).engine.dispose()
     path.write_bytes(b"this is not a database, only text " * 200)
-    with pytest.raises(DatabaseCorrupt, match="is not a kpibot database or is damaged"):
+    with pytest.raises(DatabaseCorrupt) as error:
         open_database(f"sqlite:///{path}", TOKYO)
+    assert error.value.problem is DatabaseProblem.CORRUPT
+    assert error.value.params == {
+        "database": f"sqlite:///{path}",
+        "reason": "file is not a database",
+    }
 
 
 def test_a_sqlite_file_that_cannot_be_created_is_a_database_unavailable_error() -> None:
-    with pytest.raises(DatabaseUnavailable, match="/proc/nope"):
+    with pytest.raises(DatabaseUnavailable) as error:
         open_database("sqlite:////proc/nope/kpibot.db", TOKYO)
+    assert error.value.problem is DatabaseProblem.NO_FOLDER
+    assert error.value.params == {
+        "path": Path("/proc/nope/kpibot.db"),
+        "reason": "No such file or directory",
+    }

@@ -101,6 +101,11 @@ _SNOOZE_LABELS = {
 }
 
 
+def snooze_length_label(length: SnoozeLength, locale: str) -> str:
+    """The name of a snooze's length, as the snooze modal offers it: 1日 or 1 day."""
+    return t(locale, _SNOOZE_LABELS[length])
+
+
 def _button(label: Text, action: ActionId, ref: AlertRef, locale: str) -> ButtonElement:
     return ButtonElement(
         text=plain(t(locale, label), BUTTON_TEXT), action_id=action.value, value=ref.value

@@ -20,6 +20,7 @@ from bot.slack.copy.keys import Text
 from kpi_engine.levels import Level
 
 if TYPE_CHECKING:
+    from kpi_engine.alerts import AlertEvent
     from kpi_engine.catalog import Tier, Unit, UpdateFrequency, ValueRule
 
 DEFAULT_LOCALE = "ja"
@@ -51,6 +52,20 @@ def _frequencies() -> dict[UpdateFrequency, Text]:
         UpdateFrequency.WEEKLY: Text.FREQUENCY_WEEKLY,
         UpdateFrequency.MONTHLY: Text.FREQUENCY_MONTHLY,
         UpdateFrequency.QUARTERLY: Text.FREQUENCY_QUARTERLY,
+    }
+
+
+@cache
+def _alert_events() -> dict[AlertEvent, Text]:
+    from kpi_engine.alerts import AlertEvent
+
+    return {
+        AlertEvent.OPEN: Text.ALERT_EVENT_OPEN,
+        AlertEvent.ESCALATE: Text.ALERT_EVENT_ESCALATE,
+        AlertEvent.DEESCALATE: Text.ALERT_EVENT_DEESCALATE,
+        AlertEvent.RESOLVE: Text.ALERT_EVENT_RESOLVE,
+        AlertEvent.REMIND: Text.ALERT_EVENT_REMIND,
+        AlertEvent.SNOOZE_ENDED: Text.ALERT_EVENT_SNOOZE_ENDED,
     }
 
 
@@ -157,6 +172,11 @@ def tier_title(tier: Tier, locale: str) -> str:
 def frequency_label(frequency: UpdateFrequency, locale: str) -> str:
     """Return an update frequency's name: 月次 or monthly, and so on."""
     return t(locale, _frequencies()[frequency])
+
+
+def alert_event_label(event: AlertEvent, locale: str) -> str:
+    """Return the name of what happened to an alert: 発生 or opened, and so on."""
+    return t(locale, _alert_events()[event])
 
 
 def value_rule_text(rule: ValueRule, locale: str) -> str:

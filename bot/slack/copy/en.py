@@ -896,4 +896,157 @@ EN: dict[Text, str] = {
     Text.API_NO_MAPPINGS: "no mapping folder is configured (KPIBOT_IMPORT_MAPPINGS_DIR)",
     Text.API_NO_SUCH_MAPPING: "there is no mapping named {name}",
     Text.API_MAPPING_BROKEN: "the mapping {name} is broken (reference {reference})",
+    # Problems shared by several kinds of input
+    Text.PROBLEM_SEPARATOR: "; ",
+    Text.PROBLEM_UNKNOWN_ZONE: (
+        "unknown time zone {value} (use an IANA name such as Asia/Tokyo or UTC)"
+    ),
+    Text.PROBLEM_INVALID: "cannot be used: {detail}",
+    # The database
+    Text.DB_BAD_SCHEME: "a database URL must start with sqlite:/// or postgresql://",
+    Text.DB_BAD_SCHEME_NAMED: (
+        "a database URL must start with sqlite:/// or postgresql:// (got {scheme}://...)"
+    ),
+    Text.DB_UNREADABLE_URL: "cannot be read as a database URL (is the port a number?)",
+    Text.DB_MISSING: "no database at {path}",
+    Text.DB_NO_FOLDER: "cannot create the directory of {path}: {reason}",
+    Text.DB_UNAVAILABLE: "cannot use the database {database}: {reason}",
+    Text.DB_BUSY: (
+        "the database is busy: another writer (an import, say) holds it; try again in a moment"
+    ),
+    Text.DB_FULL: "the disk holding the database {database} is full ({reason})",
+    Text.DB_CORRUPT: "{database} is not a kpibot database or is damaged ({reason})",
+    Text.DB_ZONE_DIFFERS: (
+        "the database's local days are in {stored} but KPIBOT_TIMEZONE is {configured}; run "
+        "`kpibot db set-timezone {configured}` to convert them, or set KPIBOT_TIMEZONE={stored}"
+    ),
+    Text.DB_ZONE_UNRECORDED: (
+        "the database no longer records the time zone of its local days (this process runs in "
+        "{configured}); run `kpibot db set-timezone {configured}` to recompute them"
+    ),
+    Text.DB_ZONE_CONVERTED: (
+        "the database's local days were converted to {stored} after this process started in "
+        "{configured}; restart it with KPIBOT_TIMEZONE={stored}"
+    ),
+    Text.HEALTH_NO_ANSWER: "the database does not answer",
+    Text.API_TIME_ZONE: (
+        "the database's days are in another time zone than this server's; nothing was stored, "
+        "send it again once the server runs in the database's zone"
+    ),
+    # Settings
+    Text.SETTING_NO_SUCH_FILE: "no such file: {path}",
+    Text.SETTING_NO_SUCH_FOLDER: "no such folder: {path}",
+    Text.SETTING_NOT_USER_IDS: (
+        "not Slack user ids: {values} (write ids such as U012AB3CD, comma-separated; a "
+        "profile's ⋮ menu has 'Copy member ID')"
+    ),
+    Text.SETTING_BAD_SCHEDULE: (
+        "{detail} (crontab syntax in KPIBOT_TIMEZONE: minute hour day-of-month month "
+        "day-of-week, with 0 or 7 for Sunday)"
+    ),
+    Text.SETTING_NOT_A_MENTION: (
+        "not a Slack mention: {value} (write {group} for a user group, or {user} or U012AB3CD "
+        "for a person; comma-separated)"
+    ),
+    Text.SETTING_NOT_ALERT_LEVELS: "not alert levels: {values} (yellow, orange, red)",
+    Text.SETTING_NOT_A_CHANNEL: (
+        "not a Slack channel id: {value} (write an id such as C012AB3CD: the channel's name "
+        "menu, 'Channel details', shows it at the bottom)"
+    ),
+    Text.SETTING_NOT_AN_HTTP_URL: "must be an http(s) URL such as {example}",
+    Text.SETTING_NOT_ONE_OF: "must be one of {expected}",
+    Text.SETTING_MORE_THAN: "must be greater than {limit}",
+    Text.SETTING_AT_LEAST: "must be at least {limit}",
+    Text.SETTING_LESS_THAN: "must be less than {limit}",
+    Text.SETTING_AT_MOST: "must be at most {limit}",
+    Text.SETTING_NOT_A_NUMBER: "{value} is not a number",
+    Text.SETTING_NOT_A_WHOLE_NUMBER: "{value} is not a whole number",
+    # Column mappings
+    Text.MAPPING_UNREADABLE: "cannot be read ({reason})",
+    Text.MAPPING_NOT_UTF8: "not UTF-8 text",
+    Text.MAPPING_NOT_YAML: "not YAML",
+    Text.MAPPING_NOT_YAML_AT: "not YAML at line {line}, column {column}",
+    Text.MAPPING_NOT_A_MAPPING: "must be keys with values (key: value)",
+    Text.MAPPING_UNKNOWN_KEY: "not a key a mapping knows (it knows {known})",
+    Text.MAPPING_REQUIRED: "this key is required",
+    Text.MAPPING_NOT_TEXT: "must be text (quote a number: '5')",
+    Text.MAPPING_NOT_A_LIST: "must be a list ([a, b])",
+    Text.MAPPING_NOT_A_TYPE: "{value} is not a record type ({known})",
+    Text.MAPPING_EMPTY: "must not be empty",
+    Text.MAPPING_NOT_A_SCALAR: "must be text, a number, true or false",
+    Text.MAPPING_NOT_COLUMN_NAMES: "name one of the file's columns (or a list of them)",
+    Text.MAPPING_BLANK_FIELD: "a field name is blank",
+    Text.MAPPING_ONE_TEST: "give exactly one of equals, not_equals, in, not_in",
+    Text.MAPPING_FILLED_TWICE: "values.{field}: already filled from columns.{field}",
+    # Slack credentials
+    Text.SLACK_CREDENTIALS_MISSING: (
+        'set {names} (from your Slack app\'s settings; see "Connect to Slack" in README.md)'
+    ),
+    Text.LIST_AND: " and ",
+    # Import worker
+    Text.IMPORT_WORKER_STOPPED: "the import worker stopped unexpectedly (exit code {code})",
+    Text.IMPORT_WORKER_FAILED: "the import worker failed: {error}",
+    Text.CLI_DEMO_ROWS_UNIT: " rows",
+    # Command line help: argparse's own words
+    Text.CLI_USAGE_PREFIX: "usage: ",
+    Text.CLI_POSITIONALS: "positional arguments",
+    Text.CLI_OPTIONS: "options",
+    Text.CLI_OPT_HELP: "show this help message and exit",
+    # Alerts on the command line: events, what was queued, the audit log
+    Text.ALERT_EVENT_OPEN: "opened",
+    Text.ALERT_EVENT_ESCALATE: "escalated",
+    Text.ALERT_EVENT_DEESCALATE: "de-escalated",
+    Text.ALERT_EVENT_RESOLVE: "resolved",
+    Text.ALERT_EVENT_REMIND: "reminder",
+    Text.ALERT_EVENT_SNOOZE_ENDED: "snooze ended",
+    Text.ALERT_DATA_MISSING: "data missing",
+    Text.ALERT_SENT_POST: "post",
+    Text.ALERT_SENT_UPDATE: "update",
+    Text.ALERT_SENT_REPLY: "thread reply",
+    Text.ALERT_SENT_LEADERSHIP: "leadership post",
+    Text.AUDIT_SCHEDULER: "scheduler",
+    Text.AUDIT_CHANGE: "from {before} to {after}",
+    Text.AUDIT_OBSERVED: "evaluated {level}",
+    Text.AUDIT_ATTAINMENT: "attainment {value}",
+    Text.AUDIT_RULE: "rule {rule}",
+    Text.AUDIT_LAST_EVENT: "latest data {at}",
+    Text.AUDIT_ALLOWED_DAYS: "{days} days allowed",
+    Text.AUDIT_RESULT_DONE: "done",
+    Text.AUDIT_RESULT_ALREADY: "acknowledged already",
+    Text.AUDIT_RESULT_ENDED: "the alert had ended",
+    Text.AUDIT_RESULT_REFUSED: "refused",
+    Text.AUDIT_RESULT_SHOWN: "shown",
+    Text.AUDIT_RESULT_REPEAT: "repeated submission (recorded already)",
+    Text.AUDIT_REASON_BAD_VALUE: "unreadable button",
+    Text.AUDIT_REASON_UNKNOWN_KPI: "a KPI the catalog lacks",
+    Text.AUDIT_REASON_NOT_MEMBER: "not a member of the channel",
+    Text.AUDIT_CHANNEL: "channel {channel}",
+    Text.AUDIT_MESSAGE_EDITED: "message edited",
+    Text.AUDIT_UNTIL: "until {until}",
+    Text.AUDIT_REASON: "reason: {reason}",
+    Text.AUDIT_ACTION_ID: "action #{id}",
+    # Crontab schedules
+    Text.CRON_MINUTE: "minute",
+    Text.CRON_HOUR: "hour",
+    Text.CRON_DAY: "day of month",
+    Text.CRON_MONTH: "month",
+    Text.CRON_WEEKDAY: "day of week",
+    Text.CRON_FIELD_COUNT: (
+        "{expression} has {count} fields; a schedule has five: minute hour day-of-month month "
+        "day-of-week, e.g. '0 9 * * 1' (Mondays 09:00)"
+    ),
+    Text.CRON_BOTH_DAYS: (
+        "{expression} restricts both the day of month and the day of week; cron would run on "
+        "either, kpibot will not guess: use '*' for one of them"
+    ),
+    Text.CRON_NOT_A_NUMBER: "{field} {value} is not a number {low}-{high}",
+    Text.CRON_NOT_A_NUMBER_NAMED: (
+        "{field} {value} is not a number {low}-{high} or a name such as {name}"
+    ),
+    Text.CRON_OUT_OF_RANGE: "{field} {value} is outside {low}-{high}",
+    Text.CRON_OUT_OF_RANGE_WEEKDAY: "{field} {value} is outside {low}-{high} (0 and 7 are Sunday)",
+    Text.CRON_TOO_MANY_ITEMS: "{field} lists more than {most} items",
+    Text.CRON_BAD_STEP: "{field} step {value} is not a number 1-99",
+    Text.CRON_ZERO_STEP: "{field} step 0 never advances (use 1 or more)",
+    Text.CRON_BACKWARDS: "{field} range {span} runs backwards (write {high}-{low})",
 }

@@ -936,4 +936,166 @@ JA: dict[Text, str] = {
     Text.API_NO_MAPPINGS: "マッピングのフォルダが設定されていません（KPIBOT_IMPORT_MAPPINGS_DIR）",
     Text.API_NO_SUCH_MAPPING: "{name} というマッピングはありません",
     Text.API_MAPPING_BROKEN: "マッピング {name} が壊れています（参照ID {reference}）",
+    # Problems shared by several kinds of input
+    Text.PROBLEM_SEPARATOR: "。",
+    Text.PROBLEM_UNKNOWN_ZONE: (
+        "{value} というタイムゾーンはありません（Asia/Tokyo や UTC のような IANA の名前を使います）"
+    ),
+    Text.PROBLEM_INVALID: "使えない値です: {detail}",
+    # The database
+    Text.DB_BAD_SCHEME: "データベースの URL は sqlite:/// か postgresql:// で始めてください",
+    Text.DB_BAD_SCHEME_NAMED: (
+        "データベースの URL は sqlite:/// か postgresql:// で始めてください（{scheme}://... "
+        "は使えません）"
+    ),
+    Text.DB_UNREADABLE_URL: "データベースの URL として読めません（ポート番号は数字ですか？）",
+    Text.DB_MISSING: "データベース {path} がありません",
+    Text.DB_NO_FOLDER: "データベース {path} のフォルダを作れません（{reason}）",
+    Text.DB_UNAVAILABLE: "データベース {database} を使えません（{reason}）",
+    Text.DB_BUSY: (
+        "データベースはほかの書き込み（取り込みなど）が使用中です。"
+        "少し待ってからもう一度実行してください"
+    ),
+    Text.DB_FULL: "データベース {database} のディスクがいっぱいです（{reason}）",
+    Text.DB_CORRUPT: "{database} は kpibot のデータベースではないか、壊れています（{reason}）",
+    Text.DB_ZONE_DIFFERS: (
+        "データベースの日付は {stored} で記録されていますが、KPIBOT_TIMEZONE は {configured} "
+        "です。`kpibot db set-timezone {configured}` で変換するか、KPIBOT_TIMEZONE={stored} "
+        "にしてください"
+    ),
+    Text.DB_ZONE_UNRECORDED: (
+        "データベースに日付のタイムゾーンが記録されていません（このプロセスは {configured}）。"
+        "`kpibot db set-timezone {configured}` で日付を計算し直してください"
+    ),
+    Text.DB_ZONE_CONVERTED: (
+        "このプロセスが {configured} で起動した後に、データベースの日付が {stored} "
+        "に変換されました。KPIBOT_TIMEZONE={stored} で再起動してください"
+    ),
+    Text.HEALTH_NO_ANSWER: "データベースが応答しません",
+    Text.API_TIME_ZONE: (
+        "データベースの日付のタイムゾーンがこのサーバーの設定と違うため、何も保存していません。"
+        "サーバーがデータベースのタイムゾーンで再起動されてから送り直してください"
+    ),
+    # Settings
+    Text.SETTING_NO_SUCH_FILE: "ファイル {path} がありません",
+    Text.SETTING_NO_SUCH_FOLDER: "フォルダ {path} がありません",
+    Text.SETTING_NOT_USER_IDS: (
+        "Slack のユーザーIDではありません: {values}（U012AB3CD のようなIDをカンマ区切りで。"
+        "プロフィールの ⋮ メニューの「メンバーIDをコピー」で取れます）"
+    ),
+    Text.SETTING_BAD_SCHEDULE: (
+        "{detail}（KPIBOT_TIMEZONE での crontab の書式: 分 時 日 月 曜日、日曜は 0 か 7）"
+    ),
+    Text.SETTING_NOT_A_MENTION: (
+        "Slack のメンションではありません: {value}（ユーザーグループは {group}、人は {user} か "
+        "U012AB3CD と書き、カンマで区切ります）"
+    ),
+    Text.SETTING_NOT_ALERT_LEVELS: (
+        "アラートのレベルではありません: {values}（yellow、orange、red のどれか）"
+    ),
+    Text.SETTING_NOT_A_CHANNEL: (
+        "Slack のチャンネルIDではありません: {value}（C012AB3CD のようなID。"
+        "チャンネル名のメニューの「チャンネル詳細」の一番下にあります）"
+    ),
+    Text.SETTING_NOT_AN_HTTP_URL: "{example} のような http(s) の URL にしてください",
+    Text.SETTING_NOT_ONE_OF: "{expected} のどれかにしてください",
+    Text.SETTING_MORE_THAN: "{limit} より大きい数にしてください",
+    Text.SETTING_AT_LEAST: "{limit} 以上にしてください",
+    Text.SETTING_LESS_THAN: "{limit} 未満にしてください",
+    Text.SETTING_AT_MOST: "{limit} 以下にしてください",
+    Text.SETTING_NOT_A_NUMBER: "{value} は数値ではありません",
+    Text.SETTING_NOT_A_WHOLE_NUMBER: "{value} は整数ではありません",
+    # Column mappings
+    Text.MAPPING_UNREADABLE: "読めません（{reason}）",
+    Text.MAPPING_NOT_UTF8: "UTF-8 のテキストではありません",
+    Text.MAPPING_NOT_YAML: "YAML として読めません",
+    Text.MAPPING_NOT_YAML_AT: "{line} 行目 {column} 文字目が YAML として読めません",
+    Text.MAPPING_NOT_A_MAPPING: "「キー: 値」の組で書いてください",
+    Text.MAPPING_UNKNOWN_KEY: "知らないキーです（使えるのは {known}）",
+    Text.MAPPING_REQUIRED: "このキーが必要です",
+    Text.MAPPING_NOT_TEXT: "文字列で書いてください（数字は '5' のように引用符で囲みます）",
+    Text.MAPPING_NOT_A_LIST: "リスト（[a, b]）で書いてください",
+    Text.MAPPING_NOT_A_TYPE: "{value} はレコードの種類ではありません（{known} のどれか）",
+    Text.MAPPING_EMPTY: "空にはできません",
+    Text.MAPPING_NOT_A_SCALAR: "文字列・数値・true・false のどれかにしてください",
+    Text.MAPPING_NOT_COLUMN_NAMES: "ファイルの列名（またはそのリスト）を書いてください",
+    Text.MAPPING_BLANK_FIELD: "フィールド名が空です",
+    Text.MAPPING_ONE_TEST: "equals、not_equals、in、not_in のどれか1つだけを書いてください",
+    Text.MAPPING_FILLED_TWICE: (
+        "values.{field} は columns.{field} でも埋めています（どちらか一方にしてください）"
+    ),
+    # Slack credentials
+    Text.SLACK_CREDENTIALS_MISSING: (
+        "{names} を設定してください（Slack アプリの設定画面にあります。README.md の「Connect "
+        "to Slack」を参照）"
+    ),
+    Text.LIST_AND: " と ",
+    # Import worker
+    Text.IMPORT_WORKER_STOPPED: "取り込み用のプロセスが途中で終了しました（終了コード {code}）",
+    Text.IMPORT_WORKER_FAILED: "取り込み用のプロセスが失敗しました: {error}",
+    Text.CLI_DEMO_ROWS_UNIT: " 行",
+    # Command line help: argparse's own words
+    Text.CLI_USAGE_PREFIX: "使い方: ",
+    Text.CLI_POSITIONALS: "引数",
+    Text.CLI_OPTIONS: "オプション",
+    Text.CLI_OPT_HELP: "このヘルプを表示して終了",
+    # Alerts on the command line: events, what was queued, the audit log
+    Text.ALERT_EVENT_OPEN: "発生",
+    Text.ALERT_EVENT_ESCALATE: "悪化",
+    Text.ALERT_EVENT_DEESCALATE: "改善",
+    Text.ALERT_EVENT_RESOLVE: "解決",
+    Text.ALERT_EVENT_REMIND: "リマインド",
+    Text.ALERT_EVENT_SNOOZE_ENDED: "スヌーズ終了",
+    Text.ALERT_DATA_MISSING: "データ未更新",
+    Text.ALERT_SENT_POST: "投稿",
+    Text.ALERT_SENT_UPDATE: "更新",
+    Text.ALERT_SENT_REPLY: "スレッドへの返信",
+    Text.ALERT_SENT_LEADERSHIP: "経営陣への投稿",
+    Text.AUDIT_SCHEDULER: "スケジューラー",
+    Text.AUDIT_CHANGE: "{before}から{after}へ",
+    Text.AUDIT_OBSERVED: "評価 {level}",
+    Text.AUDIT_ATTAINMENT: "達成率 {value}",
+    Text.AUDIT_RULE: "ルール {rule}",
+    Text.AUDIT_LAST_EVENT: "最新データ {at}",
+    Text.AUDIT_ALLOWED_DAYS: "許容 {days} 日",
+    Text.AUDIT_RESULT_DONE: "完了",
+    Text.AUDIT_RESULT_ALREADY: "確認済みだった",
+    Text.AUDIT_RESULT_ENDED: "アラートは終了済みだった",
+    Text.AUDIT_RESULT_REFUSED: "拒否",
+    Text.AUDIT_RESULT_SHOWN: "表示",
+    Text.AUDIT_RESULT_REPEAT: "重複した送信（記録済み）",
+    Text.AUDIT_REASON_BAD_VALUE: "ボタンを読み取れない",
+    Text.AUDIT_REASON_UNKNOWN_KPI: "カタログにないKPI",
+    Text.AUDIT_REASON_NOT_MEMBER: "チャンネルのメンバーではない",
+    Text.AUDIT_CHANNEL: "チャンネル {channel}",
+    Text.AUDIT_MESSAGE_EDITED: "メッセージを更新",
+    Text.AUDIT_UNTIL: "{until} まで",
+    Text.AUDIT_REASON: "理由: {reason}",
+    Text.AUDIT_ACTION_ID: "アクション #{id}",
+    # Crontab schedules
+    Text.CRON_MINUTE: "分",
+    Text.CRON_HOUR: "時",
+    Text.CRON_DAY: "日",
+    Text.CRON_MONTH: "月",
+    Text.CRON_WEEKDAY: "曜日",
+    Text.CRON_FIELD_COUNT: (
+        "{expression} のフィールドは {count} 個です。スケジュールは「分 時 日 月 "
+        "曜日」の5つで書きます（例 '0 9 * * 1' は毎週月曜 9:00）"
+    ),
+    Text.CRON_BOTH_DAYS: (
+        "{expression} は日と曜日の両方を指定しています。cron はどちらかに合えば動かしますが、"
+        "kpibot は推測しません。どちらかを '*' にしてください"
+    ),
+    Text.CRON_NOT_A_NUMBER: "{field}の {value} は {low}〜{high} の数ではありません",
+    Text.CRON_NOT_A_NUMBER_NAMED: (
+        "{field}の {value} は {low}〜{high} の数でも、{name} のような名前でもありません"
+    ),
+    Text.CRON_OUT_OF_RANGE: "{field}の {value} は {low}〜{high} の範囲外です",
+    Text.CRON_OUT_OF_RANGE_WEEKDAY: (
+        "{field}の {value} は {low}〜{high} の範囲外です（0 と 7 が日曜）"
+    ),
+    Text.CRON_TOO_MANY_ITEMS: "{field}に {most} 個を超える値が並んでいます",
+    Text.CRON_BAD_STEP: "{field}の間隔 {value} は 1〜99 の数ではありません",
+    Text.CRON_ZERO_STEP: "{field}の間隔 0 では進みません（1 以上にしてください）",
+    Text.CRON_BACKWARDS: "{field}の範囲 {span} が逆順です（{high}-{low} と書いてください）",
 }

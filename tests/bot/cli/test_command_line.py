@@ -39,7 +39,7 @@ def test_bare_kpibot_prints_the_help_in_japanese_and_exits_0(
     finished = kpibot(cwd=tmp_path)
 
     assert finished.returncode == 0
-    assert finished.stdout.startswith("usage: kpibot")
+    assert finished.stdout.startswith("使い方: kpibot")
     assert t("ja", Text.CLI_SHOW) in finished.stdout
     assert t("ja", Text.CLI_EPILOG) in finished.stdout
 
@@ -49,6 +49,42 @@ def test_the_help_follows_kpibot_locale(kpibot: Kpibot, tmp_path: Path) -> None:
 
     assert finished.returncode == 0
     assert "every KPI's level, grouped by tier" in finished.stdout
+
+
+# argparse's own words, which a Japanese help must not show.
+ARGPARSE_ENGLISH = ("usage:", "positional arguments:", "options:", "show this help message")
+
+
+def test_a_command_s_help_has_argparse_s_headings_in_japanese_and_in_english(
+    kpibot: Kpibot, tmp_path: Path
+) -> None:
+    japanese = kpibot("show", "--help", cwd=tmp_path).stdout.splitlines()
+    english = kpibot("show", "--help", cwd=tmp_path, environment=ENGLISH).stdout.splitlines()
+
+    assert japanese[0] == "使い方: kpibot show [-h] [-v] [--db PATH_OR_URL] [--at AT] [--json] KPI"
+    assert "引数:" in japanese and "オプション:" in japanese
+    assert "  -h, --help        このヘルプを表示して終了" in japanese
+    assert not [line for line in japanese if line.strip().startswith(ARGPARSE_ENGLISH)]
+    assert english[0] == "usage: kpibot show [-h] [-v] [--db PATH_OR_URL] [--at AT] [--json] KPI"
+    assert "positional arguments:" in english and "options:" in english
+    assert "  -h, --help        show this help message and exit" in english
+
+
+def test_a_usage_error_is_said_in_japanese_under_a_japanese_usage_line(
+    kpibot: Kpibot, tmp_path: Path
+) -> None:
+    japanese = kpibot("alerts", cwd=tmp_path)
+    english = kpibot("alerts", cwd=tmp_path, environment=ENGLISH)
+
+    assert japanese.returncode == english.returncode == 2
+    assert japanese.stderr == (
+        "使い方: kpibot alerts [-h] [-v] [--db PATH_OR_URL] ACTION ...\n"
+        "kpibot alerts: エラー: 次の引数が必要です: ACTION\n"
+    )
+    assert english.stderr == (
+        "usage: kpibot alerts [-h] [-v] [--db PATH_OR_URL] ACTION ...\n"
+        "kpibot alerts: error: the following arguments are required: ACTION\n"
+    )
 
 
 def test_version_prints_the_installed_version(kpibot: Kpibot, tmp_path: Path) -> None:
@@ -98,8 +134,15 @@ def test_a_bad_db_is_refused_naming_the_option(kpibot: Kpibot, tmp_path: Path) -
     finished = kpibot("--db", "mysql://host/db", "status", cwd=tmp_path)
 
     assert finished.returncode == 2
-    assert finished.stderr.startswith("kpibot: 設定エラー: --db: must start with sqlite:///")
-    assert finished.stderr.count("\n") == 1
+    assert finished.stderr == (
+        "kpibot: 設定エラー: --db: データベースの URL は sqlite:/// か postgresql:// "
+        "で始めてください（mysql://... は使えません）\n"
+    )
+    english = kpibot("--db", "mysql://host/db", "status", cwd=tmp_path, environment=ENGLISH)
+    assert english.stderr == (
+        "kpibot: configuration error: --db: a database URL must start with sqlite:/// or "
+        "postgresql:// (got mysql://...)\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -147,11 +190,16 @@ def test_a_postgres_server_that_refuses_the_connection_is_one_line(
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
+    where = f"postgresql+psycopg://127.0.0.1:{port}/test?connect_timeout=10"
     finished = kpibot("--db", f"postgresql://127.0.0.1:{port}/test", "status", cwd=tmp_path)
 
     assert finished.returncode == 1
-    assert finished.stderr.startswith("kpibot: cannot use the database")
+    assert finished.stderr.startswith(f"kpibot: データベース {where} を使えません（")
     assert finished.stderr.count("\n") == 1
+    english = kpibot(
+        "--db", f"postgresql://127.0.0.1:{port}/test", "status", cwd=tmp_path, environment=ENGLISH
+    )
+    assert english.stderr.startswith(f"kpibot: cannot use the database {where}: ")
 
 
 def test_status_level_lists_only_the_kpis_at_that_level(
@@ -301,6 +349,7 @@ def test_the_demo_data_loads_for_any_day_from_its_first(
                 scale=0.02,
                 author=author,
                 known_kpis=measured_kpis(load_catalog()),
+                locale="ja",
                 until=author.at,  # as the demo does: today's data stops at the present
             )
         )

@@ -19,6 +19,11 @@ from tests.storage.test_db import AROUND_MIDNIGHT, stored_rows
 UTC_ENV = {"KPIBOT_TIMEZONE": "UTC"}
 ENGLISH = {"KPIBOT_LOCALE": "en"}
 REFUSED_IN_UTC = (
+    "kpibot: データベースの日付は Asia/Tokyo で記録されていますが、KPIBOT_TIMEZONE は UTC "
+    "です。`kpibot db set-timezone UTC` で変換するか、KPIBOT_TIMEZONE=Asia/Tokyo "
+    "にしてください\n"
+)
+REFUSED_IN_UTC_ENGLISH = (
     "kpibot: the database's local days are in Asia/Tokyo but KPIBOT_TIMEZONE is UTC; "
     "run `kpibot db set-timezone UTC` to convert them, or set KPIBOT_TIMEZONE=Asia/Tokyo\n"
 )
@@ -75,7 +80,9 @@ def test_set_timezone_works_whatever_zone_the_command_itself_runs_in(
     # ... after which Asia/Tokyo is the mismatch, and the same command, in UTC, is the way back.
     refused = kpibot("status", cwd=tmp_path, database=tokyo_url)
     assert refused.returncode == 2
-    assert "are in UTC but KPIBOT_TIMEZONE is Asia/Tokyo" in refused.stderr
+    assert "データベースの日付は UTC で記録されていますが、KPIBOT_TIMEZONE は Asia/Tokyo" in (
+        refused.stderr
+    )
     back = kpibot(
         "db", "set-timezone", "Asia/Tokyo", cwd=tmp_path, database=tokyo_url, environment=UTC_ENV
     )
@@ -162,6 +169,16 @@ def test_a_command_in_another_zone_is_refused_in_one_line_with_exit_2_and_change
     assert stored_rows(tokyo_url) == before
 
 
+def test_a_command_in_another_zone_is_refused_in_english_with_kpibot_locale_en(
+    kpibot: Kpibot, tmp_path: Path, tokyo_url: str
+) -> None:
+    finished = kpibot(
+        "status", cwd=tmp_path, database=tokyo_url, environment={**UTC_ENV, **ENGLISH}
+    )
+
+    assert (finished.returncode, finished.stderr) == (2, REFUSED_IN_UTC_ENGLISH)
+
+
 def test_a_second_kpibot_process_in_another_zone_is_refused_and_changes_nothing(
     tmp_path: Path, tokyo_url: str
 ) -> None:
@@ -195,9 +212,14 @@ def test_a_running_app_refuses_to_answer_once_its_database_was_converted(
     assert health.status == 503
     assert health.json == {
         "status": "unavailable",
-        "reason": "the database's local days were converted to UTC after this process "
-        "started in Asia/Tokyo; restart it with KPIBOT_TIMEZONE=UTC",
+        "reason": "このプロセスが Asia/Tokyo で起動した後に、データベースの日付が UTC "
+        "に変換されました。KPIBOT_TIMEZONE=UTC で再起動してください",
     }
+    in_english = app.request("GET", "/healthz", headers={"Accept-Language": "en-US,en;q=0.8"})
+    assert in_english.json["reason"] == (
+        "the database's local days were converted to UTC after this process "
+        "started in Asia/Tokyo; restart it with KPIBOT_TIMEZONE=UTC"
+    )
     answer = app.command("nps")
     assert answer.status == 200
     body = answer.json
@@ -216,4 +238,8 @@ def test_a_running_app_refuses_to_answer_once_its_database_was_converted(
         {"Content-Type": "application/x-ndjson", "Authorization": f"Bearer {API_TOKEN}"},
     )
     assert (imported.status, imported.json["retry"]) == (503, True)
+    assert imported.json["error"] == (
+        "データベースの日付のタイムゾーンがこのサーバーの設定と違うため、何も保存していません。"
+        "サーバーがデータベースのタイムゾーンで再起動されてから送り直してください"
+    )
     assert stored_rows(demo_url) == before

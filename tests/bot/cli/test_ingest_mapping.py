@@ -138,7 +138,7 @@ def test_a_mapping_naming_a_column_the_file_lacks_is_refused_before_any_row_is_r
     ("mapping", "key_path"),
     [
         ("type: rebate\n", "type"),
-        ("columns: {id: [], at: when}\n", "columns: id"),
+        ("columns: {id: [], at: when}\n", "columns.id"),
         ("skip: [{column: Status, equals: paid, in: [x]}]\n", "skip.0"),
         ("skip: [{column: Status, matches: 'p.*'}]\n", "skip.0.matches"),
         ("drop: Description\n", "drop"),
@@ -158,3 +158,68 @@ def test_a_bad_mapping_is_refused_naming_the_key_at_fault(
     assert not (tmp_path / "kpibot-test.db").exists() or stored(
         tmp_path, "SELECT count(*) FROM payments"
     ) == [(0,)]
+
+
+def test_a_bad_mapping_names_each_key_at_fault_in_japanese_and_in_english(
+    kpibot: Kpibot, tmp_path: Path, data_url: str
+) -> None:
+    (tmp_path / "bad.yaml").write_text(
+        "colums: {id: id}\nskip: [{column: Status, equals: paid, in: [x]}]\n", encoding="utf-8"
+    )
+    (tmp_path / "payments.csv").write_text(STRIPE_EXPORT, encoding="utf-8")
+    command = ("ingest", "payments.csv", "--map", "bad.yaml")
+
+    japanese = kpibot(*command, cwd=tmp_path, database=data_url)
+    english = kpibot(*command, cwd=tmp_path, database=data_url, environment={"KPIBOT_LOCALE": "en"})
+
+    assert (japanese.returncode, english.returncode) == (2, 2)
+    assert japanese.stderr == (
+        "kpibot: bad.yaml: skip.0: equals、not_equals、in、not_in "
+        "のどれか1つだけを書いてください。colums: 知らないキーです（使えるのは type、columns、"
+        "values、drop、skip、refuse、times_in）\n"
+    )
+    assert english.stderr == (
+        "kpibot: bad.yaml: skip.0: give exactly one of equals, not_equals, in, not_in; "
+        "colums: not a key a mapping knows (it knows type, columns, values, drop, skip, "
+        "refuse, times_in)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "japanese", "english"),
+    [
+        (b"type: \x07\n", "YAML として読めません", "not YAML"),
+        (
+            b"type: payment\ncolumns: {id: [id\nvalues: {}\n",
+            "3 行目 7 文字目が YAML として読めません",
+            "not YAML at line 3, column 7",
+        ),
+        (b"type: \x82\xa0\n", "UTF-8 のテキストではありません", "not UTF-8 text"),
+        (
+            b"type: payment\ntimes_in: Mars/Base\n",
+            "times_in: 'Mars/Base' というタイムゾーンはありません（Asia/Tokyo や UTC のような "
+            "IANA の名前を使います）",
+            "times_in: unknown time zone 'Mars/Base' (use an IANA name such as Asia/Tokyo or UTC)",
+        ),
+    ],
+)
+def test_a_mapping_file_kpibot_cannot_read_is_refused_before_any_row_in_either_language(
+    kpibot: Kpibot,
+    tmp_path: Path,
+    data_url: str,
+    content: bytes,
+    japanese: str,
+    english: str,
+) -> None:
+    (tmp_path / "bad.yaml").write_bytes(content)
+    (tmp_path / "payments.csv").write_text(STRIPE_EXPORT, encoding="utf-8")
+    command = ("ingest", "payments.csv", "--map", "bad.yaml")
+
+    in_japanese = kpibot(*command, cwd=tmp_path, database=data_url)
+    in_english = kpibot(
+        *command, cwd=tmp_path, database=data_url, environment={"KPIBOT_LOCALE": "en"}
+    )
+
+    assert in_japanese.returncode == 2
+    assert in_japanese.stderr == f"kpibot: bad.yaml: {japanese}\n"
+    assert in_english.stderr == f"kpibot: bad.yaml: {english}\n"

@@ -395,7 +395,7 @@ def test_a_corrupted_sqlite_file_is_one_line_and_exit_1_for_every_command(
         finished = kpibot(*command, cwd=tmp_path, database=data_url)
         assert finished.returncode == 1, (command, finished.stderr)
         (line,) = finished.stderr.splitlines()
-        assert "is not a kpibot database or is damaged" in line, (command, line)
+        assert "は kpibot のデータベースではないか、壊れています（" in line, (command, line)
         assert path.read_bytes() == damaged
 
 
@@ -408,7 +408,7 @@ def test_a_sqlite_file_kpibot_cannot_create_is_one_line_and_exit_1(
     )
     assert finished.returncode == 1
     assert finished.stderr.splitlines() == [
-        "kpibot: cannot create the directory of /proc/nope/x.db: No such file or directory"
+        "kpibot: データベース /proc/nope/x.db のフォルダを作れません（No such file or directory）"
     ]
 
 
@@ -488,5 +488,5 @@ def test_a_read_only_postgres_database_is_one_line_and_exit_1(
     finished = kpibot("record", "market_share", "4.2", cwd=tmp_path, database=read_only)
     assert finished.returncode == 1
     assert finished.stderr.count("\n") == 1, finished.stderr
-    assert finished.stderr.startswith("kpibot: cannot use the database")
+    assert finished.stderr.startswith("kpibot: データベース postgresql+psycopg://")
     assert "read-only" in finished.stderr

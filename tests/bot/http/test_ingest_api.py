@@ -14,14 +14,16 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.http.ingest_api import database_failure
+from bot.http.ingest_api import database_failure, response_locale
 from bot.slack.services import Services
 from storage.db import (
     DatabaseBusy,
     DatabaseCorrupt,
     DatabaseError,
     DatabaseFull,
+    DatabaseProblem,
     DatabaseUnavailable,
+    TimeZoneMismatch,
 )
 from tests.bot.conftest import (
     API_TOKEN,
@@ -304,13 +306,21 @@ def test_two_concurrent_posts_of_the_same_rows_both_succeed_once_stored(
     assert counts == [(0, 400), (400, 0)]
 
 
+INTERNAL = {"database": "postgresql+psycopg://db.internal/kpibot", "reason": "server closed"}
+
+
 @pytest.mark.parametrize(
     ("error", "status", "retry"),
     [
-        (DatabaseBusy("postgresql://db.internal busy"), 503, True),
-        (DatabaseUnavailable("postgresql://db.internal down"), 503, True),
-        (DatabaseFull("/var/lib/kpibot full"), 507, False),
-        (DatabaseCorrupt("/var/lib/kpibot damaged"), 500, False),
+        (DatabaseBusy(DatabaseProblem.BUSY, **INTERNAL), 503, True),
+        (DatabaseUnavailable(DatabaseProblem.UNAVAILABLE, **INTERNAL), 503, True),
+        (TimeZoneMismatch("UTC", "Asia/Tokyo", at_open=False), 503, True),
+        (DatabaseFull(DatabaseProblem.FULL, database="sqlite:////var/lib/kpibot.db"), 507, False),
+        (
+            DatabaseCorrupt(DatabaseProblem.CORRUPT, database="sqlite:////var/lib/kpibot.db"),
+            500,
+            False,
+        ),
     ],
 )
 def test_a_database_failure_says_whether_sending_again_can_help(
@@ -321,6 +331,31 @@ def test_a_database_failure_says_whether_sending_again_can_help(
     assert ("Retry-After" in answer.headers) is retry
     # Where the database lives stays in the log.
     assert "db.internal" not in answer.body["error"] and "/var/lib" not in answer.body["error"]
+
+
+@pytest.mark.parametrize(
+    ("error", "japanese", "english"),
+    [
+        (
+            DatabaseBusy(DatabaseProblem.BUSY, **INTERNAL),
+            "データベースが別の取り込みで使用中です。何も保存していません。"
+            "しばらくしてから送り直してください",
+            "the database is busy with another import; nothing was stored, send it again later",
+        ),
+        (
+            TimeZoneMismatch("UTC", "Asia/Tokyo", at_open=False),
+            "データベースの日付のタイムゾーンがこのサーバーの設定と違うため、何も保存していません。"
+            "サーバーがデータベースのタイムゾーンで再起動されてから送り直してください",
+            "the database's days are in another time zone than this server's; nothing was "
+            "stored, send it again once the server runs in the database's zone",
+        ),
+    ],
+)
+def test_a_database_failure_is_answered_in_the_language_of_accept_language(
+    error: DatabaseError, japanese: str, english: str
+) -> None:
+    assert database_failure(error, response_locale("ja,en;q=0.5", "en")).body["error"] == japanese
+    assert database_failure(error, response_locale("en-GB", "ja")).body["error"] == english
 
 
 def test_an_empty_array_is_a_200_with_zero_counts(app: SlackAppServer) -> None:
@@ -456,6 +491,28 @@ def test_a_mapping_name_that_is_a_path_or_unknown_is_refused(
     assert answer.json["error"]
 
 
+def test_a_mapping_name_that_is_a_path_is_refused_in_the_language_of_accept_language(
+    mapped_app: SlackAppServer,
+) -> None:
+    def refusal(language: str) -> str:
+        answer = mapped_app.request(
+            "POST",
+            f"{PATH}?{urlencode({'map': '../shop'})}",
+            "[]",
+            {"Content-Type": "application/json", "Accept-Language": language, **AUTH},
+        )
+        assert answer.status == 400
+        error: str = answer.json["error"]
+        return error
+
+    assert refusal("ja") == (
+        "'../shop' はマッピング名として使えません（英数字、- と _ だけ。.yaml を除いたファイル名）"
+    )
+    assert refusal("en") == (
+        "'../shop' is not a mapping name (letters, digits, - and _: the file's name without .yaml)"
+    )
+
+
 def test_a_broken_mapping_is_a_500_with_a_reference_and_its_fault_in_the_log(
     mapped_app: SlackAppServer, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -464,8 +521,12 @@ def test_a_broken_mapping_is_a_500_with_a_reference_and_its_fault_in_the_log(
     )
     assert answer.status == 500
     reference = answer.json["error"].split("参照ID ")[1].rstrip("）")
+    assert answer.json["error"] == f"マッピング broken が壊れています（参照ID {reference}）"
     assert any(
-        reference in record.getMessage() and "columns" in record.getMessage()
+        reference in record.getMessage()
+        and record.getMessage().endswith(
+            "broken.yaml: columns: must be keys with values (key: value)"
+        )
         for record in caplog.records
     )
 

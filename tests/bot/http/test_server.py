@@ -137,7 +137,7 @@ def test_kpibot_serve_runs_the_work_after_the_ack_and_the_other_routes(
 @pytest.mark.parametrize(
     ("command", "given", "named"),
     [
-        ("serve", {}, "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET"),
+        ("serve", {}, "SLACK_BOT_TOKEN と SLACK_SIGNING_SECRET"),
         ("serve", {"SLACK_BOT_TOKEN": BOT_TOKEN}, "SLACK_SIGNING_SECRET"),
         (
             "socket",
@@ -157,12 +157,32 @@ def test_without_slack_credentials_both_servers_stop_at_once_saying_what_to_set(
     assert not (tmp_path / "kpibot.db").exists()
 
 
+def test_missing_slack_credentials_are_named_in_japanese_and_in_english(
+    kpibot: Kpibot, tmp_path: Path
+) -> None:
+    japanese = kpibot("serve", cwd=tmp_path)
+    english = kpibot("serve", cwd=tmp_path, environment={"KPIBOT_LOCALE": "en"})
+
+    assert japanese.stderr == (
+        "kpibot: Slack アプリを起動できません: SLACK_BOT_TOKEN と SLACK_SIGNING_SECRET "
+        "を設定してください（Slack アプリの設定画面にあります。README.md の「Connect to Slack」"
+        "を参照）\n"
+    )
+    assert english.stderr == (
+        "kpibot: cannot start the Slack app: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
+        '(from your Slack app\'s settings; see "Connect to Slack" in README.md)\n'
+    )
+
+
 def test_healthz_is_503_when_the_database_does_not_answer(
     unreachable_services: Services, start_app: Callable[[Services], SlackAppServer]
 ) -> None:
-    answer = start_app(unreachable_services).request("GET", "/healthz")
+    app = start_app(unreachable_services)
+    answer = app.request("GET", "/healthz")
     assert answer.status == 503
-    assert answer.json["status"] == "unavailable"
+    assert answer.json == {"status": "unavailable", "reason": "データベースが応答しません"}
+    english = app.request("GET", "/healthz", headers={"Accept-Language": "en"})
+    assert english.json == {"status": "unavailable", "reason": "the database does not answer"}
 
 
 def test_the_manifest_asks_for_what_the_app_uses_and_nothing_more() -> None:

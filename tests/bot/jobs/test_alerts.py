@@ -5,6 +5,7 @@ The KPI is the brand's search rank (recorded by hand, lower is better), judged i
 the shipped catalog against a target of rank 10, so that whole ranks reach every level:
 10 → 100 % green, 12 → 83.3 % yellow, 14 → 71.4 % orange, 15 → 66.7 % red.
 """
+# ruff: noqa: RUF001 (the Japanese answers have full-width parentheses)
 
 from __future__ import annotations
 
@@ -294,10 +295,20 @@ def test_alerts_check_dry_run_prints_what_would_be_sent_and_keeps_nothing(
     runtime, _clock = world
     record(runtime, RED)
     assert main(["alerts", "check", "--dry-run"], runtime) == 0
-    out = capsys.readouterr().out
-    assert f"{KPI}: 順調 → 緊急 [open]" in out
-    assert f"→ {TEAM} post:" in out and f"→ {LEADERSHIP} leadership:" in out
-    assert "ドライラン" in out
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"{KPI}: 順調 → 緊急 [発生]"
+    assert out[1].startswith(f"  → {LEADERSHIP} 経営陣への投稿: {LEADS} 🔴 緊急アラート: ")
+    assert out[2] == f"  → {TEAM} 投稿: <@{OWNER}> 🔴 緊急アラート: ブランド認知度（検索順位）"
+    assert out[3] == "（ドライラン: 何も保存・送信していません）"
+    english = Runtime(runtime.settings.model_copy(update={"locale": "en"}), clock=runtime.clock)
+    try:
+        assert main(["alerts", "check", "--dry-run"], english) == 0
+    finally:
+        english.close()
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"{KPI}: on track → critical [opened]"
+    assert out[1].startswith(f"  → {LEADERSHIP} leadership post: {LEADS} ")
+    assert out[2].startswith(f"  → {TEAM} post: <@{OWNER}> ")
     with runtime.database.read() as connection:
         assert stored_alerts.history(connection) == []
     assert main(["alerts", "check"], runtime) == 0
@@ -316,9 +327,21 @@ def test_alerts_history_lists_the_audit_log_of_one_kpi_newest_first(
     step(runtime, clock, GREEN)
     step(runtime, clock)
     assert main(["alerts", "history", "ブランド認知度"], runtime) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert [line.split()[5] for line in lines] == ["resolve", "open"]
-    assert lines[1].startswith(f"2026-11-10 09:00 {KPI} #1 scheduler open ")
+    assert capsys.readouterr().out.splitlines() == [
+        f"2026-11-10 09:30 {KPI} #1 スケジューラー: "
+        "解決（緊急から順調へ、評価 順調、達成率 100.0 %）",
+        f"2026-11-10 09:00 {KPI} #1 スケジューラー: "
+        "発生（順調から緊急へ、評価 緊急、達成率 66.7 %）",
+    ]
+    english = Runtime(runtime.settings.model_copy(update={"locale": "en"}), clock=clock)
+    try:
+        assert main(["alerts", "history", KPI, "--limit", "1"], english) == 0
+    finally:
+        english.close()
+    assert capsys.readouterr().out == (
+        f"2026-11-10 09:30 {KPI} #1 scheduler: resolved (from critical to on track, "
+        "evaluated on track, attainment 100.0 %)\n"
+    )
 
 
 def stale_notices(slack_api: MockWebApi) -> list[dict[str, Any]]:
