@@ -202,8 +202,9 @@ def _check_printed(command: Command, finished: Finished, try_it: TryIt) -> None:
 def _run_help(kpibot: Kpibot, cwd: Path, name: str) -> None:
     finished = kpibot(name, "--help", cwd=cwd)
     assert (finished.returncode, finished.stderr) == (0, ""), (name, finished.stderr)
-    assert finished.stdout.startswith(f"usage: kpibot {name}"), finished.stdout
-    assert "options:" in finished.stdout, finished.stdout
+    usage = t("ja", Text.CLI_USAGE_PREFIX)
+    assert finished.stdout.startswith(f"{usage}kpibot {name}"), finished.stdout
+    assert f"{t('ja', Text.CLI_OPTIONS)}:" in finished.stdout, finished.stdout
     assert t("ja", Text.CLI_EXAMPLES, examples="kpibot ") in finished.stdout, finished.stdout
 
 
