@@ -21,10 +21,10 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from kpi_engine.problems import invalid
 from kpi_engine.reports import ReportKind
 from kpi_engine.schedule import Crontab, CrontabError, parse_crontab
 from storage.db import DatabaseError, checked_url
-from storage.imports.problems import invalid
 
 DEFAULT_DATABASE_URL = "sqlite:///kpibot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"

@@ -31,7 +31,8 @@ from pydantic import (
     model_validator,
 )
 
-from storage.imports.problems import FileProblem, ProblemCode, RowProblem, invalid
+from kpi_engine.problems import invalid
+from storage.imports.problems import FileProblem, ProblemCode, RowProblem
 from storage.imports.readers import CsvBatch, RawRow
 from storage.schema import EventType
 

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from pydantic_core import PydanticCustomError
-
 
 class ProblemCode(StrEnum):
     """Why a row, a cell or a whole file was refused."""
@@ -101,10 +99,3 @@ class FileProblem(Exception):
     def __reduce__(self) -> tuple[Any, ...]:
         # A worker process sends it to the importing one: rebuilt from its fields.
         return (type(self), (self.code, self.line, self.column), {"params": self.params})
-
-
-def invalid(code: StrEnum, **params: Any) -> PydanticCustomError:
-    """A validation error carrying a problem code (an import's, a mapping's, a setting's)
-    and its parameters through pydantic: the error's type is the code, its context the
-    parameters."""
-    return PydanticCustomError(code.value, code.value, params)

@@ -35,7 +35,8 @@ from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
 from kpi_engine.catalog import ValueRule
-from storage.imports.problems import ProblemCode, invalid
+from kpi_engine.problems import invalid
+from storage.imports.problems import ProblemCode
 from storage.imports.spelling import (
     spelled_amount,
     spelled_boolean,

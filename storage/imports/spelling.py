@@ -21,7 +21,8 @@ import re
 from datetime import datetime
 from typing import Any
 
-from storage.imports.problems import ProblemCode, invalid
+from kpi_engine.problems import invalid
+from storage.imports.problems import ProblemCode
 
 # Full-width digits and the punctuation around numbers and dates, to their ASCII forms.
 _HALF_WIDTH = str.maketrans(
