@@ -24,6 +24,7 @@ from bot.settings import Settings, load_settings
 from bot.slack.copy import t
 from bot.slack.copy.keys import Text
 from kpi_engine.catalog import Catalog, CatalogError, load_catalog
+from kpi_engine.formulas import measured_kpis
 from storage.db import Database, DatabaseError, DatabaseMissing, TimeZoneMismatch, open_database
 from storage.measurements import Author, command_line_author
 
@@ -55,11 +56,20 @@ class Runtime:
 
     @cached_property
     def catalog(self) -> Catalog:
-        """The shipped catalog, or the one KPIBOT_CATALOG names."""
+        """The shipped catalog, or the one KPIBOT_CATALOG names; a broken one stops the
+        command, every problem said in KPIBOT_LOCALE."""
+        path = self.settings.catalog
         try:
-            return load_catalog(self.settings.catalog)
+            catalog = load_catalog(path)
+            # Checked here, once, rather than by the first import or record that needs it.
+            measured_kpis(catalog)
         except CatalogError as error:
-            raise CliError(f"KPIBOT_CATALOG: {error}", EXIT_USAGE) from None
+            # The words are loaded only when there is something to say.
+            from bot.catalog_problems import catalog_error_text
+
+            text = catalog_error_text(error.problems, path, self.settings.locale)
+            raise CliError(text, EXIT_USAGE) from None
+        return catalog
 
     @cached_property
     def database(self) -> Database:

@@ -32,11 +32,13 @@ from datetime import date
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Self, TypeVar
+from typing import Annotated, Any, Self, TypeVar
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -46,16 +48,30 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import ErrorDetails
+from pydantic_core import InitErrorDetails
 
+from kpi_engine.catalog_problems import (
+    CatalogError,
+    CatalogProblem,
+    EntryPath,
+    EntryProblem,
+    entry_path,
+    located,
+    pydantic_problem,
+    utf8_problem,
+    yaml_problem,
+)
 from kpi_engine.levels import Direction, Judge, Level, RuleCondition
 from kpi_engine.periods import PeriodKind, shortest_days
+from kpi_engine.problems import invalid
 
 __all__ = [
     "AlertRule",
     "Catalog",
     "CatalogError",
+    "CatalogProblem",
     "Direction",
+    "EntryProblem",
     "Judge",
     "KpiDefinition",
     "Level",
@@ -73,27 +89,35 @@ __all__ = [
     "normalise",
 ]
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+_SLUG = re.compile(r"[a-z][a-z0-9_]*")
+# A Slack user (U…/W…) or user group (S…) id.
+_OWNER = re.compile(r"[UWS][A-Z0-9]{2,30}")
+
+
+def _slug(value: str) -> str:
+    if not _SLUG.fullmatch(value):
+        raise invalid(CatalogProblem.NOT_AN_ID, value=value)
+    return value
+
+
+def _setting(value: object) -> object:
+    # Checked before the union, which would otherwise report once per type it tried.
+    if not isinstance(value, str | int | float):
+        raise invalid(CatalogProblem.NOT_A_SETTING)
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_slug)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 # Strict so that a YAML `yes` or a quoted "1,500" is an error rather than 1.0 or a guess.
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+Setting = Annotated[int | float | str, BeforeValidator(_setting)]
 
 _ALERT_LEVELS = (Level.YELLOW, Level.ORANGE, Level.RED)
 # Whole days of a pro-rated KPI's period in progress that must have passed before it is
 # judged on its pace, when the KPI sets no `min_elapsed_days` of its own.
 DEFAULT_MIN_ELAPSED_DAYS = {PeriodKind.WEEK: 1, PeriodKind.MONTH: 7, PeriodKind.QUARTER: 21}
 _IGNORED_IN_NAMES = re.compile(r"[\s_\-]+")
-
-
-class CatalogError(Exception):
-    """The catalog is missing or invalid; `problems` lists every problem found."""
-
-    def __init__(self, problems: list[str], source: str = "the KPI catalog") -> None:
-        self.problems = problems
-        self.source = source
-        count = f"{len(problems)} problem" + ("" if len(problems) == 1 else "s")
-        lines = "\n".join(f"  - {problem}" for problem in problems)
-        super().__init__(f"{source} is not a valid KPI catalog ({count}):\n{lines}")
 
 
 class UnknownKpi(Exception):
@@ -160,11 +184,13 @@ class Phase(_Model):
     start: date
     end: date
 
-    @model_validator(mode="after")
-    def _ends_after_start(self) -> Self:
-        if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        return self
+    @field_validator("end")
+    @classmethod
+    def _ends_after_start(cls, end: date, info: ValidationInfo) -> date:
+        start = info.data.get("start")
+        if start is not None and end < start:
+            raise invalid(CatalogProblem.END_BEFORE_START, start=start, end=end)
+        return end
 
 
 class Target(_Model):
@@ -176,11 +202,13 @@ class Target(_Model):
     phase: Slug | None = None
     label: Localized | None = None
 
-    @model_validator(mode="after")
-    def _due_after_start(self) -> Self:
-        if self.due is not None and self.due < self.start:
-            raise ValueError(f"due {self.due} is before start {self.start}")
-        return self
+    @field_validator("due")
+    @classmethod
+    def _due_after_start(cls, due: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("start")
+        if due is not None and start is not None and due < start:
+            raise invalid(CatalogProblem.DUE_BEFORE_START, start=start, due=due)
+        return due
 
 
 class Restriction(_Model):
@@ -225,11 +253,13 @@ class AlertRule(_Model):
     threshold: Number
     message: Localized
 
-    @model_validator(mode="after")
-    def _alerting_level(self) -> Self:
-        if self.level not in _ALERT_LEVELS:
-            raise ValueError(f"level must be one of {', '.join(_ALERT_LEVELS)}, not {self.level}")
-        return self
+    @field_validator("level")
+    @classmethod
+    def _alerting_level(cls, level: Level) -> Level:
+        if level not in _ALERT_LEVELS:
+            expected = [alerting.value for alerting in _ALERT_LEVELS]
+            raise invalid(CatalogProblem.NOT_ONE_OF, value=level.value, expected=expected)
+        return level
 
 
 class KpiDefinition(_Model):
@@ -250,13 +280,13 @@ class KpiDefinition(_Model):
     # `elapsed_days_to_judge` for the defaults.
     min_elapsed_days: int | None = Field(default=None, ge=0, strict=True)
     # A Slack user (U…/W…) or user group (S…) id: alerts mention it; empty: no one.
-    owner: str = Field(default="", pattern=r"^(|[UWS][A-Z0-9]{2,30})$")
+    owner: str = ""
     # Days without new data after which a data-missing notice is raised; None: the
     # default for the KPI's update frequency (`kpi_engine.alerts.STALE_AFTER_DAYS`).
     stale_after_days: int | None = Field(default=None, ge=1, le=3660, strict=True)
     judge: Judge
     targets: list[Target] = Field(default_factory=list)
-    settings: dict[str, int | float | str] = Field(default_factory=dict)
+    settings: dict[str, Setting] = Field(default_factory=dict)
     restricted: Restriction | None = None
     # For a KPI recorded by hand (`kpibot record`, `/kpi record`, measurement imports): the
     # values it may take. Every measured KPI declares one (`formulas.measured_kpis`).
@@ -264,30 +294,48 @@ class KpiDefinition(_Model):
 
     # Field validators rather than one model validator: they still run, and report, when
     # another field of the same KPI is broken.
+    @field_validator("owner")
+    @classmethod
+    def _slack_owner(cls, owner: str) -> str:
+        if owner and not _OWNER.fullmatch(owner):
+            raise invalid(CatalogProblem.NOT_AN_OWNER, value=owner)
+        return owner
+
     @field_validator("judge")
     @classmethod
     def _growth_is_higher_better(cls, judge: Judge, info: ValidationInfo) -> Judge:
         if judge is Judge.GROWTH and info.data.get("direction") is Direction.LOWER:
-            raise ValueError("judge 'growth' needs direction 'higher'")
+            raise invalid(CatalogProblem.GROWTH_NEEDS_HIGHER)
         return judge
 
     @field_validator("targets")
     @classmethod
     def _targets_in_order(cls, targets: list[Target], info: ValidationInfo) -> list[Target]:
         problems = [
-            f"targets[{i}] starts {later.start}, not after targets[{i - 1}] ({earlier.start}):"
-            " targets go in order of start, one per start date"
+            InitErrorDetails(
+                type=invalid(
+                    CatalogProblem.TARGET_OUT_OF_ORDER,
+                    start=later.start,
+                    previous=entry_path(("targets", i - 1)),
+                    previous_start=earlier.start,
+                ),
+                loc=(i,),
+                input=later,
+            )
             for i, (earlier, later) in enumerate(itertools.pairwise(targets), start=1)
             if later.start <= earlier.start
         ]
         if info.data.get("judge") is Judge.LINE:
             problems += [
-                f"targets[{i}] has no due date, which judge 'line' needs"
+                InitErrorDetails(
+                    type=invalid(CatalogProblem.NO_DUE_FOR_LINE), loc=(i,), input=target
+                )
                 for i, target in enumerate(targets)
                 if target.due is None
             ]
         if problems:
-            raise ValueError("; ".join(problems))
+            # Raised as a validation error of its own, each problem at its target.
+            raise ValidationError.from_exception_data("targets", problems)
         return targets
 
     @field_validator("min_elapsed_days")
@@ -296,10 +344,8 @@ class KpiDefinition(_Model):
         period = info.data.get("period")
         fewest = shortest_days(period) if isinstance(period, PeriodKind) else None
         if days is not None and fewest is not None and days > fewest:
-            raise ValueError(
-                f"{days} days are more than the shortest {period} has ({fewest}):"
-                " such a period would never be judged while in progress"
-            )
+            # Such a period would never be judged while in progress.
+            raise invalid(CatalogProblem.TOO_MANY_DAYS, days=days, period=period, fewest=fewest)
         return days
 
     @property
@@ -379,13 +425,13 @@ def normalise(text: str) -> str:
     return _IGNORED_IN_NAMES.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
-def _names(kpi: KpiDefinition) -> list[tuple[str, str]]:
-    """List the words that find a KPI, each with its location inside the KPI."""
+def _names(kpi: KpiDefinition) -> list[tuple[EntryPath, str]]:
+    """List the words that find a KPI, each with its path inside the KPI."""
     return [
-        ("id", kpi.id),
-        ("name.ja", kpi.name.ja),
-        ("name.en", kpi.name.en),
-        *((f"aliases[{i}]", alias) for i, alias in enumerate(kpi.aliases)),
+        (("id",), kpi.id),
+        (("name", "ja"), kpi.name.ja),
+        (("name", "en"), kpi.name.en),
+        *((("aliases", i), alias) for i, alias in enumerate(kpi.aliases)),
     ]
 
 
@@ -396,7 +442,7 @@ def _reference_problems(
     kpis: Sequence[KpiDefinition | None],
     kpi_ids: Sequence[str | None],
     rules: Sequence[AlertRule | None],
-) -> list[str]:
+) -> list[EntryProblem]:
     """Check what no single item can: uniqueness, order and references between items.
 
     A None item failed validation on its own; its id, when readable, is still known through
@@ -406,14 +452,26 @@ def _reference_problems(
     problems += _duplicates("rules", [rule.id if rule else None for rule in rules])
     valid_phases = [(i, phase) for i, phase in enumerate(phases) if phase]
     problems += [
-        f"phases[{i}]: starts {phase.start}, not after phases[{j}] ({before.id}) ends {before.end}"
+        EntryProblem(
+            ("phases", i, "start"),
+            CatalogProblem.PHASE_OVERLAP,
+            {
+                "start": phase.start,
+                "previous": entry_path(("phases", j)),
+                "previous_id": before.id,
+                "previous_end": before.end,
+            },
+        )
         for (j, before), (i, phase) in itertools.pairwise(valid_phases)
         if phase.start <= before.end
     ]
-    known_phases = {phase_id for phase_id in phase_ids if phase_id}
+    known_phases = sorted({phase_id for phase_id in phase_ids if phase_id})
     problems += [
-        f"kpis[{i}].targets[{j}].phase: unknown phase {target.phase!r}"
-        f" (phases are: {', '.join(sorted(known_phases))})"
+        EntryProblem(
+            ("kpis", i, "targets", j, "phase"),
+            CatalogProblem.UNKNOWN_PHASE,
+            {"value": target.phase, "known": known_phases},
+        )
         for i, kpi in enumerate(kpis)
         if kpi
         for j, target in enumerate(kpi.targets)
@@ -422,14 +480,14 @@ def _reference_problems(
     problems += _name_clashes(kpis, kpi_ids)
     known_kpis = {kpi_id for kpi_id in kpi_ids if kpi_id}
     problems += [
-        f"rules[{i}].kpi: unknown KPI {rule.kpi!r}"
+        EntryProblem(("rules", i, "kpi"), CatalogProblem.UNKNOWN_KPI, {"value": rule.kpi})
         for i, rule in enumerate(rules)
         if rule and rule.kpi not in known_kpis
     ]
     return problems
 
 
-def _duplicates(section: str, ids: Sequence[str | None]) -> list[str]:
+def _duplicates(section: str, ids: Sequence[str | None]) -> list[EntryProblem]:
     first: dict[str, int] = {}
     problems = []
     for i, item_id in enumerate(ids):
@@ -437,14 +495,20 @@ def _duplicates(section: str, ids: Sequence[str | None]) -> list[str]:
             continue
         if item_id in first:
             problems.append(
-                f"{section}[{i}].id: duplicate id {item_id!r} (also {section}[{first[item_id]}])"
+                EntryProblem(
+                    (section, i, "id"),
+                    CatalogProblem.DUPLICATE_ID,
+                    {"id": item_id, "first": entry_path((section, first[item_id]))},
+                )
             )
         else:
             first[item_id] = i
     return problems
 
 
-def _name_clashes(kpis: Sequence[KpiDefinition | None], kpi_ids: Sequence[str | None]) -> list[str]:
+def _name_clashes(
+    kpis: Sequence[KpiDefinition | None], kpi_ids: Sequence[str | None]
+) -> list[EntryProblem]:
     """Report names and aliases that would find two KPIs; a duplicated KPI is reported once."""
     owner: dict[str, int] = {}
     problems = []
@@ -456,62 +520,55 @@ def _name_clashes(kpis: Sequence[KpiDefinition | None], kpi_ids: Sequence[str | 
             j = owner.setdefault(key, i)
             if j != i:
                 problems.append(
-                    f"kpis[{i}].{where}: {name!r} already names kpis[{j}] ({kpi_ids[j]})"
+                    EntryProblem(
+                        ("kpis", i, *where),
+                        CatalogProblem.NAME_TAKEN,
+                        {"name": name, "other": entry_path(("kpis", j)), "other_id": kpi_ids[j]},
+                    )
                 )
     return problems
 
 
+# libyaml's parser when PyYAML has it: the pure-Python one takes most of the time a
+# `kpibot show` runs. Both load the same safe subset.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_catalog(path: Path | None = None) -> Catalog:
     """Load and check a catalog: the shipped one, or the YAML file at `path`."""
-    source = str(path) if path is not None else "the shipped catalog (kpi_engine/catalog.yaml)"
     try:
         if path is None:
-            text = resources.files("kpi_engine").joinpath("catalog.yaml").read_text("utf-8")
+            data = resources.files("kpi_engine").joinpath("catalog.yaml").read_bytes()
         else:
-            text = path.read_text(encoding="utf-8")
+            data = path.read_bytes()
     except OSError as error:
-        raise CatalogError([f"cannot read the file: {error.strerror or error}"], source) from None
-    except UnicodeDecodeError as error:
-        raise CatalogError([f"the file is not UTF-8 text: {error}"], source) from None
+        reason = error.strerror or type(error).__name__
+        problem = EntryProblem((), CatalogProblem.UNREADABLE, {"reason": reason})
+        raise CatalogError([problem], path) from None
     try:
-        # libyaml's parser when PyYAML has it: the pure-Python one takes most of the time
-        # a `kpibot show` runs. Both load the same safe subset.
-        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CatalogError([utf8_problem(data, error)], path) from None
+    try:
+        raw = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as error:
-        raise CatalogError([_describe_yaml_error(error)], source) from None
+        raise CatalogError([yaml_problem(error)], path) from None
     if not isinstance(raw, dict):
-        raise CatalogError(
-            ["the file must be a YAML mapping with document_date, phases, kpis and rules"], source
-        )
+        raise CatalogError([EntryProblem((), CatalogProblem.NOT_A_MAPPING)], path)
     try:
         return Catalog.model_validate(raw)
     except ValidationError as error:
-        problems = [_describe(detail) for detail in error.errors()] + _salvaged_problems(raw)
-        raise CatalogError(problems, source) from None
+        problems = [pydantic_problem(detail, Catalog) for detail in error.errors()]
+        problems += _salvaged_problems(raw)
     except CatalogError as error:
-        raise CatalogError(error.problems, source) from None
-
-
-def _describe_yaml_error(error: yaml.YAMLError) -> str:
-    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
-        mark = error.problem_mark
-        return f"line {mark.line + 1}, column {mark.column + 1}: YAML syntax error: {error.problem}"
-    return f"YAML syntax error: {error}"
-
-
-def _describe(detail: ErrorDetails) -> str:
-    where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in detail["loc"])
-    message = detail["msg"].removeprefix("Value error, ")
-    given = detail.get("input")
-    if detail["type"] != "missing" and isinstance(given, str | int | float | date | None):
-        message += f" (got {given!r})"
-    return f"{where.removeprefix('.') or 'catalog'}: {message}"
+        problems = error.problems
+    raise CatalogError(located(problems, text, _LOADER), path)
 
 
 _M = TypeVar("_M", bound=BaseModel)
 
 
-def _salvaged_problems(raw: dict[object, object]) -> list[str]:
+def _salvaged_problems(raw: dict[object, object]) -> list[EntryProblem]:
     """Run the cross-item checks on the items of a failed catalog that are valid on their own.
 
     Pydantic skips `Catalog`'s own check when any item fails, yet a file's author wants every

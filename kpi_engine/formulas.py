@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from kpi_engine.catalog import Catalog, CatalogError, KpiDefinition, ValueRule
+from kpi_engine.catalog import (
+    Catalog,
+    CatalogError,
+    CatalogProblem,
+    EntryProblem,
+    KpiDefinition,
+    ValueRule,
+)
 from kpi_engine.periods import ONE_DAY, Span, add_months, month_start
 from kpi_engine.retention import RETENTION_MONTHS
 from kpi_engine.source import Fact, KpiSource, Tally
@@ -353,9 +360,15 @@ def measured_kpis(catalog: Catalog) -> dict[str, ValueRule]:
     """The KPIs measured outside kpibot, which `record` and imports may set, with the values
     each may take; a measured KPI that declares none makes the catalog invalid."""
     measured = [kpi for kpi in catalog.kpis if is_measured(kpi.id)]
-    undeclared = [kpi.id for kpi in measured if kpi.measured_value is None]
-    if undeclared:
-        raise CatalogError(
-            [f"kpis.{kpi}: a KPI recorded by hand needs `measured_value`" for kpi in undeclared]
+    undeclared = [
+        EntryProblem(
+            ("kpis", catalog.kpis.index(kpi), "measured_value"),
+            CatalogProblem.NO_MEASURED_VALUE,
+            {"kpi": kpi.id},
         )
+        for kpi in measured
+        if kpi.measured_value is None
+    ]
+    if undeclared:
+        raise CatalogError(undeclared)
     return {kpi.id: kpi.measured_value for kpi in measured if kpi.measured_value is not None}

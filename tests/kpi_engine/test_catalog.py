@@ -1,11 +1,14 @@
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kpi_engine.catalog import (
     Catalog,
     CatalogError,
+    CatalogProblem,
+    EntryProblem,
     Judge,
     KpiDefinition,
     Level,
@@ -82,10 +85,15 @@ def write(tmp_path: Path, text: str, name: str = "catalog.yaml") -> Path:
     return path
 
 
-def problems_of(path: Path) -> list[str]:
+def problems_of(path: Path) -> list[EntryProblem]:
     with pytest.raises(CatalogError) as caught:
         load_catalog(path)
     return caught.value.problems
+
+
+def said(path: Path) -> list[tuple[str, CatalogProblem, dict[str, Any]]]:
+    """Each problem of a catalog file: the entry, the code and its parameters."""
+    return [(problem.where, problem.code, dict(problem.params)) for problem in problems_of(path)]
 
 
 @pytest.fixture(scope="module")
@@ -232,7 +240,9 @@ def test_a_valid_custom_catalog_loads_with_its_restrictions(tmp_path: Path) -> N
     assert restricted.users == ["U1", "U2"]
 
 
-def test_a_broken_catalog_lists_every_problem_with_its_location(tmp_path: Path) -> None:
+def test_a_broken_catalog_lists_every_problem_at_its_line_and_column_in_file_order(
+    tmp_path: Path,
+) -> None:
     text = catalog_text(
         a_kpi("nps"),
         a_kpi("nps", name="NPS again"),
@@ -244,63 +254,142 @@ def test_a_broken_catalog_lists_every_problem_with_its_location(tmp_path: Path) 
     problems = problems_of(write(tmp_path, text))
 
     assert problems == [
-        "kpis[2].targets[0].value: Input should be a valid number (got 'lots')",
-        "kpis[1].id: duplicate id 'nps' (also kpis[0])",
-        "rules[0].kpi: unknown KPI 'revenue'",
+        EntryProblem(
+            ("kpis", 1, "id"),
+            CatalogProblem.DUPLICATE_ID,
+            {"id": "nps", "first": "kpis[0]"},
+            line=19,
+            column=5,
+        ),
+        EntryProblem(
+            ("kpis", 2, "targets", 0, "value"),
+            CatalogProblem.NOT_A_NUMBER,
+            {"value": "lots"},
+            line=45,
+            column=10,
+        ),
+        EntryProblem(
+            ("rules", 0, "kpi"),
+            CatalogProblem.UNKNOWN_KPI,
+            {"value": "revenue"},
+            line=47,
+            column=18,
+        ),
+    ]
+    assert [problem.where for problem in problems] == [
+        "kpis[1].id",
+        "kpis[2].targets[0].value",
+        "rules[0].kpi",
     ]
 
 
-def test_a_catalog_error_reads_as_a_list(tmp_path: Path) -> None:
+def test_a_catalog_errors_own_text_is_codes_and_parameters_for_the_log(tmp_path: Path) -> None:
     path = write(tmp_path, catalog_text(a_kpi("nps"), a_kpi("nps")))
 
     with pytest.raises(CatalogError) as caught:
         load_catalog(path)
 
+    assert caught.value.source == path
     assert str(caught.value) == (
-        f"{path} is not a valid KPI catalog (1 problem):\n"
-        "  - kpis[1].id: duplicate id 'nps' (also kpis[0])"
+        f"{path}: kpis[1].id: duplicate_id {{'id': 'nps', 'first': 'kpis[0]'}}"
     )
 
 
-def test_a_yaml_syntax_error_names_its_line(tmp_path: Path) -> None:
+def test_a_yaml_syntax_error_names_its_line_and_column(tmp_path: Path) -> None:
     path = write(tmp_path, "document_date: 2025-01-05\nkpis:\n  - id: [nps\n", "broken.yaml")
 
-    [problem] = problems_of(path)
-
-    assert problem.startswith("line 4, column 1: YAML syntax error")
+    assert problems_of(path) == [EntryProblem((), CatalogProblem.NOT_YAML, line=4, column=1)]
 
 
-def test_a_missing_file_is_a_catalog_error(tmp_path: Path) -> None:
-    [problem] = problems_of(tmp_path / "nowhere.yaml")
+def test_a_file_that_is_not_utf8_names_the_line_of_its_first_bad_byte(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.yaml"
+    path.write_bytes("document_date: 2025-01-05\nkpis:\n  - id: 顧客\n".encode("shift_jis"))
 
-    assert problem == "cannot read the file: No such file or directory"
+    assert problems_of(path) == [EntryProblem((), CatalogProblem.NOT_UTF8, line=3)]
+
+
+def test_a_missing_file_is_a_catalog_error_with_the_systems_reason(tmp_path: Path) -> None:
+    assert said(tmp_path / "nowhere.yaml") == [
+        ("", CatalogProblem.UNREADABLE, {"reason": "No such file or directory"})
+    ]
 
 
 def test_a_file_that_is_not_a_mapping_is_a_catalog_error(tmp_path: Path) -> None:
-    [problem] = problems_of(write(tmp_path, "- just\n- a list\n"))
+    assert said(write(tmp_path, "- just\n- a list\n")) == [("", CatalogProblem.NOT_A_MAPPING, {})]
 
-    assert "mapping" in problem
+
+def test_a_missing_key_is_placed_at_the_entry_that_lacks_it(tmp_path: Path) -> None:
+    kpi = a_kpi("nps").replace("    tier: customer\n", "")
+
+    [problem] = problems_of(write(tmp_path, catalog_text(kpi)))
+
+    assert (problem.where, problem.code) == ("kpis[0].tier", CatalogProblem.REQUIRED)
+    assert (problem.line, problem.column) == (5, 5)  # the `- id: nps` that starts the KPI
+
+
+def test_an_unknown_key_is_told_the_keys_its_entry_takes(tmp_path: Path) -> None:
+    rules = (
+        "[{id: r1, kpi: nps, level: red, condition: value_below, threshold: 1,"
+        " message: {ja: x, en: x, fr: x}}]"
+    )
+
+    assert said(write(tmp_path, catalog_text(a_kpi("nps"), rules=rules))) == [
+        ("rules[0].message.fr", CatalogProblem.UNKNOWN_KEY, {"known": ["ja", "en"]})
+    ]
+
+
+def test_a_value_outside_a_choice_is_told_the_choices(tmp_path: Path) -> None:
+    kpi = a_kpi("nps").replace("tier: customer", "tier: nowhere")
+
+    assert said(write(tmp_path, catalog_text(kpi))) == [
+        (
+            "kpis[0].tier",
+            CatalogProblem.NOT_ONE_OF,
+            {"value": "nowhere", "expected": ["strategic", "business", "operational", "customer"]},
+        )
+    ]
+
+
+def test_ids_owners_and_settings_are_checked_each_once(tmp_path: Path) -> None:
+    kpi = a_kpi("Bad-Id") + "    owner: bob\n    settings: {query: [a, b], days: 90}\n"
+
+    assert said(write(tmp_path, catalog_text(kpi))) == [
+        ("kpis[0].id", CatalogProblem.NOT_AN_ID, {"value": "Bad-Id"}),
+        ("kpis[0].owner", CatalogProblem.NOT_AN_OWNER, {"value": "bob"}),
+        ("kpis[0].settings.query", CatalogProblem.NOT_A_SETTING, {}),
+    ]
 
 
 def test_an_alias_naming_two_kpis_is_a_problem(tmp_path: Path) -> None:
     text = catalog_text(a_kpi("nps"), a_kpi("csat", aliases=FULLWIDTH_N + "_P-S"))
 
-    assert problems_of(write(tmp_path, text)) == [
-        f"kpis[1].aliases[0]: '{FULLWIDTH_N}_P-S' already names kpis[0] (nps)"
+    assert said(write(tmp_path, text)) == [
+        (
+            "kpis[1].aliases[0]",
+            CatalogProblem.NAME_TAKEN,
+            {"name": f"{FULLWIDTH_N}_P-S", "other": "kpis[0]", "other_id": "nps"},
+        )
     ]
 
 
-def test_targets_out_of_order_and_a_line_without_due_are_problems(tmp_path: Path) -> None:
+def test_targets_out_of_order_and_a_line_without_due_are_problems_at_their_targets(
+    tmp_path: Path,
+) -> None:
     kpi = a_kpi("cumulative", value="50").replace("judge: ratio", "judge: line")
     kpi += "      - {value: 10, start: 2024-12-01, due: 2025-06-30}\n"
 
-    [problem] = problems_of(write(tmp_path, catalog_text(kpi)))
-
-    assert problem == (
-        "kpis[0].targets: targets[1] starts 2024-12-01, not after targets[0] (2025-01-01):"
-        " targets go in order of start, one per start date;"
-        " targets[0] has no due date, which judge 'line' needs"
-    )
+    assert said(write(tmp_path, catalog_text(kpi))) == [
+        ("kpis[0].targets[0]", CatalogProblem.NO_DUE_FOR_LINE, {}),
+        (
+            "kpis[0].targets[1]",
+            CatalogProblem.TARGET_OUT_OF_ORDER,
+            {
+                "start": date(2024, 12, 1),
+                "previous": "targets[0]",
+                "previous_start": date(2025, 1, 1),
+            },
+        ),
+    ]
 
 
 def test_a_due_date_before_the_start_and_an_unknown_phase_are_problems(tmp_path: Path) -> None:
@@ -309,9 +398,44 @@ def test_a_due_date_before_the_start_and_an_unknown_phase_are_problems(tmp_path:
     )
     unknown_phase = a_kpi("csat") + "      - {value: 2, start: 2025-07-01, phase: phase9}\n"
 
-    assert problems_of(write(tmp_path, catalog_text(early_due, unknown_phase))) == [
-        "kpis[0].targets[0]: due 2024-12-31 is before start 2025-01-01",
-        "kpis[1].targets[1].phase: unknown phase 'phase9' (phases are: phase1)",
+    assert said(write(tmp_path, catalog_text(early_due, unknown_phase))) == [
+        (
+            "kpis[0].targets[0].due",
+            CatalogProblem.DUE_BEFORE_START,
+            {"start": date(2025, 1, 1), "due": date(2024, 12, 31)},
+        ),
+        (
+            "kpis[1].targets[1].phase",
+            CatalogProblem.UNKNOWN_PHASE,
+            {"value": "phase9", "known": ["phase1"]},
+        ),
+    ]
+
+
+def test_phases_that_overlap_or_end_before_they_start_are_problems(tmp_path: Path) -> None:
+    text = catalog_text(a_kpi("nps")).replace(
+        "end: 2025-06-30}\n",
+        "end: 2025-06-30}\n"
+        "  - {id: phase2, name: {ja: 二, en: Two}, start: 2025-06-01, end: 2025-12-31}\n"
+        "  - {id: phase3, name: {ja: 三, en: Three}, start: 2026-07-01, end: 2026-01-01}\n",
+    )
+
+    assert said(write(tmp_path, text)) == [
+        (
+            "phases[1].start",
+            CatalogProblem.PHASE_OVERLAP,
+            {
+                "start": date(2025, 6, 1),
+                "previous": "phases[0]",
+                "previous_id": "phase1",
+                "previous_end": date(2025, 6, 30),
+            },
+        ),
+        (
+            "phases[2].end",
+            CatalogProblem.END_BEFORE_START,
+            {"start": date(2026, 7, 1), "end": date(2026, 1, 1)},
+        ),
     ]
 
 
@@ -321,8 +445,22 @@ def test_an_alert_rule_must_raise_an_alerting_level(tmp_path: Path) -> None:
         " message: {ja: x, en: x}}]"
     )
 
-    assert problems_of(write(tmp_path, catalog_text(a_kpi("nps"), rules=rules))) == [
-        "rules[0]: level must be one of yellow, orange, red, not green"
+    assert said(write(tmp_path, catalog_text(a_kpi("nps"), rules=rules))) == [
+        (
+            "rules[0].level",
+            CatalogProblem.NOT_ONE_OF,
+            {"value": "green", "expected": ["yellow", "orange", "red"]},
+        )
+    ]
+
+
+def test_growth_is_judged_only_of_a_kpi_where_higher_is_better(tmp_path: Path) -> None:
+    kpi = a_kpi("nps").replace("direction: higher", "direction: lower")
+
+    text = catalog_text(kpi.replace("judge: ratio", "judge: growth"))
+
+    assert said(write(tmp_path, text)) == [
+        ("kpis[0].judge", CatalogProblem.GROWTH_NEEDS_HIGHER, {})
     ]
 
 
@@ -353,17 +491,20 @@ def test_min_elapsed_days_must_pass_within_the_shortest_period(tmp_path: Path) -
 
     text = catalog_text(with_days("nps", "29"), with_days("csat", "28"), with_days("x", "-1"))
 
-    assert problems_of(write(tmp_path, text)) == [
-        "kpis[0].min_elapsed_days: 29 days are more than the shortest month has (28):"
-        " such a period would never be judged while in progress (got 29)",
-        "kpis[2].min_elapsed_days: Input should be greater than or equal to 0 (got -1)",
+    assert said(write(tmp_path, text)) == [
+        (
+            "kpis[0].min_elapsed_days",
+            CatalogProblem.TOO_MANY_DAYS,
+            {"days": 29, "period": PeriodKind.MONTH, "fewest": 28},
+        ),
+        ("kpis[2].min_elapsed_days", CatalogProblem.AT_LEAST, {"limit": 0}),
     ]
 
 
 def test_a_boolean_is_not_a_target_value(tmp_path: Path) -> None:
-    [problem] = problems_of(write(tmp_path, catalog_text(a_kpi("nps", value="yes"))))
-
-    assert problem == "kpis[0].targets[0].value: Input should be a valid number (got True)"
+    assert said(write(tmp_path, catalog_text(a_kpi("nps", value="yes")))) == [
+        ("kpis[0].targets[0].value", CatalogProblem.NOT_A_NUMBER, {"value": True})
+    ]
 
 
 def test_a_catalog_built_in_code_is_checked_too() -> None:
@@ -385,4 +526,9 @@ def test_a_catalog_built_in_code_is_checked_too() -> None:
     with pytest.raises(CatalogError) as caught:
         Catalog(document_date=date(2025, 1, 5), phases=[], kpis=[kpi, kpi])
 
-    assert caught.value.problems == ["kpis[1].id: duplicate id 'nps' (also kpis[0])"]
+    assert caught.value.problems == [
+        EntryProblem(
+            ("kpis", 1, "id"), CatalogProblem.DUPLICATE_ID, {"id": "nps", "first": "kpis[0]"}
+        )
+    ]
+    assert caught.value.source is None

@@ -1049,4 +1049,42 @@ EN: dict[Text, str] = {
     Text.CRON_BAD_STEP: "{field} step {value} is not a number 1-99",
     Text.CRON_ZERO_STEP: "{field} step 0 never advances (use 1 or more)",
     Text.CRON_BACKWARDS: "{field} range {span} runs backwards (write {high}-{low})",
+    # The KPI catalog (KPIBOT_CATALOG)
+    Text.CATALOG_INVALID: "{source} is not a valid KPI catalog ({count} problems):",
+    Text.CATALOG_INVALID_ONE: "{source} is not a valid KPI catalog ({count} problem):",
+    Text.CATALOG_SHIPPED: "the shipped catalog kpi_engine/catalog.yaml",
+    Text.CATALOG_AT: "line {line}, column {column}",
+    Text.CATALOG_AT_LINE: "line {line}",
+    Text.CATALOG_NOT_A_CATALOG: "must be a YAML mapping of document_date, phases, kpis and rules",
+    Text.CATALOG_UNKNOWN_KEY: "not a key this entry takes (it takes {known})",
+    Text.CATALOG_NOT_TRUE_OR_FALSE: "{value} must be true or false",
+    Text.CATALOG_NOT_A_DATE: "{value} is not a date (write it as 2025-01-01)",
+    Text.CATALOG_NOT_AN_ID: (
+        "{value} cannot be an id (a lower-case letter, then lower-case letters, digits and _)"
+    ),
+    Text.CATALOG_NOT_AN_OWNER: (
+        "{value} is not a Slack user or user group id (such as U012AB3CD or S012AB3CD)"
+    ),
+    Text.CATALOG_END_BEFORE_START: "ends {end}, before it starts ({start})",
+    Text.CATALOG_DUE_BEFORE_START: "due {due}, before it starts ({start})",
+    Text.CATALOG_GROWTH_NEEDS_HIGHER: "judge: growth needs direction: higher",
+    Text.CATALOG_TARGET_OUT_OF_ORDER: (
+        "starts {start}, not after {previous} ({previous_start}):"
+        " targets go in order of start, one per start date"
+    ),
+    Text.CATALOG_NO_DUE_FOR_LINE: "has no due date, which judge: line needs",
+    Text.CATALOG_TOO_MANY_DAYS: (
+        "{days} days are more than the shortest {period} has ({fewest}):"
+        " such a period would never be judged while in progress"
+    ),
+    Text.CATALOG_NO_MEASURED_VALUE: (
+        "{kpi} is recorded by hand, so it needs measured_value (the values it can take)"
+    ),
+    Text.CATALOG_DUPLICATE_ID: "duplicate id {id} (also {first})",
+    Text.CATALOG_PHASE_OVERLAP: (
+        "starts {start}, not after {previous} ({previous_id}) ends {previous_end}"
+    ),
+    Text.CATALOG_UNKNOWN_PHASE: "unknown phase {value} (phases are: {known})",
+    Text.CATALOG_NAME_TAKEN: "{name} already names {other} ({other_id})",
+    Text.CATALOG_UNKNOWN_KPI: "unknown KPI {value}",
 }

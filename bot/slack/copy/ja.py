@@ -1098,4 +1098,47 @@ JA: dict[Text, str] = {
     Text.CRON_BAD_STEP: "{field}の間隔 {value} は 1〜99 の数ではありません",
     Text.CRON_ZERO_STEP: "{field}の間隔 0 では進みません（1 以上にしてください）",
     Text.CRON_BACKWARDS: "{field}の範囲 {span} が逆順です（{high}-{low} と書いてください）",
+    # The KPI catalog (KPIBOT_CATALOG)
+    Text.CATALOG_INVALID: "{source} は KPI カタログとして使えません（問題 {count} 件）:",
+    Text.CATALOG_INVALID_ONE: "{source} は KPI カタログとして使えません（問題 {count} 件）:",
+    Text.CATALOG_SHIPPED: "同梱のカタログ kpi_engine/catalog.yaml",
+    Text.CATALOG_AT: "{line} 行目 {column} 文字目",
+    Text.CATALOG_AT_LINE: "{line} 行目",
+    Text.CATALOG_NOT_A_CATALOG: (
+        "document_date、phases、kpis、rules を「キー: 値」の組で書いてください"
+    ),
+    Text.CATALOG_UNKNOWN_KEY: "知らないキーです（使えるのは {known}）",
+    Text.CATALOG_NOT_TRUE_OR_FALSE: "{value} は true か false にしてください",
+    Text.CATALOG_NOT_A_DATE: "{value} は日付ではありません（2025-01-01 のように書きます）",
+    Text.CATALOG_NOT_AN_ID: (
+        "{value} は id に使えません（英小文字で始め、英小文字・数字・_ だけで書きます）"
+    ),
+    Text.CATALOG_NOT_AN_OWNER: (
+        "{value} は Slack のユーザーIDでもユーザーグループIDでもありません"
+        "（U012AB3CD や S012AB3CD のようなID）"
+    ),
+    Text.CATALOG_END_BEFORE_START: "終了日 {end} が開始日 {start} より前です",
+    Text.CATALOG_DUE_BEFORE_START: "期限 {due} が開始日 {start} より前です",
+    Text.CATALOG_GROWTH_NEEDS_HIGHER: (
+        "judge: growth は direction: higher の KPI にしか使えません"
+    ),
+    Text.CATALOG_TARGET_OUT_OF_ORDER: (
+        "開始日 {start} が {previous} の開始日 {previous_start} より後ではありません"
+        "（目標は開始日の順に、1つの開始日に1つずつ書きます）"
+    ),
+    Text.CATALOG_NO_DUE_FOR_LINE: "期限（due）がありません。judge: line の KPI の目標には必要です",
+    Text.CATALOG_TOO_MANY_DAYS: (
+        "{days} 日は period: {period} の最も短い期間（{fewest} 日）より長く、"
+        "進行中の期間が判定されなくなります"
+    ),
+    Text.CATALOG_NO_MEASURED_VALUE: (
+        "{kpi} は手で記録する KPI なので、取りうる値（measured_value）が必要です"
+    ),
+    Text.CATALOG_DUPLICATE_ID: "id {id} は {first} と重複しています",
+    Text.CATALOG_PHASE_OVERLAP: (
+        "開始日 {start} が {previous}（{previous_id}）の終了日 {previous_end} より後ではありません"
+    ),
+    Text.CATALOG_UNKNOWN_PHASE: "{value} というフェーズはありません（{known} のどれか）",
+    Text.CATALOG_NAME_TAKEN: "{name} は {other}（{other_id}）の名前にもなっています",
+    Text.CATALOG_UNKNOWN_KPI: "{value} という KPI はありません",
 }

@@ -10,6 +10,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -454,27 +455,85 @@ def test_a_full_disk_refuses_one_file_in_one_line_and_the_next_file_is_still_imp
     ]
 
 
-def test_a_broken_catalog_stops_kpibot_at_start_listing_every_problem(
+BROKEN_CATALOG = """\
+document_date: 2025-01-05
+phases: []
+kpis:
+  - {id: nps, name: {ja: NPS, en: NPS}, tier: customer, unit: point, direction: higher,
+     period: month, update_frequency: monthly, method: {ja: m, en: m},
+     calculation: {ja: c, en: c}, judge: ratio}
+  - {id: nps, name: {ja: 顧客満足度, en: CSAT}, tier: nowhere, unit: score, direction: higher,
+     period: month, update_frequency: monthly, method: {ja: m, en: m},
+     calculation: {ja: c, en: c}, judge: ratio}
+rules:
+  - {id: r, kpi: revenue, level: red, condition: value_below, threshold: 1,
+     message: {ja: あ, en: a}}
+"""
+
+
+def test_a_broken_catalog_stops_kpibot_at_start_listing_every_problem_in_japanese(
     kpibot: Kpibot, tmp_path: Path
 ) -> None:
-    catalog = tmp_path / "catalog.yaml"
-    catalog.write_text(
-        "document_date: 2025-01-05\n"
-        "phases: []\n"
-        "kpis:\n"
-        "  - id: nps\n"
-        "    tier: nowhere\n"
-        "rules:\n"
-        "  - {id: r, kpi: unknown_kpi, level: red, condition: value_below, threshold: x,\n"
-        "     message: {ja: あ, en: a}}\n",
-        encoding="utf-8",
-    )
-    finished = kpibot("status", cwd=tmp_path, environment={"KPIBOT_CATALOG": str(catalog)})
+    (tmp_path / "catalog.yaml").write_text(BROKEN_CATALOG, encoding="utf-8")
+
+    finished = kpibot("status", cwd=tmp_path, environment={"KPIBOT_CATALOG": "catalog.yaml"})
+
     assert finished.returncode == 2
-    assert "Traceback" not in finished.stderr
-    assert "KPIBOT_CATALOG" in finished.stderr
-    assert "tier" in finished.stderr
-    assert "threshold" in finished.stderr
+    assert finished.stderr.splitlines() == [
+        "kpibot: KPIBOT_CATALOG: catalog.yaml は KPI カタログとして使えません（問題 3 件）:",
+        "  - 7 行目 6 文字目、kpis[1].id: id 'nps' は kpis[0] と重複しています",
+        "  - 7 行目 44 文字目、kpis[1].tier: 'nowhere' は使えません"
+        "（strategic、business、operational、customer のどれか）",
+        "  - 11 行目 13 文字目、rules[0].kpi: 'revenue' という KPI はありません",
+    ]
+    assert not (tmp_path / "kpibot.db").exists()
+
+
+def test_a_broken_catalog_stops_kpibot_at_start_listing_every_problem_in_english(
+    kpibot: Kpibot, tmp_path: Path
+) -> None:
+    (tmp_path / "catalog.yaml").write_text(BROKEN_CATALOG, encoding="utf-8")
+    environment = {"KPIBOT_CATALOG": "catalog.yaml", "KPIBOT_LOCALE": "en"}
+
+    finished = kpibot("status", cwd=tmp_path, environment=environment)
+
+    assert finished.returncode == 2
+    assert finished.stderr.splitlines() == [
+        "kpibot: KPIBOT_CATALOG: catalog.yaml is not a valid KPI catalog (3 problems):",
+        "  - line 7, column 6, kpis[1].id: duplicate id 'nps' (also kpis[0])",
+        "  - line 7, column 44, kpis[1].tier: 'nowhere' is not allowed"
+        " (one of strategic, business, operational, customer)",
+        "  - line 11, column 13, rules[0].kpi: unknown KPI 'revenue'",
+    ]
+
+
+def test_a_kpi_recorded_by_hand_without_its_values_stops_kpibot_at_start(
+    kpibot: Kpibot, tmp_path: Path
+) -> None:
+    shipped = resources.files("kpi_engine").joinpath("catalog.yaml").read_text("utf-8")
+    undeclared = shipped.replace("    measured_value: {minimum: 0, maximum: 100}\n", "")
+    assert undeclared != shipped
+    (tmp_path / "catalog.yaml").write_text(undeclared, encoding="utf-8")
+
+    japanese = kpibot("show", "nps", cwd=tmp_path, environment={"KPIBOT_CATALOG": "catalog.yaml"})
+    english = kpibot(
+        "show",
+        "nps",
+        cwd=tmp_path,
+        environment={"KPIBOT_CATALOG": "catalog.yaml", "KPIBOT_LOCALE": "en"},
+    )
+
+    assert (japanese.returncode, english.returncode) == (2, 2)
+    assert japanese.stderr.splitlines() == [
+        "kpibot: KPIBOT_CATALOG: catalog.yaml は KPI カタログとして使えません（問題 1 件）:",
+        "  - kpis[1].measured_value: 'market_share' は手で記録する KPI なので、"
+        "取りうる値（measured_value）が必要です",
+    ]
+    assert english.stderr.splitlines() == [
+        "kpibot: KPIBOT_CATALOG: catalog.yaml is not a valid KPI catalog (1 problem):",
+        "  - kpis[1].measured_value: 'market_share' is recorded by hand, so it needs"
+        " measured_value (the values it can take)",
+    ]
 
 
 @pytest.mark.parametrize(

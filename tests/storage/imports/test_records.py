@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from kpi_engine.catalog import CatalogError, ValueRule, load_catalog
+from kpi_engine.catalog import CatalogError, CatalogProblem, EntryProblem, ValueRule, load_catalog
 from kpi_engine.formulas import measured_kpis
 from storage.imports.records import (
     PaymentRecord,
@@ -262,8 +262,15 @@ def test_every_kpi_recorded_by_hand_declares_the_values_it_takes() -> None:
             ]
         }
     )
-    with pytest.raises(CatalogError, match="market_share: a KPI recorded by hand needs"):
+    with pytest.raises(CatalogError) as caught:
         measured_kpis(broken)
+    assert caught.value.problems == [
+        EntryProblem(
+            ("kpis", 1, "measured_value"),
+            CatalogProblem.NO_MEASURED_VALUE,
+            {"kpi": "market_share"},
+        )
+    ]
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf", "three"])
