@@ -9,7 +9,9 @@
 A request to /slack/events reaches Bolt only once it is within the size limit (413, before
 the body is read) and its signature checks out (401): Bolt parses a body before it
 verifies it, and its error handling would then act on an unverified one. Every error is
-answered in JSON, never with a page or a traceback.
+answered in JSON, never with a page or a traceback: `{"error": …}` in the language of
+Accept-Language (ja or en, else KPIBOT_LOCALE), except on Slack's route, which Slack alone
+calls and whose errors stay in English.
 
 `kpibot serve` runs `create_web_app` in gunicorn's threaded workers: each worker builds its
 own services (database pool, Web API client) after the fork, never sharing connections.
@@ -29,7 +31,7 @@ from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 from slack_bolt import BoltRequest
 from slack_bolt.adapter.flask.handler import to_flask_response
 from slack_sdk.signature import SignatureVerifier
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from bot.database_problems import database_error_text
 from bot.errors import new_reference
@@ -59,6 +61,11 @@ SLACK_MAX_BODY_BYTES = 4 * 1024 * 1024
 SIGNATURE_MAX_AGE_SECONDS = 5 * 60
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 _SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
+# Slack reads only the status of an error on its route: the words are for whoever sets the
+# app up, in English like Slack's own API errors and the route's other refusals.
+SLACK_ERRORS_LOCALE = "en"
+# Methods every route takes (Flask answers them itself): not worth naming in an error.
+_IMPLIED_METHODS = frozenset({"HEAD", "OPTIONS"})
 
 
 def signed_by_slack(
@@ -85,6 +92,18 @@ def signed_by_slack(
 
 def _json_error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
     return jsonify(error=message, **extra), status
+
+
+def _http_error_text(error: HTTPException, locale: str) -> str:
+    """Why a request was refused before any route answered it: no such URL, a method the
+    URL does not take, or only the status for the rarer ones."""
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        named = sorted(set(error.valid_methods) - _IMPLIED_METHODS)
+        methods = t(locale, Text.SEPARATOR).join(named or sorted(error.valid_methods))
+        return t(locale, Text.HTTP_METHOD_NOT_ALLOWED, methods=methods)
+    if error.code == 404:
+        return t(locale, Text.HTTP_NOT_FOUND)
+    return t(locale, Text.HTTP_FAILED, status=error.code or 500)
 
 
 def create_web_app(services: Services) -> Flask:
@@ -123,18 +142,26 @@ def create_web_app(services: Services) -> Flask:
             return _json_error(400, "the body does not match its Content-Type")
         return to_flask_response(slack.dispatch(slack_request))
 
+    def error_locale() -> str:
+        """The language of an error's words: Accept-Language's, but on Slack's route."""
+        if request.path == SLACK_PATH:
+            return SLACK_ERRORS_LOCALE
+        return response_locale(request.headers.get("Accept-Language"), services.locale)
+
     @web.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[Response, int]:
-        status = error.code or 500
-        if status == 413:
-            return _json_error(413, "the request body is too large")
-        return _json_error(status, error.name)
+    def http_error(error: HTTPException) -> tuple[Response, int, dict[str, str]]:
+        response, status = _json_error(error.code or 500, _http_error_text(error, error_locale()))
+        headers = {}
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            # The methods the URL takes, as a 405 must say (RFC 9110); in one order, not a set's.
+            headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        return response, status, headers
 
     @web.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[Response, int]:
         reference = new_reference()
         log.error("unexpected error (reference %s)", reference, exc_info=error)
-        return _json_error(500, "internal error", reference=reference)
+        return _json_error(500, t(error_locale(), Text.HTTP_INTERNAL), reference=reference)
 
     @web.get(HEALTH_PATH)
     def health() -> tuple[Response, int]:

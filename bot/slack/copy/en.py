@@ -1087,4 +1087,9 @@ EN: dict[Text, str] = {
     Text.CATALOG_UNKNOWN_PHASE: "unknown phase {value} (phases are: {known})",
     Text.CATALOG_NAME_TAKEN: "{name} already names {other} ({other_id})",
     Text.CATALOG_UNKNOWN_KPI: "unknown KPI {value}",
+    # Errors of the HTTP endpoints that no route answers itself
+    Text.HTTP_NOT_FOUND: "there is nothing at this URL",
+    Text.HTTP_METHOD_NOT_ALLOWED: "this URL takes {methods} only",
+    Text.HTTP_FAILED: "this request cannot be answered (HTTP {status})",
+    Text.HTTP_INTERNAL: "internal error",
 }

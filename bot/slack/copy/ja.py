@@ -1141,4 +1141,9 @@ JA: dict[Text, str] = {
     Text.CATALOG_UNKNOWN_PHASE: "{value} というフェーズはありません（{known} のどれか）",
     Text.CATALOG_NAME_TAKEN: "{name} は {other}（{other_id}）の名前にもなっています",
     Text.CATALOG_UNKNOWN_KPI: "{value} という KPI はありません",
+    # Errors of the HTTP endpoints that no route answers itself
+    Text.HTTP_NOT_FOUND: "この URL には何もありません",
+    Text.HTTP_METHOD_NOT_ALLOWED: "この URL が受け付けるのは {methods} だけです",
+    Text.HTTP_FAILED: "このリクエストには答えられません（HTTP {status}）",
+    Text.HTTP_INTERNAL: "サーバー内部のエラーです",
 }

@@ -743,3 +743,8 @@ class Text(StrEnum):
     CATALOG_UNKNOWN_PHASE = "catalog_unknown_phase"
     CATALOG_NAME_TAKEN = "catalog_name_taken"
     CATALOG_UNKNOWN_KPI = "catalog_unknown_kpi"
+    # Errors of the HTTP endpoints that no route answers itself
+    HTTP_NOT_FOUND = "http_not_found"
+    HTTP_METHOD_NOT_ALLOWED = "http_method_not_allowed"
+    HTTP_FAILED = "http_failed"
+    HTTP_INTERNAL = "http_internal"

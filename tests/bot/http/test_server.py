@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import signal
 import socket
@@ -11,13 +13,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy.orm import sessionmaker
 
 from bot.settings import SettingsError, load_settings
 from bot.slack.services import Services
+from storage.db import Database, create_db_engine
 from tests.bot.conftest import (
     API_TOKEN,
     BOT_TOKEN,
@@ -183,6 +188,115 @@ def test_healthz_is_503_when_the_database_does_not_answer(
     assert answer.json == {"status": "unavailable", "reason": "データベースが応答しません"}
     english = app.request("GET", "/healthz", headers={"Accept-Language": "en"})
     assert english.json == {"status": "unavailable", "reason": "the database does not answer"}
+
+
+# Errors no route answers itself: JSON in the language of Accept-Language, else KPIBOT_LOCALE.
+
+ENGLISH = {"Accept-Language": "en-GB,ja;q=0.5"}
+
+
+def test_a_url_kpibot_does_not_serve_is_a_json_404_in_either_language(app: SlackAppServer) -> None:
+    japanese = app.request("GET", "/api/v2/events")
+    english = app.request("GET", "/api/v2/events", headers=ENGLISH)
+
+    assert (japanese.status, japanese.json) == (404, {"error": "この URL には何もありません"})
+    assert (english.status, english.json) == (404, {"error": "there is nothing at this URL"})
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "japanese", "english", "allow"),
+    [
+        (
+            "GET",
+            "/api/v1/events",
+            "この URL が受け付けるのは POST だけです",
+            "this URL takes POST only",
+            "OPTIONS, POST",
+        ),
+        (
+            "POST",
+            "/healthz",
+            "この URL が受け付けるのは GET だけです",
+            "this URL takes GET only",
+            "GET, HEAD, OPTIONS",
+        ),
+    ],
+)
+def test_a_method_a_url_does_not_take_is_a_json_405_naming_the_ones_it_does(
+    app: SlackAppServer, method: str, path: str, japanese: str, english: str, allow: str
+) -> None:
+    in_japanese = app.request(method, path)
+    in_english = app.request(method, path, headers=ENGLISH)
+
+    assert (in_japanese.status, in_japanese.json) == (405, {"error": japanese})
+    assert (in_english.status, in_english.json) == (405, {"error": english})
+    assert in_japanese.headers["Allow"] == in_english.headers["Allow"] == allow
+
+
+def test_an_unforeseen_failure_of_the_api_is_a_json_500_with_the_logs_reference(
+    services: Services,
+    start_app: Callable[[Services], SlackAppServer],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A database file no one migrated: its failure is no database error kpibot knows.
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    unmigrated = Database(engine=engine, zone=services.database.zone, sessions=sessionmaker(engine))
+    app = start_app(replace(services, database=unmigrated))
+    row = '{"type": "release", "id": "r-1", "at": "2026-11-01", "title": "x"}\n'
+    headers = {"Content-Type": "application/x-ndjson", "Authorization": f"Bearer {API_TOKEN}"}
+
+    try:
+        with caplog.at_level(logging.ERROR, logger="kpibot.web"):
+            japanese = app.request("POST", "/api/v1/events", row, headers)
+            english = app.request("POST", "/api/v1/events", row, {**headers, **ENGLISH})
+    finally:
+        engine.dispose()
+
+    assert (japanese.status, japanese.json["error"]) == (500, "サーバー内部のエラーです")
+    assert (english.status, english.json["error"]) == (500, "internal error")
+    references = [answer.json["reference"] for answer in (japanese, english)]
+    assert [set(answer.json) for answer in (japanese, english)] == [{"error", "reference"}] * 2
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert all(reference in logged for reference in references)
+
+
+@pytest.mark.parametrize(
+    ("language", "error"),
+    [
+        ("ja", "このリクエストには答えられません（HTTP 400）"),
+        ("en", "this request cannot be answered (HTTP 400)"),
+    ],
+)
+def test_a_body_cut_short_of_its_length_is_a_json_400_in_either_language(
+    app: SlackAppServer, language: str, error: str
+) -> None:
+    host, port = app.url.removeprefix("http://").split(":")
+    head = (
+        "POST /api/v1/events HTTP/1.1\r\nHost: kpibot\r\n"
+        "Content-Type: application/x-ndjson\r\n"
+        f"Authorization: Bearer {API_TOKEN}\r\nAccept-Language: {language}\r\n"
+        "Content-Length: 1000\r\n\r\n"
+    )
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(head.encode() + b'{"type": "release", ')
+        connection.shutdown(socket.SHUT_WR)  # the client is gone before the rest of its body
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+
+    status_line, _, body = answer.partition(b"\r\n")
+    assert status_line.startswith(b"HTTP/1.1 400 ")
+    assert json.loads(body.split(b"\r\n\r\n", 1)[1]) == {"error": error}
+
+
+def test_slacks_route_answers_its_errors_in_english_whatever_the_language_asked(
+    app: SlackAppServer,
+) -> None:
+    answer = app.request("GET", "/slack/events", headers={"Accept-Language": "ja"})
+
+    assert (answer.status, answer.json) == (405, {"error": "this URL takes POST only"})
+    assert answer.headers["Allow"] == "OPTIONS, POST"
 
 
 def test_the_manifest_asks_for_what_the_app_uses_and_nothing_more() -> None:
