@@ -51,6 +51,7 @@ from bot.slack.problems import MAX_TEXT, Problem
 from kpi_engine.catalog import KpiDefinition, Tier
 from kpi_engine.evaluate import Basis, KpiState, PeriodValue, TargetInForce
 from kpi_engine.levels import Level
+from storage.db import DatabaseProblem
 
 BARS = "▁▂▃▄▅▆▇█"
 GAP = "·"
@@ -91,6 +92,13 @@ _USAGE = {
     Problem.ACTION_EMPTY: Text.ACTION_EMPTY,
     Problem.BAD_OWNER: Text.ACTION_BAD_OWNER,
     Problem.BAD_ACTION_ID: Text.ACTION_BAD_ID,
+}
+# What a user is told of a failed database: what is wrong, never where it is. Any other
+# problem (a server down, a file it may not open) means it cannot be reached.
+_DATABASE_TEXTS = {
+    DatabaseProblem.BUSY: Text.DATABASE_BUSY,
+    DatabaseProblem.FULL: Text.DATABASE_FULL,
+    DatabaseProblem.CORRUPT: Text.DATABASE_DAMAGED,
 }
 
 
@@ -628,9 +636,10 @@ def busy_message(locale: str) -> Message:
     return _single(t(locale, Text.BUSY))
 
 
-def database_message(busy: bool, locale: str) -> Message:
-    """Build the answer when the database is busy with an import, or cannot be reached."""
-    return _single(t(locale, Text.DATABASE_BUSY if busy else Text.DATABASE_DOWN))
+def database_message(problem: DatabaseProblem, locale: str) -> Message:
+    """Build the answer when the database failed: busy with an import, full, damaged, or
+    else out of reach; never where it is."""
+    return _single(t(locale, _DATABASE_TEXTS.get(problem, Text.DATABASE_DOWN)))
 
 
 def status_pending_message(locale: str) -> Message:

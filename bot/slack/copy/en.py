@@ -422,6 +422,13 @@ EN: dict[Text, str] = {
         "⚠️ kpibot cannot reach its database. Please try again in a moment,"
         " and tell an administrator if this goes on."
     ),
+    Text.DATABASE_FULL: (
+        "⚠️ The disk holding kpibot's database is full, so nothing can be saved."
+        " Please tell an administrator."
+    ),
+    Text.DATABASE_DAMAGED: (
+        "⚠️ kpibot's database is damaged, so this cannot be done. Please tell an administrator."
+    ),
     Text.DATABASE_TIME_ZONE: (
         "⚠️ kpibot's data is kept in days of `{stored}`, but this kpibot runs in `{configured}`,"
         " so it will not answer with figures for the wrong days."

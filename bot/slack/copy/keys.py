@@ -271,6 +271,8 @@ class Text(StrEnum):
     CLOSE = "close"
     DATABASE_BUSY = "database_busy"
     DATABASE_DOWN = "database_down"
+    DATABASE_FULL = "database_full"
+    DATABASE_DAMAGED = "database_damaged"
     DATABASE_TIME_ZONE = "database_time_zone"
     CHART_PENDING = "chart_pending"
     STATUS_PENDING = "status_pending"

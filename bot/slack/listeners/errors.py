@@ -1,9 +1,9 @@
 """The one place errors become answers: the `@app.error` handler and the follow-up pool's.
 
 A user never sees a stack trace. A known error gets a short ephemeral answer (the bot is
-not in the channel: invite it; the database is busy or down); anything else is logged
-with a short reference id and the user gets an apology carrying the same id, so a report
-can be matched with the log.
+not in the channel: invite it; the database is busy, full, damaged or out of reach, never
+where it is); anything else is logged with a short reference id and the user gets an
+apology carrying the same id, so a report can be matched with the log.
 
 An answer is only ever sent for a request whose signature was verified: the error handler
 also runs for errors raised while Bolt was still checking a request, and then the body is
@@ -38,7 +38,7 @@ from bot.slack.copy.keys import Text
 from bot.slack.listeners import SERVICES, VERIFIED, services_of
 from bot.slack.services import Services
 from kpi_engine.catalog import UnknownKpi
-from storage.db import DatabaseBusy, DatabaseError, TimeZoneMismatch
+from storage.db import DatabaseError, TimeZoneMismatch
 
 log = logging.getLogger("kpibot.slack")
 
@@ -55,7 +55,7 @@ def message_for(error: BaseException, context: BoltContext | dict[str, Any]) -> 
         return _time_zone_message(error, locale)
     if isinstance(error, DatabaseError):
         log.warning("database problem: %s", error)
-        return database_message(isinstance(error, DatabaseBusy), locale)
+        return database_message(error.problem, locale)
     if isinstance(error, UnknownKpi) and isinstance(services, Services):
         # A button for a KPI that a changed catalog no longer has.
         suggestions = [services.catalog.get(kpi_id) for kpi_id in error.suggestions]

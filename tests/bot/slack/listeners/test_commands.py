@@ -798,6 +798,8 @@ def test_record_behind_a_long_import_answers_busy_within_slacks_three_seconds(
         started = time.monotonic()
         body = ephemeral(app.command("record market_share 4.2 2026-11-20", user=ADMIN))
         waited = time.monotonic() - started
-    assert "データの取り込み中" in body["text"]
+    assert body["text"] == (
+        "⏳ データの取り込み中のため、いまは処理できません。1分ほどしてからもう一度お試しください。"
+    )
     assert waited < 3.0
     assert measurements(services) == []
