@@ -117,17 +117,27 @@ def _handler(parser: argparse.ArgumentParser, target: str) -> None:
     parser.set_defaults(handler=target)
 
 
+def _action(actions: Any, name: str, summary: Text, locale: str) -> argparse.ArgumentParser:
+    """An action of a command (`kpibot alerts check`), taking -v and --db after it too."""
+    parser: argparse.ArgumentParser = actions.add_parser(
+        name,
+        help=t(locale, summary),
+        parents=[_common_options(locale, t(locale, Text.CLI_OPT_DB), top=False)],
+    )
+    return parser
+
+
 def _db_options(parser: argparse.ArgumentParser, locale: str) -> None:
     actions = parser.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     _handler(
-        actions.add_parser("upgrade", help=t(locale, Text.CLI_DB_UPGRADE)),
+        _action(actions, "upgrade", Text.CLI_DB_UPGRADE, locale),
         "bot.cli.data_commands:db_upgrade",
     )
     _handler(
-        actions.add_parser("rebuild-rollups", help=t(locale, Text.CLI_DB_REBUILD)),
+        _action(actions, "rebuild-rollups", Text.CLI_DB_REBUILD, locale),
         "bot.cli.data_commands:db_rebuild_rollups",
     )
-    set_timezone = actions.add_parser("set-timezone", help=t(locale, Text.CLI_DB_SET_TIMEZONE))
+    set_timezone = _action(actions, "set-timezone", Text.CLI_DB_SET_TIMEZONE, locale)
     set_timezone.add_argument("zone", metavar="ZONE", help=t(locale, Text.CLI_ARG_ZONE))
     _handler(set_timezone, "bot.cli.data_commands:db_set_timezone")
 
@@ -254,10 +264,10 @@ def _outbox_options(parser: argparse.ArgumentParser, locale: str) -> None:
 
 def _alerts_options(parser: argparse.ArgumentParser, locale: str) -> None:
     actions = parser.add_subparsers(dest="alerts_command", required=True, metavar="ACTION")
-    check = actions.add_parser("check", help=t(locale, Text.CLI_ALERTS_CHECK))
+    check = _action(actions, "check", Text.CLI_ALERTS_CHECK, locale)
     check.add_argument("--dry-run", action="store_true", help=t(locale, Text.CLI_ARG_DRY_RUN))
     _handler(check, "bot.cli.alert_commands:check")
-    history = actions.add_parser("history", help=t(locale, Text.CLI_ALERTS_HISTORY))
+    history = _action(actions, "history", Text.CLI_ALERTS_HISTORY, locale)
     history.add_argument("kpi", metavar="KPI", nargs="?", help=t(locale, Text.CLI_ARG_ONLY_KPI))
     history.add_argument(
         "--limit",

@@ -120,6 +120,30 @@ def test_verbose_and_db_work_before_and_after_the_command(
     assert before.stdout.split('"as_of"')[0] == after.stdout.split('"as_of"')[0]
 
 
+def test_verbose_and_db_work_after_a_command_s_action_too(
+    kpibot: Kpibot, tmp_path: Path, demo_url: str
+) -> None:
+    demo = demo_url.removeprefix("sqlite:///")
+    # A folder without a kpibot.db: a --db left unread would make each command fail (the
+    # reading ones) or create one here (db upgrade).
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    before = kpibot("-v", "--db", demo, "alerts", "history", "nps", cwd=elsewhere)
+    after = kpibot("alerts", "history", "nps", "--db", demo, "-v", cwd=elsewhere)
+    upgraded = kpibot("db", "upgrade", "--db", demo, cwd=elsewhere)
+
+    assert before.returncode == after.returncode == upgraded.returncode == 0, (
+        before.stderr + after.stderr + upgraded.stderr
+    )
+    assert before.stdout == after.stdout
+    assert list(elsewhere.iterdir()) == []
+    given_after = build_parser().parse_args(["alerts", "check", "-v", "--db", "x.db"])
+    assert (given_after.verbose, given_after.db) == (True, "x.db")
+    # Given before the command and not after it, neither is reset by the action's defaults.
+    given_before = build_parser().parse_args(["-v", "--db", "x.db", "db", "upgrade"])
+    assert (given_before.verbose, given_before.db) == (True, "x.db")
+
+
 def test_db_overrides_the_configured_database(
     kpibot: Kpibot, tmp_path: Path, demo_url: str
 ) -> None:
