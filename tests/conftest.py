@@ -122,7 +122,7 @@ class _PostgresCopies:
 
     server: Engine
     template: str
-    schema: str
+    schema_description: str
     tables: list[str]
     # The rows migrating leaves (the revision, the time zone), restored after each test.
     rows: dict[str, list[dict[str, object]]]
@@ -161,7 +161,7 @@ class _PostgresCopies:
                     " WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
             )
-            if connection.execute(_SCHEMA_DESCRIPTION).scalar_one() != self.schema:
+            if connection.execute(_SCHEMA_DESCRIPTION).scalar_one() != self.schema_description:
                 return False
             # The append-only tables refuse DELETE by trigger; a replica's role skips them.
             connection.execute(text("SET LOCAL session_replication_role = replica"))
@@ -209,13 +209,13 @@ def _postgres_copies(_postgres_server: Engine) -> Iterator[_PostgresCopies]:
                     text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
                 ).scalars()
             )
-            schema = connection.execute(_SCHEMA_DESCRIPTION).scalar_one()
+            schema_description = connection.execute(_SCHEMA_DESCRIPTION).scalar_one()
     finally:
         migrated.dispose()
     copies = _PostgresCopies(
         server=_postgres_server,
         template=template,
-        schema=schema,
+        schema_description=schema_description,
         tables=tables,
         rows={table: found for table, found in rows.items() if found},
         sequences=sequences,

@@ -1,5 +1,5 @@
 """The PostgreSQL copies the suite hands from one test to the next start in the template's
-state: the two tests below run in order in one process, on the same copy when it is reused."""
+state: each pair of tests below runs in order in one process, on the same copy when it is reused."""
 
 from __future__ import annotations
 
@@ -48,3 +48,28 @@ def test_a_test_may_write_anything_and_leave_a_session_open(migrated_url: str) -
 @pytest.mark.parametrize("migrated_url", POSTGRES_ONLY, indirect=True)
 def test_the_next_test_gets_the_template_s_rows_and_sequences(migrated_url: str) -> None:
     assert _state(migrated_url) == (0, 0, [("timezone", "Asia/Tokyo")], 1)
+
+
+@pytest.mark.parametrize("migrated_url", POSTGRES_ONLY, indirect=True)
+def test_a_test_may_change_the_schema(migrated_url: str) -> None:
+    engine = create_engine(migrated_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("ALTER TABLE notes ADD COLUMN extra integer"))
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("migrated_url", POSTGRES_ONLY, indirect=True)
+def test_the_next_test_gets_the_template_s_schema(migrated_url: str) -> None:
+    engine = create_engine(migrated_url)
+    try:
+        with engine.connect() as connection:
+            columns = connection.execute(
+                text(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = 'notes'"
+                )
+            ).scalars()
+            assert "extra" not in set(columns)
+    finally:
+        engine.dispose()
