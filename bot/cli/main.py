@@ -175,14 +175,19 @@ def _record_options(parser: argparse.ArgumentParser, locale: str) -> None:
     _handler(parser, "bot.cli.data_commands:record")
 
 
-def _history_options(parser: argparse.ArgumentParser, locale: str) -> None:
-    parser.add_argument("kpi", metavar="KPI", help=t(locale, Text.CLI_ARG_RECORDED_KPI))
+def _limit_option(parser: argparse.ArgumentParser, locale: str) -> None:
+    """--limit: how many of the newest entries a history lists."""
     parser.add_argument(
         "--limit",
         type=lambda text: _count(text, locale),
         default=50,
         help=t(locale, Text.CLI_ARG_LIMIT),
     )
+
+
+def _history_options(parser: argparse.ArgumentParser, locale: str) -> None:
+    parser.add_argument("kpi", metavar="KPI", help=t(locale, Text.CLI_ARG_RECORDED_KPI))
+    _limit_option(parser, locale)
     parser.add_argument("--json", action="store_true", help=t(locale, Text.CLI_ARG_JSON))
     _handler(parser, "bot.cli.data_commands:history")
 
@@ -269,12 +274,7 @@ def _alerts_options(parser: argparse.ArgumentParser, locale: str) -> None:
     _handler(check, "bot.cli.alert_commands:check")
     history = _action(actions, "history", Text.CLI_ALERTS_HISTORY, locale)
     history.add_argument("kpi", metavar="KPI", nargs="?", help=t(locale, Text.CLI_ARG_ONLY_KPI))
-    history.add_argument(
-        "--limit",
-        type=lambda text: _count(text, locale),
-        default=50,
-        help=t(locale, Text.CLI_ARG_LIMIT),
-    )
+    _limit_option(history, locale)
     _handler(history, "bot.cli.alert_commands:history")
 
 
