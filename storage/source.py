@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, Select, and_, bindparam, case, func, or_, select
 
 from kpi_engine.source import Fact, Feed, Tally
 from storage.data_version import data_version
@@ -37,6 +37,104 @@ _FEED_TABLES: dict[Feed, type[Base]] = {
     Feed.SURVEYS: Survey,
     Feed.TICKETS: Ticket,
     Feed.RELEASES: Release,
+}
+
+
+# Every question's statement, built once with its values as parameters. Building a select
+# costs several times what running it costs on SQLite (about 140 µs against 20 µs), and an
+# evaluation asks thousands of questions; a statement built once also keeps its cache key,
+# so SQLAlchemy finds its compiled form at once.
+_DAILY = select(func.sum(DailyFact.total), func.sum(DailyFact.count)).where(
+    DailyFact.fact == bindparam("fact"),
+    DailyFact.day >= bindparam("start"),
+    DailyFact.day < bindparam("end"),
+)
+_FIRST_DAY = (
+    select(DailyFact.day)
+    .where(DailyFact.fact == bindparam("fact"), DailyFact.count > 0)
+    .order_by(DailyFact.day)
+    .limit(1)
+)
+_PAYER_MONTHS = select(func.sum(MonthlyPayers.payers)).where(
+    MonthlyPayers.month >= bindparam("start"), MonthlyPayers.month < bindparam("end")
+)
+_IN_COHORT = and_(
+    CustomerRollup.first_day >= bindparam("first_from"),
+    CustomerRollup.first_day < bindparam("first_until"),
+)
+_COMPLETION_COHORT = select(
+    func.sum(case((CustomerRollup.first_completed_at < bindparam("before"), 1), else_=0)),
+    func.count(),
+).where(_IN_COHORT)
+_CHURNED = and_(
+    CustomerRollup.first_churned_at.is_not(None),
+    CustomerRollup.first_churned_at < CustomerRollup.retention_deadline,
+    CustomerRollup.first_churned_at < bindparam("before"),
+)
+_RETENTION_COHORT = select(func.sum(case((_CHURNED, 0), else_=1)), func.count()).where(_IN_COHORT)
+_TICKET_ANSWERS = select(
+    func.sum(case((Ticket.response_seconds <= bindparam("within_seconds"), 1), else_=0)),
+    func.count(),
+).where(
+    Ticket.at >= bindparam("opened_from"),
+    Ticket.at < bindparam("opened_until"),
+    Ticket.at <= bindparam("answerable_until"),
+)
+_DOWNTIME = (
+    select(Downtime.at, Downtime.until)
+    .where(
+        Downtime.at < bindparam("end"),
+        or_(Downtime.until.is_(None), Downtime.until > bindparam("start")),
+    )
+    .order_by(Downtime.at)
+)
+_LATEST_MEASUREMENT = (
+    select(Measurement.value)
+    .where(
+        Measurement.kpi == bindparam("kpi"),
+        Measurement.at >= bindparam("start"),
+        Measurement.at < bindparam("end"),
+    )
+    .order_by(Measurement.at.desc(), Measurement.id.desc())
+    .limit(1)
+)
+_OPEN_TICKETS = select(func.count()).where(
+    Ticket.at < bindparam("before"),
+    or_(Ticket.first_response_at.is_(None), Ticket.first_response_at >= bindparam("before")),
+)
+_OPEN_DOWNTIME_SINCE = select(func.min(Downtime.at)).where(
+    Downtime.at < bindparam("before"),
+    or_(Downtime.until.is_(None), Downtime.until > bindparam("before")),
+)
+_LAST_MEASUREMENT_AT = select(func.max(Measurement.at)).where(
+    Measurement.kpi == bindparam("kpi"), Measurement.at < bindparam("before")
+)
+
+
+def _last_event_statements(
+    table: Any,
+) -> tuple[Select[date], Select[datetime | None]]:
+    """The latest day with an event before a moment, and that day's latest time."""
+    # Two index look-ups rather than a scan: walk the `day` index backwards to the latest
+    # day with an event before `before` (a day's local date is at most a day off its
+    # instant's UTC date, so the day bound is safe), then take that day's latest time.
+    latest_day = (
+        select(table.day)
+        .where(table.day <= bindparam("bound"), table.at < bindparam("before"))
+        .order_by(table.day.desc())
+        .limit(1)
+    )
+    latest_time = select(func.max(table.at)).where(
+        table.day == bindparam("day"), table.at < bindparam("before")
+    )
+    return latest_day, latest_time
+
+
+_LAST_TICKET = select(func.max(Ticket.at)).where(Ticket.at < bindparam("before"))
+_LAST_EVENT = {
+    feed: _last_event_statements(table)
+    for feed, table in _FEED_TABLES.items()
+    if feed is not Feed.TICKETS
 }
 
 
@@ -82,9 +180,7 @@ class SqlKpiSource:
     def daily(self, fact: Fact, start: date, end: date) -> Tally:
         """Sum a daily fact over the local days [start, end)."""
         row = self.connection.execute(
-            select(func.sum(DailyFact.total), func.sum(DailyFact.count)).where(
-                DailyFact.fact == fact.value, DailyFact.day >= start, DailyFact.day < end
-            )
+            _DAILY, {"fact": fact.value, "start": start, "end": end}
         ).one()
         return self._tally(*row)
 
@@ -101,48 +197,25 @@ class SqlKpiSource:
         # Walks the (fact, day) primary key in order and stops at the first day that counts
         # something (a filtered fact can keep days of count 0): no scan of the days, let alone
         # of the events.
-        return self.connection.scalar(
-            select(DailyFact.day)
-            .where(DailyFact.fact == fact.value, DailyFact.count > 0)
-            .order_by(DailyFact.day)
-            .limit(1)
-        )
+        return self.connection.scalar(_FIRST_DAY, {"fact": fact.value})
 
     @_remembered
     def payer_months(self, start: date, end: date) -> int:
         """Sum, over the months starting in [start, end), of distinct paying customers."""
-        payers = self.connection.scalar(
-            select(func.sum(MonthlyPayers.payers)).where(
-                MonthlyPayers.month >= start, MonthlyPayers.month < end
-            )
-        )
+        payers = self.connection.scalar(_PAYER_MONTHS, {"start": start, "end": end})
         return int(payers or 0)
 
     @_remembered
     def completion_cohort(self, first_from: date, first_until: date, before: datetime) -> Tally:
         """Customers first enrolled in [first_from, first_until) and those who completed."""
-        completed = case((CustomerRollup.first_completed_at < before, 1), else_=0)
-        row = self.connection.execute(
-            select(func.sum(completed), func.count()).where(
-                CustomerRollup.first_day >= first_from, CustomerRollup.first_day < first_until
-            )
-        ).one()
-        return self._tally(*row)
+        cohort = {"first_from": first_from, "first_until": first_until, "before": before}
+        return self._tally(*self.connection.execute(_COMPLETION_COHORT, cohort).one())
 
     @_remembered
     def retention_cohort(self, first_from: date, first_until: date, before: datetime) -> Tally:
         """Customers first enrolled in [first_from, first_until) and those kept six months."""
-        churned = and_(
-            CustomerRollup.first_churned_at.is_not(None),
-            CustomerRollup.first_churned_at < CustomerRollup.retention_deadline,
-            CustomerRollup.first_churned_at < before,
-        )
-        row = self.connection.execute(
-            select(func.sum(case((churned, 0), else_=1)), func.count()).where(
-                CustomerRollup.first_day >= first_from, CustomerRollup.first_day < first_until
-            )
-        ).one()
-        return self._tally(*row)
+        cohort = {"first_from": first_from, "first_until": first_until, "before": before}
+        return self._tally(*self.connection.execute(_RETENTION_COHORT, cohort).one())
 
     def ticket_answers(
         self, opened_from: datetime, opened_until: datetime, within: timedelta, as_of: datetime
@@ -158,11 +231,14 @@ class SqlKpiSource:
     def _ticket_answers(
         self, opened_from: datetime, opened_until: datetime, within: timedelta, as_of: datetime
     ) -> Tally:
-        in_time = case((Ticket.response_seconds <= within.total_seconds(), 1), else_=0)
         row = self.connection.execute(
-            select(func.sum(in_time), func.count()).where(
-                Ticket.at >= opened_from, Ticket.at < opened_until, Ticket.at <= as_of - within
-            )
+            _TICKET_ANSWERS,
+            {
+                "within_seconds": within.total_seconds(),
+                "opened_from": opened_from,
+                "opened_until": opened_until,
+                "answerable_until": as_of - within,
+            },
         ).one()
         return self._tally(*row)
 
@@ -171,11 +247,7 @@ class SqlKpiSource:
         """Merged downtime inside [start, end); an open outage lasts until `end`."""
         # Outages overlapping one period are a handful of rows, unlike events: merging the
         # clipped intervals here is simpler and as fast as doing it in portable SQL.
-        intervals = self.connection.execute(
-            select(Downtime.at, Downtime.until)
-            .where(Downtime.at < end, or_(Downtime.until.is_(None), Downtime.until > start))
-            .order_by(Downtime.at)
-        ).all()
+        intervals = self.connection.execute(_DOWNTIME, {"start": start, "end": end}).all()
         total = timedelta()
         covered_until = start
         for began, ended in intervals:
@@ -188,57 +260,34 @@ class SqlKpiSource:
     @_remembered
     def latest_measurement(self, kpi: str, start: datetime, end: datetime) -> float | None:
         """The latest manual measurement of a KPI taken in [start, end)."""
-        return self.connection.scalar(
-            select(Measurement.value)
-            .where(Measurement.kpi == kpi, Measurement.at >= start, Measurement.at < end)
-            .order_by(Measurement.at.desc(), Measurement.id.desc())
-            .limit(1)
-        )
+        return self.connection.scalar(_LATEST_MEASUREMENT, {"kpi": kpi, "start": start, "end": end})
 
     @_remembered
     def open_tickets(self, before: datetime) -> int:
         """Tickets opened before `before` without a first response by then."""
-        unanswered = or_(Ticket.first_response_at.is_(None), Ticket.first_response_at >= before)
-        count = self.connection.scalar(select(func.count()).where(Ticket.at < before, unanswered))
-        return int(count or 0)
+        return int(self.connection.scalar(_OPEN_TICKETS, {"before": before}) or 0)
 
     @_remembered
     def open_downtime_since(self, before: datetime) -> datetime | None:
         """The start of the earliest outage begun before `before` and not over by then."""
-        return self.connection.scalar(
-            select(func.min(Downtime.at)).where(
-                Downtime.at < before, or_(Downtime.until.is_(None), Downtime.until > before)
-            )
-        )
+        return self.connection.scalar(_OPEN_DOWNTIME_SINCE, {"before": before})
 
     @_remembered
     def last_event(self, feed: Feed, before: datetime) -> datetime | None:
         """The time of the latest event of a feed before `before`."""
-        table: Any = _FEED_TABLES[feed]
         if feed is Feed.TICKETS:
-            return self.connection.scalar(select(func.max(table.at)).where(table.at < before))
-        # Two index look-ups rather than a scan: walk the `day` index backwards to the latest
-        # day with an event before `before` (a day's local date is at most a day off its
-        # instant's UTC date, so the day bound is safe), then take that day's latest time.
+            return self.connection.scalar(_LAST_TICKET, {"before": before})
+        latest_day, latest_time = _LAST_EVENT[feed]
         bound = (before + timedelta(days=1)).date()
-        day = self.connection.scalar(
-            select(table.day)
-            .where(table.day <= bound, table.at < before)
-            .order_by(table.day.desc())
-            .limit(1)
-        )
+        day = self.connection.scalar(latest_day, {"bound": bound, "before": before})
         if day is None:
             return None
-        return self.connection.scalar(
-            select(func.max(table.at)).where(table.day == day, table.at < before)
-        )
+        return self.connection.scalar(latest_time, {"day": day, "before": before})
 
     @_remembered
     def last_measurement_at(self, kpi: str, before: datetime) -> datetime | None:
         """The time of the latest manual measurement of a KPI taken before `before`."""
-        return self.connection.scalar(
-            select(func.max(Measurement.at)).where(Measurement.kpi == kpi, Measurement.at < before)
-        )
+        return self.connection.scalar(_LAST_MEASUREMENT_AT, {"kpi": kpi, "before": before})
 
 
 # Answers a memo keeps at most; past it, it starts afresh (a day's sweeps ask far fewer).
