@@ -99,6 +99,9 @@ def build_app(settings: Settings, *, services: Services) -> App:
     """Build the Bolt app with every listener, for HTTP or Socket Mode."""
     secret = settings.slack_signing_secret
     app = App(
+        # Named, or Bolt names it after the caller's file through `inspect.stack()`, which
+        # walks every frame and module of the process: tens of milliseconds per build.
+        name="kpibot",
         client=services.client,
         signing_secret=secret.get_secret_value() if secret else "",
         # No auth.test at start (Bolt calls it lazily, on the first request, through the
