@@ -93,7 +93,7 @@ def served(tmp_path: Path, demo_url: str, slack_api: MockWebApi) -> Iterator[Sla
                 pass
             if time.monotonic() > deadline:
                 pytest.fail("kpibot serve did not answer /healthz within 60 s")
-            time.sleep(0.2)
+            time.sleep(0.05)
         yield server
     finally:
         process.send_signal(signal.SIGTERM)
