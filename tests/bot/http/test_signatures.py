@@ -26,7 +26,7 @@ def stored_measurements(services: Services) -> int:
 
 
 def assert_nothing_happened(slack_api: MockWebApi, services: Services) -> None:
-    time.sleep(0.3)  # room for any (wrongly) started follow-up to show up
+    services.followups.close()  # waits for any (wrongly) started follow-up to end
     assert slack_api.calls == []
     assert stored_measurements(services) == 0
 
