@@ -3,7 +3,8 @@
 Point `SLACK_API_URL` (or a `WebClient`'s `base_url`) at `api_url`, and a slash command's
 `response_url` at `response_url()`. `fail(method, code)` makes a method answer
 `{"ok": false, "error": code}`, as Slack does for `not_in_channel`; `delay(method, s)`
-makes it answer only after some seconds, as a slow Slack would.
+makes it answer only after some seconds, as a slow Slack would, and `hold(method)` until the
+test calls `release()` (`wait_held(n)` waits until n calls are held).
 
 It keeps the messages it accepted, per channel, as Slack does: `chat.postMessage` and
 `files_upload_v2`'s three steps (`files.getUploadURLExternal`, the upload URL,
@@ -36,6 +37,8 @@ from urllib.parse import parse_qsl, urlsplit
 BOT_USER_ID = "U0KPIBOT"
 BOT_ID = "B0KPIBOT"
 FILE_ID = "F0CHART1"
+# A held call is answered after this long even if never released: a failing test cannot hang.
+HOLD_LIMIT_SECONDS = 30.0
 # Calls that add a message to a channel, and so may be accepted before failing.
 _POSTING = ("chat.postMessage", "files.completeUploadExternal")
 # Calls that `pace` spaces per channel.
@@ -90,6 +93,8 @@ class MockWebApi:
         self.calls: list[Call] = []
         self.failures: dict[str, str] = {}
         self.delays: dict[str, float] = {}
+        self.holds: dict[str, threading.Event] = {}
+        self._held = 0
         self.next_failures: dict[str, deque[Failure]] = defaultdict(deque)
         # Accepted messages per channel, oldest first; uploads between their steps.
         self.channels: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -145,6 +150,7 @@ class MockWebApi:
             self.calls.clear()
             self.failures.clear()
             self.delays.clear()
+            self._release_all()
             self.next_failures.clear()
             self.channels.clear()
             self.uploads.clear()
@@ -211,6 +217,44 @@ class MockWebApi:
         """Make a Web API method (or path prefix) answer only after some seconds."""
         self.delays[method] = seconds
 
+    def hold(self, method: str) -> None:
+        """Make a Web API method (or path prefix) answer only once `release()` is called."""
+        with self._lock:
+            self.holds[method] = threading.Event()
+
+    def release(self) -> None:
+        """Answer every held call, and hold no more."""
+        with self._lock:
+            self._release_all()
+
+    def _release_all(self) -> None:
+        for gate in self.holds.values():
+            gate.set()
+        self.holds.clear()
+
+    def wait_held(self, count: int, timeout: float = 10.0) -> None:
+        """Wait until `count` calls are being held."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self._held < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"timed out: {self._held} calls held, not {count}")
+                self._lock.wait(left)
+
+    def _wait_if_held(self, call: Call) -> None:
+        with self._lock:
+            gates = [gate for prefix, gate in self.holds.items() if call.method.startswith(prefix)]
+            if not gates:
+                return
+            self._held += 1
+            self._lock.notify_all()
+        try:
+            gates[0].wait(HOLD_LIMIT_SECONDS)
+        finally:
+            with self._lock:
+                self._held -= 1
+
     def called(self, method: str) -> list[Call]:
         """The calls to a method (`chat.postMessage`) or path prefix (`response/`)."""
         with self._lock:
@@ -246,6 +290,7 @@ class MockWebApi:
         if split.query:  # a GET method's arguments (conversations.history)
             body = {**dict(parse_qsl(split.query, keep_blank_values=True)), **body}
         call = Call(path, {key.lower(): value for key, value in request.headers.items()}, body, raw)
+        self._wait_if_held(call)
         for prefix, seconds in list(self.delays.items()):
             if call.method.startswith(prefix):
                 time.sleep(seconds)

@@ -12,7 +12,8 @@ from bot.slack.services import Services
 from tests.bot.conftest import MEMBER, SlackAppServer, make_services, make_settings
 from tests.bot.mock_web_api import MockWebApi
 
-SLOW_UPLOAD_SECONDS = 2.0
+UPLOAD = "files.getUploadURLExternal"  # a chart's first call: held, the chart's work runs on
+START_WITHIN = 0.5
 
 
 def app_with_pool(
@@ -28,12 +29,12 @@ def test_acks_do_not_wait_behind_slow_charts(
     demo_url: str, slack_api: MockWebApi, start_app: Callable[[Services], SlackAppServer]
 ) -> None:
     app = app_with_pool(demo_url, slack_api, start_app, followup_threads=2)
-    slack_api.delay("files.getUploadURLExternal", SLOW_UPLOAD_SECONDS)
+    slack_api.hold(UPLOAD)
     # More slow charts than Bolt has listener threads: before, the next acks queued.
     charts = [threading.Thread(target=app.command, args=("nps chart",)) for _ in range(6)]
     for thread in charts:
         thread.start()
-    time.sleep(0.5)
+    slack_api.wait_held(2)  # both threads of the pool are busy with a chart
     started = time.monotonic()
     answer = app.command("csat")
     assert answer.status == 200
@@ -41,35 +42,37 @@ def test_acks_do_not_wait_behind_slow_charts(
     assert time.monotonic() - started < 1.0
     for thread in charts:
         thread.join()
-    slack_api.delays.clear()  # the charts still queued may finish at once
+    slack_api.release()
 
 
 def test_a_full_pool_acks_with_a_busy_note(
     demo_url: str, slack_api: MockWebApi, start_app: Callable[[Services], SlackAppServer]
 ) -> None:
     app = app_with_pool(demo_url, slack_api, start_app, followup_threads=1, followup_queue=1)
-    slack_api.delay("files.getUploadURLExternal", SLOW_UPLOAD_SECONDS)
-    assert "📈" in app.command("nps chart").json["text"]  # running
-    time.sleep(0.3)
+    slack_api.hold(UPLOAD)
+    assert "📈" in app.command("nps chart").json["text"]
+    slack_api.wait_held(1)  # running
     assert "📈" in app.command("csat chart").json["text"]  # waiting
     busy = app.command("status").json
     assert busy["response_type"] == "ephemeral"
     assert "混み合っています" in busy["text"]
-    slack_api.delays.clear()
+    slack_api.release()
 
 
 def test_work_that_cannot_start_in_time_is_answered_as_busy(
     demo_url: str, slack_api: MockWebApi, start_app: Callable[[Services], SlackAppServer]
 ) -> None:
     app = app_with_pool(
-        demo_url, slack_api, start_app, followup_threads=1, followup_start_within=0.5
+        demo_url, slack_api, start_app, followup_threads=1, followup_start_within=START_WITHIN
     )
-    slack_api.delay("files.getUploadURLExternal", SLOW_UPLOAD_SECONDS)
+    slack_api.hold(UPLOAD)
     app.command("nps chart")
-    time.sleep(0.3)
+    slack_api.wait_held(1)  # the pool's one thread is busy with the chart
     late = slack_api.response_url()
     assert "⏳" in app.command("status", response_url=late).json["text"]
-    answered = slack_api.wait_for_response(late, timeout=SLOW_UPLOAD_SECONDS + 5)
+    time.sleep(START_WITHIN + 0.1)  # the status list waits in the queue past its time
+    slack_api.release()
+    answered = slack_api.wait_for_response(late)
     assert "混み合っています" in answered.body["text"]
     assert answered.body["response_type"] == "ephemeral"
 
