@@ -36,7 +36,6 @@ from sqlalchemy.types import TypeEngine
 BulkProcessor = Callable[[list[Any]], list[Any]]
 # pydantic-core writes ISO 8601 in Rust, several times faster than datetime.isoformat.
 _iso_times: TypeAdapter[list[datetime | None]] = TypeAdapter(list[datetime | None])
-_iso_dates: TypeAdapter[list[date | None]] = TypeAdapter(list[date | None])
 
 
 def _in_utc(moment: datetime) -> datetime:
@@ -67,9 +66,13 @@ def _utc_texts(moments: list[datetime | None]) -> list[str | None]:
 
 
 def _date_texts(days: list[date | None]) -> list[str | None]:
-    """ISO dates, as `LocalDate` stores them on SQLite, for many values."""
-    texts: list[str | None] = _iso_dates.dump_python(days, mode="json")
-    return texts
+    """ISO dates, as `LocalDate` stores them on SQLite, for many values.
+
+    A column holds few distinct days: each is written once and its rows share the text,
+    so a worker hands it over once per batch and the importing process hashes it once.
+    """
+    texts = {day: None if day is None else day.isoformat() for day in set(days)}
+    return [texts[day] for day in days]
 
 
 _FLAG_TYPES = {bool, type(None)}
