@@ -82,7 +82,10 @@ def _valid(stream: IO[bytes], encoding: Encoding) -> bool:
     decoder = codecs.getincrementaldecoder(encoding.value)()
     try:
         while chunk := stream.read(_SCAN_CHUNK):
-            decoder.decode(chunk)
+            # ASCII decodes alike in both encodings: only a chunk with other bytes, or one
+            # after a chunk that ended inside a character, needs the slower decoding.
+            if not chunk.isascii() or decoder.getstate()[0]:
+                decoder.decode(chunk)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
