@@ -98,7 +98,7 @@ class _SeenBefore:
         return {row[0] for row in self.connection.exec_driver_sql(sql, (event_type.value, *ids))}
 
     def add(self, event_type: EventType, ids: Iterable[str]) -> None:
-        """Remember ids as met."""
+        """Remember ids as met; an id remembered already stays as it is."""
         kind = event_type.value  # once: an enum's value is a property lookup
         # In key order, each insert lands beside the one before in the index: a re-import
         # adds every id it meets, and random order cost more than reading the rows.
@@ -109,7 +109,9 @@ class _SeenBefore:
             self.table.drop(self.connection, checkfirst=True)
             self.table.create(self.connection)
             self.created = True
-        self.connection.exec_driver_sql(driver_insert(self.table, self.connection.dialect), rows)
+        self.connection.exec_driver_sql(
+            driver_insert(self.table, self.connection.dialect) + " ON CONFLICT DO NOTHING", rows
+        )
 
     def close(self) -> None:
         """Drop the temp table."""
@@ -251,24 +253,32 @@ class _Writer:
             # The usual case, all rows new: no need to know which line each id came from.
             return
         firsts = firsts or dict(zip(ids, zip(group.lines, rows, strict=True), strict=True))
+        # A row met as it was stored before the import is unchanged whether the import met
+        # its id before or not: only the others are looked up among the ids met (a
+        # re-import's rows are nearly all alike, and looking each up cost a tenth of it).
+        met: list[str] = []
+        others: list[str] = []
+        for key, (old, written_here) in stored.items():
+            if written_here or old != firsts[key][1]:
+                others.append(key)
+            else:
+                met.append(key)
+        self.result.unchanged += len(met)
         met_before = self.seen_before.among(
-            group.event_type, [key for key, (_, here) in stored.items() if not here]
+            group.event_type, [key for key in others if not stored[key][1]]
         )
         updates: list[tuple[Any, ...]] = []
         replaced: list[tuple[Any, ...]] = []
-        first_meetings: list[str] = []
-        for key, (old, written_here) in stored.items():
+        for key in others:
+            old, written_here = stored[key]
             line, row = firsts[key]
             if written_here or key in met_before:
                 self._repeated(table, line, row, earlier=old)
                 continue
-            first_meetings.append(key)
-            if old == row:
-                self.result.unchanged += 1
-            else:
-                updates.append(row)
-                replaced.append(old)
-        self.seen_before.add(group.event_type, first_meetings)
+            met.append(key)
+            updates.append(row)
+            replaced.append(old)
+        self.seen_before.add(group.event_type, met)
         if group.event_type is EventType.PAYMENT and updates:
             problems = payment_problems(self.connection, table.converter.columns, updates)
             if problems:

@@ -82,7 +82,10 @@ def _valid(stream: IO[bytes], encoding: Encoding) -> bool:
     decoder = codecs.getincrementaldecoder(encoding.value)()
     try:
         while chunk := stream.read(_SCAN_CHUNK):
-            decoder.decode(chunk)
+            # ASCII decodes alike in both encodings: only a chunk with other bytes, or one
+            # after a chunk that ended inside a character, needs the slower decoding.
+            if not chunk.isascii() or decoder.getstate()[0]:
+                decoder.decode(chunk)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
@@ -240,22 +243,27 @@ def read_csv(
         sizes = iter(batch_sizes)
         size = next(sizes)
         batch = CsvBatch(names, [], [], [])
+        # The batch's lists and its row count as locals: this loop runs once per row.
+        lines, rows, count = batch.lines, batch.rows, 0
         start = reader.line_num + 1
         for cells in reader:
             if len(cells) == width:
-                batch.lines.append(start)
-                batch.rows.append(cells)
+                lines.append(start)
+                rows.append(cells)
+                count += 1
             elif cells and any(cell.strip() for cell in cells):
                 problem = RowProblem(
                     start, None, ProblemCode.CELL_COUNT, {"cells": len(cells), "columns": width}
                 )
                 batch.unreadable.append(RawRow(start, {}, problem))
+                count += 1
             start = reader.line_num + 1
-            if len(batch.rows) + len(batch.unreadable) == size:
+            if count == size:
                 yield batch
                 batch = CsvBatch(names, [], [], [])
+                lines, rows, count = batch.lines, batch.rows, 0
                 size = next(sizes, size)
-        if batch.rows or batch.unreadable:
+        if count:
             yield batch
     except csv.Error as error:
         raise FileProblem(

@@ -14,6 +14,7 @@ from typing import (
     Any,
     Literal,
     NotRequired,
+    cast,
     get_args,
     get_origin,
     get_type_hints,
@@ -84,13 +85,45 @@ def parse_local_datetime(value: Any, info: ValidationInfo) -> datetime:
 Timestamp = Annotated[datetime, PlainValidator(parse_local_datetime)]
 
 
+def _iso_times(texts: list[Any], zone: tzinfo) -> list[datetime] | None:
+    """A column of times all written in ISO 8601, read as `read_time` reads each; None for
+    any other column (a cell empty, spelled otherwise or out of range).
+
+    The steps of `read_time`'s usual path, each over the whole column: a C call per value
+    rather than a Python call, for the spelling nearly every file uses.
+    """
+    try:
+        parsed = list(map(datetime.fromisoformat, texts))
+        moments = [
+            (moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)).astimezone(UTC)
+            for moment in parsed
+        ]
+    # TypeError: a cell that is not text; OverflowError: a local time near year 1.
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if moments and not (min(moments) >= EARLIEST and max(moments) <= LATEST):
+        return None
+    return moments
+
+
 def _times(values: list[Any], zone: tzinfo) -> list[datetime | None] | None:
     """A column of times, read as `Timestamp` reads each, without a pydantic call per
     value; None if any is wrong (the caller then lets pydantic word the errors)."""
-    try:
-        return [None if value is None else read_time(value, zone) for value in values]
-    except ValueError:  # pydantic's errors too: the caller lets pydantic word them
-        return None
+    # `all` first: a truth test per value tells a column without empty cells cheaply.
+    if all(values) or None not in values:
+        filled = values
+    else:
+        filled = [value for value in values if value is not None]
+    moments = _iso_times(filled, zone)
+    if moments is None:
+        try:
+            return [None if value is None else read_time(value, zone) for value in values]
+        except ValueError:  # pydantic's errors too: the caller lets pydantic word them
+            return None
+    if filled is values:
+        return cast(list[datetime | None], moments)
+    found = iter(moments)
+    return [None if value is None else next(found) for value in values]
 
 
 # Records of one type, field by field.

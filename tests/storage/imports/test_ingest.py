@@ -356,6 +356,32 @@ def test_an_id_repeated_with_other_content_across_batches_is_refused(database: D
     assert row_counts(database)["payment"] == 0
 
 
+@pytest.mark.parametrize(
+    ("first_amount", "later_amount", "refused"),
+    [(100, 100, False), (100, 999, True), (150, 150, False), (150, 100, True)],
+)
+def test_a_stored_id_met_again_in_a_later_batch_must_repeat_what_the_import_left(
+    database: Database, first_amount: int, later_amount: int, refused: bool
+) -> None:
+    # p0 is stored with 100; a re-import meets it (unchanged at 100, or updated to 150) in
+    # its first batch and once more in a later one.
+    stored = [RawRow(n + 2, payment_cells(f"p{n}")) for n in range(BATCH + 1)]
+    import_rows(database, stored, author=TEST_AUTHOR)
+    rows = [RawRow(2, payment_cells("p0", first_amount)), *stored[1:]]
+    rows.append(RawRow(BATCH + 3, payment_cells("p0", later_amount)))
+    result = import_rows(database, rows, author=TEST_AUTHOR, skip_invalid=True)
+    updated = int(first_amount != 100)
+    if refused:
+        assert result.problems == [
+            RowProblem(BATCH + 3, "id", ProblemCode.REPEATED_ID, {"id": "p0"})
+        ]
+        assert counts(result) == (0, updated, BATCH + 1 - updated)
+    else:
+        assert result.problems == []
+        assert counts(result) == (0, updated, BATCH + 2 - updated)
+    assert stored_payments(database)[0].amount == first_amount
+
+
 def test_skip_invalid_stores_the_valid_rows_and_returns_the_rejected(database: Database) -> None:
     result = import_csv(
         database,

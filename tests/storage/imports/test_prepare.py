@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import pickle
+from datetime import UTC, date, datetime
+from multiprocessing.reduction import ForkingPickler
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from kpi_engine.catalog import ValueRule
-from storage.imports.prepare import validate_batch, validate_one_by_one
+from storage.imports.prepare import TypedRows, validate_batch, validate_one_by_one
 from storage.imports.problems import ProblemCode, RowProblem
 from storage.imports.readers import CsvBatch, RawRow
 from storage.schema import EventType
@@ -134,3 +138,22 @@ def test_the_unreadable_rows_of_a_valid_csv_batch_are_refused() -> None:
     assert [(problem.line, problem.code) for row in rejected for problem in row.problems] == [
         (3, ProblemCode.CELL_COUNT)
     ]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # SQLite's driver values: text, whole numbers, flags, real numbers, empty cells.
+        [("p1", "c1", "2026-10-31T15:00:00.000000+00:00", "2026-11-01", 4380, True, None, 0.5)],
+        # PostgreSQL's: dates and times as they are.
+        [("p1", "c1", datetime(2026, 10, 31, 15, 0, tzinfo=UTC), date(2026, 11, 1), 4380, False)],
+        [],
+    ],
+)
+def test_converted_rows_reach_the_importing_process_as_they_left_the_worker(
+    rows: list[tuple[Any, ...]],
+) -> None:
+    sent = TypedRows(EventType.PAYMENT, list(range(2, 2 + len(rows))), rows)
+    received = pickle.loads(ForkingPickler.dumps(sent))
+    assert received == sent
+    assert [list(map(type, row)) for row in received.rows] == [list(map(type, row)) for row in rows]

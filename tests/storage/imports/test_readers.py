@@ -5,11 +5,16 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from storage.imports import readers
 from storage.imports.problems import FileProblem, ProblemCode, RowProblem
 from storage.imports.readers import (
+    Encoding,
     FileFormat,
     RawRow,
+    detect_encoding,
     guess_format,
     read_csv,
     read_jsonl,
@@ -203,3 +208,33 @@ def test_csv_batches_have_the_sizes_asked_and_keep_every_line() -> None:
 def test_a_csv_batch_turns_into_columns() -> None:
     (batch,) = read_csv(io.BytesIO(b"ID,At\na,1\nb,2\n"))
     assert batch.columns() == {"id": ["a", "b"], "at": ["1", "2"]}
+
+
+def encoding_of_whole(data: bytes) -> Encoding | None:
+    """The encoding detection must find, decoding the file in one piece."""
+    for encoding in (Encoding.UTF8, Encoding.CP932):
+        try:
+            data.decode(encoding.value)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return None
+
+
+# ASCII, a character of each encoding, the lead byte of one alone, bytes neither allows.
+PIECES = [b"a", b"id,at\n", "é".encode(), "円".encode(), "円".encode("cp932"), b"\xe3", b"\x82"]
+PIECES += [b"\xff", b"\x80"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+def test_the_encoding_detected_in_chunks_is_that_of_the_whole_file(pieces: list[bytes]) -> None:
+    # Chunks of 4 bytes: characters and lone lead bytes fall across chunk ends, and chunks
+    # of ASCII alone (which detection need not decode) come after them.
+    data = b"".join(pieces)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readers, "_SCAN_CHUNK", 4)
+        try:
+            detected: Encoding | None = detect_encoding(io.BytesIO(data))
+        except FileProblem:
+            detected = None
+    assert detected == encoding_of_whole(data)

@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from kpi_engine.catalog import CatalogError, CatalogProblem, EntryProblem, ValueRule, load_catalog
 from kpi_engine.formulas import measured_kpis
 from storage.imports.records import (
     PaymentRecord,
     SurveyRecord,
+    Timestamp,
     fields_of,
     required_fields_of,
     validate_column,
@@ -345,3 +346,88 @@ def test_a_column_of_times_reads_as_each_time_alone(
     else:
         assert column == one_by_one
         assert [moment.utcoffset() for moment in column] == [UTC.utcoffset(None)] * len(column)
+
+
+TIMESTAMP: TypeAdapter[datetime] = TypeAdapter(Timestamp)
+# Cells a column of times may hold besides plain ISO 8601: the other spellings, times out
+# of range (a local year 1 that is no UTC instant; past the last one), refused ones.
+OTHER_TIME_CELLS: list[Any] = [
+    "2026/11/02 10:15",
+    "２０２６－１１－０２",  # noqa: RUF001 (full-width digits are a spelling read)
+    "2026年11月2日 10時15分",
+    "0001-01-01",
+    "0001-01-01T00:00:00+09:00",
+    "9999-12-31T23:59:59",
+    "11/02/2026",
+    "soon",
+    1735689600,
+]
+
+
+def read_alone(cell: Any, zone: ZoneInfo) -> Any:
+    """A time cell as `Timestamp` reads it on its own, or the error it raises."""
+    if cell is None:
+        return None
+    try:
+        moment = TIMESTAMP.validate_python(cell, context={"tz": zone})
+    except ValidationError:
+        return ValidationError
+    return moment, moment.tzinfo
+
+
+def read_in_column(cells: list[Any], zone: ZoneInfo) -> list[Any] | type[ValidationError]:
+    """The cells read together, as an import reads an optional column of times."""
+    try:
+        column = validate_column(EventType.TICKET, "first_response_at", cells, {"tz": zone})
+    except ValidationError:
+        return ValidationError
+    return [moment if moment is None else (moment, moment.tzinfo) for moment in column]
+
+
+@given(
+    st.lists(
+        st.none()
+        | st.tuples(
+            st.datetimes(
+                min_value=datetime(1900, 1, 2),
+                max_value=datetime(8999, 12, 30),
+                timezones=st.one_of(st.none(), st.timezones()),
+            ),
+            st.sampled_from(TIME_FORMATS),
+        ).map(lambda moment_and_form: written(*moment_and_form))
+        | st.sampled_from(OTHER_TIME_CELLS),
+        max_size=30,
+    ),
+    st.sampled_from([TOKYO, ZoneInfo("America/New_York"), UTC]),
+)
+def test_a_column_with_empty_cells_and_other_spellings_reads_as_each_cell_alone(
+    cells: list[Any], zone: ZoneInfo
+) -> None:
+    # A column of ISO texts, empty cells aside, takes the fastest path; any other goes
+    # cell by cell: same answers either way.
+    alone = [read_alone(cell, zone) for cell in cells]
+    column = read_in_column(cells, zone)
+    if ValidationError in alone:
+        assert column is ValidationError
+    else:
+        assert column == alone
+
+
+@pytest.mark.parametrize(
+    ("zone", "local"),
+    [
+        # Clocks back: 01:30 happens twice (the first, daylight time, is meant).
+        ("America/New_York", "2026-11-01T01:30:00"),
+        # Clocks forward: 02:30 never happens (read with the offset before the change).
+        ("America/New_York", "2026-03-08T02:30:00"),
+        ("Europe/London", "2026-10-25 01:30"),
+        # Japan kept daylight time from 1948 to 1951.
+        ("Asia/Tokyo", "1950-05-07T00:30:00"),
+        ("Asia/Tokyo", "1950-09-09T23:30:00"),
+        ("Australia/Lord_Howe", "2026-04-05T01:45:00"),
+    ],
+)
+def test_local_times_around_a_clock_change_read_in_a_column_as_alone(zone: str, local: str) -> None:
+    cells = [local, "2026-11-02T10:15:00", local, None, "2026-11-01"]
+    column = read_in_column(cells, ZoneInfo(zone))
+    assert column == [read_alone(cell, ZoneInfo(zone)) for cell in cells]
