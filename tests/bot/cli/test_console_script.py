@@ -188,7 +188,7 @@ def test_a_terminated_ingest_rolls_back_and_says_so_in_one_line(
     run.send_signal(sent)
     _, stderr = run.communicate(timeout=30)
 
-    assert run.returncode == code
+    assert run.returncode == code, stderr
     assert stderr.strip() == message
     assert has_ended(worker)
     assert scalar(migrated_url, "SELECT count(*) FROM payments") == 0
