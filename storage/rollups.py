@@ -2,14 +2,15 @@
 
 After an import writes its rows, `refresh` rebuilds, inside the same transaction, the
 `daily_facts` of the days it touched, the `customers` rows of the customers it touched
-(and the new-customer facts of their old and new first days) and `monthly_payers`.
+(and the new-customer facts and `completion_months` of their old and new first days) and
+`monthly_payers`.
 `rebuild_rollups` recomputes all of them from the events, as a repair. `part_of_day` counts
 a daily fact over the rows of a day so far, by the same definition as its rollup rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -41,6 +42,7 @@ from storage.schema import (
     EVENT_MODELS,
     Churn,
     Completion,
+    CompletionMonth,
     Cost,
     CustomerRollup,
     DailyFact,
@@ -50,6 +52,7 @@ from storage.schema import (
     Payment,
     Refund,
     Survey,
+    UtcMonthStart,
     driver_insert,
 )
 
@@ -323,6 +326,29 @@ def _refresh_first(connection: Connection, model: Any, column: Any) -> None:
     )
 
 
+def _rebuild_completion_months(connection: Connection, on_days: Callable[[Any], Any]) -> None:
+    """Recompute the completion months of the first days `on_days(day column)` selects."""
+    connection.execute(delete(CompletionMonth).where(on_days(CompletionMonth.first_day)))
+    month = UtcMonthStart(CustomerRollup.first_completed_at)
+    connection.execute(
+        insert(CompletionMonth).from_select(
+            ["first_day", "completed_month", "customers"],
+            select(CustomerRollup.first_day, month, func.count())
+            .where(
+                on_days(CustomerRollup.first_day), CustomerRollup.first_completed_at.is_not(None)
+            )
+            .group_by(CustomerRollup.first_day, month),
+        )
+    )
+
+
+# The first days of the customers in refresh: those whose completion months may have moved
+# when only their completions changed.
+_FIRST_DAYS_IN_REFRESH = select(CustomerRollup.first_day).where(
+    CustomerRollup.customer.in_(_IN_REFRESH)
+)
+
+
 def _month_starts(low: date, high: date) -> Iterator[date]:
     month = low.replace(day=1)
     while month <= high:
@@ -351,32 +377,34 @@ def refresh(connection: Connection, touched: Touched) -> None:
         if event_type is EventType.PAYMENT:
             _rebuild_monthly_payers(connection, low, high)
     # A rebuilt customer's row has both dates already.
-    for model, column, customers in (
-        (Completion, CustomerRollup.first_completed_at, touched.completions),
-        (Churn, CustomerRollup.first_churned_at, touched.churns),
-    ):
-        if customers - touched.customers:
-            with _customers_in_refresh(connection, customers - touched.customers):
-                _refresh_first(connection, model, column)
+    if touched.completions - touched.customers:
+        with _customers_in_refresh(connection, touched.completions - touched.customers):
+            _refresh_first(connection, Completion, CustomerRollup.first_completed_at)
+            _rebuild_completion_months(connection, lambda day: day.in_(_FIRST_DAYS_IN_REFRESH))
+    if touched.churns - touched.customers:
+        with _customers_in_refresh(connection, touched.churns - touched.customers):
+            _refresh_first(connection, Churn, CustomerRollup.first_churned_at)
     if touched.customers:
         with _customers_in_refresh(connection, touched.customers):
             moved = _rebuild_customers(connection)
         if moved is not None:
-            _rebuild_facts(connection, _new_customer_facts(), CustomerRollup.first_day, *moved)
+            low, high = moved
+            _rebuild_facts(connection, _new_customer_facts(), CustomerRollup.first_day, low, high)
+            _rebuild_completion_months(connection, lambda day: day.between(low, high))
 
 
 ROLLUP_TABLES: dict[str, Any] = {
     "daily_facts": DailyFact.__table__,
     "customers": CustomerRollup.__table__,
+    "completion_months": CompletionMonth.__table__,
     "monthly_payers": MonthlyPayers.__table__,
 }
 
 
 def _rebuild_all(connection: Connection, touched: Touched) -> None:
     """Empty every rollup and compute it again: over the days given, and every customer."""
-    connection.execute(delete(CustomerRollup))
-    connection.execute(delete(DailyFact))
-    connection.execute(delete(MonthlyPayers))
+    for table in ROLLUP_TABLES.values():
+        connection.execute(delete(table))
     touched.customers = set(connection.scalars(select(Enrollment.customer).distinct()))
     refresh(connection, touched)
 

@@ -2,8 +2,8 @@
 
 Every event row carries `day`, its local calendar date in the time zone recorded in `meta`,
 so that period aggregates group and filter on an indexed date on SQLite and PostgreSQL
-alike. The rollup tables (`daily_facts`, `customers`, `monthly_payers`) let the engine
-answer any period from a few hundred rows, whatever the size of the history.
+alike. The rollup tables (`daily_facts`, `customers`, `completion_months`, `monthly_payers`)
+let the engine answer any period from a few thousand rows, whatever the size of the history.
 """
 
 from __future__ import annotations
@@ -30,7 +30,10 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeEngine
 
 BulkProcessor = Callable[[list[Any]], list[Any]]
@@ -196,6 +199,25 @@ class LocalDate(TypeDecorator[date]):
         if isinstance(value, str):
             return date.fromisoformat(value)
         return value  # type: ignore[no-any-return]
+
+
+class UtcMonthStart(FunctionElement[date]):
+    """SQL: the first day of the UTC calendar month of a `UTCDateTime` column's instant."""
+
+    type = LocalDate()
+    inherit_cache = True
+
+
+@compiles(UtcMonthStart, "sqlite")
+def _utc_month_start_sqlite(element: UtcMonthStart, compiler: SQLCompiler, **kw: Any) -> str:
+    # The stored text begins `YYYY-MM-`, in UTC: that and `01` is its month's first day.
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 8) || '01'"
+
+
+@compiles(UtcMonthStart, "postgresql")
+def _utc_month_start_postgresql(element: UtcMonthStart, compiler: SQLCompiler, **kw: Any) -> str:
+    instant = compiler.process(element.clauses, **kw)
+    return f"CAST(date_trunc('month', {instant} AT TIME ZONE 'UTC') AS DATE)"
 
 
 EventId = Annotated[str, mapped_column(String(200), primary_key=True)]
@@ -508,8 +530,8 @@ class CustomerRollup(Base):
     first_churned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Six calendar months after the first enrollment, in local time: the retention window.
     retention_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Covering the cohort queries, so they read the index alone, never the table.
     __table_args__ = (
+        # Covering the cohort queries, so they read the index alone, never the table.
         Index(
             "ix_customers_cohorts",
             "first_day",
@@ -517,7 +539,25 @@ class CustomerRollup(Base):
             "first_churned_at",
             "retention_deadline",
         ),
+        # The first completions of part of a month, whatever the customers' first days.
+        Index("ix_customers_completed", "first_completed_at", "first_day"),
     )
+
+
+class CompletionMonth(Base):
+    """Per local day of first enrollment and calendar month of first completion, how many
+    customers first enrolled that day had their first completion in that month.
+
+    A completion cohort spans about nine months of first days: counted from `customers` it
+    reads every customer in it, from here a few rows per day. The month is UTC's (its first
+    day), computed from the stored instant without the time zone; any split of time would
+    do, since the part of a month before an instant is counted from `customers` itself.
+    """
+
+    __tablename__ = "completion_months"
+    first_day: Mapped[date] = mapped_column(LocalDate(), primary_key=True)
+    completed_month: Mapped[date] = mapped_column(LocalDate(), primary_key=True)
+    customers: Mapped[int] = mapped_column(Integer())
 
 
 class DailyFact(Base):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Select, and_, bindparam, case, func, or_, select
@@ -14,6 +14,7 @@ from storage.rollups import part_of_day
 from storage.schema import (
     Base,
     Completion,
+    CompletionMonth,
     Cost,
     CustomerRollup,
     DailyFact,
@@ -62,10 +63,33 @@ _IN_COHORT = and_(
     CustomerRollup.first_day >= bindparam("first_from"),
     CustomerRollup.first_day < bindparam("first_until"),
 )
+# A completion cohort from rollups, never from each of its customers: its size is its first
+# days' new customers; of them, those who completed before an instant are the completion
+# months before the instant's (UTC) month, plus the first completions of that month so far,
+# which `ix_customers_completed` finds among that month's completions alone.
 _COMPLETION_COHORT = select(
-    func.sum(case((CustomerRollup.first_completed_at < bindparam("before"), 1), else_=0)),
-    func.count(),
-).where(_IN_COHORT)
+    select(func.sum(CompletionMonth.customers))
+    .where(
+        CompletionMonth.first_day >= bindparam("first_from"),
+        CompletionMonth.first_day < bindparam("first_until"),
+        CompletionMonth.completed_month < bindparam("month"),
+    )
+    .scalar_subquery(),
+    select(func.count())
+    .where(
+        _IN_COHORT,
+        CustomerRollup.first_completed_at >= bindparam("month_start"),
+        CustomerRollup.first_completed_at < bindparam("before"),
+    )
+    .scalar_subquery(),
+    select(func.sum(DailyFact.count))
+    .where(
+        DailyFact.fact == Fact.NEW_CUSTOMERS.value,
+        DailyFact.day >= bindparam("first_from"),
+        DailyFact.day < bindparam("first_until"),
+    )
+    .scalar_subquery(),
+)
 _CHURNED = and_(
     CustomerRollup.first_churned_at.is_not(None),
     CustomerRollup.first_churned_at < CustomerRollup.retention_deadline,
@@ -208,8 +232,17 @@ class SqlKpiSource:
     @_remembered
     def completion_cohort(self, first_from: date, first_until: date, before: datetime) -> Tally:
         """Customers first enrolled in [first_from, first_until) and those who completed."""
-        cohort = {"first_from": first_from, "first_until": first_until, "before": before}
-        return self._tally(*self.connection.execute(_COMPLETION_COHORT, cohort).one())
+        utc = before.astimezone(UTC)
+        month_start = datetime(utc.year, utc.month, 1, tzinfo=UTC)
+        cohort = {
+            "first_from": first_from,
+            "first_until": first_until,
+            "month": month_start.date(),
+            "month_start": month_start,
+            "before": before,
+        }
+        earlier, this_month, size = self.connection.execute(_COMPLETION_COHORT, cohort).one()
+        return self._tally((earlier or 0) + this_month, size)
 
     @_remembered
     def retention_cohort(self, first_from: date, first_until: date, before: datetime) -> Tally:

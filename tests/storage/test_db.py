@@ -48,6 +48,7 @@ from storage.imports.readers import FileFormat, RawRow
 from storage.schema import (
     EVENT_MODELS,
     Base,
+    CompletionMonth,
     CustomerRollup,
     DailyFact,
     Meta,
@@ -226,6 +227,7 @@ def test_set_time_zone_converts_local_days_and_rollups_to_those_of_a_fresh_impor
     assert change.rollups == {
         "daily_facts": len(converted["daily_facts"]),
         "customers": 3,
+        "completion_months": 1,
         "monthly_payers": 2,
     }
     # By hand: p1 paid at 00:30 on November 1 in Tokyo is October 31 in UTC.
@@ -236,6 +238,7 @@ def test_set_time_zone_converts_local_days_and_rollups_to_those_of_a_fresh_impor
             c1 = session.get(CustomerRollup, "c1")
             c3 = session.get(CustomerRollup, "c3")
             payers = session.execute(select(MonthlyPayers.month, MonthlyPayers.payers)).all()
+            completions = session.execute(select(CompletionMonth)).scalars().all()
         assert p1 is not None and p1.day == date(2026, 10, 31)
         assert c1 is not None and c1.first_day == date(2026, 10, 31)
         assert c3 is not None
@@ -249,6 +252,11 @@ def test_set_time_zone_converts_local_days_and_rollups_to_those_of_a_fresh_impor
         assert sorted(tuple(row) for row in payers) == [
             (date(2026, 10, 1), 2),
             (date(2026, 11, 1), 1),
+        ]
+        # k1 at 15:10 UTC on November 30 (December 1 in Tokyo) stays in November's UTC
+        # month; c1's first day moves to October 31.
+        assert [(row.first_day, row.completed_month, row.customers) for row in completions] == [
+            (date(2026, 10, 31), date(2026, 11, 1), 1)
         ]
         assert stored_zone(utc) == "UTC"
 

@@ -21,7 +21,15 @@ from storage.db import (
     head_revision,
     upgrade,
 )
-from storage.schema import Base, Enrollment, LocalDate, MeasurementChange, Meta, UTCDateTime
+from storage.schema import (
+    Base,
+    CompletionMonth,
+    Enrollment,
+    LocalDate,
+    MeasurementChange,
+    Meta,
+    UTCDateTime,
+)
 
 
 def test_a_migrated_database_matches_the_models(database: Database) -> None:
@@ -117,6 +125,56 @@ def test_measurements_stored_before_revision_0003_start_the_history_by_an_unknow
     assert (change.measurement_id, change.kpi, change.at) == ("m1", "market_share", measured)
     assert (change.value, change.previous, change.entered_by) == (4.2, None, "unknown")
     assert before_upgrade <= change.entered_at <= datetime.now(UTC)
+
+
+# The customers rollup as revision 0001 made it (0006 has it unchanged).
+CUSTOMERS_0001 = table(
+    "customers",
+    column("customer", String()),
+    column("first_enrolled_at", UTCDateTime()),
+    column("first_day", LocalDate()),
+    column("first_channel", String()),
+    column("first_completed_at", UTCDateTime()),
+)
+
+
+def test_customers_stored_before_revision_0007_fill_their_completion_months(
+    database_url: str,
+) -> None:
+    engine = create_db_engine(database_url)
+    enrolled = datetime(2026, 9, 1, 1, 0, tzinfo=UTC)
+
+    def customer(name: str, day: date, completed: datetime | None) -> dict[str, object]:
+        return {
+            "customer": name,
+            "first_enrolled_at": enrolled,
+            "first_day": day,
+            "first_channel": "ads",
+            "first_completed_at": completed,
+        }
+
+    try:
+        with at_revision(engine, "0006") as connection:
+            connection.execute(
+                insert(CUSTOMERS_0001),
+                [
+                    customer("c1", date(2026, 9, 1), datetime(2026, 10, 31, 23, 59, tzinfo=UTC)),
+                    customer("c2", date(2026, 9, 1), datetime(2026, 11, 1, 0, 0, tzinfo=UTC)),
+                    customer("c3", date(2026, 9, 1), datetime(2026, 11, 30, 15, 0, tzinfo=UTC)),
+                    customer("c4", date(2026, 9, 2), datetime(2026, 10, 1, 0, 0, tzinfo=UTC)),
+                    customer("c5", date(2026, 9, 2), None),
+                ],
+            )
+        assert upgrade(engine)
+        with engine.connect() as connection:
+            rows = connection.execute(select(CompletionMonth)).all()
+    finally:
+        engine.dispose()
+    assert sorted((row.first_day, row.completed_month, row.customers) for row in rows) == [
+        (date(2026, 9, 1), date(2026, 10, 1), 1),
+        (date(2026, 9, 1), date(2026, 11, 1), 2),
+        (date(2026, 9, 2), date(2026, 10, 1), 1),
+    ]
 
 
 def test_migrations_import_no_live_kpibot_code() -> None:

@@ -1,4 +1,5 @@
-"""The rollups an import keeps up to date: customers, daily facts and monthly payers."""
+"""The rollups an import keeps up to date: customers, daily facts, completion months and
+monthly payers."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from storage.imports.ingest import import_rows
 from storage.imports.prepare import BATCH
 from storage.imports.readers import RawRow
 from storage.rollups import rebuild_local_days, rebuild_rollups
-from storage.schema import CustomerRollup, DailyFact, MonthlyPayers
+from storage.schema import CompletionMonth, CustomerRollup, DailyFact, MonthlyPayers
 from tests.authors import TEST_AUTHOR
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -64,6 +65,13 @@ def customers(database: Database) -> dict[str, CustomerRollup]:
         return {row.customer: row for row in session.scalars(select(CustomerRollup))}
 
 
+def completion_months(database: Database) -> dict[tuple[date, date], int]:
+    """Customers per (first day, UTC month of first completion)."""
+    with database.read() as connection:
+        rows = connection.execute(select(CompletionMonth)).all()
+    return {(row.first_day, row.completed_month): row.customers for row in rows}
+
+
 def payers(database: Database) -> dict[date, int]:
     with database.read() as connection:
         rows = connection.execute(select(MonthlyPayers.month, MonthlyPayers.payers)).all()
@@ -101,6 +109,50 @@ def test_a_completion_imported_later_reaches_the_customer(database: Database) ->
     assert customers(database)["c1"].first_completed_at is None
     store(database, event("completion", "k1", "2026-10-01 12:00", "c1"))
     assert customers(database)["c1"].first_completed_at == tokyo(2026, 10, 1, 12)
+
+
+def test_completion_months_count_first_completions_by_first_day_and_utc_month(
+    database: Database,
+) -> None:
+    store(
+        database,
+        enrollment("e1", "2026-09-01 10:00", "c1"),
+        enrollment("e2", "2026-09-01 11:00", "c2"),
+        enrollment("e3", "2026-09-02", "c3"),
+        enrollment("e4", "2026-09-03", "c4"),
+        event("completion", "k1", "2026-11-01 08:59", "c1"),  # 23:59 on October 31 in UTC
+        event("completion", "k2", "2026-11-01 09:00", "c2"),  # November's first second in UTC
+        event("completion", "k3", "2026-12-05", "c2"),  # not c2's first
+        event("completion", "k4", "2026-08-01", "c3"),  # before c3 enrolled: none
+    )
+    assert completion_months(database) == {
+        (date(2026, 9, 1), date(2026, 10, 1)): 1,
+        (date(2026, 9, 1), date(2026, 11, 1)): 1,
+    }
+
+
+def test_completions_and_enrollments_imported_later_move_the_completion_months(
+    database: Database,
+) -> None:
+    store(
+        database,
+        enrollment("e1", "2026-09-01", "c1"),
+        enrollment("e2", "2026-09-01", "c2"),
+        event("completion", "k1", "2026-12-01 12:00", "c1"),
+    )
+    assert completion_months(database) == {(date(2026, 9, 1), date(2026, 12, 1)): 1}
+
+    # Completions alone, of customers the import does not enroll.
+    store(database, event("completion", "k0", "2026-10-15", "c1"))
+    store(database, event("completion", "k2", "2026-10-20", "c2"))
+    assert completion_months(database) == {(date(2026, 9, 1), date(2026, 10, 1)): 2}
+
+    # An earlier first enrollment takes c2's completion month to its new first day.
+    store(database, enrollment("e0", "2026-08-20", "c2"))
+    assert completion_months(database) == {
+        (date(2026, 8, 20), date(2026, 10, 1)): 1,
+        (date(2026, 9, 1), date(2026, 10, 1)): 1,
+    }
 
 
 def test_an_earlier_enrollment_imported_later_moves_the_customers_first_day(
@@ -245,6 +297,7 @@ def rollup_tables(database: Database) -> dict[str, list[tuple[Any, ...]]]:
     tables: dict[str, Any] = {
         "facts": DailyFact.__table__,
         "customers": CustomerRollup.__table__,
+        "completions": CompletionMonth.__table__,
         "payers": MonthlyPayers.__table__,
     }
     with database.read() as connection:
@@ -306,6 +359,7 @@ def test_rebuilding_the_rollups_gives_what_the_imports_kept_up(database: Databas
     assert [(table.table, table.rows, table.differed) for table in rebuilt] == [
         ("daily_facts", len(kept["facts"]), 0),
         ("customers", len(kept["customers"]), 0),
+        ("completion_months", len(kept["completions"]), 0),
         ("monthly_payers", len(kept["payers"]), 0),
     ]
 
@@ -320,6 +374,7 @@ def test_rebuilding_the_rollups_repairs_damaged_ones(database: Database) -> None
     kept = rollup_tables(database)
     with database.write() as connection:
         connection.execute(update(CustomerRollup).values(first_completed_at=None))
+        connection.execute(delete(CompletionMonth))
         connection.execute(delete(DailyFact).where(DailyFact.fact == "new_customers"))
         connection.execute(insert(MonthlyPayers).values(month=date(2026, 12, 1), payers=9))
 
@@ -330,5 +385,6 @@ def test_rebuilding_the_rollups_repairs_damaged_ones(database: Database) -> None
     assert {table.table: table.differed for table in rebuilt} == {
         "daily_facts": 1,
         "customers": 1,
+        "completion_months": 1,
         "monthly_payers": 1,
     }

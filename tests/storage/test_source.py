@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import random
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Row, select
 
 from kpi_engine.source import Fact, Tally
 from storage.db import Database
 from storage.imports.ingest import import_rows
 from storage.imports.readers import RawRow
+from storage.schema import CustomerRollup
 from storage.source import SourceMemo, SqlKpiSource
 from tests.authors import TEST_AUTHOR
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
+MINUTE = timedelta(minutes=1)
 
 
 def store(database: Database, *rows: dict[str, Any]) -> None:
@@ -196,6 +204,95 @@ def test_completion_cohort_counts_completions_before_the_cutoff(database: Databa
         assert source.completion_cohort(*september, at(2026, 11, 1)) == Tally(1, 3)
         assert source.completion_cohort(*september, at(2027, 1, 1)) == Tally(2, 3)
         assert source.completion_cohort(*september, at(2026, 10, 1)) == Tally(0, 3)
+
+
+def test_completion_cohort_counts_a_completion_in_the_month_of_the_cutoff_up_to_it(
+    database: Database,
+) -> None:
+    store(
+        database,
+        enrollment("a", "2026-09-01"),
+        enrollment("b", "2026-09-02"),
+        enrollment("c", "2026-09-03"),
+        # Completed months before the cutoff's month, in it before the cutoff, at it.
+        later("completion", "ka", "2026-10-31T23:59:59Z", "a"),
+        later("completion", "kb", "2026-11-01T00:00:00Z", "b"),
+        later("completion", "kc", "2026-11-10T06:00:00Z", "c"),
+    )
+    september = (date(2026, 9, 1), date(2026, 10, 1))
+    with database.read() as connection:
+        source = SqlKpiSource(connection)
+        cutoff = datetime(2026, 11, 10, 6, tzinfo=UTC)
+        assert source.completion_cohort(*september, cutoff) == Tally(2, 3)
+        assert source.completion_cohort(*september, cutoff + timedelta(seconds=1)) == Tally(3, 3)
+        # November 1 in Tokyo, before November in UTC: a's completion only.
+        assert source.completion_cohort(*september, at(2026, 11, 1, 9)) == Tally(1, 3)
+        assert source.completion_cohort(*september, at(2026, 11, 1, 8, 59)) == Tally(0, 3)
+
+
+# Times around month starts, in UTC and in Tokyo, that completions and cutoffs fall on.
+MONTH_EDGES = [
+    datetime(2026, month, 1, tzinfo=zone) + shift
+    for month in range(1, 13)
+    for zone in (UTC, TOKYO)
+    for shift in (timedelta(0), timedelta(seconds=-1), timedelta(hours=5))
+]
+
+
+def stored_cohort_events(seed: int) -> list[dict[str, Any]]:
+    """Customers first enrolled over 2026 (some enrolled twice, some completing before
+    enrolling), completing on and around month starts."""
+    chooser = random.Random(seed)
+    rows: list[dict[str, Any]] = []
+    for n in range(120):
+        customer = f"c{n}"
+        enrolled = datetime(2026, 1, 1, tzinfo=TOKYO) + chooser.randrange(480_000) * MINUTE
+        rows.append(enrollment(customer, enrolled.isoformat()))
+        if chooser.random() < 0.2:
+            again = enrolled + chooser.randrange(1, 90) * DAY
+            rows.append({**enrollment(f"{customer}+", again.isoformat()), "customer": customer})
+        for k in range(chooser.choice([0, 1, 1, 2])):
+            completed = chooser.choice(MONTH_EDGES)
+            rows.append(later("completion", f"k{n}-{k}", completed.isoformat(), customer))
+    return rows
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.dates(date(2025, 12, 1), date(2027, 1, 31)),
+    st.integers(0, 400),
+    st.one_of(
+        st.sampled_from(MONTH_EDGES),
+        st.datetimes(datetime(2026, 1, 1), datetime(2027, 2, 1), timezones=st.just(TOKYO)),
+    ),
+)
+def check_completion_cohort(
+    source: SqlKpiSource,
+    customers: Sequence[Row[Any]],
+    first_from: date,
+    days: int,
+    before: datetime,
+) -> None:
+    first_until = first_from + timedelta(days=days)
+    cohort = [row for row in customers if first_from <= row.first_day < first_until]
+    completed = [
+        row
+        for row in cohort
+        if row.first_completed_at is not None and row.first_completed_at < before
+    ]
+    assert source.completion_cohort(first_from, first_until, before) == Tally(
+        len(completed), len(cohort)
+    )
+
+
+def test_completion_cohort_counts_as_the_customers_rows_do_whatever_the_bounds(
+    database: Database,
+) -> None:
+    store(database, *stored_cohort_events(2026))
+    with database.read() as connection:
+        customers = connection.execute(select(CustomerRollup)).all()
+        assert any(row.first_completed_at in MONTH_EDGES for row in customers)
+        check_completion_cohort(SqlKpiSource(connection), customers)
 
 
 def test_retention_cohort_counts_those_without_a_churn_within_six_months(

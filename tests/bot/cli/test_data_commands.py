@@ -63,7 +63,8 @@ def test_set_timezone_converts_the_database_and_says_what_it_did(
     assert finished.returncode == 0, finished.stderr
     assert finished.stdout.splitlines() == [
         "現地日付を Asia/Tokyo から UTC に変換しました: イベント 12 件を計算し直し（9 件が変化）、"
-        "集計を作り直しました: daily_facts 18 行, customers 3 行, monthly_payers 2 行",
+        "集計を作り直しました: daily_facts 18 行, customers 3 行, completion_months 1 行, "
+        "monthly_payers 2 行",
         "これからはすべての kpibot プロセスを KPIBOT_TIMEZONE=UTC で動かしてください。"
         "動いているプロセスは、この設定で再起動するまで応答しません",
     ]

@@ -361,7 +361,7 @@ def test_db_rebuild_rollups_says_how_many_rows_of_each_rollup_it_rewrote(
     assert finished.returncode == 0, finished.stderr
     assert finished.stdout.splitlines() == [
         "rollups rebuilt: daily_facts 5 rows (0 differed), customers 1 row (0 differed), "
-        "monthly_payers 1 row (1 differed)"
+        "completion_months 0 rows (0 differed), monthly_payers 1 row (1 differed)"
     ]
     assert stored(tmp_path, "SELECT payers FROM monthly_payers") == [(1,)]
 
