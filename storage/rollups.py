@@ -10,7 +10,8 @@ a daily fact over the rows of a day so far, by the same definition as its rollup
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -38,6 +39,7 @@ from sqlalchemy import (
 from kpi_engine.retention import retention_deadline
 from kpi_engine.source import Fact, Tally
 from storage.data_version import mark_data_changed
+from storage.db import upsert
 from storage.schema import (
     EVENT_MODELS,
     Churn,
@@ -326,27 +328,69 @@ def _refresh_first(connection: Connection, model: Any, column: Any) -> None:
     )
 
 
-def _rebuild_completion_months(connection: Connection, on_days: Callable[[Any], Any]) -> None:
-    """Recompute the completion months of the first days `on_days(day column)` selects."""
-    connection.execute(delete(CompletionMonth).where(on_days(CompletionMonth.first_day)))
-    month = UtcMonthStart(CustomerRollup.first_completed_at)
+_COMPLETION_MONTH = UtcMonthStart(CustomerRollup.first_completed_at)
+
+
+def _rebuild_completion_months(connection: Connection, low: date, high: date) -> None:
+    """Recompute the completion months of the first days [low, high]."""
+    connection.execute(delete(CompletionMonth).where(CompletionMonth.first_day.between(low, high)))
     connection.execute(
         insert(CompletionMonth).from_select(
             ["first_day", "completed_month", "customers"],
-            select(CustomerRollup.first_day, month, func.count())
+            select(CustomerRollup.first_day, _COMPLETION_MONTH, func.count())
             .where(
-                on_days(CustomerRollup.first_day), CustomerRollup.first_completed_at.is_not(None)
+                CustomerRollup.first_day.between(low, high),
+                CustomerRollup.first_completed_at.is_not(None),
             )
-            .group_by(CustomerRollup.first_day, month),
+            .group_by(CustomerRollup.first_day, _COMPLETION_MONTH),
         )
     )
 
 
-# The first days of the customers in refresh: those whose completion months may have moved
-# when only their completions changed.
-_FIRST_DAYS_IN_REFRESH = select(CustomerRollup.first_day).where(
-    CustomerRollup.customer.in_(_IN_REFRESH)
+_REFRESH_COMPLETION_MONTHS = (
+    select(CustomerRollup.first_day, _COMPLETION_MONTH, func.count())
+    .where(CustomerRollup.customer.in_(_IN_REFRESH), CustomerRollup.first_completed_at.is_not(None))
+    .group_by(CustomerRollup.first_day, _COMPLETION_MONTH)
 )
+
+
+def _refresh_completion_months(connection: Connection) -> Counter[tuple[date, date]]:
+    """How many of the customers in refresh count in each completion month."""
+    return Counter(
+        {
+            (day, month): customers
+            for day, month, customers in connection.execute(_REFRESH_COMPLETION_MONTHS)
+        }
+    )
+
+
+def _move_completion_months(
+    connection: Connection, before: Counter[tuple[date, date]], after: Counter[tuple[date, date]]
+) -> None:
+    """Move the customers in refresh from the completion months they counted in `before` to
+    those of `after`.
+
+    Their first days stay: only they move, so adding the difference costs what they are,
+    where recomputing their first days would count every customer first enrolled then.
+    """
+    change = after.copy()
+    change.subtract(before)
+    moves = [
+        {"first_day": day, "completed_month": month, "customers": customers}
+        for (day, month), customers in change.items()
+        if customers
+    ]
+    if not moves:
+        return
+    added = upsert(connection, CompletionMonth)
+    connection.execute(
+        added.on_conflict_do_update(
+            index_elements=["first_day", "completed_month"],
+            set_={"customers": CompletionMonth.customers + added.excluded.customers},
+        ),
+        moves,
+    )
+    connection.execute(delete(CompletionMonth).where(CompletionMonth.customers == 0))
 
 
 def _month_starts(low: date, high: date) -> Iterator[date]:
@@ -379,8 +423,9 @@ def refresh(connection: Connection, touched: Touched) -> None:
     # A rebuilt customer's row has both dates already.
     if touched.completions - touched.customers:
         with _customers_in_refresh(connection, touched.completions - touched.customers):
+            before = _refresh_completion_months(connection)
             _refresh_first(connection, Completion, CustomerRollup.first_completed_at)
-            _rebuild_completion_months(connection, lambda day: day.in_(_FIRST_DAYS_IN_REFRESH))
+            _move_completion_months(connection, before, _refresh_completion_months(connection))
     if touched.churns - touched.customers:
         with _customers_in_refresh(connection, touched.churns - touched.customers):
             _refresh_first(connection, Churn, CustomerRollup.first_churned_at)
@@ -390,7 +435,7 @@ def refresh(connection: Connection, touched: Touched) -> None:
         if moved is not None:
             low, high = moved
             _rebuild_facts(connection, _new_customer_facts(), CustomerRollup.first_day, low, high)
-            _rebuild_completion_months(connection, lambda day: day.between(low, high))
+            _rebuild_completion_months(connection, low, high)
 
 
 ROLLUP_TABLES: dict[str, Any] = {
