@@ -21,8 +21,7 @@ from sqlalchemy import Connection, and_, select, update
 
 from kpi_engine.alerts import AlertMemory, Runs
 from kpi_engine.levels import Level
-from storage.db import upsert
-from storage.schema import AlertAudit, AlertState
+from storage.schema import AlertAudit, AlertState, upsert
 
 _states: Any = AlertState.__table__
 _audit: Any = AlertAudit.__table__

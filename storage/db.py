@@ -332,15 +332,6 @@ def _check_zone(connection: Connection, zone: ZoneInfo) -> None:
         raise TimeZoneMismatch(stored, zone.key, at_open=False)
 
 
-def upsert(connection: Connection, table: Any) -> Any:
-    """An INSERT into `table` in the connection's dialect, which has ON CONFLICT clauses."""
-    # Imported here: the dialects' modules (PostgreSQL's pulls in asyncio) are for writers.
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
-
-
 @dataclass(frozen=True)
 class Database:
     """An opened, migrated database and the time zone its local days are kept in.

@@ -33,8 +33,8 @@ from typing import Any
 from sqlalchemy import Connection, and_, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
-from storage.db import Database, typed_errors, upsert
-from storage.schema import OutboxItem
+from storage.db import Database, typed_errors
+from storage.schema import OutboxItem, upsert
 
 
 class Status(StrEnum):

@@ -39,7 +39,6 @@ from sqlalchemy import (
 from kpi_engine.retention import retention_deadline
 from kpi_engine.source import Fact, Tally
 from storage.data_version import mark_data_changed
-from storage.db import upsert
 from storage.schema import (
     EVENT_MODELS,
     Churn,
@@ -56,6 +55,7 @@ from storage.schema import (
     Survey,
     UtcMonthStart,
     driver_insert,
+    upsert,
 )
 
 

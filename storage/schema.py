@@ -17,6 +17,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Connection,
     Date,
     DateTime,
     Dialect,
@@ -123,6 +124,15 @@ def driver_insert(table: Any, dialect: Dialect) -> str:
         f"INSERT INTO {table.name} ({', '.join(names)}) "
         f"VALUES ({', '.join(driver_marks(dialect, len(names)))})"
     )
+
+
+def upsert(connection: Connection, table: Any) -> Any:
+    """An INSERT into `table` in the connection's dialect, which has ON CONFLICT clauses."""
+    # Imported here: the dialects' modules (PostgreSQL's pulls in asyncio) are for writers.
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 def driver_marks(dialect: Dialect, count: int) -> list[str]:

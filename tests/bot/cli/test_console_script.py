@@ -147,7 +147,7 @@ def test_enrollments_and_completions_ingested_at_once_leave_the_rollups_a_rebuil
     rebuilt = kpibot("db", "rebuild-rollups", cwd=tmp_path, database=migrated_url)
 
     assert rebuilt.returncode == 0, rebuilt.stderr
-    assert rebuilt.stdout.count("（うち 0 行が違っていた）") == 3, rebuilt.stdout  # noqa: RUF001
+    assert rebuilt.stdout.count("（うち 0 行が違っていた）") == 4, rebuilt.stdout  # noqa: RUF001
 
 
 @needs_cores
