@@ -328,7 +328,15 @@ def _refresh_first(connection: Connection, model: Any, column: Any) -> None:
     )
 
 
-_COMPLETION_MONTH = UtcMonthStart(CustomerRollup.first_completed_at)
+def _completion_months_of(customers: Any) -> Select[date, date, int]:
+    """Completion months (first day, month, customers) counted over the customers matching
+    a condition."""
+    month = UtcMonthStart(CustomerRollup.first_completed_at)
+    return (
+        select(CustomerRollup.first_day, month, func.count())
+        .where(customers, CustomerRollup.first_completed_at.is_not(None))
+        .group_by(CustomerRollup.first_day, month)
+    )
 
 
 def _rebuild_completion_months(connection: Connection, low: date, high: date) -> None:
@@ -337,21 +345,12 @@ def _rebuild_completion_months(connection: Connection, low: date, high: date) ->
     connection.execute(
         insert(CompletionMonth).from_select(
             ["first_day", "completed_month", "customers"],
-            select(CustomerRollup.first_day, _COMPLETION_MONTH, func.count())
-            .where(
-                CustomerRollup.first_day.between(low, high),
-                CustomerRollup.first_completed_at.is_not(None),
-            )
-            .group_by(CustomerRollup.first_day, _COMPLETION_MONTH),
+            _completion_months_of(CustomerRollup.first_day.between(low, high)),
         )
     )
 
 
-_REFRESH_COMPLETION_MONTHS = (
-    select(CustomerRollup.first_day, _COMPLETION_MONTH, func.count())
-    .where(CustomerRollup.customer.in_(_IN_REFRESH), CustomerRollup.first_completed_at.is_not(None))
-    .group_by(CustomerRollup.first_day, _COMPLETION_MONTH)
-)
+_REFRESH_COMPLETION_MONTHS = _completion_months_of(CustomerRollup.customer.in_(_IN_REFRESH))
 
 
 def _refresh_completion_months(connection: Connection) -> Counter[tuple[date, date]]:

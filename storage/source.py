@@ -63,11 +63,11 @@ _IN_COHORT = and_(
     CustomerRollup.first_day >= bindparam("first_from"),
     CustomerRollup.first_day < bindparam("first_until"),
 )
-# A completion cohort from rollups, never from each of its customers: its size is its first
-# days' new customers; of them, those who completed before an instant are the completion
-# months before the instant's (UTC) month, plus the first completions of that month so far,
-# which `ix_customers_completed` finds among that month's completions alone.
-_COMPLETION_COHORT = select(
+# Those of a completion cohort who completed before an instant, from rollups rather than from
+# each of its customers: the completion months before the instant's (UTC) month, plus the
+# first completions of that month so far, which `ix_customers_completed` finds among that
+# month's completions alone.
+_COMPLETED_IN_COHORT = select(
     select(func.sum(CompletionMonth.customers))
     .where(
         CompletionMonth.first_day >= bindparam("first_from"),
@@ -80,13 +80,6 @@ _COMPLETION_COHORT = select(
         _IN_COHORT,
         CustomerRollup.first_completed_at >= bindparam("month_start"),
         CustomerRollup.first_completed_at < bindparam("before"),
-    )
-    .scalar_subquery(),
-    select(func.sum(DailyFact.count))
-    .where(
-        DailyFact.fact == Fact.NEW_CUSTOMERS.value,
-        DailyFact.day >= bindparam("first_from"),
-        DailyFact.day < bindparam("first_until"),
     )
     .scalar_subquery(),
 )
@@ -241,7 +234,9 @@ class SqlKpiSource:
             "month_start": month_start,
             "before": before,
         }
-        earlier, this_month, size = self.connection.execute(_COMPLETION_COHORT, cohort).one()
+        earlier, this_month = self.connection.execute(_COMPLETED_IN_COHORT, cohort).one()
+        # The cohort is its first days' new customers.
+        size = self.daily(Fact.NEW_CUSTOMERS, first_from, first_until).count
         return self._tally((earlier or 0) + this_month, size)
 
     @_remembered
